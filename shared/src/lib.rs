@@ -1,0 +1,4 @@
+//! owf-shared: the one definition of the domain that the browser (wasm) and the
+//! server (native) both use. Pure Rust + serde, no I/O.
+
+pub mod api;
