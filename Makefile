@@ -1,0 +1,61 @@
+# owf — two commands: `make run` and `make test`. Each installs what is missing, idempotently.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := run
+
+TRUNK_VERSION := 0.21.14
+BINARYEN_VERSION := 132
+# wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock (pinned with `=`).
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3}' Cargo.lock)
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/binaryen/node_modules/.bin:$(PATH)
+
+ARGS ?= --demo
+
+.PHONY: run test test-fast dist tools-build tools-test check-wasm clean
+
+## Build everything and serve the app on http://127.0.0.1:8080 with the demo accounts.
+run: dist
+	cargo build --release -p owf-backend
+	./target/release/owf serve $(ARGS)
+
+## Every test: format, lints, wasm build of the shared crate, unit + integration tests on
+## SQLite and PostgreSQL, end-to-end tests in headless Chromium.
+test: tools-build tools-test
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p owf-frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo check -p owf-shared --target wasm32-unknown-unknown
+	$(MAKE) dist
+	scripts/with-postgres.sh cargo test --workspace
+
+## Unit tests and backend integration tests on SQLite only: no browser, no PostgreSQL.
+test-fast:
+	cargo test -p owf-shared -p owf-backend
+
+## The release frontend in dist/.
+dist: tools-build
+	cargo fetch
+	trunk build --release
+
+tools-build:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@trunk --version 2>/dev/null | grep -q " $(TRUNK_VERSION)$$" || cargo install trunk --version $(TRUNK_VERSION) --locked
+	@# no --locked: its lock names a webpki-roots release the registry does not offer
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+	@# wasm-opt from npm's binaryen: Debian's binaryen 108 silently breaks the module
+	@wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION) " || npm install --prefix tools/binaryen --no-fund --no-audit --silent binaryen@$(BINARYEN_VERSION)
+
+tools-test:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	dpkg -s libssl-dev >/dev/null 2>&1 || missing="$$missing libssl-dev"; \
+	dpkg -s pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+clean:
+	rm -rf dist target/e2e-screenshots

@@ -1,0 +1,6 @@
+//! Login with IC卡号 + password, server-side sessions, and the logged-in user of a request.
+
+pub mod password;
+pub mod session;
+
+pub use session::CurrentUser;

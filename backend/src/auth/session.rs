@@ -1,0 +1,106 @@
+//! Session tokens: random, sent once in an HttpOnly SameSite=Strict cookie, stored only as a
+//! SHA-256 hash so a database leak does not leak live sessions.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::HeaderValue;
+use owf_shared::api::SessionInfo;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::http::{AppError, AppState};
+
+pub const COOKIE_NAME: &str = "owf_session";
+
+/// A new random token (hex of 32 bytes).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// What the database stores for a token.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `Set-Cookie` value that hands `token` to the browser for `max_age_secs`.
+pub fn set_cookie(token: &str, max_age_secs: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}"
+    ))
+    .expect("hex token is a valid header value")
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie() -> (axum::http::HeaderName, HeaderValue) {
+    (
+        SET_COOKIE,
+        HeaderValue::from_static("owf_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    )
+}
+
+/// The session token sent by the browser, if any.
+pub fn token_from(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The logged-in user of a request: every `/api` handler that takes this is scoped to
+/// `session.enterprise`. Without a valid session the request gets 401.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub session: SessionInfo,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = token_from(parts).ok_or(AppError::Unauthenticated)?;
+        let token_hash = token_hash(&token);
+        let session = state
+            .store
+            .session(&token_hash)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(Self { session, token_hash })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a), token_hash(&a));
+        assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn finds_the_session_cookie_among_others() {
+        let req = axum::http::Request::builder()
+            .header(COOKIE, "a=1; owf_session=abc; b=2")
+            .body(())
+            .unwrap();
+        let (parts, _) = req.into_parts();
+        assert_eq!(token_from(&parts).as_deref(), Some("abc"));
+    }
+}

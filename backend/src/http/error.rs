@@ -1,0 +1,106 @@
+//! The one mapping from errors to HTTP responses: every failure is `{ code, message, fields }`.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use owf_shared::api::ApiError;
+use serde::de::DeserializeOwned;
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("请求格式错误：{0}")]
+    BadRequest(String),
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("IC卡号或密码错误")]
+    BadCredentials,
+    #[error("连续登录失败次数过多，账户已锁定至 {until}，请稍后再试或联系管理员解锁")]
+    Locked { until: String },
+    #[error("请求来源不被允许")]
+    ForbiddenOrigin,
+    #[error("记录不存在或无权查看")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("请求内容超过 1 MiB 上限")]
+    PayloadTooLarge,
+    #[error("填写内容有误，请按提示修改")]
+    Validation(BTreeMap<String, String>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+impl AppError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Self::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            Self::Locked { .. } => (StatusCode::LOCKED, "locked"),
+            Self::ForbiddenOrigin => (StatusCode::FORBIDDEN, "forbidden_origin"),
+            Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            Self::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+            "服务器内部错误，请稍后重试；数据未丢失".to_owned()
+        } else {
+            self.to_string()
+        };
+        let fields = match self {
+            Self::Validation(fields) => fields,
+            _ => BTreeMap::new(),
+        };
+        let body = ApiError {
+            code: code.to_owned(),
+            message,
+            fields,
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// A JSON body whose rejections (malformed, wrong types, too large) become `AppError`s.
+pub struct AppJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for AppJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::PayloadTooLarge)
+            }
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::BadRequest(
+                "请求体必须是 JSON（Content-Type: application/json）".to_owned(),
+            )),
+            Err(rejection) => Err(AppError::BadRequest(rejection.body_text())),
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Enterprises (customs master data), users and sessions.
+
+use owf_shared::api::{CreditLevel, EnterpriseInfo, SessionInfo};
+use sqlx::Row;
+
+use super::{now_ms, Store, StoreError};
+
+/// Customs master data of a new enterprise.
+#[derive(Debug, Clone)]
+pub struct NewEnterprise {
+    /// 海关编码
+    pub customs_code: String,
+    /// 统一社会信用代码
+    pub uscc: String,
+    /// 企业名称
+    pub name: String,
+    /// 主管海关
+    pub customs_district: String,
+    /// 区内企业
+    pub in_zone: bool,
+    /// 信用等级
+    pub credit_level: CreditLevel,
+}
+
+/// What login needs to know about a card holder.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user_id: i64,
+    pub password_hash: String,
+    pub failed_logins: i64,
+    pub locked_until: Option<i64>,
+}
+
+const ENTERPRISE_COLUMNS: &str =
+    "e.id, e.customs_code, e.uscc, e.name, e.customs_district, e.in_zone, e.credit_level";
+
+fn enterprise_from_row(row: &sqlx::any::AnyRow) -> Result<EnterpriseInfo, sqlx::Error> {
+    let credit: String = row.try_get("credit_level")?;
+    Ok(EnterpriseInfo {
+        id: row.try_get("id")?,
+        customs_code: row.try_get("customs_code")?,
+        uscc: row.try_get("uscc")?,
+        name: row.try_get("name")?,
+        customs_district: row.try_get("customs_district")?,
+        in_zone: row.try_get::<i64, _>("in_zone")? != 0,
+        credit_level: CreditLevel::from_code(&credit).ok_or_else(|| {
+            sqlx::Error::Decode(format!("unknown credit level {credit}").into())
+        })?,
+    })
+}
+
+impl Store {
+    /// Adds an enterprise; `None` when its 海关编码 or 统一社会信用代码 already exists.
+    pub async fn add_enterprise(&self, e: &NewEnterprise) -> Result<Option<i64>, StoreError> {
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO enterprises (customs_code, uscc, name, customs_district, in_zone, credit_level, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(&e.customs_code)
+        .bind(&e.uscc)
+        .bind(&e.name)
+        .bind(&e.customs_district)
+        .bind(i64::from(e.in_zone))
+        .bind(e.credit_level.code())
+        .bind(now_ms())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn enterprise_by_customs_code(
+        &self,
+        customs_code: &str,
+    ) -> Result<Option<EnterpriseInfo>, StoreError> {
+        let sql = format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE e.customs_code = $1");
+        let row = sqlx::query(&sql)
+            .bind(customs_code)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(enterprise_from_row).transpose()?)
+    }
+
+    /// Adds a user to an enterprise; `None` when the IC卡号 is already taken.
+    pub async fn add_user(
+        &self,
+        enterprise_id: i64,
+        card_no: &str,
+        name: &str,
+        password_hash: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO users (enterprise_id, card_no, name, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(enterprise_id)
+        .bind(card_no)
+        .bind(name)
+        .bind(password_hash)
+        .bind(now_ms())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn credentials(&self, card_no: &str) -> Result<Option<Credentials>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, password_hash, failed_logins, locked_until FROM users WHERE card_no = $1",
+        )
+        .bind(card_no)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row
+            .map(|r| -> Result<_, sqlx::Error> {
+                Ok(Credentials {
+                    user_id: r.try_get("id")?,
+                    password_hash: r.try_get("password_hash")?,
+                    failed_logins: r.try_get("failed_logins")?,
+                    locked_until: r.try_get("locked_until")?,
+                })
+            })
+            .transpose()?)
+    }
+
+    /// Counts a failed login; locks the user until `lock_until` once `max_failures` is reached.
+    /// Returns the lock time when this failure locked the account.
+    pub async fn record_failed_login(
+        &self,
+        user_id: i64,
+        max_failures: i64,
+        lock_until: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let locked = sqlx::query_scalar::<_, Option<i64>>(
+            "UPDATE users SET failed_logins = failed_logins + 1, \
+             locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END \
+             WHERE id = $1 RETURNING locked_until",
+        )
+        .bind(user_id)
+        .bind(max_failures)
+        .bind(lock_until)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(locked.filter(|t| *t == lock_until))
+    }
+
+    /// Clears the failure count and any lock (successful login, or `owf admin user unlock`).
+    /// Returns false when no user has that card.
+    pub async fn unlock_user(&self, card_no: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE card_no = $1",
+        )
+        .bind(card_no)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now_ms())
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The user and enterprise behind an unexpired session.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionInfo>, StoreError> {
+        let sql = format!(
+            "SELECT u.card_no, u.name AS user_name, {ENTERPRISE_COLUMNS} FROM sessions s \
+             JOIN users u ON u.id = s.user_id JOIN enterprises e ON e.id = u.enterprise_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(token_hash)
+            .bind(now_ms())
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row
+            .map(|r| -> Result<_, sqlx::Error> {
+                Ok(SessionInfo {
+                    card_no: r.try_get("card_no")?,
+                    user_name: r.try_get("user_name")?,
+                    enterprise: enterprise_from_row(&r)?,
+                })
+            })
+            .transpose()?)
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,87 @@
+//! The logged-in layout: header (product, enterprise, 退出), the manual's left menu, work area.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::{use_location, use_navigate};
+
+use crate::api;
+use crate::auth::{login_url, use_auth};
+
+/// The five screens of the manual, in its order.
+pub const MENU: [(&str, &str); 5] = [
+    ("/query", "海外仓备案查询"),
+    ("/enterprise/new", "海外仓企业登记录入"),
+    ("/enterprise", "海外仓企业登记申报"),
+    ("/warehouse/new", "海外仓资料信息报送"),
+    ("/warehouse", "海外仓资料信息查询"),
+];
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let auth = use_auth();
+    let location = use_location();
+    move || {
+        if !auth.checked.get() {
+            return view! { <p class="loading" role="status">"正在加载…"</p> }.into_any();
+        }
+        match auth.session.get() {
+            Some(session) => {
+                let enterprise = session.enterprise;
+                view! {
+                    <header class="app-header">
+                        <span class="product">"海外仓备案"</span>
+                        <span class="enterprise" id="enterprise-name">{enterprise.name}</span>
+                        <span class="customs-code">"海关编码 " {enterprise.customs_code}</span>
+                        <span class="user">{session.user_name}</span>
+                        <LogoutButton />
+                    </header>
+                    <div class="app-body">
+                        <nav class="app-menu" aria-label="功能菜单">
+                            <ul>
+                                {MENU
+                                    .into_iter()
+                                    .map(|(href, label)| view! { <li><A href=href exact=true>{label}</A></li> })
+                                    .collect_view()}
+                            </ul>
+                        </nav>
+                        <main class="work-area">
+                            <Outlet />
+                        </main>
+                    </div>
+                }
+                .into_any()
+            }
+            None => {
+                let target = format!(
+                    "{}{}",
+                    location.pathname.get_untracked(),
+                    location.search.get_untracked()
+                );
+                view! { <Redirect path=login_url(&target) /> }.into_any()
+            }
+        }
+    }
+}
+
+#[component]
+fn LogoutButton() -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let pending = RwSignal::new(false);
+    let logout = move |_| {
+        pending.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            // Even if the server cannot be reached the browser forgets the session.
+            let _ = api::logout().await;
+            auth.session.set(None);
+            pending.set(false);
+            navigate("/login", Default::default());
+        });
+    };
+    view! {
+        <button type="button" class="logout" id="logout" on:click=logout disabled=move || pending.get()>
+            "退出"
+        </button>
+    }
+}

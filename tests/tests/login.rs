@@ -1,0 +1,70 @@
+//! Manual section 01 (登录): IC卡号 + password, in a real browser against the real server.
+
+use owf_e2e::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_password_shows_the_error_and_stays_on_login() {
+    let server = Server::start().await;
+    let mut b = Browser::start("01-login-wrong").await;
+    b.goto(&server.url("/")).await;
+    b.wait_path("/login?next=%2F").await;
+    b.login(ZONE_CARD, "wrong-password").await;
+    b.wait_text("#login-error", "IC卡号或密码错误").await;
+    b.screenshot("error").await;
+    b.wait_path("/login?next=%2F").await;
+    assert_eq!(b.find("#password").await.prop("value").await.unwrap().as_deref(), Some(""));
+    assert!(b.session_cookie().await.is_none());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_shows_the_enterprise_and_the_menu() {
+    let server = Server::start().await;
+    let mut b = Browser::start("01-login-ok").await;
+    b.goto(&server.url("/login")).await;
+    b.login(PLAIN_CARD, PLAIN_PASSWORD).await;
+    b.wait_text("#enterprise-name", "杭州云帆跨境电子商务有限公司").await;
+    b.wait_path("/query").await;
+    let menu = b.find(".app-menu").await.text().await.unwrap();
+    for item in ["海外仓备案查询", "海外仓企业登记录入", "海外仓企业登记申报", "海外仓资料信息报送", "海外仓资料信息查询"] {
+        assert!(menu.contains(item), "menu lacks {item}: {menu}");
+    }
+    b.wait_text(".app-header", "3301961A2B").await;
+    b.screenshot("menu").await;
+    b.click(".app-menu a[href='/warehouse']").await;
+    b.wait_path("/warehouse").await;
+    b.wait_text(".work-area h2", "海外仓资料信息查询").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deep_link_before_login_comes_back_after_login() {
+    let server = Server::start().await;
+    let mut b = Browser::start("01-login-deeplink").await;
+    b.goto(&server.url("/warehouse?status=1")).await;
+    b.wait_path("/login?next=%2Fwarehouse%3Fstatus%3D1").await;
+    b.screenshot("redirected").await;
+    b.login(ZONE_CARD, ZONE_PASSWORD).await;
+    b.wait_path("/warehouse?status=1").await;
+    b.wait_text("#enterprise-name", "深圳前海综保跨境供应链有限公司").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_returns_to_login_and_the_old_cookie_no_longer_works() {
+    let server = Server::start().await;
+    let mut b = Browser::start("01-login-logout").await;
+    b.goto(&server.url("/login")).await;
+    b.login(ZONE_CARD, ZONE_PASSWORD).await;
+    b.wait_text("#enterprise-name", "深圳前海").await;
+    let cookie = b.session_cookie().await.expect("logged in");
+    assert_eq!(server.status_of("/api/session", Some(&cookie)).await, 200);
+    b.click("#logout").await;
+    b.wait_path("/login").await;
+    b.find("#card_no").await;
+    b.screenshot("logged-out").await;
+    assert_eq!(server.status_of("/api/session", Some(&cookie)).await, 401);
+    b.goto(&server.url("/query")).await;
+    b.wait_path("/login?next=%2Fquery").await;
+    b.close().await;
+}
