@@ -2,3 +2,6 @@
 //! server (native) both use. Pure Rust + serde, no I/O.
 
 pub mod api;
+pub mod codes;
+pub mod ids;
+pub mod text;
