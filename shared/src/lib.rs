@@ -3,5 +3,8 @@
 
 pub mod api;
 pub mod codes;
+pub mod field;
+pub mod form;
 pub mod ids;
 pub mod text;
+pub mod validate;
