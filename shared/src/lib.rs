@@ -6,5 +6,6 @@ pub mod codes;
 pub mod field;
 pub mod form;
 pub mod ids;
+pub mod status;
 pub mod text;
 pub mod validate;
