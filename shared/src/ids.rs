@@ -52,29 +52,33 @@ impl fmt::Display for UsccError {
 
 fn uscc_value(c: char) -> Option<u32> {
     let byte = u8::try_from(c).ok()?;
-    USCC_ALPHABET
-        .iter()
-        .position(|&a| a == byte)
-        .and_then(|i| u32::try_from(i).ok())
+    let index = USCC_ALPHABET.iter().position(|&a| a == byte)?;
+    u32::try_from(index).ok()
+}
+
+/// C18 = alphabet[(31 − Σ value(Ci)·Wi mod 31) mod 31] over the values of positions 1–17.
+fn uscc_check(values: impl Iterator<Item = u32>) -> char {
+    let sum: u32 = values.zip(USCC_WEIGHTS).map(|(v, w)| v * w).sum();
+    char::from(USCC_ALPHABET[((31 - sum % 31) % 31) as usize])
 }
 
 impl Uscc {
     /// Parses an 18-character code and verifies its check character.
     pub fn parse(input: &str) -> Result<Self, UsccError> {
-        let len = input.chars().count();
-        if len != 18 {
-            return Err(UsccError::Length { len });
+        let chars: Vec<char> = input.chars().collect();
+        if chars.len() != 18 {
+            return Err(UsccError::Length { len: chars.len() });
         }
-        for (i, ch) in input.chars().enumerate() {
-            let pos = i + 1;
+        let mut values = Vec::with_capacity(18);
+        for (pos, &ch) in (1..).zip(&chars) {
             let value = uscc_value(ch).ok_or(UsccError::BadChar { pos, ch })?;
             if (3..=8).contains(&pos) && value > 9 {
                 return Err(UsccError::RegionNotDigit { pos, ch });
             }
+            values.push(value);
         }
-        let (body, last) = input.split_at(17);
-        let expected = Self::check_char(body).ok_or(UsccError::Length { len })?;
-        let found = last.chars().next().unwrap_or_default();
+        let expected = uscc_check(values.into_iter().take(17));
+        let found = chars[17];
         if found != expected {
             return Err(UsccError::CheckDigit { expected, found });
         }
@@ -84,15 +88,8 @@ impl Uscc {
     /// The check character (position 18) for the first 17 characters, or `None` when `body` is
     /// not 17 characters of the GB 32100-2015 alphabet.
     pub fn check_char(body: &str) -> Option<char> {
-        if body.chars().count() != 17 {
-            return None;
-        }
-        let mut sum = 0;
-        for (c, weight) in body.chars().zip(USCC_WEIGHTS) {
-            sum += uscc_value(c)? * weight;
-        }
-        let index = (31 - sum % 31) % 31;
-        Some(char::from(USCC_ALPHABET[index as usize]))
+        let values: Vec<u32> = body.chars().map(uscc_value).collect::<Option<_>>()?;
+        (values.len() == 17).then(|| uscc_check(values.into_iter()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -1,10 +1,12 @@
 //! Validation of both forms, the same code in the browser and on the server.
 //!
 //! Two levels: [`Level::Draft`] (暂存) checks that every *filled* field is well-formed and refuses
-//! what may not even be entered (1210 for a non-zone enterprise, R4; a warehouse in 142 中国;
-//! a lease ending before it starts); [`Level::Declare`] (申报) adds the required fields and the
-//! rules that only block declaring (enterprise credit R2, lease expiry R7, registered 监管方式,
-//! proof documents R6). Values are checked with surrounding whitespace ignored.
+//! what may not even be entered (1210 for a non-zone enterprise, R4; a 统一社会信用代码 or 企业名称
+//! other than the enterprise's own; a warehouse in 142 中国; a lease ending before it starts);
+//! [`Level::Declare`] (申报) adds the required and conditionally required fields (账册编号 with
+//! 1210, lease fields when 租赁, 承诺声明) and the rules that only block declaring (enterprise
+//! credit R2, lease expiry R7, 监管方式 registered on Form A, proof documents R6). Values are
+//! checked with surrounding whitespace ignored.
 //!
 //! The result maps a field key ([`Field::key`]) to one Chinese message that says what is wrong
 //! and how to fix it; problems of the filing as a whole are under [`FORM_KEY`].
