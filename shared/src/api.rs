@@ -4,6 +4,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::codes::{Code, DocType};
+use crate::field::{Field, FilingKind};
+use crate::form::{RegistrationForm, WarehouseForm};
+use crate::ids::Date;
+use crate::status::Status;
+use crate::validate::FieldErrors;
+
 /// The one error body of every failed `/api` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
@@ -88,6 +95,334 @@ pub struct SessionInfo {
     pub enterprise: EnterpriseInfo,
 }
 
+impl ApiError {
+    /// The `validation` error (HTTP 422) carrying the field messages of [`crate::validate`].
+    pub fn validation(fields: FieldErrors) -> Self {
+        Self {
+            code: "validation".to_owned(),
+            message: "请按提示修改标红的内容".to_owned(),
+            fields,
+        }
+    }
+}
+
+/// One step of a filing's timeline (状态变更及回执).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// When, ISO-8601.
+    pub at: String,
+    /// Who: the user's IC卡号, `relay` or `customs`.
+    pub actor: String,
+    /// Status before; `None` for the creation.
+    pub from: Option<Status>,
+    pub to: Status,
+    /// Free text, e.g. the receipt's `returnInfo`.
+    pub note: String,
+}
+
+/// 状态/申报时间/回执 (A17, B19) and the bookkeeping every filing record has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lifecycle {
+    /// 状态
+    pub status: Status,
+    /// Optimistic-lock version; send it back with every change.
+    pub version: i64,
+    /// 申报时间, ISO-8601; `None` until declared.
+    pub decl_time: Option<String>,
+    /// 最新回执时间, ISO-8601.
+    pub last_return_time: Option<String>,
+    /// 回执信息 (`returnInfo` of the latest receipt).
+    pub last_return_info: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Oldest first.
+    pub history: Vec<HistoryEntry>,
+}
+
+/// `GET /api/registrations/{id}`: one 海外仓企业登记.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationDetail {
+    pub id: i64,
+    /// 企业申请编号 (A1)
+    pub ent_apply_no: String,
+    /// 海关编码 (A2)
+    pub customs_code: String,
+    /// 区内企业标识 (A7)
+    pub in_zone: bool,
+    /// 信用等级 (A9)
+    pub credit_level: CreditLevel,
+    /// 录入/申报人卡号 (A16)
+    pub operator_card_no: String,
+    /// The entered fields, 统一社会信用代码 and 企业名称 included.
+    pub form: RegistrationForm,
+    pub lifecycle: Lifecycle,
+}
+
+/// A stored proof document (证明材料, B17).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    /// 证明材料类型 code (`01` … `99`, see [`DocType`]).
+    pub doc_type: String,
+    pub file_name: String,
+    /// Bytes.
+    pub size: u64,
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+}
+
+/// `GET /api/warehouses/{id}`: one 海外仓资料信息.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarehouseDetail {
+    pub id: i64,
+    /// 申请编号 (B1)
+    pub wh_apply_no: String,
+    /// 企业申请编号 of the enterprise's registration (B2)
+    pub ent_apply_no: String,
+    /// 海关编码 (B2)
+    pub customs_code: String,
+    /// 企业名称 (B2)
+    pub ent_name: String,
+    pub form: WarehouseForm,
+    /// 证明材料 (B17)
+    pub attachments: Vec<AttachmentInfo>,
+    pub lifecycle: Lifecycle,
+}
+
+impl WarehouseDetail {
+    /// The document types of the attachments, as [`crate::validate::validate_warehouse`] takes them.
+    pub fn attachment_types(&self) -> Vec<DocType> {
+        self.attachments
+            .iter()
+            .filter_map(|attachment| DocType::from_code(&attachment.doc_type))
+            .collect()
+    }
+}
+
+/// `POST /api/registrations` (create: no version) and `PUT /api/registrations/{id}` (update:
+/// the version the user edited) — both 暂存.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveRegistration {
+    #[serde(default)]
+    pub version: Option<i64>,
+    pub form: RegistrationForm,
+}
+
+/// `POST /api/warehouses` (create) and `PUT /api/warehouses/{id}` (update), as [`SaveRegistration`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveWarehouse {
+    #[serde(default)]
+    pub version: Option<i64>,
+    pub form: WarehouseForm,
+}
+
+/// Body of `POST …/{id}/declare` and `DELETE …/{id}`: the version the user saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionCheck {
+    pub version: i64,
+}
+
+/// Conditions of the query screens (domain.md §2.4), paging and sorting. Every condition is
+/// optional; the server always scopes to the login enterprise. Absent values are omitted
+/// when serialised, so it also makes a tidy URL query string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    /// 申请编号 (企业申请编号 or 申请编号), exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply_no: Option<String>,
+    /// 海关编码, exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customs_code: Option<String>,
+    /// 企业名称, contains.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ent_name: Option<String>,
+    /// 海外仓名称, contains.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wh_name: Option<String>,
+    /// 所在国家(地区) code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// 监管方式 code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trade_mode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// 申报日期起, `YYYY-MM-DD`, inclusive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decl_from: Option<String>,
+    /// 申报日期止, `YYYY-MM-DD`, inclusive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decl_to: Option<String>,
+    /// 1-based page; see [`ListQuery::page`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// See [`ListQuery::page_size`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    /// Key of the column to sort by, one of [`ListQuery::SORTABLE`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    /// Sort descending.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub desc: bool,
+}
+
+impl ListQuery {
+    pub const DEFAULT_PAGE_SIZE: u32 = 20;
+    pub const MAX_PAGE_SIZE: u32 = 100;
+    /// The columns a list may be sorted by.
+    pub const SORTABLE: &'static [Field] = &[
+        Field::EntApplyNo,
+        Field::WhApplyNo,
+        Field::EntName,
+        Field::CustomsCode,
+        Field::TradeMode,
+        Field::WhName,
+        Field::CountryCode,
+        Field::Status,
+        Field::DeclTime,
+        Field::LastReturnTime,
+    ];
+
+    /// The page to show, at least 1.
+    pub fn page(&self) -> u32 {
+        self.page.unwrap_or(1).max(1)
+    }
+
+    /// Rows per page: 20 by default, between 1 and 100.
+    pub fn page_size(&self) -> u32 {
+        self.page_size
+            .unwrap_or(Self::DEFAULT_PAGE_SIZE)
+            .clamp(1, Self::MAX_PAGE_SIZE)
+    }
+
+    /// Rows to skip for [`ListQuery::page`].
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page() - 1) * u64::from(self.page_size())
+    }
+
+    /// The sort column if it is one of [`ListQuery::SORTABLE`].
+    pub fn sort_field(&self) -> Option<Field> {
+        let field = Field::from_key(self.sort.as_deref()?)?;
+        Self::SORTABLE.contains(&field).then_some(field)
+    }
+
+    /// Errors of the conditions that have a format: the dates, their order, the sort key.
+    pub fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        let mut date = |key: &str, value: &Option<String>| {
+            let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+            match Date::parse(value) {
+                Ok(date) => Some(date),
+                Err(e) => {
+                    errors.insert(key.to_owned(), format!("申报日期{e}"));
+                    None
+                }
+            }
+        };
+        let from = date("decl_from", &self.decl_from);
+        let to = date("decl_to", &self.decl_to);
+        if let (Some(from), Some(to)) = (from, to) {
+            if to < from {
+                errors.insert(
+                    "decl_to".to_owned(),
+                    format!("申报日期止不能早于申报日期起 {from}"),
+                );
+            }
+        }
+        if self.sort.is_some() && self.sort_field().is_none() {
+            errors.insert("sort".to_owned(), "不支持按该列排序".to_owned());
+        }
+        errors
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Rows matching the conditions, over all pages.
+    pub total: i64,
+    /// 1-based.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl<T> Page<T> {
+    /// Number of pages (0 when nothing matches).
+    pub fn pages(&self) -> i64 {
+        let size = i64::from(self.page_size.max(1));
+        (self.total.max(0) + size - 1) / size
+    }
+}
+
+/// A row of the 海外仓企业登记申报 list (screen 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationRow {
+    pub id: i64,
+    /// 企业申请编号
+    pub ent_apply_no: String,
+    /// 企业名称
+    pub ent_name: String,
+    /// 海关编码
+    pub customs_code: String,
+    /// 监管方式 codes
+    pub trade_modes: Vec<String>,
+    pub status: Status,
+    /// 申报时间
+    pub decl_time: Option<String>,
+    /// 最新回执时间
+    pub last_return_time: Option<String>,
+    /// 回执信息
+    pub last_return_info: Option<String>,
+}
+
+/// A row of the 海外仓资料信息查询 list (screen 5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarehouseRow {
+    pub id: i64,
+    /// 申请编号
+    pub wh_apply_no: String,
+    /// 企业名称
+    pub ent_name: String,
+    /// 海关编码
+    pub customs_code: String,
+    /// 监管方式 code
+    pub trade_mode: String,
+    /// 海外仓名称
+    pub wh_name: String,
+    /// 所在国家(地区) code
+    pub country_code: String,
+    /// 仓库性质 code
+    pub ownership: String,
+    pub status: Status,
+    /// 申报时间
+    pub decl_time: Option<String>,
+    /// 最新回执时间
+    pub last_return_time: Option<String>,
+    /// 回执信息
+    pub last_return_info: Option<String>,
+}
+
+/// A row of 海外仓备案查询 (screen 1), either filing. JSON: the row's fields plus
+/// `"kind": "registration" | "warehouse"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FilingRow {
+    Registration(RegistrationRow),
+    Warehouse(WarehouseRow),
+}
+
+impl FilingRow {
+    pub fn kind(&self) -> FilingKind {
+        match self {
+            Self::Registration(_) => FilingKind::Registration,
+            Self::Warehouse(_) => FilingKind::Warehouse,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +433,217 @@ mod tests {
             assert_eq!(CreditLevel::from_code(level.code()), Some(level));
         }
         assert_eq!(CreditLevel::from_code("x"), None);
+    }
+
+    use serde_json::json;
+
+    use crate::validate::FORM_KEY;
+
+    fn lifecycle(status: Status) -> Lifecycle {
+        Lifecycle {
+            status,
+            version: 3,
+            decl_time: None,
+            last_return_time: None,
+            last_return_info: None,
+            created_at: "2025-03-12T10:15:00Z".into(),
+            updated_at: "2025-03-12T10:15:00Z".into(),
+            history: vec![HistoryEntry {
+                at: "2025-03-12T10:15:00Z".into(),
+                actor: "8930000012345".into(),
+                from: None,
+                to: status,
+                note: "新增".into(),
+            }],
+        }
+    }
+
+    fn round_trip<T>(value: &T) -> serde_json::Value
+    where
+        T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug,
+    {
+        let json = serde_json::to_value(value).unwrap();
+        let back: T = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(&back, value);
+        json
+    }
+
+    #[test]
+    fn details_round_trip_with_numeric_status() {
+        let registration = RegistrationDetail {
+            id: 7,
+            ent_apply_no: "E20250312000000001".into(),
+            customs_code: "4403960ABC".into(),
+            in_zone: false,
+            credit_level: CreditLevel::Registered,
+            operator_card_no: "8930000012345".into(),
+            form: RegistrationForm {
+                trade_modes: vec!["9810".into()],
+                ..RegistrationForm::default()
+            },
+            lifecycle: lifecycle(Status::Draft),
+        };
+        let json = round_trip(&registration);
+        assert_eq!(json["lifecycle"]["status"], json!(1));
+        assert_eq!(json["lifecycle"]["history"][0]["from"], json!(null));
+        assert_eq!(json["credit_level"], json!("registered"));
+        assert_eq!(json["form"]["trade_modes"], json!(["9810"]));
+
+        let warehouse = WarehouseDetail {
+            id: 8,
+            wh_apply_no: "W20250312000000017".into(),
+            ent_apply_no: "E20250312000000001".into(),
+            customs_code: "4403960ABC".into(),
+            ent_name: "深圳示例公司".into(),
+            form: WarehouseForm::default(),
+            attachments: vec![
+                AttachmentInfo {
+                    id: 1,
+                    doc_type: "02".into(),
+                    file_name: "lease.pdf".into(),
+                    size: 1024,
+                    sha256: "ab".repeat(32),
+                },
+                AttachmentInfo {
+                    id: 2,
+                    doc_type: "xx".into(),
+                    file_name: "junk.pdf".into(),
+                    size: 1,
+                    sha256: "cd".repeat(32),
+                },
+            ],
+            lifecycle: lifecycle(Status::Received),
+        };
+        let json = round_trip(&warehouse);
+        assert_eq!(json["lifecycle"]["status"], json!(120));
+        assert_eq!(warehouse.attachment_types(), [DocType::Lease]);
+    }
+
+    #[test]
+    fn save_requests_version_is_optional_for_create() {
+        let create: SaveWarehouse =
+            serde_json::from_value(json!({"form": {"wh_name": "仓"}})).unwrap();
+        assert_eq!(create.version, None);
+        assert_eq!(create.form.wh_name, "仓");
+        let update: SaveRegistration =
+            serde_json::from_value(json!({"version": 4, "form": {}})).unwrap();
+        assert_eq!(update.version, Some(4));
+        assert!(serde_json::from_value::<VersionCheck>(json!({})).is_err());
+    }
+
+    #[test]
+    fn list_query_defaults_and_caps() {
+        let empty: ListQuery = serde_json::from_value(json!({})).unwrap();
+        assert_eq!(
+            (empty.page(), empty.page_size(), empty.offset()),
+            (1, 20, 0)
+        );
+        assert_eq!(serde_json::to_value(&empty).unwrap(), json!({}));
+        let big = ListQuery {
+            page: Some(3),
+            page_size: Some(1000),
+            ..ListQuery::default()
+        };
+        assert_eq!((big.page(), big.page_size(), big.offset()), (3, 100, 200));
+        let zero = ListQuery {
+            page: Some(0),
+            page_size: Some(0),
+            ..ListQuery::default()
+        };
+        assert_eq!((zero.page(), zero.page_size()), (1, 1));
+        let query: ListQuery =
+            serde_json::from_value(json!({"status": 399, "ent_name": "海外", "desc": true}))
+                .unwrap();
+        assert_eq!(query.status, Some(Status::Approved));
+        assert!(query.desc);
+        assert!(serde_json::from_value::<ListQuery>(json!({"status": 7})).is_err());
+    }
+
+    #[test]
+    fn list_query_sort_and_validation() {
+        let query = ListQuery {
+            sort: Some("decl_time".into()),
+            decl_from: Some("2025-03-01".into()),
+            decl_to: Some("2025-03-31".into()),
+            ..ListQuery::default()
+        };
+        assert_eq!(query.sort_field(), Some(Field::DeclTime));
+        assert!(query.validate().is_empty());
+        let bad = ListQuery {
+            sort: Some("note".into()),
+            decl_from: Some("2025-03-31".into()),
+            decl_to: Some("2025-03-01".into()),
+            ..ListQuery::default()
+        };
+        assert_eq!(bad.sort_field(), None);
+        let errors = bad.validate();
+        assert_eq!(errors["decl_to"], "申报日期止不能早于申报日期起 2025-03-31");
+        assert_eq!(errors["sort"], "不支持按该列排序");
+        let malformed = ListQuery {
+            decl_from: Some("2025/03/01".into()),
+            decl_to: Some(" ".into()),
+            ..ListQuery::default()
+        };
+        let errors = malformed.validate();
+        assert_eq!(errors.len(), 1);
+        assert!(errors["decl_from"].starts_with("申报日期应为 YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn page_count() {
+        let page = |total| Page::<()> {
+            items: vec![],
+            total,
+            page: 1,
+            page_size: 20,
+        };
+        assert_eq!(page(0).pages(), 0);
+        assert_eq!(page(20).pages(), 1);
+        assert_eq!(page(21).pages(), 2);
+    }
+
+    #[test]
+    fn filing_rows_carry_their_kind() {
+        let row = FilingRow::Warehouse(WarehouseRow {
+            id: 1,
+            wh_apply_no: "W20250312000000017".into(),
+            ent_name: "公司".into(),
+            customs_code: "4403960ABC".into(),
+            trade_mode: "9810".into(),
+            wh_name: "LA".into(),
+            country_code: "502".into(),
+            ownership: "2".into(),
+            status: Status::Approved,
+            decl_time: Some("2025-03-12T10:15:00Z".into()),
+            last_return_time: None,
+            last_return_info: None,
+        });
+        let json = round_trip(&row);
+        assert_eq!(json["kind"], json!("warehouse"));
+        assert_eq!(json["status"], json!(399));
+        assert_eq!(row.kind(), FilingKind::Warehouse);
+        let registration = FilingRow::Registration(RegistrationRow {
+            id: 2,
+            ent_apply_no: "E20250312000000001".into(),
+            ent_name: "公司".into(),
+            customs_code: "4403960ABC".into(),
+            trade_modes: vec!["9810".into(), "0110".into()],
+            status: Status::Draft,
+            decl_time: None,
+            last_return_time: None,
+            last_return_info: None,
+        });
+        assert_eq!(round_trip(&registration)["kind"], json!("registration"));
+    }
+
+    #[test]
+    fn validation_error_body() {
+        let mut fields = FieldErrors::new();
+        fields.insert(FORM_KEY.into(), "失信".into());
+        let body = ApiError::validation(fields);
+        let json = round_trip(&body);
+        assert_eq!(json["code"], json!("validation"));
+        assert_eq!(json["fields"]["_form"], json!("失信"));
     }
 
     #[test]

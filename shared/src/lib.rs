@@ -1,4 +1,23 @@
 //! owf-shared: the one definition of the domain that the browser (wasm) and the
 //! server (native) both use. Pure Rust + serde, no I/O.
+//!
+//! * [`codes`]: code tables (监管方式, 国别（地区）, 关区, 仓库性质, 证明材料类型) behind [`codes::Code`].
+//! * [`ids`]: identifier and value newtypes (统一社会信用代码, 海关编码, 电话, 日期, 仓库面积).
+//! * [`text`]: free-text limits counted in characters.
+//! * [`field`]: every field of both forms with key, Chinese label and who provides it.
+//! * [`form`]: the editable forms as they travel.
+//! * [`validate`]: draft (暂存) and declare (申报) validation → field key → Chinese message.
+//! * [`status`]: the status machine: statuses, allowed actions, relay and receipt transitions.
+//! * [`api`]: the HTTP data-transfer types.
 
 pub mod api;
+pub mod codes;
+pub mod field;
+pub mod form;
+pub mod ids;
+pub mod status;
+pub mod text;
+pub mod validate;
+
+pub use status::allowed_actions;
+pub use validate::{validate_registration, validate_warehouse};

@@ -1,0 +1,208 @@
+//! The two editable forms as they travel between browser and server: what the user typed, as
+//! strings, so a half-filled draft (暂存) round-trips without loss. Every field defaults when
+//! absent from the JSON. Parsing into the typed values of [`crate::ids`] and [`crate::codes`]
+//! happens in [`crate::validate`]; system-assigned fields (申请编号, 海关编码, 状态 …) are not here
+//! but in the detail types of [`crate::api`].
+
+use serde::{Deserialize, Serialize};
+
+/// 海外仓企业登记 (Form A), the fields the user enters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegistrationForm {
+    /// 统一社会信用代码 (A3); prefilled by the UI, must equal the enterprise's own.
+    pub uscc: String,
+    /// 企业名称 (A4); prefilled by the UI, must equal the registered name.
+    pub ent_name: String,
+    /// 主管海关 (A5), a 关区代码.
+    pub customs_district: String,
+    /// 监管方式 (A6), codes out of 9810 / 1210 / 0110.
+    pub trade_modes: Vec<String>,
+    /// 账册编号 (A8), required with 1210.
+    pub ems_no: String,
+    /// 法定代表人 (A10)
+    pub legal_rep: String,
+    /// 企业地址 (A11)
+    pub ent_address: String,
+    /// 联系人 (A12)
+    pub contact_name: String,
+    /// 联系电话 (A13)
+    pub contact_phone: String,
+    /// 备注 (A14)
+    pub note: String,
+    /// 承诺声明 (A15), must be ticked to 申报.
+    pub commitment_ack: bool,
+}
+
+/// 海外仓资料信息 (Form B), the fields the user enters. 证明材料 (B17) are uploaded separately.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WarehouseForm {
+    /// 监管方式 (B3), one of the modes the enterprise registered.
+    pub trade_mode: String,
+    /// 海外仓名称 (B4)
+    pub wh_name: String,
+    /// 海外仓编号 (B5), the enterprise's own numbering.
+    pub wh_code: String,
+    /// 所在国家(地区) (B6), customs 3-digit code.
+    pub country_code: String,
+    /// 所在城市 (B7)
+    pub city: String,
+    /// 详细地址 (B8)
+    pub wh_address: String,
+    /// 邮政编码 (B9)
+    pub postcode: String,
+    /// 仓库面积(平方米) (B10), decimal text such as `5200` or `1234.5`.
+    pub area_sqm: String,
+    /// 仓库性质 (B11): `1` 自有, `2` 租赁.
+    pub ownership: String,
+    /// 租赁起始日期 (B12), `YYYY-MM-DD`.
+    pub lease_start: String,
+    /// 租赁截止日期 (B13), `YYYY-MM-DD`.
+    pub lease_end: String,
+    /// 出租方/仓库运营方 (B14)
+    pub lessor_name: String,
+    /// 关联境外销售平台/店铺 (B15)
+    pub sales_platforms: String,
+    /// 仓库联系人 (B16)
+    pub wh_contact: String,
+    /// 仓库联系电话 (B16)
+    pub wh_phone: String,
+    /// 备注 (B18)
+    pub note: String,
+}
+
+fn trim(value: &mut String) {
+    let trimmed = value.trim();
+    if trimmed.len() != value.len() {
+        *value = trimmed.to_owned();
+    }
+}
+
+impl RegistrationForm {
+    /// The form as it should be stored: surrounding whitespace (including full-width spaces)
+    /// removed from every value, blank 监管方式 entries dropped. Validation already ignores that
+    /// whitespace, so a form and its normalised form get the same errors.
+    pub fn normalized(mut self) -> Self {
+        for value in [
+            &mut self.uscc,
+            &mut self.ent_name,
+            &mut self.customs_district,
+            &mut self.ems_no,
+            &mut self.legal_rep,
+            &mut self.ent_address,
+            &mut self.contact_name,
+            &mut self.contact_phone,
+            &mut self.note,
+        ]
+        .into_iter()
+        .chain(self.trade_modes.iter_mut())
+        {
+            trim(value);
+        }
+        self.trade_modes.retain(|mode| !mode.is_empty());
+        self
+    }
+}
+
+impl WarehouseForm {
+    /// The form as it should be stored: surrounding whitespace removed from every value.
+    pub fn normalized(mut self) -> Self {
+        for value in [
+            &mut self.trade_mode,
+            &mut self.wh_name,
+            &mut self.wh_code,
+            &mut self.country_code,
+            &mut self.city,
+            &mut self.wh_address,
+            &mut self.postcode,
+            &mut self.area_sqm,
+            &mut self.ownership,
+            &mut self.lease_start,
+            &mut self.lease_end,
+            &mut self.lessor_name,
+            &mut self.sales_platforms,
+            &mut self.wh_contact,
+            &mut self.wh_phone,
+            &mut self.note,
+        ] {
+            trim(value);
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::{Field, FilingKind, Requirement};
+
+    /// Keys of the user-entered fields of a form according to the field table.
+    fn entered_keys(kind: FilingKind) -> Vec<&'static str> {
+        let mut keys: Vec<_> = kind
+            .fields()
+            .iter()
+            .filter(|(field, requirement)| {
+                *requirement != Requirement::System && *field != Field::Attachments
+            })
+            .map(|(field, _)| field.key())
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    fn json_keys(value: serde_json::Value) -> Vec<String> {
+        let mut keys: Vec<_> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    #[test]
+    fn json_keys_are_the_field_keys() {
+        let registration = serde_json::to_value(RegistrationForm::default()).unwrap();
+        assert_eq!(
+            json_keys(registration),
+            entered_keys(FilingKind::Registration)
+        );
+        let warehouse = serde_json::to_value(WarehouseForm::default()).unwrap();
+        assert_eq!(json_keys(warehouse), entered_keys(FilingKind::Warehouse));
+    }
+
+    #[test]
+    fn half_filled_draft_round_trips() {
+        let form: WarehouseForm =
+            serde_json::from_str(r#"{"wh_name":"LA 仓 😀","area_sqm":"12.5x"}"#).unwrap();
+        assert_eq!(form.wh_name, "LA 仓 😀");
+        assert_eq!(form.area_sqm, "12.5x");
+        assert_eq!(form.city, "");
+        let back: WarehouseForm =
+            serde_json::from_str(&serde_json::to_string(&form).unwrap()).unwrap();
+        assert_eq!(back, form);
+        let empty: RegistrationForm = serde_json::from_str("{}").unwrap();
+        assert_eq!(empty, RegistrationForm::default());
+    }
+
+    #[test]
+    fn normalized_trims_every_value() {
+        let form = RegistrationForm {
+            uscc: " 91350100M000100Y43\u{3000}".into(),
+            trade_modes: vec![" 9810 ".into(), "  ".into()],
+            note: "\t备注\n".into(),
+            ..RegistrationForm::default()
+        }
+        .normalized();
+        assert_eq!(form.uscc, "91350100M000100Y43");
+        assert_eq!(form.trade_modes, ["9810"]);
+        assert_eq!(form.note, "备注");
+        let warehouse = WarehouseForm {
+            area_sqm: " 5200 ".into(),
+            wh_phone: "\u{3000}12345".into(),
+            ..WarehouseForm::default()
+        }
+        .normalized();
+        assert_eq!(
+            (warehouse.area_sqm.as_str(), warehouse.wh_phone.as_str()),
+            ("5200", "12345")
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! Free-text limits of domain.md §2 (C..n), counted in characters, not bytes.
+//!
+//! A character is a Unicode scalar value (a Rust `char`): `Ａ` (full-width A), `中` and `😀` each
+//! count as 1; a composed emoji such as 👨‍👩‍👧 counts as its 5 scalars. Text travels in XML 1.0
+//! messages, so characters XML 1.0 forbids (control characters other than tab, LF and CR, and
+//! U+FFFE/U+FFFF) are refused.
+
+use std::fmt;
+
+/// Why a text value is refused. `Display` reads as a predicate after the field label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextError {
+    /// More than `max` characters.
+    TooLong { max: usize, len: usize },
+    /// A character that cannot travel in an XML 1.0 message.
+    Forbidden(char),
+}
+
+impl fmt::Display for TextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLong { max, len } => write!(f, "最多 {max} 个字符（当前 {len} 个）"),
+            Self::Forbidden(c) => write!(f, "不能包含控制字符 U+{:04X}", u32::from(*c)),
+        }
+    }
+}
+
+/// Checks `value` against a limit of `max` characters and the XML 1.0 character set.
+pub fn check(value: &str, max: usize) -> Result<(), TextError> {
+    if let Some(c) = value.chars().find(|&c| !xml_char(c)) {
+        return Err(TextError::Forbidden(c));
+    }
+    let len = value.chars().count();
+    if len > max {
+        return Err(TextError::TooLong { max, len });
+    }
+    Ok(())
+}
+
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
+}
+
+/// The first full-width form of an ASCII character (`０`–`～`, U+FF01–U+FF5E) or ideographic space
+/// (U+3000) in `value`: codes, numbers and dates must be typed half-width.
+pub fn first_full_width(value: &str) -> Option<char> {
+    value
+        .chars()
+        .find(|c| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        let hundred_han = "海".repeat(100);
+        assert_eq!(hundred_han.len(), 300);
+        assert_eq!(check(&hundred_han, 100), Ok(()));
+        assert_eq!(
+            check(&"海".repeat(105), 100),
+            Err(TextError::TooLong { max: 100, len: 105 })
+        );
+        assert_eq!(check(&"Ａ".repeat(30), 30), Ok(()));
+        assert_eq!(check(&"😀".repeat(50), 50), Ok(()));
+        assert!(check(&"😀".repeat(51), 50).is_err());
+    }
+
+    #[test]
+    fn message_names_limit_and_current_length() {
+        let err = check(&"a".repeat(105), 100).unwrap_err();
+        assert_eq!(err.to_string(), "最多 100 个字符（当前 105 个）");
+    }
+
+    #[test]
+    fn refuses_characters_xml_cannot_carry() {
+        assert_eq!(check("a\u{7}b", 10), Err(TextError::Forbidden('\u{7}')));
+        assert_eq!(check("\u{0}", 10), Err(TextError::Forbidden('\u{0}')));
+        assert_eq!(check("\u{FFFF}", 10), Err(TextError::Forbidden('\u{FFFF}')));
+        assert_eq!(
+            check("a\u{1}", 10).unwrap_err().to_string(),
+            "不能包含控制字符 U+0001"
+        );
+        assert_eq!(check("第一行\n第二行\t制表\r", 20), Ok(()));
+    }
+
+    #[test]
+    fn finds_full_width_ascii() {
+        assert_eq!(first_full_width("5200"), None);
+        assert_eq!(first_full_width("中文名称"), None);
+        assert_eq!(first_full_width("52０0"), Some('０'));
+        assert_eq!(first_full_width("a\u{3000}b"), Some('\u{3000}'));
+    }
+}
