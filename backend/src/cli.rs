@@ -14,7 +14,11 @@ use crate::store::Store;
 use crate::{demo, ServeConfig};
 
 #[derive(Debug, Parser)]
-#[command(name = "owf", version, about = "owf — 海外仓备案 (Overseas Warehouse Filing) server")]
+#[command(
+    name = "owf",
+    version,
+    about = "owf — 海外仓备案 (Overseas Warehouse Filing) server"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -152,8 +156,9 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
             in_zone,
             credit_level,
         }) => {
-            let credit_level = CreditLevel::from_code(&credit_level)
-                .ok_or_else(|| format!("未知信用等级 {credit_level}（advanced | registered | discredited）"))?;
+            let credit_level = CreditLevel::from_code(&credit_level).ok_or_else(|| {
+                format!("未知信用等级 {credit_level}（advanced | registered | discredited）")
+            })?;
             let enterprise = NewEnterprise {
                 customs_code,
                 uscc,
@@ -162,8 +167,15 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
                 in_zone,
                 credit_level,
             };
-            match store.add_enterprise(&enterprise).await.map_err(|e| e.to_string())? {
-                Some(id) => Ok(format!("已添加企业 {} {}（id {id}）", enterprise.customs_code, enterprise.name)),
+            match store
+                .add_enterprise(&enterprise)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                Some(id) => Ok(format!(
+                    "已添加企业 {} {}（id {id}）",
+                    enterprise.customs_code, enterprise.name
+                )),
                 None => Err("海关编码或统一社会信用代码已存在".to_owned()),
             }
         }
@@ -191,12 +203,19 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
                 .await
                 .map_err(|e| e.to_string())?
             {
-                Some(_) => Ok(format!("已为 {} 添加用户 {name}（IC卡号 {card_no}）", ent.name)),
+                Some(_) => Ok(format!(
+                    "已为 {} 添加用户 {name}（IC卡号 {card_no}）",
+                    ent.name
+                )),
                 None => Err(format!("IC卡号 {card_no} 已存在")),
             }
         }
         AdminCommand::User(UserCommand::Unlock { card_no }) => {
-            if store.unlock_user(&card_no).await.map_err(|e| e.to_string())? {
+            if store
+                .unlock_user(&card_no)
+                .await
+                .map_err(|e| e.to_string())?
+            {
                 Ok(format!("已解锁 IC卡号 {card_no}"))
             } else {
                 Err(format!("没有 IC卡号为 {card_no} 的用户"))
@@ -215,7 +234,11 @@ pub async fn run_serve(args: ServeArgs) -> Result<(), String> {
         let accounts = demo::seed(&store).await.map_err(|e| e.to_string())?;
         println!("演示账户 (demo accounts):");
         for a in &accounts {
-            let zone = if a.enterprise.in_zone { "区内企业" } else { "非区内企业" };
+            let zone = if a.enterprise.in_zone {
+                "区内企业"
+            } else {
+                "非区内企业"
+            };
             println!(
                 "  IC卡号 {}  密码 {}  — {}（{}，海关编码 {}）",
                 a.card_no, a.password, a.enterprise.name, zone, a.enterprise.customs_code

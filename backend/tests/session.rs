@@ -32,7 +32,10 @@ async fn wrong_card_or_password_gets_one_generic_message(app: TestApp) {
         assert_eq!(err["code"], "bad_credentials");
         messages.push(err["message"].as_str().unwrap().to_owned());
     }
-    assert_eq!(messages[0], messages[1], "no hint which of card or password was wrong");
+    assert_eq!(
+        messages[0], messages[1],
+        "no hint which of card or password was wrong"
+    );
     assert_eq!(messages[0], "IC卡号或密码错误");
 }
 
@@ -56,7 +59,11 @@ async fn logout_revokes_the_session(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app.get("/api/session", Some(&token)).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old cookie no longer works");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the old cookie no longer works"
+    );
 }
 
 async fn five_failures_lock_the_account_until_unlocked(app: TestApp) {
@@ -77,7 +84,11 @@ async fn five_failures_lock_the_account_until_unlocked(app: TestApp) {
     let (status, token, err) = app
         .send(Method::POST, "/api/session", Some(&right), None, None)
         .await;
-    assert_eq!(status, StatusCode::LOCKED, "even the right password is refused while locked");
+    assert_eq!(
+        status,
+        StatusCode::LOCKED,
+        "even the right password is refused while locked"
+    );
     assert!(token.is_none());
     assert_eq!(err["code"], "locked");
     // The other enterprise's user is unaffected.
@@ -123,14 +134,26 @@ async fn foreign_origins_cannot_change_state(app: TestApp) {
     let app = with_demo(app).await;
     let body = json!({ "card_no": ZONE_CARD, "password": ZONE_PASSWORD }).to_string();
     let (status, token, err) = app
-        .send(Method::POST, "/api/session", Some(&body), None, Some("http://evil.test"))
+        .send(
+            Method::POST,
+            "/api/session",
+            Some(&body),
+            None,
+            Some("http://evil.test"),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(token.is_none());
     assert_eq!(err["code"], "forbidden_origin");
     for origin in ["http://owf.test", "http://static.test:9000"] {
         let (status, _, _) = app
-            .send(Method::POST, "/api/session", Some(&body), None, Some(origin))
+            .send(
+                Method::POST,
+                "/api/session",
+                Some(&body),
+                None,
+                Some(origin),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{origin}");
     }

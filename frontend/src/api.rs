@@ -39,15 +39,20 @@ async fn json<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
     if response.ok() {
         return response.json::<T>().await.map_err(|_| Failure::network());
     }
-    let error = response.json::<ApiError>().await.unwrap_or_else(|_| ApiError {
-        code: "http".into(),
-        message: format!("服务器返回错误（HTTP {status}），请稍后重试"),
-        fields: Default::default(),
-    });
+    let error = response
+        .json::<ApiError>()
+        .await
+        .unwrap_or_else(|_| ApiError {
+            code: "http".into(),
+            message: format!("服务器返回错误（HTTP {status}），请稍后重试"),
+            fields: Default::default(),
+        });
     Err(Failure { status, error })
 }
 
-async fn send<T: DeserializeOwned>(request: Result<Request, gloo_net::Error>) -> Result<T, Failure> {
+async fn send<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<T, Failure> {
     let request = request.map_err(|_| Failure::network())?;
     let response = request.send().await.map_err(|_| Failure::network())?;
     json(response).await

@@ -38,6 +38,9 @@ pub fn safe_next(next: Option<String>) -> String {
 
 /// The login URL that returns to `target` afterwards.
 pub fn login_url(target: &str) -> String {
+    if target == "/" || target.starts_with("/login") {
+        return "/login".to_owned();
+    }
     let encoded: String = js_sys::encode_uri_component(target).into();
     format!("/login?next={encoded}")
 }

@@ -104,8 +104,10 @@ impl Server {
         let cookie = session
             .map(|s| format!("Cookie: owf_session={s}\r\n"))
             .unwrap_or_default();
-        let request =
-            format!("GET {path} HTTP/1.1\r\nHost: {}\r\n{cookie}Connection: close\r\n\r\n", self.addr);
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\n{cookie}Connection: close\r\n\r\n",
+            self.addr
+        );
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).await.unwrap();
@@ -175,7 +177,11 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let mut last_error = None;
         for _ in 0..100 {
-            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(client) => {
                     return Self {
                         client,
@@ -274,7 +280,11 @@ impl Browser {
         let dir = workspace().join("target/e2e-screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         self.shots += 1;
-        std::fs::write(dir.join(format!("{}-{:02}-{name}.png", self.test, self.shots)), png).unwrap();
+        std::fs::write(
+            dir.join(format!("{}-{:02}-{name}.png", self.test, self.shots)),
+            png,
+        )
+        .unwrap();
     }
 
     pub async fn close(self) {

@@ -7,12 +7,20 @@ async fn wrong_password_shows_the_error_and_stays_on_login() {
     let server = Server::start().await;
     let mut b = Browser::start("01-login-wrong").await;
     b.goto(&server.url("/")).await;
-    b.wait_path("/login?next=%2F").await;
+    b.wait_path("/login").await;
     b.login(ZONE_CARD, "wrong-password").await;
     b.wait_text("#login-error", "IC卡号或密码错误").await;
     b.screenshot("error").await;
-    b.wait_path("/login?next=%2F").await;
-    assert_eq!(b.find("#password").await.prop("value").await.unwrap().as_deref(), Some(""));
+    b.wait_path("/login").await;
+    assert_eq!(
+        b.find("#password")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("")
+    );
     assert!(b.session_cookie().await.is_none());
     b.close().await;
 }
@@ -23,10 +31,17 @@ async fn login_shows_the_enterprise_and_the_menu() {
     let mut b = Browser::start("01-login-ok").await;
     b.goto(&server.url("/login")).await;
     b.login(PLAIN_CARD, PLAIN_PASSWORD).await;
-    b.wait_text("#enterprise-name", "杭州云帆跨境电子商务有限公司").await;
+    b.wait_text("#enterprise-name", "杭州云帆跨境电子商务有限公司")
+        .await;
     b.wait_path("/query").await;
     let menu = b.find(".app-menu").await.text().await.unwrap();
-    for item in ["海外仓备案查询", "海外仓企业登记录入", "海外仓企业登记申报", "海外仓资料信息报送", "海外仓资料信息查询"] {
+    for item in [
+        "海外仓备案查询",
+        "海外仓企业登记录入",
+        "海外仓企业登记申报",
+        "海外仓资料信息报送",
+        "海外仓资料信息查询",
+    ] {
         assert!(menu.contains(item), "menu lacks {item}: {menu}");
     }
     b.wait_text(".app-header", "3301961A2B").await;
@@ -46,7 +61,8 @@ async fn deep_link_before_login_comes_back_after_login() {
     b.screenshot("redirected").await;
     b.login(ZONE_CARD, ZONE_PASSWORD).await;
     b.wait_path("/warehouse?status=1").await;
-    b.wait_text("#enterprise-name", "深圳前海综保跨境供应链有限公司").await;
+    b.wait_text("#enterprise-name", "深圳前海综保跨境供应链有限公司")
+        .await;
     b.close().await;
 }
 

@@ -77,7 +77,10 @@ impl FromRequestParts<AppState> for CurrentUser {
             .session(&token_hash)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        Ok(Self { session, token_hash })
+        Ok(Self {
+            session,
+            token_hash,
+        })
     }
 }
 

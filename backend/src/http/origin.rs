@@ -30,7 +30,10 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         if let Some(origin) = req.headers().get(ORIGIN).and_then(|o| o.to_str().ok()) {
             let host = req.headers().get(HOST).and_then(|h| h.to_str().ok());
             let same_origin = host.is_some_and(|h| {
-                origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(h)
+                origin
+                    .strip_prefix("http://")
+                    .or_else(|| origin.strip_prefix("https://"))
+                    == Some(h)
             });
             let listed = state.config.allowed_origins.iter().any(|o| o == origin);
             if !same_origin && !listed {

@@ -51,14 +51,21 @@ pub async fn login(
     let max_age = state.config.session_hours * 3600;
     state
         .store
-        .create_session(&session::token_hash(&token), creds.user_id, now + max_age * 1000)
+        .create_session(
+            &session::token_hash(&token),
+            creds.user_id,
+            now + max_age * 1000,
+        )
         .await?;
     let info = state
         .store
         .session(&session::token_hash(&token))
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    Ok(([(SET_COOKIE, session::set_cookie(&token, max_age))], Json(info)))
+    Ok((
+        [(SET_COOKIE, session::set_cookie(&token, max_age))],
+        Json(info),
+    ))
 }
 
 fn locked(until_ms: i64) -> AppError {

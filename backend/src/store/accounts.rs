@@ -43,9 +43,8 @@ fn enterprise_from_row(row: &sqlx::any::AnyRow) -> Result<EnterpriseInfo, sqlx::
         name: row.try_get("name")?,
         customs_district: row.try_get("customs_district")?,
         in_zone: row.try_get::<i64, _>("in_zone")? != 0,
-        credit_level: CreditLevel::from_code(&credit).ok_or_else(|| {
-            sqlx::Error::Decode(format!("unknown credit level {credit}").into())
-        })?,
+        credit_level: CreditLevel::from_code(&credit)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown credit level {credit}").into()))?,
     })
 }
 
@@ -72,7 +71,8 @@ impl Store {
         &self,
         customs_code: &str,
     ) -> Result<Option<EnterpriseInfo>, StoreError> {
-        let sql = format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE e.customs_code = $1");
+        let sql =
+            format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE e.customs_code = $1");
         let row = sqlx::query(&sql)
             .bind(customs_code)
             .fetch_optional(self.pool())

@@ -31,7 +31,11 @@ impl Drop for TempDir {
 
 fn unique(prefix: &str) -> String {
     use rand::Rng;
-    format!("{prefix}_{}_{:08x}", std::process::id(), rand::thread_rng().gen::<u32>())
+    format!(
+        "{prefix}_{}_{:08x}",
+        std::process::id(),
+        rand::thread_rng().gen::<u32>()
+    )
 }
 
 pub async fn sqlite() -> TestApp {
@@ -98,7 +102,9 @@ impl TestApp {
             req = req.header(header::COOKIE, format!("owf_session={token}"));
         }
         if let Some(origin) = origin {
-            req = req.header(header::ORIGIN, origin).header(header::HOST, "owf.test");
+            req = req
+                .header(header::ORIGIN, origin)
+                .header(header::HOST, "owf.test");
         }
         let req = match body {
             Some(b) => req
@@ -165,7 +171,9 @@ pub const PLAIN_PASSWORD: &str = "plain-demo-2026";
 
 /// Seeds the two demo enterprises and users.
 pub async fn with_demo(app: TestApp) -> TestApp {
-    owf_backend::demo::seed(&app.store).await.expect("demo seed");
+    owf_backend::demo::seed(&app.store)
+        .await
+        .expect("demo seed");
     app
 }
 

@@ -52,11 +52,12 @@ pub fn Shell() -> impl IntoView {
                 .into_any()
             }
             None => {
-                let target = format!(
-                    "{}{}",
-                    location.pathname.get_untracked(),
-                    location.search.get_untracked()
-                );
+                let search = location.search.get_untracked();
+                let target = if search.is_empty() {
+                    location.pathname.get_untracked()
+                } else {
+                    format!("{}?{search}", location.pathname.get_untracked())
+                };
                 view! { <Redirect path=login_url(&target) /> }.into_any()
             }
         }
@@ -74,9 +75,8 @@ fn LogoutButton() -> impl IntoView {
         leptos::task::spawn_local(async move {
             // Even if the server cannot be reached the browser forgets the session.
             let _ = api::logout().await;
-            auth.session.set(None);
-            pending.set(false);
             navigate("/login", Default::default());
+            auth.session.set(None);
         });
     };
     view! {
