@@ -199,6 +199,20 @@ impl WarehouseDetail {
     }
 }
 
+/// `GET /api/warehouses/eligibility`: whether the enterprise may file warehouses (rule R3: it
+/// must be present in the filing table, i.e. hold an approved 企业登记), and the facts the
+/// warehouse form's validation needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarehouseEligibility {
+    pub allowed: bool,
+    /// Why not, in Chinese, when `allowed` is false.
+    pub reason: Option<String>,
+    /// 企业申请编号 of the approved registration.
+    pub ent_apply_no: Option<String>,
+    /// 监管方式 the approved registration holds (codes).
+    pub trade_modes: Vec<String>,
+}
+
 /// `POST /api/registrations` (create: no version) and `PUT /api/registrations/{id}` (update:
 /// the version the user edited) — both 暂存.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
