@@ -1,14 +1,19 @@
-//! The `owf` command line: `serve`, `admin …`. Every flag has an environment fallback.
+//! The `owf` command line: `serve`, `customs-sandbox`, `admin …`. Every flag has an environment
+//! fallback.
 
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use owf_shared::api::CreditLevel;
 
 use crate::auth::password;
+use crate::customs::sandbox::{Faults, SandboxConfig};
 use crate::http::HttpConfig;
+use crate::relay::backoff::Backoff;
+use crate::relay::RelayConfig;
 use crate::store::accounts::NewEnterprise;
 use crate::store::Store;
 use crate::{demo, ServeConfig};
@@ -26,8 +31,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the API and the built frontend.
+    /// Serve the API and the built frontend, with the customs relay and the customs sandbox.
     Serve(ServeArgs),
+    /// Run the customs sandbox alone.
+    CustomsSandbox(SandboxServeArgs),
     /// Administer customs master data and users.
     Admin(AdminArgs),
 }
@@ -59,6 +66,13 @@ pub struct ServeArgs {
     /// e.g. `http://static.example.test:8081`), for a frontend hosted apart from the backend.
     #[arg(long, env = "OWF_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
+    /// Do not mount the customs sandbox under `/customs-sandbox`.
+    #[arg(long, env = "OWF_NO_SANDBOX")]
+    pub no_sandbox: bool,
+    #[command(flatten)]
+    pub relay: RelayArgs,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
 }
 
 impl ServeArgs {
@@ -70,8 +84,126 @@ impl ServeArgs {
                 session_hours: self.session_hours,
                 allowed_origins: self.allowed_origins.clone(),
             },
+            relay: (!self.relay.no_relay).then(|| self.relay.config()),
+            customs_url: self.relay.customs_url.clone(),
+            sandbox: (!self.no_sandbox).then(|| self.sandbox.config()),
         }
     }
+}
+
+const RELAY: RelayConfig = RelayConfig::DEFAULT;
+const SANDBOX: SandboxConfig = SandboxConfig::DEFAULT;
+
+/// The customs relay.
+#[derive(Debug, Args)]
+pub struct RelayArgs {
+    /// Run no customs relay in this process (e.g. another `owf serve` on the same PostgreSQL
+    /// runs it).
+    #[arg(long, env = "OWF_NO_RELAY")]
+    pub no_relay: bool,
+    /// Base URL of customs. Default: this server's own sandbox,
+    /// `http://<listen address>/customs-sandbox`.
+    #[arg(long, env = "OWF_CUSTOMS_URL")]
+    pub customs_url: Option<String>,
+    /// Delivery attempts before a message is given up as 发送海关失败.
+    #[arg(long, env = "OWF_RELAY_MAX_ATTEMPTS", default_value_t = RELAY.max_attempts)]
+    pub relay_max_attempts: u32,
+    /// Wait before the first retry, in milliseconds; it doubles per attempt (with jitter).
+    #[arg(long, env = "OWF_RELAY_BACKOFF_MS", default_value_t = RELAY.backoff.initial.as_millis() as u64)]
+    pub relay_backoff_ms: u64,
+    /// Longest wait between retries, in milliseconds.
+    #[arg(long, env = "OWF_RELAY_MAX_BACKOFF_MS", default_value_t = RELAY.backoff.max.as_millis() as u64)]
+    pub relay_max_backoff_ms: u64,
+    /// How long a claimed message is exclusive to one relay, in seconds (must exceed the
+    /// request timeout).
+    #[arg(long, env = "OWF_RELAY_LEASE_SECS", default_value_t = RELAY.lease.as_secs())]
+    pub relay_lease_secs: u64,
+    /// Pause when there is nothing to send or receive, in milliseconds.
+    #[arg(long, env = "OWF_RELAY_POLL_MS", default_value_t = RELAY.poll_interval.as_millis() as u64)]
+    pub relay_poll_ms: u64,
+    /// Messages claimed and sent concurrently at once.
+    #[arg(long, env = "OWF_RELAY_BATCH", default_value_t = RELAY.batch_size)]
+    pub relay_batch: u32,
+    /// Timeout of every call to customs, in milliseconds.
+    #[arg(long, env = "OWF_RELAY_TIMEOUT_MS", default_value_t = RELAY.request_timeout.as_millis() as u64)]
+    pub relay_timeout_ms: u64,
+}
+
+impl RelayArgs {
+    pub fn config(&self) -> RelayConfig {
+        RelayConfig {
+            max_attempts: self.relay_max_attempts.max(1),
+            backoff: Backoff {
+                initial: Duration::from_millis(self.relay_backoff_ms),
+                max: Duration::from_millis(self.relay_max_backoff_ms),
+            },
+            lease: Duration::from_secs(self.relay_lease_secs),
+            poll_interval: Duration::from_millis(self.relay_poll_ms),
+            batch_size: self.relay_batch.max(1),
+            request_timeout: Duration::from_millis(self.relay_timeout_ms),
+        }
+    }
+}
+
+/// A share between 0 and 1.
+fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!("{text} 不是 0 到 1 之间的比例")),
+    }
+}
+
+/// The customs sandbox: receipt delays and fault knobs (the knobs can also be changed at run
+/// time with `PUT /customs-sandbox/admin/faults` from this machine).
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// From acceptance to the 120 海关入库 receipt, in milliseconds.
+    #[arg(long, env = "OWF_SANDBOX_RECEIVED_DELAY_MS", default_value_t = SANDBOX.received_delay.as_millis() as u64)]
+    pub sandbox_received_delay_ms: u64,
+    /// From acceptance to the verdict (399 审核通过 / 100 退单), in milliseconds.
+    #[arg(long, env = "OWF_SANDBOX_VERDICT_DELAY_MS", default_value_t = SANDBOX.verdict_delay.as_millis() as u64)]
+    pub sandbox_verdict_delay_ms: u64,
+    /// Fault: latency added to every sandbox request, in milliseconds.
+    #[arg(long, env = "OWF_SANDBOX_LATENCY_MS", default_value_t = 0)]
+    pub sandbox_latency_ms: u64,
+    /// Fault: share of sandbox requests answered 500 (0–1).
+    #[arg(long, env = "OWF_SANDBOX_ERROR_RATE", default_value_t = 0.0, value_parser = rate)]
+    pub sandbox_error_rate: f64,
+    /// Fault: share of new messages processed but whose acknowledgement is lost (0–1).
+    #[arg(long, env = "OWF_SANDBOX_DROP_ACK_RATE", default_value_t = 0.0, value_parser = rate)]
+    pub sandbox_drop_ack_rate: f64,
+    /// Fault: start with the sandbox down (every request answered 503).
+    #[arg(long, env = "OWF_SANDBOX_DOWN")]
+    pub sandbox_down: bool,
+}
+
+impl SandboxArgs {
+    pub fn config(&self) -> SandboxConfig {
+        SandboxConfig {
+            received_delay: Duration::from_millis(self.sandbox_received_delay_ms),
+            verdict_delay: Duration::from_millis(self.sandbox_verdict_delay_ms),
+            faults: Faults {
+                latency_ms: self.sandbox_latency_ms,
+                error_rate: self.sandbox_error_rate,
+                drop_ack_rate: self.sandbox_drop_ack_rate,
+                down: self.sandbox_down,
+            },
+        }
+    }
+}
+
+/// `owf customs-sandbox`
+#[derive(Debug, Args)]
+pub struct SandboxServeArgs {
+    /// The database holding the sandbox's tables and the customs master data (enterprises and
+    /// their certificates): normally the same database as `owf serve`'s.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Address to listen on; point `owf serve --customs-url http://<this>` at it.
+    #[arg(long, env = "OWF_SANDBOX_LISTEN", default_value = "127.0.0.1:8090")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
 }
 
 #[derive(Debug, Args)]
@@ -250,6 +382,20 @@ pub async fn run_serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("无法监听 {}：{e}", args.listen))?;
     println!("owf 已启动：http://{}", args.listen);
     crate::serve(config, store, listener, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `owf customs-sandbox`: migrate, listen, serve the sandbox until Ctrl-C / SIGTERM.
+pub async fn run_sandbox(args: SandboxServeArgs) -> Result<(), String> {
+    let store = Store::connect(&args.db.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("无法监听 {}：{e}", args.listen))?;
+    println!("海关沙箱已启动：http://{}", args.listen);
+    crate::serve_sandbox(args.sandbox.config(), store, listener, shutdown_signal())
         .await
         .map_err(|e| e.to_string())
 }

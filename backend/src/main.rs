@@ -11,6 +11,7 @@ async fn main() -> std::process::ExitCode {
         .init();
     let result = match Cli::parse().command {
         Command::Serve(args) => cli::run_serve(args).await,
+        Command::CustomsSandbox(args) => cli::run_sandbox(args).await,
         Command::Admin(args) => cli::run_admin(args).await.map(|done| println!("{done}")),
     };
     match result {

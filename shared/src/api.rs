@@ -137,6 +137,15 @@ pub struct Lifecycle {
     pub updated_at: String,
     /// Oldest first.
     pub history: Vec<HistoryEntry>,
+    /// 发送次数: delivery attempts of the latest declaration's message so far.
+    #[serde(default)]
+    pub send_attempts: u32,
+    /// 下次发送时间, while a failed delivery waits to be retried.
+    #[serde(default)]
+    pub next_attempt_at: Option<String>,
+    /// 发送失败原因 of the latest attempt, if it failed.
+    #[serde(default)]
+    pub last_error: Option<String>,
 }
 
 /// `GET /api/registrations/{id}`: one 海外仓企业登记.
@@ -469,6 +478,9 @@ mod tests {
                 to: status,
                 note: "新增".into(),
             }],
+            send_attempts: 0,
+            next_attempt_at: None,
+            last_error: None,
         }
     }
 

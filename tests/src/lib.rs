@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use owf_backend::customs::sandbox::SandboxConfig;
 use owf_backend::http::HttpConfig;
+use owf_backend::relay::RelayConfig;
 use owf_backend::store::Store;
 use owf_backend::ServeConfig;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -72,6 +74,9 @@ impl Server {
                 session_hours: 8,
                 allowed_origins,
             },
+            relay: Some(RelayConfig::default()),
+            customs_url: None,
+            sandbox: Some(SandboxConfig::default()),
         };
         let store = Store::connect(&config.database_url).await.unwrap();
         owf_backend::demo::seed(&store).await.unwrap();

@@ -1,37 +1,601 @@
-//! Declaration messages for customs.
+//! The OWH messages (domain.md §4.3): CEB-shaped XML in owf's own namespace `urn:sim:owh:1.0`.
+//! Declarations OWH101 (企业登记) and OWH201 (海外仓资料) are signed; receipts (回执) OWH102 /
+//! OWH202 and the format-check receipt OWH900 are not. Everything is written and read through
+//! [`Element`] (quick-xml), never by string concatenation.
 
-use owf_shared::api::EnterpriseInfo;
+use owf_shared::api::{AttachmentInfo, EnterpriseInfo};
 use owf_shared::field::FilingKind;
+use owf_shared::form::{RegistrationForm, WarehouseForm};
+use owf_shared::ids::Date;
 
-use crate::store::filings::{FilingRecord, OutboxMessage};
+use super::sign::MessageSigner;
+use super::xml::{Element, XmlError};
+use crate::store::filings::{beijing_time, FilingRecord, OutboxMessage};
 
-/// Message type of a declaration: OWH101 (企业登记) or OWH201 (海外仓资料).
-pub fn message_type(kind: FilingKind) -> &'static str {
-    match kind {
-        FilingKind::Registration => "OWH101",
-        FilingKind::Warehouse => "OWH201",
+/// The namespace of every OWH message.
+pub const NAMESPACE: &str = "urn:sim:owh:1.0";
+const PREFIX: &str = "owh";
+
+/// A message type (报文类型).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MessageType {
+    /// OWH101 海外仓企业登记
+    Registration,
+    /// OWH102 企业登记回执
+    RegistrationReturn,
+    /// OWH201 海外仓资料信息
+    Warehouse,
+    /// OWH202 海外仓资料回执
+    WarehouseReturn,
+    /// OWH900 格式校验回执 (format and signature errors, negative codes)
+    FormatCheck,
+}
+
+impl MessageType {
+    pub const ALL: [MessageType; 5] = [
+        Self::Registration,
+        Self::RegistrationReturn,
+        Self::Warehouse,
+        Self::WarehouseReturn,
+        Self::FormatCheck,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Registration => "OWH101",
+            Self::RegistrationReturn => "OWH102",
+            Self::Warehouse => "OWH201",
+            Self::WarehouseReturn => "OWH202",
+            Self::FormatCheck => "OWH900",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    /// The declaration of a filing kind.
+    pub fn declaring(kind: FilingKind) -> Self {
+        match kind {
+            FilingKind::Registration => Self::Registration,
+            FilingKind::Warehouse => Self::Warehouse,
+        }
+    }
+
+    /// The business receipt answering this declaration.
+    pub fn receipt(self) -> Self {
+        match self {
+            Self::Registration | Self::RegistrationReturn => Self::RegistrationReturn,
+            Self::Warehouse | Self::WarehouseReturn => Self::WarehouseReturn,
+            Self::FormatCheck => Self::FormatCheck,
+        }
+    }
+
+    fn root(self) -> String {
+        format!("{PREFIX}:{}Message", self.code())
+    }
+
+    /// Business node, its head, and the element naming its 申请编号.
+    fn nodes(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Self::Registration => ("EntRegistration", "EntRegistrationHead", "entApplyNo"),
+            Self::Warehouse => ("Warehouse", "WarehouseHead", "whApplyNo"),
+            Self::RegistrationReturn => ("EntRegistrationReturn", "", "entApplyNo"),
+            Self::WarehouseReturn => ("WarehouseReturn", "", "whApplyNo"),
+            Self::FormatCheck => ("MessageReturn", "", ""),
+        }
     }
 }
 
-/// The outbox message of declaring `record`: a fresh upper-case guid and the declared data.
+/// A message that is not a well-formed OWH message of the expected kind.
+#[derive(Debug, thiserror::Error)]
+pub enum MessageError {
+    #[error(transparent)]
+    Xml(#[from] XmlError),
+    #[error("报文根元素 {0} 不是 OWH 报文")]
+    Root(String),
+    #[error("报文命名空间必须是 {NAMESPACE}")]
+    Namespace,
+    #[error("{field} 的值“{value}”无效")]
+    Value { field: &'static str, value: String },
+    #[error("已保存的表单无法读取：{0}")]
+    Form(#[from] serde_json::Error),
+}
+
+fn owh(name: &str) -> String {
+    format!("{PREFIX}:{name}")
+}
+
+/// `yyyyMMddHHmmssfff` (CEB C17), Beijing time.
+pub fn c17(ms: i64) -> String {
+    beijing_time(ms)
+        .format(&time::macros::format_description!(
+            "[year][month][day][hour][minute][second][subsecond digits:3]"
+        ))
+        .expect("formattable time")
+}
+
+/// `yyyyMMddHHmmss` (CEB C14), Beijing time.
+pub fn c14(ms: i64) -> String {
+    c17(ms)[..14].to_owned()
+}
+
+/// DXP user id of an enterprise (BaseTransfer/dxpId).
+pub fn dxp_id(customs_code: &str) -> String {
+    format!("DXPENT{customs_code}")
+}
+
+/// A proof document referenced by a warehouse declaration (证明材料, travels by reference + hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRef {
+    pub doc_type: String,
+    pub file_name: String,
+    pub size: u64,
+    /// Lower-case hex SHA-256.
+    pub sha256: String,
+}
+
+/// The declared form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeclaredForm {
+    Registration(RegistrationForm),
+    Warehouse(WarehouseForm, Vec<AttachmentRef>),
+}
+
+/// A declaration as it travels: head, form and BaseTransfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declaration {
+    pub guid: String,
+    /// 申报时间 C14
+    pub app_time: String,
+    /// 企业申请编号 (OWH101) or 申请编号 (OWH201)
+    pub apply_no: String,
+    /// 企业申请编号 of the registration a warehouse belongs to; empty for OWH101.
+    pub ent_apply_no: String,
+    /// 海关编码
+    pub customs_code: String,
+    /// 申报人 IC卡号
+    pub ic_card: String,
+    /// BaseTransfer/copCode, copName, dxpId
+    pub cop_code: String,
+    pub cop_name: String,
+    pub dxp_id: String,
+    pub form: DeclaredForm,
+}
+
+/// A date field travels as C8 `yyyyMMdd`.
+fn date_out(value: &str) -> String {
+    Date::parse(value).map_or_else(|_| value.to_owned(), Date::compact)
+}
+
+fn date_in(value: &str) -> String {
+    if value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}-{}-{}", &value[..4], &value[4..6], &value[6..])
+    } else {
+        value.to_owned()
+    }
+}
+
+/// The text fields of Form A with their element names, in message order.
+fn registration_fields(f: &mut RegistrationForm) -> [(&'static str, &mut String); 9] {
+    [
+        ("uscc", &mut f.uscc),
+        ("entName", &mut f.ent_name),
+        ("customsDistrict", &mut f.customs_district),
+        ("emsNo", &mut f.ems_no),
+        ("legalRep", &mut f.legal_rep),
+        ("entAddress", &mut f.ent_address),
+        ("contactName", &mut f.contact_name),
+        ("contactPhone", &mut f.contact_phone),
+        ("note", &mut f.note),
+    ]
+}
+
+/// The fields of Form B with their element names, in message order; `true` marks dates.
+fn warehouse_fields(f: &mut WarehouseForm) -> [(&'static str, &mut String, bool); 16] {
+    [
+        ("tradeMode", &mut f.trade_mode, false),
+        ("whName", &mut f.wh_name, false),
+        ("whCode", &mut f.wh_code, false),
+        ("countryCode", &mut f.country_code, false),
+        ("city", &mut f.city, false),
+        ("whAddress", &mut f.wh_address, false),
+        ("postcode", &mut f.postcode, false),
+        ("areaSqm", &mut f.area_sqm, false),
+        ("ownership", &mut f.ownership, false),
+        ("leaseStart", &mut f.lease_start, true),
+        ("leaseEnd", &mut f.lease_end, true),
+        ("lessorName", &mut f.lessor_name, false),
+        ("salesPlatforms", &mut f.sales_platforms, false),
+        ("whContact", &mut f.wh_contact, false),
+        ("whPhone", &mut f.wh_phone, false),
+        ("note", &mut f.note, false),
+    ]
+}
+
+impl Declaration {
+    pub fn message_type(&self) -> MessageType {
+        match self.form {
+            DeclaredForm::Registration(_) => MessageType::Registration,
+            DeclaredForm::Warehouse(..) => MessageType::Warehouse,
+        }
+    }
+
+    /// The unsigned message.
+    pub fn to_element(&self) -> Element {
+        let kind = self.message_type();
+        let (node, head_name, apply_no_name) = kind.nodes();
+        let mut head = Element::new(owh(head_name))
+            .leaf(owh("guid"), &self.guid)
+            .leaf(owh("appType"), "1")
+            .leaf(owh("appTime"), &self.app_time)
+            .leaf(owh("appStatus"), "2")
+            .leaf(owh(apply_no_name), &self.apply_no);
+        if kind == MessageType::Warehouse {
+            head = head.leaf(owh("entApplyNo"), &self.ent_apply_no);
+        }
+        head = head
+            .leaf(owh("customsCode"), &self.customs_code)
+            .leaf(owh("icCard"), &self.ic_card);
+        let mut business = Element::new(owh(node));
+        match &self.form {
+            DeclaredForm::Registration(form) => {
+                let mut form = form.clone();
+                let modes = Element::new(owh("tradeModes")).children(
+                    form.trade_modes
+                        .iter()
+                        .map(|m| Element::with_text(owh("tradeMode"), m)),
+                );
+                let ack = if form.commitment_ack { "1" } else { "0" };
+                for (name, value) in registration_fields(&mut form) {
+                    head = head.leaf(owh(name), value.as_str());
+                }
+                head = head.child(modes).leaf(owh("commitmentAck"), ack);
+                business = business.child(head);
+            }
+            DeclaredForm::Warehouse(form, attachments) => {
+                let mut form = form.clone();
+                for (name, value, date) in warehouse_fields(&mut form) {
+                    let value = if date { date_out(value) } else { value.clone() };
+                    head = head.leaf(owh(name), value);
+                }
+                business = business.child(head).children(attachments.iter().map(|a| {
+                    Element::new(owh("Attachment"))
+                        .leaf(owh("docType"), &a.doc_type)
+                        .leaf(owh("fileName"), &a.file_name)
+                        .leaf(owh("size"), a.size.to_string())
+                        .leaf(owh("sha256"), &a.sha256)
+                }));
+            }
+        }
+        Element::new(kind.root())
+            .attr(format!("xmlns:{PREFIX}"), NAMESPACE)
+            .attr("guid", &self.guid)
+            .attr("version", "1.0")
+            .child(business)
+            .child(
+                Element::new(owh("BaseTransfer"))
+                    .leaf(owh("copCode"), &self.cop_code)
+                    .leaf(owh("copName"), &self.cop_name)
+                    .leaf(owh("dxpMode"), "DXP")
+                    .leaf(owh("dxpId"), &self.dxp_id),
+            )
+    }
+
+    /// Reads a declaration (OWH101 or OWH201) back; the signature is checked separately.
+    pub fn from_element(root: &Element) -> Result<Self, MessageError> {
+        let kind = message_root(root)?;
+        if !matches!(kind, MessageType::Registration | MessageType::Warehouse) {
+            return Err(MessageError::Root(root.name.clone()));
+        }
+        let (node, head_name, apply_no_name) = kind.nodes();
+        let business = root.find(node)?;
+        let head = business.find(head_name)?;
+        let transfer = root.find("BaseTransfer")?;
+        let form = match kind {
+            MessageType::Registration => {
+                let mut form = RegistrationForm::default();
+                for (name, value) in registration_fields(&mut form) {
+                    *value = head.text_of(name)?;
+                }
+                form.trade_modes = head
+                    .find("tradeModes")?
+                    .all("tradeMode")
+                    .map(Element::text)
+                    .collect();
+                form.commitment_ack = match head.text_of("commitmentAck")?.as_str() {
+                    "1" => true,
+                    "0" => false,
+                    other => {
+                        return Err(MessageError::Value {
+                            field: "commitmentAck",
+                            value: other.to_owned(),
+                        })
+                    }
+                };
+                DeclaredForm::Registration(form)
+            }
+            _ => {
+                let mut form = WarehouseForm::default();
+                for (name, value, date) in warehouse_fields(&mut form) {
+                    let text = head.text_of(name)?;
+                    *value = if date { date_in(&text) } else { text };
+                }
+                let attachments = business
+                    .all("Attachment")
+                    .map(|a| {
+                        let size = a.text_of("size")?;
+                        Ok(AttachmentRef {
+                            doc_type: a.text_of("docType")?,
+                            file_name: a.text_of("fileName")?,
+                            size: size.parse().map_err(|_| MessageError::Value {
+                                field: "size",
+                                value: size.clone(),
+                            })?,
+                            sha256: a.text_of("sha256")?,
+                        })
+                    })
+                    .collect::<Result<_, MessageError>>()?;
+                DeclaredForm::Warehouse(form, attachments)
+            }
+        };
+        Ok(Self {
+            guid: head.text_of("guid")?,
+            app_time: head.text_of("appTime")?,
+            apply_no: head.text_of(apply_no_name)?,
+            ent_apply_no: if kind == MessageType::Warehouse {
+                head.text_of("entApplyNo")?
+            } else {
+                String::new()
+            },
+            customs_code: head.text_of("customsCode")?,
+            ic_card: head.text_of("icCard")?,
+            cop_code: transfer.text_of("copCode")?,
+            cop_name: transfer.text_of("copName")?,
+            dxp_id: transfer.text_of("dxpId")?,
+            form,
+        })
+    }
+}
+
+/// The message type of a root element in the OWH namespace.
+pub fn message_root(root: &Element) -> Result<MessageType, MessageError> {
+    if root.attribute(&format!("xmlns:{PREFIX}")) != Some(NAMESPACE) {
+        return Err(MessageError::Namespace);
+    }
+    root.local_name()
+        .strip_suffix("Message")
+        .and_then(MessageType::from_code)
+        .filter(|t| root.name == t.root())
+        .ok_or_else(|| MessageError::Root(root.name.clone()))
+}
+
+/// The outbox message of declaring `record`: a fresh upper-case guid and the signed OWH101 /
+/// OWH201 document, referencing the filing's proof documents by name, size and hash.
 pub fn declaration(
     record: &FilingRecord,
     enterprise: &EnterpriseInfo,
     card_no: &str,
-) -> OutboxMessage {
+    attachments: &[AttachmentInfo],
+    signer: &MessageSigner,
+) -> Result<OutboxMessage, MessageError> {
     let guid = uuid::Uuid::new_v4().to_string().to_uppercase();
-    let payload = serde_json::json!({
-        "guid": guid,
-        "applyNo": record.apply_no,
-        "customsCode": enterprise.customs_code,
-        "copName": enterprise.name,
-        "icCard": card_no,
-        "form": serde_json::from_str::<serde_json::Value>(&record.form_json).unwrap_or_default(),
-    })
-    .to_string();
-    OutboxMessage {
+    let form = match record.kind {
+        FilingKind::Registration => {
+            DeclaredForm::Registration(serde_json::from_str(&record.form_json)?)
+        }
+        FilingKind::Warehouse => DeclaredForm::Warehouse(
+            serde_json::from_str(&record.form_json)?,
+            attachments
+                .iter()
+                .map(|a| AttachmentRef {
+                    doc_type: a.doc_type.clone(),
+                    file_name: a.file_name.clone(),
+                    size: a.size,
+                    sha256: a.sha256.clone(),
+                })
+                .collect(),
+        ),
+    };
+    let declaration = Declaration {
+        guid: guid.clone(),
+        app_time: c14(crate::store::now_ms()),
+        apply_no: record.apply_no.clone(),
+        ent_apply_no: record.registration_apply_no.clone().unwrap_or_default(),
+        customs_code: enterprise.customs_code.clone(),
+        ic_card: card_no.to_owned(),
+        cop_code: enterprise.customs_code.clone(),
+        cop_name: enterprise.name.clone(),
+        dxp_id: dxp_id(&enterprise.customs_code),
+        form,
+    };
+    let message_type = declaration.message_type();
+    Ok(OutboxMessage {
         guid,
-        message_type: message_type(record.kind).to_owned(),
-        payload,
+        message_type: message_type.code().to_owned(),
+        payload: signer.sign(declaration.to_element()).to_document(),
+    })
+}
+
+/// A 回执 from customs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// guid of the receipt message itself; unique, so each receipt is applied once.
+    pub receipt_id: String,
+    /// OWH102, OWH202 or OWH900.
+    pub message_type: MessageType,
+    /// guid of the declaration it answers.
+    pub guid: String,
+    /// 申请编号 of the declaration; empty in OWH900.
+    pub apply_no: String,
+    pub customs_code: String,
+    /// `returnStatus`: 120, 399, 100, or negative for format errors.
+    pub return_status: i32,
+    /// `returnTime`, C17.
+    pub return_time: String,
+    /// `returnInfo`
+    pub return_info: String,
+}
+
+impl Receipt {
+    pub fn to_document(&self) -> String {
+        let (node, _, apply_no_name) = self.message_type.nodes();
+        let mut body = Element::new(owh(node)).leaf(owh("guid"), &self.guid);
+        if !apply_no_name.is_empty() {
+            body = body.leaf(owh(apply_no_name), &self.apply_no);
+        }
+        Element::new(self.message_type.root())
+            .attr(format!("xmlns:{PREFIX}"), NAMESPACE)
+            .attr("guid", &self.receipt_id)
+            .attr("version", "1.0")
+            .child(
+                body.leaf(owh("customsCode"), &self.customs_code)
+                    .leaf(owh("returnStatus"), self.return_status.to_string())
+                    .leaf(owh("returnTime"), &self.return_time)
+                    .leaf(owh("returnInfo"), &self.return_info),
+            )
+            .to_document()
+    }
+
+    pub fn parse(xml: &str) -> Result<Self, MessageError> {
+        let root = Element::parse(xml)?;
+        let message_type = message_root(&root)?;
+        if matches!(
+            message_type,
+            MessageType::Registration | MessageType::Warehouse
+        ) {
+            return Err(MessageError::Root(root.name.clone()));
+        }
+        let (node, _, apply_no_name) = message_type.nodes();
+        let body = root.find(node)?;
+        let status = body.text_of("returnStatus")?;
+        Ok(Self {
+            receipt_id: root.attribute("guid").unwrap_or_default().to_owned(),
+            message_type,
+            guid: body.text_of("guid")?,
+            apply_no: if apply_no_name.is_empty() {
+                String::new()
+            } else {
+                body.text_of(apply_no_name)?
+            },
+            customs_code: body.text_of("customsCode")?,
+            return_status: status.trim().parse().map_err(|_| MessageError::Value {
+                field: "returnStatus",
+                value: status.clone(),
+            })?,
+            return_time: body.text_of("returnTime")?,
+            return_info: body.text_of("returnInfo")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customs::sign::{self, KeyPair};
+
+    fn registration() -> Declaration {
+        Declaration {
+            guid: "6F1C0D2E-0000-4000-8000-000000000001".into(),
+            app_time: "20250312101500".into(),
+            apply_no: "E20250312000000001".into(),
+            ent_apply_no: String::new(),
+            customs_code: "4403960ABC".into(),
+            ic_card: "8944030000001".into(),
+            cop_code: "4403960ABC".into(),
+            cop_name: "深圳前海综保跨境供应链有限公司".into(),
+            dxp_id: dxp_id("4403960ABC"),
+            form: DeclaredForm::Registration(RegistrationForm {
+                uscc: "91440300MA5G8K2P04".into(),
+                ent_name: "深圳前海综保跨境供应链有限公司".into(),
+                customs_district: "5300".into(),
+                trade_modes: vec!["9810".into(), "1210".into()],
+                ems_no: "T5300W000001".into(),
+                note: "a < b & c".into(),
+                commitment_ack: true,
+                ..RegistrationForm::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn declarations_round_trip_signed() {
+        let keys = KeyPair::generate();
+        let signer = MessageSigner::new(&keys.sign_key, &keys.cert_no).unwrap();
+        let warehouse = Declaration {
+            apply_no: "W20250312000000017".into(),
+            ent_apply_no: "E20250312000000001".into(),
+            form: DeclaredForm::Warehouse(
+                WarehouseForm {
+                    trade_mode: "9810".into(),
+                    wh_name: "LA Ontario DC".into(),
+                    lease_start: "2024-01-01".into(),
+                    lease_end: "2026-12-31".into(),
+                    ..WarehouseForm::default()
+                },
+                vec![AttachmentRef {
+                    doc_type: "02".into(),
+                    file_name: "lease.pdf".into(),
+                    size: 12,
+                    sha256: "ab".repeat(32),
+                }],
+            ),
+            ..registration()
+        };
+        for declaration in [registration(), warehouse] {
+            let xml = signer.sign(declaration.to_element()).to_document();
+            let root = Element::parse(&xml).unwrap();
+            assert_eq!(Declaration::from_element(&root).unwrap(), declaration);
+            assert_eq!(sign::verify(&root, &keys.public_key), Ok(()));
+            assert_eq!(root.attribute("guid"), Some(declaration.guid.as_str()));
+        }
+    }
+
+    #[test]
+    fn the_message_is_ceb_shaped() {
+        let xml = registration().to_element().to_document();
+        assert!(xml.contains(
+            "<owh:OWH101Message xmlns:owh=\"urn:sim:owh:1.0\" guid=\"6F1C0D2E-0000-4000-8000-000000000001\" version=\"1.0\"><owh:EntRegistration><owh:EntRegistrationHead><owh:guid>"
+        ));
+        assert!(xml.contains("<owh:tradeModes><owh:tradeMode>9810</owh:tradeMode><owh:tradeMode>1210</owh:tradeMode></owh:tradeModes>"));
+        assert!(xml.contains("<owh:dxpMode>DXP</owh:dxpMode><owh:dxpId>DXPENT4403960ABC</owh:dxpId></owh:BaseTransfer></owh:OWH101Message>"));
+        assert!(xml.contains("<owh:note>a &lt; b &amp; c</owh:note>"));
+    }
+
+    #[test]
+    fn receipts_round_trip() {
+        for (message_type, apply_no) in [
+            (MessageType::WarehouseReturn, "W20250312000000017"),
+            (MessageType::FormatCheck, ""),
+        ] {
+            let receipt = Receipt {
+                receipt_id: "R-1".into(),
+                message_type,
+                guid: "G-1".into(),
+                apply_no: apply_no.into(),
+                customs_code: "4403960ABC".into(),
+                return_status: -900_004,
+                return_time: "20250312101531123".into(),
+                return_info: "签名验证失败".into(),
+            };
+            assert_eq!(Receipt::parse(&receipt.to_document()).unwrap(), receipt);
+        }
+        assert!(Receipt::parse(&registration().to_element().to_document()).is_err());
+    }
+
+    #[test]
+    fn foreign_roots_are_refused() {
+        let other =
+            Element::new("ceb:CEB303Message").attr("xmlns:ceb", "http://www.chinaport.gov.cn/ceb");
+        assert!(matches!(message_root(&other), Err(MessageError::Namespace)));
+        let wrong = Element::new("owh:OWH999Message").attr("xmlns:owh", NAMESPACE);
+        assert!(matches!(message_root(&wrong), Err(MessageError::Root(_))));
+    }
+
+    #[test]
+    fn times_are_beijing_c17() {
+        assert_eq!(c17(0), "19700101080000000");
+        assert_eq!(c14(1_741_745_731_123), "20250312101531");
+        assert!(owf_shared::status::is_receipt_time(&c17(1_741_745_731_123)));
     }
 }

@@ -1,3 +1,8 @@
-//! Customs: the messages owf sends (and the customs sandbox that answers them).
+//! Customs: the messages owf sends and receives (XML, signed), the transport envelope, and the
+//! customs sandbox that answers them.
 
+pub mod envelope;
 pub mod message;
+pub mod sandbox;
+pub mod sign;
+pub mod xml;

@@ -11,7 +11,6 @@ use owf_shared::api::{
 };
 use owf_shared::codes::{Code, DocType, TradeMode};
 use owf_shared::field::FilingKind;
-use owf_shared::ids::Date;
 use owf_shared::status::Status;
 use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
 use serde::de::DeserializeOwned;
@@ -20,10 +19,11 @@ use serde::{Deserialize, Serialize};
 use super::{AppError, AppJson, AppQuery, AppState};
 use crate::auth::CurrentUser;
 use crate::customs::message;
+pub use crate::store::filings::display_time;
 use crate::store::filings::{
-    beijing_time, Duplicate, FilingRecord, IndexColumns, NewFiling, Transition,
+    beijing_today, Duplicate, FilingRecord, IndexColumns, NewFiling, Transition,
 };
-use crate::store::{now_ms, StoreError};
+use crate::store::StoreError;
 
 /// What differs between the two filing kinds.
 pub trait FilingForm: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
@@ -76,15 +76,6 @@ pub struct VersionQuery {
     pub version: i64,
 }
 
-/// `YYYY-MM-DD HH:MM:SS`, Beijing time.
-pub fn display_time(ms: i64) -> String {
-    beijing_time(ms)
-        .format(&time::macros::format_description!(
-            "[year]-[month]-[day] [hour]:[minute]:[second]"
-        ))
-        .expect("formattable time")
-}
-
 /// A CEB C17 receipt time `yyyyMMddHHmmssfff` as `YYYY-MM-DD HH:MM:SS`.
 fn display_receipt_time(c17: &str) -> String {
     if c17.len() < 14 || !c17.is_ascii() {
@@ -99,12 +90,6 @@ fn display_receipt_time(c17: &str) -> String {
         &c17[10..12],
         &c17[12..14]
     )
-}
-
-/// Today in Beijing, the 申报 date.
-pub fn today() -> Date {
-    let t = beijing_time(now_ms());
-    Date::new(t.year() as u16, t.month() as u8, t.day()).expect("a real date")
 }
 
 /// What the enterprise's registration allows, for the warehouse rules.
@@ -164,7 +149,7 @@ fn context(enterprise: &EnterpriseInfo, registered: &Registered) -> Context {
     Context {
         in_zone: enterprise.in_zone,
         credit_level: enterprise.credit_level,
-        today: today(),
+        today: beijing_today(),
         uscc: enterprise.uscc.clone(),
         ent_name: enterprise.name.clone(),
         registered_trade_modes: registered.trade_modes.clone(),
@@ -221,6 +206,7 @@ async fn detail<F: FilingForm>(
         .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
     let history = state.store.history(record.id).await?;
     let attachments = state.store.attachments(record.id).await?;
+    let outbox = state.store.outbox_state(record.id).await?;
     let lifecycle = Lifecycle {
         status: record.status,
         version: record.version,
@@ -239,6 +225,14 @@ async fn detail<F: FilingForm>(
                 note: h.note,
             })
             .collect(),
+        send_attempts: outbox
+            .as_ref()
+            .map_or(0, |o| u32::try_from(o.attempts).unwrap_or(u32::MAX)),
+        next_attempt_at: outbox
+            .as_ref()
+            .filter(|o| o.state == "pending" && o.attempts > 0)
+            .map(|o| display_time(o.next_attempt_at)),
+        last_error: outbox.and_then(|o| o.last_error),
     };
     Ok(F::detail(Filing {
         record,
@@ -247,16 +241,6 @@ async fn detail<F: FilingForm>(
         lifecycle,
         attachments,
     }))
-}
-
-async fn attachment_types(state: &AppState, filing_id: i64) -> Result<Vec<DocType>, AppError> {
-    Ok(state
-        .store
-        .attachments(filing_id)
-        .await?
-        .iter()
-        .filter_map(|a| DocType::from_code(&a.doc_type))
-        .collect())
 }
 
 fn stale(record: &FilingRecord) -> AppError {
@@ -395,13 +379,25 @@ pub async fn declare<F: FilingForm>(
     let form: F = serde_json::from_str(&record.form_json)
         .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
     let registered = registered::<F>(&state, enterprise).await?;
-    let attachments = attachment_types(&state, id).await?;
+    let documents = state.store.attachments(id).await?;
+    let attachments: Vec<DocType> = documents
+        .iter()
+        .filter_map(|a| DocType::from_code(&a.doc_type))
+        .collect();
     check(form.validate(
         &attachments,
         Level::Declare,
         &context(enterprise, &registered),
     ))?;
-    let message = message::declaration(&record, enterprise, &user.session.card_no);
+    let signer = state.store.signer(enterprise.id).await?;
+    let message = message::declaration(
+        &record,
+        enterprise,
+        &user.session.card_no,
+        &documents,
+        &signer,
+    )
+    .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
     let transition = Transition {
         id,
         version,

@@ -1,7 +1,9 @@
-//! The HTTP surface: `/api` (JSON), `/healthz`, and the built frontend with SPA fallback.
+//! The HTTP surface: `/api` (JSON), `/healthz`, `/metrics`, and the built frontend with SPA
+//! fallback.
 
 mod error;
 mod filings;
+mod metrics;
 mod origin;
 mod query;
 mod registrations;
@@ -66,6 +68,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     Router::new()
         .nest("/api", api)
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics::metrics))
         .fallback_service(spa)
         .layer(middleware::from_fn_with_state(state.clone(), origin::guard))
         .layer(origin::cors(&state.config.allowed_origins))

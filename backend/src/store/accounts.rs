@@ -4,6 +4,7 @@ use owf_shared::api::{CreditLevel, EnterpriseInfo, SessionInfo};
 use sqlx::Row;
 
 use super::{now_ms, Store, StoreError};
+use crate::customs::sign::{KeyPair, MessageSigner};
 
 /// Customs master data of a new enterprise.
 #[derive(Debug, Clone)]
@@ -49,11 +50,14 @@ fn enterprise_from_row(row: &sqlx::any::AnyRow) -> Result<EnterpriseInfo, sqlx::
 }
 
 impl Store {
-    /// Adds an enterprise; `None` when its 海关编码 or 统一社会信用代码 already exists.
+    /// Adds an enterprise with a new signing key pair; `None` when its 海关编码 or
+    /// 统一社会信用代码 already exists.
     pub async fn add_enterprise(&self, e: &NewEnterprise) -> Result<Option<i64>, StoreError> {
+        let keys = KeyPair::generate();
         let id = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO enterprises (customs_code, uscc, name, customs_district, in_zone, credit_level, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
+            "INSERT INTO enterprises (customs_code, uscc, name, customs_district, in_zone, credit_level, \
+             created_at, sign_key, public_key, cert_no) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(&e.customs_code)
         .bind(&e.uscc)
@@ -62,9 +66,35 @@ impl Store {
         .bind(i64::from(e.in_zone))
         .bind(e.credit_level.code())
         .bind(now_ms())
+        .bind(&keys.sign_key)
+        .bind(&keys.public_key)
+        .bind(&keys.cert_no)
         .fetch_optional(self.pool())
         .await?;
         Ok(id)
+    }
+
+    /// The enterprise's signer (its USBKey stand-in). An enterprise created before keys existed
+    /// gets its key pair now.
+    pub async fn signer(&self, enterprise_id: i64) -> Result<MessageSigner, StoreError> {
+        let keys = KeyPair::generate();
+        sqlx::query(
+            "UPDATE enterprises SET sign_key = $1, public_key = $2, cert_no = $3 \
+             WHERE id = $4 AND sign_key = ''",
+        )
+        .bind(&keys.sign_key)
+        .bind(&keys.public_key)
+        .bind(&keys.cert_no)
+        .bind(enterprise_id)
+        .execute(self.pool())
+        .await?;
+        let row = sqlx::query("SELECT sign_key, cert_no FROM enterprises WHERE id = $1")
+            .bind(enterprise_id)
+            .fetch_one(self.pool())
+            .await?;
+        let sign_key: String = row.try_get("sign_key")?;
+        let cert_no: String = row.try_get("cert_no")?;
+        MessageSigner::new(&sign_key, &cert_no).map_err(StoreError::Key)
     }
 
     pub async fn enterprise_by_customs_code(

@@ -353,7 +353,7 @@ impl Store {
         Ok(id)
     }
 
-    async fn append_history(
+    pub(super) async fn append_history(
         tx: &mut Transaction<'_, Any>,
         filing_id: i64,
         at: i64,
@@ -441,7 +441,7 @@ impl Store {
 
     /// Changes status and version of a filing if it is still at `t.version`, appending the
     /// history entry. `false` when someone else changed it first.
-    async fn transition_in(
+    pub(super) async fn transition_in(
         tx: &mut Transaction<'_, Any>,
         enterprise_id: i64,
         t: &Transition<'_>,
@@ -686,6 +686,21 @@ pub fn beijing_compact_date(ms: i64) -> String {
     beijing_time(ms)
         .format(&time::macros::format_description!("[year][month][day]"))
         .expect("formattable date")
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, Beijing time.
+pub fn display_time(ms: i64) -> String {
+    beijing_time(ms)
+        .format(&time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second]"
+        ))
+        .expect("formattable time")
+}
+
+/// Today in Beijing, the 申报 date.
+pub fn beijing_today() -> owf_shared::ids::Date {
+    let t = beijing_time(now_ms());
+    owf_shared::ids::Date::new(t.year() as u16, t.month() as u8, t.day()).expect("a real date")
 }
 
 /// The Beijing wall-clock time of `ms`.

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod filings;
+pub mod outbox;
 
 use std::path::Path;
 use std::time::Duration;
@@ -38,6 +39,10 @@ pub enum StoreError {
     Duplicate(filings::Duplicate),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("记录在加锁后仍被并发修改")]
+    ConcurrentChange,
+    #[error("企业签名密钥无效：{0}")]
+    Key(crate::customs::sign::SignError),
 }
 
 /// The connection pool and its dialect.

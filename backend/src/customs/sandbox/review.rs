@@ -1,0 +1,248 @@
+//! How the sandbox judges a declaration, as customs would: structure and signature first
+//! (a failure is a format error, OWH900 with a negative code), then the business rules again —
+//! the same shared validation owf runs, with customs' own master data and its own record of
+//! approved registrations — plus what only customs checks (主管海关 against the master data, the
+//! proof documents against their hashes). The verdict is 审核通过 (399) or 退单 (100).
+
+use owf_shared::codes::{Code, DocType, TradeMode};
+use owf_shared::field::Field;
+use owf_shared::validate::{
+    validate_registration, validate_warehouse, Context, FieldErrors, Level, FORM_KEY,
+};
+use sha2::{Digest, Sha256};
+
+use super::store::{MasterData, SandboxStore};
+use crate::customs::envelope::FileData;
+use crate::customs::message::{Declaration, DeclaredForm, MessageType};
+use crate::customs::sign;
+use crate::customs::xml::Element;
+use crate::store::filings::beijing_today;
+use crate::store::StoreError;
+
+/// 报文结构错误
+pub const STRUCTURE_ERROR: i32 = -900_001;
+/// 签名证书未在海关备案
+pub const UNKNOWN_CERT: i32 = -900_002;
+/// 签名证书或报文企业与发送企业不符
+pub const WRONG_SENDER: i32 = -900_003;
+/// 签名验证失败
+pub const BAD_SIGNATURE: i32 = -900_004;
+/// 审核通过
+pub const APPROVED: i32 = 399;
+/// 退单
+pub const REJECTED: i32 = 100;
+/// Longest `returnInfo` (C..1000).
+const MAX_INFO_CHARS: usize = 1000;
+
+/// The judgement of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    /// 海关编码 of the sender (BaseTransfer/copCode), empty when unreadable.
+    pub cop_code: String,
+    /// 申请编号, empty when unreadable.
+    pub apply_no: String,
+    /// 监管方式 of a registration.
+    pub trade_modes: Vec<String>,
+    /// 399, 100, or a negative format-error code.
+    pub verdict: i32,
+    pub info: String,
+}
+
+fn format_error(code: i32, info: String) -> Judgement {
+    Judgement {
+        cop_code: String::new(),
+        apply_no: String::new(),
+        trade_modes: Vec::new(),
+        verdict: code,
+        info: limit(info),
+    }
+}
+
+fn limit(info: String) -> String {
+    if info.chars().count() <= MAX_INFO_CHARS {
+        info
+    } else {
+        info.chars().take(MAX_INFO_CHARS).collect()
+    }
+}
+
+/// Field errors as one line: `label：message；…`.
+fn describe(errors: &FieldErrors) -> String {
+    errors
+        .iter()
+        .map(|(key, message)| match Field::from_key(key) {
+            Some(field) if key != FORM_KEY => format!("{}：{message}", field.label()),
+            _ => message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// Judges the message `xml` of type `message_type` and guid `guid` (from the envelope head),
+/// sent with `files`.
+pub async fn judge(
+    store: &SandboxStore,
+    message_type: MessageType,
+    guid: &str,
+    xml: &str,
+    files: &[FileData],
+) -> Result<Judgement, StoreError> {
+    let parsed = Element::parse(xml)
+        .map_err(|e| e.to_string())
+        .and_then(|root| {
+            let declaration = Declaration::from_element(&root).map_err(|e| e.to_string())?;
+            Ok((root, declaration))
+        });
+    let (root, declaration) = match parsed {
+        Ok(parsed) => parsed,
+        Err(why) => {
+            return Ok(format_error(
+                STRUCTURE_ERROR,
+                format!("报文结构错误：{why}"),
+            ))
+        }
+    };
+    if declaration.message_type() != message_type
+        || declaration.guid != guid
+        || root.attribute("guid") != Some(guid)
+    {
+        return Ok(format_error(
+            STRUCTURE_ERROR,
+            "报文结构错误：报文类型或报文编号（guid）与报文头不一致".into(),
+        ));
+    }
+    let cert_no = match sign::cert_no(&root) {
+        Ok(cert_no) => cert_no,
+        Err(e) => return Ok(format_error(BAD_SIGNATURE, format!("签名验证失败：{e}"))),
+    };
+    let Some(enterprise) = store.enterprise_by_cert(&cert_no).await? else {
+        return Ok(format_error(
+            UNKNOWN_CERT,
+            format!("签名证书 {cert_no} 未在海关备案"),
+        ));
+    };
+    if enterprise.customs_code != declaration.cop_code
+        || declaration.customs_code != declaration.cop_code
+    {
+        return Ok(format_error(
+            WRONG_SENDER,
+            format!(
+                "签名证书属于 {}，与报文中的企业 {} 不符",
+                enterprise.customs_code, declaration.cop_code
+            ),
+        ));
+    }
+    if let Err(e) = sign::verify(&root, &enterprise.public_key) {
+        return Ok(format_error(BAD_SIGNATURE, format!("签名验证失败：{e}")));
+    }
+    let mut judgement = Judgement {
+        cop_code: declaration.cop_code.clone(),
+        apply_no: declaration.apply_no.clone(),
+        trade_modes: match &declaration.form {
+            DeclaredForm::Registration(form) => form.trade_modes.clone(),
+            DeclaredForm::Warehouse(..) => Vec::new(),
+        },
+        verdict: APPROVED,
+        info: "[Code:1800;Desc:逻辑校验通过] 审核通过，备案成功".into(),
+    };
+    if let Some(reason) = business_rules(store, &enterprise, &declaration, files).await? {
+        judgement.verdict = REJECTED;
+        judgement.info = limit(format!("退单：{reason}"));
+    }
+    Ok(judgement)
+}
+
+/// Why customs rejects the declaration, or `None` to approve it.
+async fn business_rules(
+    store: &SandboxStore,
+    enterprise: &MasterData,
+    declaration: &Declaration,
+    files: &[FileData],
+) -> Result<Option<String>, StoreError> {
+    let mut ctx = Context {
+        in_zone: enterprise.in_zone,
+        credit_level: enterprise.credit_level,
+        today: beijing_today(),
+        uscc: enterprise.uscc.clone(),
+        ent_name: enterprise.name.clone(),
+        registered_trade_modes: Vec::new(),
+    };
+    match &declaration.form {
+        DeclaredForm::Registration(form) => {
+            let errors = validate_registration(form, Level::Declare, &ctx);
+            if !errors.is_empty() {
+                return Ok(Some(describe(&errors)));
+            }
+            if form.customs_district != enterprise.customs_district {
+                return Ok(Some(format!(
+                    "主管海关 {} 与企业在海关登记的主管海关 {} 不一致",
+                    form.customs_district, enterprise.customs_district
+                )));
+            }
+            Ok(None)
+        }
+        DeclaredForm::Warehouse(form, attachments) => {
+            let Some(modes) = store.registered_trade_modes(&declaration.cop_code).await? else {
+                return Ok(Some(
+                    "企业尚未在海关完成海外仓企业登记（无审核通过的企业登记）".into(),
+                ));
+            };
+            ctx.registered_trade_modes = modes
+                .iter()
+                .filter_map(|m| TradeMode::from_code(m))
+                .collect();
+            let types: Vec<DocType> = attachments
+                .iter()
+                .filter_map(|a| DocType::from_code(&a.doc_type))
+                .collect();
+            let errors = validate_warehouse(form, &types, Level::Declare, &ctx);
+            if !errors.is_empty() {
+                return Ok(Some(describe(&errors)));
+            }
+            for attachment in attachments {
+                let sent = files
+                    .iter()
+                    .find(|f| {
+                        f.file_name == attachment.file_name && f.doc_type == attachment.doc_type
+                    })
+                    .and_then(FileData::content);
+                let Some(content) = sent else {
+                    return Ok(Some(format!(
+                        "证明材料“{}”未随报文送达",
+                        attachment.file_name
+                    )));
+                };
+                let sha256 = hex::encode(Sha256::digest(&content));
+                if sha256 != attachment.sha256 || content.len() as u64 != attachment.size {
+                    return Ok(Some(format!(
+                        "证明材料“{}”与报文所列的大小或 SHA-256 校验值不符（报文 {} 字节 {}，收到 {} 字节 {}）",
+                        attachment.file_name,
+                        attachment.size,
+                        attachment.sha256,
+                        content.len(),
+                        sha256
+                    )));
+                }
+            }
+            Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_read_as_one_line() {
+        let errors = FieldErrors::from([
+            ("uscc".to_owned(), "格式错误".to_owned()),
+            (FORM_KEY.to_owned(), "失信企业不能申报".to_owned()),
+        ]);
+        assert_eq!(
+            describe(&errors),
+            "失信企业不能申报；统一社会信用代码：格式错误"
+        );
+        assert_eq!(limit("退".repeat(1200)).chars().count(), 1000);
+    }
+}

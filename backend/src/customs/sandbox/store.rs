@@ -1,0 +1,290 @@
+//! The sandbox's own store: its `sandbox_*` tables (messages it accepted, receipts it will issue
+//! and has issued) plus read access to the customs master data in `enterprises` (企业, their
+//! public keys). It shares the database with owf — the enterprises table *is* the customs master
+//! data that `owf admin enterprise add` maintains — but never touches owf's tables otherwise.
+
+use owf_shared::api::CreditLevel;
+use sqlx::Row;
+
+use super::super::message::{c17, MessageType, Receipt};
+use crate::store::{Store, StoreError};
+
+/// An enterprise as customs knows it.
+#[derive(Debug, Clone)]
+pub struct MasterData {
+    /// 海关编码
+    pub customs_code: String,
+    /// 统一社会信用代码
+    pub uscc: String,
+    /// 企业名称
+    pub name: String,
+    /// 主管海关
+    pub customs_district: String,
+    /// 区内企业
+    pub in_zone: bool,
+    /// 信用等级
+    pub credit_level: CreditLevel,
+    /// SM2 public key of its certificate, hex SEC1.
+    pub public_key: String,
+}
+
+/// One receipt to issue later.
+#[derive(Debug, Clone)]
+pub struct PlannedReceipt {
+    pub return_status: i32,
+    pub return_info: String,
+    pub due_at: i64,
+}
+
+/// A message the sandbox has judged, to be stored with its acknowledgement and receipts.
+#[derive(Debug, Clone)]
+pub struct AcceptedMessage {
+    pub guid: String,
+    pub message_type: MessageType,
+    pub cop_code: String,
+    pub apply_no: String,
+    /// 监管方式 of a registration (what later warehouses may use).
+    pub trade_modes: Vec<String>,
+    /// The final `returnStatus` (399, 100 or negative).
+    pub verdict: i32,
+    pub verdict_info: String,
+    pub receipts: Vec<PlannedReceipt>,
+}
+
+/// How often one message was received and how many receipts it produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageStats {
+    pub guid: String,
+    pub deliveries: i64,
+    pub receipts: i64,
+    pub verdict: i32,
+}
+
+/// The sandbox's store.
+#[derive(Clone)]
+pub struct SandboxStore {
+    store: Store,
+}
+
+impl SandboxStore {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    /// The enterprise holding certificate `cert_no`.
+    pub async fn enterprise_by_cert(
+        &self,
+        cert_no: &str,
+    ) -> Result<Option<MasterData>, StoreError> {
+        let row = sqlx::query(
+            "SELECT customs_code, uscc, name, customs_district, in_zone, credit_level, public_key \
+             FROM enterprises WHERE cert_no = $1 AND cert_no <> ''",
+        )
+        .bind(cert_no)
+        .fetch_optional(self.store.pool())
+        .await?;
+        Ok(row
+            .map(|r| -> Result<_, sqlx::Error> {
+                let credit: String = r.try_get("credit_level")?;
+                Ok(MasterData {
+                    customs_code: r.try_get("customs_code")?,
+                    uscc: r.try_get("uscc")?,
+                    name: r.try_get("name")?,
+                    customs_district: r.try_get("customs_district")?,
+                    in_zone: r.try_get::<i64, _>("in_zone")? != 0,
+                    credit_level: CreditLevel::from_code(&credit).ok_or_else(|| {
+                        sqlx::Error::Decode(format!("unknown credit level {credit}").into())
+                    })?,
+                    public_key: r.try_get("public_key")?,
+                })
+            })
+            .transpose()?)
+    }
+
+    /// 监管方式 of the enterprise's latest approved 企业登记, `None` without one.
+    pub async fn registered_trade_modes(
+        &self,
+        cop_code: &str,
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        let modes: Option<String> = sqlx::query_scalar(
+            "SELECT trade_modes FROM sandbox_messages WHERE cop_code = $1 AND message_type = $2 \
+             AND verdict = 399 ORDER BY received_at DESC LIMIT 1",
+        )
+        .bind(cop_code)
+        .bind(MessageType::Registration.code())
+        .fetch_optional(self.store.pool())
+        .await?;
+        Ok(modes.map(|m| {
+            m.split(',')
+                .filter(|m| !m.is_empty())
+                .map(str::to_owned)
+                .collect()
+        }))
+    }
+
+    /// A message seen before: counts the delivery and returns the acknowledgement it got.
+    pub async fn repeat_delivery(&self, guid: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "UPDATE sandbox_messages SET deliveries = deliveries + 1 WHERE guid = $1 RETURNING ack",
+        )
+        .bind(guid)
+        .fetch_optional(self.store.pool())
+        .await?)
+    }
+
+    /// Stores a judged message, its acknowledgement and its receipts in one transaction.
+    /// `false` when the guid is already stored (a concurrent delivery won): nothing written.
+    pub async fn accept(
+        &self,
+        message: &AcceptedMessage,
+        ack: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.store.pool().begin().await?;
+        let inserted: Option<String> = sqlx::query_scalar(
+            "INSERT INTO sandbox_messages (guid, message_type, cop_code, apply_no, trade_modes, \
+             verdict, verdict_info, ack, deliveries, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) \
+             ON CONFLICT (guid) DO NOTHING RETURNING guid",
+        )
+        .bind(&message.guid)
+        .bind(message.message_type.code())
+        .bind(&message.cop_code)
+        .bind(&message.apply_no)
+        .bind(format!(",{},", message.trade_modes.join(",")))
+        .bind(i64::from(message.verdict))
+        .bind(&message.verdict_info)
+        .bind(ack)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if inserted.is_none() {
+            return Ok(false);
+        }
+        for receipt in &message.receipts {
+            let message_type = if receipt.return_status < 0 {
+                MessageType::FormatCheck
+            } else {
+                message.message_type.receipt()
+            };
+            sqlx::query(
+                "INSERT INTO sandbox_receipts (receipt_id, guid, message_type, apply_no, cop_code, \
+                 return_status, return_info, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(uuid::Uuid::new_v4().to_string().to_uppercase())
+            .bind(&message.guid)
+            .bind(message_type.code())
+            .bind(&message.apply_no)
+            .bind(&message.cop_code)
+            .bind(i64::from(receipt.return_status))
+            .bind(&receipt.return_info)
+            .bind(receipt.due_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Issues the receipts that are due: numbers them in due order after the last issued one.
+    /// The counter row is written first, so concurrent issuers (several `owf serve` sharing one
+    /// PostgreSQL) take turns and the stream never gets a gap filled in later.
+    pub async fn issue_due_receipts(&self, now: i64) -> Result<(), StoreError> {
+        let mut tx = self.store.pool().begin().await?;
+        let last: i64 = sqlx::query_scalar(
+            "UPDATE sandbox_counters SET value = value WHERE name = 'receipt_seq' RETURNING value",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let due = sqlx::query(
+            "SELECT id, due_at FROM sandbox_receipts WHERE seq IS NULL AND due_at <= $1 \
+             ORDER BY due_at, id LIMIT 1000",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        if due.is_empty() {
+            return Ok(());
+        }
+        let mut seq = last;
+        for row in &due {
+            seq += 1;
+            let id: i64 = row.try_get("id")?;
+            let due_at: i64 = row.try_get("due_at")?;
+            sqlx::query("UPDATE sandbox_receipts SET seq = $1, return_time = $2 WHERE id = $3")
+                .bind(seq)
+                .bind(c17(due_at))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE sandbox_counters SET value = $1 WHERE name = 'receipt_seq'")
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Issued receipts after `after`, in order, with their sequence numbers.
+    pub async fn receipts_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, Receipt)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, receipt_id, guid, message_type, apply_no, cop_code, return_status, \
+             return_info, return_time FROM sandbox_receipts WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(self.store.pool())
+        .await?;
+        rows.iter()
+            .map(|r| -> Result<_, sqlx::Error> {
+                let code: String = r.try_get("message_type")?;
+                let status: i64 = r.try_get("return_status")?;
+                Ok((
+                    r.try_get("seq")?,
+                    Receipt {
+                        receipt_id: r.try_get("receipt_id")?,
+                        message_type: MessageType::from_code(&code).ok_or_else(|| {
+                            sqlx::Error::Decode(format!("unknown message type {code}").into())
+                        })?,
+                        guid: r.try_get("guid")?,
+                        apply_no: r.try_get("apply_no")?,
+                        customs_code: r.try_get("cop_code")?,
+                        return_status: i32::try_from(status).unwrap_or(i32::MIN),
+                        return_time: r.try_get("return_time")?,
+                        return_info: r.try_get("return_info")?,
+                    },
+                ))
+            })
+            .collect::<Result<_, _>>()
+            .map_err(Into::into)
+    }
+
+    /// Every message received, with its delivery and receipt counts (what tests inspect to
+    /// prove that each was processed once).
+    pub async fn message_stats(&self) -> Result<Vec<MessageStats>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT m.guid, m.deliveries, m.verdict, \
+             (SELECT COUNT(*) FROM sandbox_receipts r WHERE r.guid = m.guid) AS receipts \
+             FROM sandbox_messages m ORDER BY m.received_at, m.guid",
+        )
+        .fetch_all(self.store.pool())
+        .await?;
+        rows.iter()
+            .map(|r| -> Result<_, sqlx::Error> {
+                let verdict: i64 = r.try_get("verdict")?;
+                Ok(MessageStats {
+                    guid: r.try_get("guid")?,
+                    deliveries: r.try_get("deliveries")?,
+                    receipts: r.try_get("receipts")?,
+                    verdict: i32::try_from(verdict).unwrap_or(i32::MIN),
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map_err(Into::into)
+    }
+}

@@ -1,0 +1,82 @@
+//! `GET /metrics`: the relay's numbers in the Prometheus text format.
+
+use std::fmt::Write;
+
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+
+use super::{AppError, AppState};
+use crate::store::outbox::RelayCounts;
+
+/// The exposition text of `counts`.
+pub fn render(counts: &RelayCounts) -> String {
+    let metrics = [
+        (
+            "owf_outbox_depth",
+            "gauge",
+            "Declarations waiting in the outbox to be delivered to customs.",
+            counts.depth,
+        ),
+        (
+            "owf_relay_sent_total",
+            "counter",
+            "Messages delivered to customs (发送海关成功).",
+            counts.sent,
+        ),
+        (
+            "owf_relay_retried_total",
+            "counter",
+            "Delivery attempts beyond each message's first.",
+            counts.retried,
+        ),
+        (
+            "owf_relay_failed_total",
+            "counter",
+            "Messages given up or refused by customs (发送海关失败).",
+            counts.failed,
+        ),
+        (
+            "owf_relay_receipts_applied_total",
+            "counter",
+            "Customs receipts (回执) applied to filings.",
+            counts.receipts_applied,
+        ),
+    ];
+    let mut text = String::new();
+    for (name, kind, help, value) in metrics {
+        let _ = write!(
+            text,
+            "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"
+        );
+    }
+    text
+}
+
+pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
+    let counts = state.store.relay_counts().await?;
+    Ok((
+        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        render(&counts),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_prometheus_text() {
+        let text = render(&RelayCounts {
+            depth: 3,
+            sent: 10,
+            retried: 2,
+            failed: 1,
+            receipts_applied: 20,
+        });
+        assert!(text.contains("# TYPE owf_outbox_depth gauge\nowf_outbox_depth 3\n"));
+        assert!(text.contains("owf_relay_sent_total 10\n"));
+        assert!(text.contains("owf_relay_receipts_applied_total 20\n"));
+        assert_eq!(text.lines().count(), 15);
+    }
+}

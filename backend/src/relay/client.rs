@@ -1,0 +1,104 @@
+//! The HTTP client of customs: deliver a message, read the receipt stream. Every call has a
+//! timeout; failures are sorted into transient (retry) and permanent (give up).
+
+use std::time::Duration;
+
+use crate::customs::envelope::{
+    Ack, Envelope, ReceiptPage, ReceiptQuery, MESSAGES_PATH, RECEIPTS_PATH,
+};
+
+/// Why a call to customs failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CustomsError {
+    /// Connection refused, timeout, 5xx, 408/429, an unreadable answer: worth retrying.
+    #[error("{0}")]
+    Transient(String),
+    /// Any other 4xx: customs refused the message; sending it again would not help.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// The customs endpoint at a base URL.
+#[derive(Debug, Clone)]
+pub struct CustomsClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+fn transport(e: reqwest::Error) -> CustomsError {
+    let kind = if e.is_timeout() {
+        "连接海关超时"
+    } else if e.is_connect() {
+        "无法连接海关"
+    } else {
+        "与海关通信失败"
+    };
+    CustomsError::Transient(format!("{kind}：{e}"))
+}
+
+impl CustomsClient {
+    pub fn new(base: &str, timeout: Duration) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .build()?;
+        Ok(Self {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Delivers a message; customs' acknowledgement on success.
+    pub async fn send(&self, envelope: &Envelope) -> Result<Ack, CustomsError> {
+        let body = serde_json::to_vec(envelope).expect("an envelope serialises");
+        let response = self
+            .http
+            .post(format!("{}{MESSAGES_PATH}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        let text = response.text().await.map_err(transport)?;
+        if status.is_success() {
+            return serde_json::from_str(&text)
+                .map_err(|e| CustomsError::Transient(format!("海关确认无法解析：{e}")));
+        }
+        let detail = format!("HTTP {}：{}", status.as_u16(), text.trim());
+        let transient = status.is_server_error()
+            || status == reqwest::StatusCode::REQUEST_TIMEOUT
+            || status == reqwest::StatusCode::TOO_MANY_REQUESTS;
+        Err(if transient {
+            CustomsError::Transient(format!("海关暂时不可用（{detail}）"))
+        } else {
+            CustomsError::Permanent(format!("海关拒收报文（{detail}）"))
+        })
+    }
+
+    /// Receipts issued after sequence number `after`.
+    pub async fn receipts(&self, after: i64, limit: i64) -> Result<ReceiptPage, CustomsError> {
+        let response = self
+            .http
+            .get(format!("{}{RECEIPTS_PATH}", self.base))
+            .query(&ReceiptQuery { after, limit })
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        let text = response.text().await.map_err(transport)?;
+        if !status.is_success() {
+            return Err(CustomsError::Transient(format!(
+                "读取海关回执失败（HTTP {}：{}）",
+                status.as_u16(),
+                text.trim()
+            )));
+        }
+        serde_json::from_str(&text)
+            .map_err(|e| CustomsError::Transient(format!("海关回执列表无法解析：{e}")))
+    }
+}

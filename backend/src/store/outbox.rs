@@ -1,0 +1,473 @@
+//! The outbox seen from the relay: claiming due messages under a lease, recording what became
+//! of each delivery, applying customs receipts (回执) exactly once, the receipt cursor, and the
+//! counts `/metrics` shows.
+//!
+//! Fencing: a claim increments `attempts`, and an outcome is recorded only while the row is still
+//! `pending` at that attempt, so a relay whose lease ran out cannot overwrite a newer claim.
+//! Every transaction writes first (outbox row or filing row), which takes SQLite's write lock or
+//! PostgreSQL's row lock before anything is read.
+
+use owf_shared::status::{apply_receipt, apply_relay, ReceiptStatus, RelayOutcome, Status};
+use sqlx::{Any, Row, Transaction};
+
+use super::filings::Transition;
+use super::{now_ms, Dialect, Store, StoreError};
+
+/// Actor of the relay's history entries.
+pub const SYSTEM_ACTOR: &str = "系统";
+/// Actor of receipts' history entries.
+pub const CUSTOMS_ACTOR: &str = "海关";
+const CURSOR: &str = "customs";
+
+/// A message claimed for sending; `attempt` is its fencing token.
+#[derive(Debug, Clone)]
+pub struct ClaimedMessage {
+    pub id: i64,
+    pub filing_id: i64,
+    pub guid: String,
+    pub message_type: String,
+    pub payload: String,
+    pub attempt: i64,
+}
+
+/// What became of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Customs acknowledged the message: 发送海关成功.
+    Delivered,
+    /// A transient failure; try again at `at` (epoch ms).
+    Retry { at: i64, error: String },
+    /// Given up (refused, or out of attempts): 发送海关失败.
+    Failed { error: String },
+}
+
+/// The delivery state of a filing's latest message, for its detail page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxState {
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+}
+
+/// A receipt as the relay received it.
+#[derive(Debug, Clone)]
+pub struct IncomingReceipt<'a> {
+    pub receipt_id: &'a str,
+    /// guid of the declaration it answers.
+    pub guid: &'a str,
+    pub return_status: i32,
+    pub return_time: &'a str,
+    pub return_info: &'a str,
+}
+
+/// What applying a receipt did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiptApplied {
+    /// The filing moved to this status.
+    Applied(Status),
+    /// Seen before (same receipt id): nothing done.
+    Duplicate,
+    /// Recorded but not applied, with the reason.
+    Ignored(String),
+}
+
+/// Counts for `/metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RelayCounts {
+    /// Messages waiting to be delivered.
+    pub depth: i64,
+    pub sent: i64,
+    /// Attempts beyond each message's first.
+    pub retried: i64,
+    pub failed: i64,
+    pub receipts_applied: i64,
+}
+
+/// The claim statement: concurrent relays on PostgreSQL skip each other's locked rows; SQLite
+/// has one writer at a time, so the single statement is already exclusive.
+fn claim_sql(dialect: Dialect) -> String {
+    let skip_locked = match dialect {
+        Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+        Dialect::Sqlite => "",
+    };
+    format!(
+        "UPDATE outbox SET attempts = attempts + 1, lease_owner = $1, lease_until = $2 \
+         WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $3 \
+         AND (lease_until IS NULL OR lease_until <= $3) ORDER BY next_attempt_at, id LIMIT $4{skip_locked}) \
+         RETURNING id, filing_id, guid, message_type, payload, attempts"
+    )
+}
+
+/// The filing's owner, status, version and last applied receipt time, after locking its row.
+struct FilingState {
+    enterprise_id: i64,
+    status: Status,
+    version: i64,
+    last_return_time: Option<String>,
+}
+
+async fn lock_filing(
+    tx: &mut Transaction<'_, Any>,
+    filing_id: i64,
+) -> Result<FilingState, StoreError> {
+    sqlx::query("UPDATE filings SET updated_at = updated_at WHERE id = $1")
+        .bind(filing_id)
+        .execute(&mut **tx)
+        .await?;
+    let row = sqlx::query(
+        "SELECT enterprise_id, status, version, last_return_time FROM filings WHERE id = $1",
+    )
+    .bind(filing_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let code: i64 = row.try_get("status")?;
+    Ok(FilingState {
+        enterprise_id: row.try_get("enterprise_id")?,
+        status: i32::try_from(code)
+            .ok()
+            .and_then(Status::from_code)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code}").into()))?,
+        version: row.try_get("version")?,
+        last_return_time: row.try_get("last_return_time")?,
+    })
+}
+
+/// Moves the filing per the relay's report; a filing no longer 申报中 is left alone.
+async fn report_delivery(
+    tx: &mut Transaction<'_, Any>,
+    filing: &mut FilingState,
+    filing_id: i64,
+    outcome: RelayOutcome,
+    note: String,
+    now: i64,
+) -> Result<(), StoreError> {
+    let Ok(to) = apply_relay(filing.status, outcome) else {
+        return Ok(());
+    };
+    let t = Transition {
+        id: filing_id,
+        version: filing.version,
+        from: filing.status,
+        to,
+        actor: SYSTEM_ACTOR,
+        note,
+    };
+    if !Store::transition_in(tx, filing.enterprise_id, &t, now).await? {
+        return Err(StoreError::ConcurrentChange);
+    }
+    filing.status = to;
+    filing.version += 1;
+    Ok(())
+}
+
+impl Store {
+    /// Claims up to `limit` due messages for `owner` until `lease_until` (epoch ms).
+    pub async fn claim_outbox(
+        &self,
+        owner: &str,
+        lease_until: i64,
+        limit: i64,
+    ) -> Result<Vec<ClaimedMessage>, StoreError> {
+        let rows = sqlx::query(&claim_sql(self.dialect()))
+            .bind(owner)
+            .bind(lease_until)
+            .bind(now_ms())
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        let mut claimed = rows
+            .iter()
+            .map(|r| -> Result<_, sqlx::Error> {
+                Ok(ClaimedMessage {
+                    id: r.try_get("id")?,
+                    filing_id: r.try_get("filing_id")?,
+                    guid: r.try_get("guid")?,
+                    message_type: r.try_get("message_type")?,
+                    payload: r.try_get("payload")?,
+                    attempt: r.try_get("attempts")?,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        claimed.sort_by_key(|m| m.id);
+        Ok(claimed)
+    }
+
+    /// Records the outcome of delivering `message` and moves its filing (发送海关成功 /
+    /// 发送海关失败). `false` when the claim is no longer current (the lease ran out and another
+    /// relay claimed it, or a receipt already proved delivery): nothing is written.
+    pub async fn record_delivery(
+        &self,
+        message: &ClaimedMessage,
+        delivery: &Delivery,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        let (sql, next_at, error) = match delivery {
+            Delivery::Delivered => (
+                "UPDATE outbox SET state = 'sent', sent_at = $1, last_error = $2, \
+                 lease_owner = NULL, lease_until = NULL \
+                 WHERE id = $3 AND attempts = $4 AND state = 'pending'",
+                now,
+                None,
+            ),
+            Delivery::Retry { at, error } => (
+                "UPDATE outbox SET next_attempt_at = $1, last_error = $2, \
+                 lease_owner = NULL, lease_until = NULL \
+                 WHERE id = $3 AND attempts = $4 AND state = 'pending'",
+                *at,
+                Some(error.as_str()),
+            ),
+            Delivery::Failed { error } => (
+                "UPDATE outbox SET state = 'failed', next_attempt_at = $1, last_error = $2, \
+                 lease_owner = NULL, lease_until = NULL \
+                 WHERE id = $3 AND attempts = $4 AND state = 'pending'",
+                now,
+                Some(error.as_str()),
+            ),
+        };
+        let done = sqlx::query(sql)
+            .bind(next_at)
+            .bind(error)
+            .bind(message.id)
+            .bind(message.attempt)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let report = match delivery {
+            Delivery::Delivered => Some((
+                RelayOutcome::Delivered,
+                format!("报文已送达海关（{}）", message.guid),
+            )),
+            Delivery::Failed { error } => Some((RelayOutcome::Failed, error.clone())),
+            Delivery::Retry { .. } => None,
+        };
+        if let Some((outcome, note)) = report {
+            let mut filing = lock_filing(&mut tx, message.filing_id).await?;
+            report_delivery(&mut tx, &mut filing, message.filing_id, outcome, note, now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Applies a customs receipt once: records it under its receipt id, and if it answers the
+    /// filing's latest declaration and follows the status machine (newer than the last applied
+    /// receipt, in order), moves the filing and stores 回执时间/回执信息. A receipt for a message
+    /// whose delivery was not recorded yet (the relay crashed after sending) first proves the
+    /// delivery: 申报中 → 发送海关成功.
+    pub async fn apply_receipt(
+        &self,
+        receipt: &IncomingReceipt<'_>,
+    ) -> Result<ReceiptApplied, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        let inserted = sqlx::query_scalar::<_, String>(
+            "INSERT INTO relay_receipts (receipt_id, guid, return_status, return_time, return_info, \
+             applied, note, received_at) VALUES ($1, $2, $3, $4, $5, 0, '', $6) \
+             ON CONFLICT (receipt_id) DO NOTHING RETURNING receipt_id",
+        )
+        .bind(receipt.receipt_id)
+        .bind(receipt.guid)
+        .bind(i64::from(receipt.return_status))
+        .bind(receipt.return_time)
+        .bind(receipt.return_info)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if inserted.is_none() {
+            return Ok(ReceiptApplied::Duplicate);
+        }
+        let outcome = Self::apply_receipt_in(&mut tx, receipt, now).await?;
+        let (applied, note) = match &outcome {
+            ReceiptApplied::Applied(_) => (1_i64, ""),
+            ReceiptApplied::Ignored(why) => (0, why.as_str()),
+            ReceiptApplied::Duplicate => (0, ""),
+        };
+        sqlx::query("UPDATE relay_receipts SET applied = $1, note = $2 WHERE receipt_id = $3")
+            .bind(applied)
+            .bind(note)
+            .bind(receipt.receipt_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn apply_receipt_in(
+        tx: &mut Transaction<'_, Any>,
+        receipt: &IncomingReceipt<'_>,
+        now: i64,
+    ) -> Result<ReceiptApplied, StoreError> {
+        let Some(row) = sqlx::query("SELECT id, filing_id, state FROM outbox WHERE guid = $1")
+            .bind(receipt.guid)
+            .fetch_optional(&mut **tx)
+            .await?
+        else {
+            return Ok(ReceiptApplied::Ignored("没有此报文编号的申报".into()));
+        };
+        let outbox_id: i64 = row.try_get("id")?;
+        let filing_id: i64 = row.try_get("filing_id")?;
+        let state: String = row.try_get("state")?;
+        sqlx::query("UPDATE relay_receipts SET filing_id = $1 WHERE receipt_id = $2")
+            .bind(filing_id)
+            .bind(receipt.receipt_id)
+            .execute(&mut **tx)
+            .await?;
+        let mut filing = lock_filing(tx, filing_id).await?;
+        let latest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE filing_id = $1")
+            .bind(filing_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        if latest != outbox_id {
+            return Ok(ReceiptApplied::Ignored(
+                "回执所属的申报已被重新申报取代".into(),
+            ));
+        }
+        let Some(status) = ReceiptStatus::from_code(receipt.return_status) else {
+            return Ok(ReceiptApplied::Ignored(format!(
+                "未知的回执状态 {}",
+                receipt.return_status
+            )));
+        };
+        if state == "pending" {
+            sqlx::query(
+                "UPDATE outbox SET state = 'sent', sent_at = $1, lease_owner = NULL, \
+                 lease_until = NULL WHERE id = $2",
+            )
+            .bind(now)
+            .bind(outbox_id)
+            .execute(&mut **tx)
+            .await?;
+            let note = format!("海关回执证实报文已送达（{}）", receipt.guid);
+            report_delivery(
+                tx,
+                &mut filing,
+                filing_id,
+                RelayOutcome::Delivered,
+                note,
+                now,
+            )
+            .await?;
+        }
+        let to = match apply_receipt(
+            filing.status,
+            filing.last_return_time.as_deref(),
+            status,
+            receipt.return_time,
+        ) {
+            Ok(to) => to,
+            Err(refusal) => return Ok(ReceiptApplied::Ignored(refusal.to_string())),
+        };
+        let t = Transition {
+            id: filing_id,
+            version: filing.version,
+            from: filing.status,
+            to,
+            actor: CUSTOMS_ACTOR,
+            note: format!("[{}] {}", receipt.return_status, receipt.return_info),
+        };
+        if !Self::transition_in(tx, filing.enterprise_id, &t, now).await? {
+            return Err(StoreError::ConcurrentChange);
+        }
+        sqlx::query(
+            "UPDATE filings SET last_return_time = $1, last_return_info = $2 WHERE id = $3",
+        )
+        .bind(receipt.return_time)
+        .bind(receipt.return_info)
+        .bind(filing_id)
+        .execute(&mut **tx)
+        .await?;
+        if let ReceiptStatus::GatewayError(_) = status {
+            sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE id = $2")
+                .bind(receipt.return_info)
+                .bind(outbox_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(ReceiptApplied::Applied(to))
+    }
+
+    /// The sequence number of the last customs receipt read (0 before the first).
+    pub async fn receipt_cursor(&self) -> Result<i64, StoreError> {
+        let value: Option<i64> =
+            sqlx::query_scalar("SELECT value FROM relay_cursor WHERE name = $1")
+                .bind(CURSOR)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(value.unwrap_or(0))
+    }
+
+    /// Moves the receipt cursor forward to `seq` (never back).
+    pub async fn advance_receipt_cursor(&self, seq: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO relay_cursor (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE \
+             SET value = CASE WHEN relay_cursor.value < excluded.value THEN excluded.value \
+             ELSE relay_cursor.value END",
+        )
+        .bind(CURSOR)
+        .bind(seq)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Delivery state of the filing's latest outbox message.
+    pub async fn outbox_state(&self, filing_id: i64) -> Result<Option<OutboxState>, StoreError> {
+        let row = sqlx::query(
+            "SELECT state, attempts, next_attempt_at, last_error FROM outbox \
+             WHERE filing_id = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(filing_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row
+            .map(|r| -> Result<_, sqlx::Error> {
+                Ok(OutboxState {
+                    state: r.try_get("state")?,
+                    attempts: r.try_get("attempts")?,
+                    next_attempt_at: r.try_get("next_attempt_at")?,
+                    last_error: r.try_get("last_error")?,
+                })
+            })
+            .transpose()?)
+    }
+
+    /// Outbox depth and the relay's totals (durable: counted from the tables, so they survive
+    /// restarts and add up over every relay sharing the database).
+    pub async fn relay_counts(&self) -> Result<RelayCounts, StoreError> {
+        let row = sqlx::query(
+            "SELECT \
+             CAST(COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) AS BIGINT) AS depth, \
+             CAST(COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS sent, \
+             CAST(COALESCE(SUM(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END), 0) AS BIGINT) AS retried, \
+             CAST(COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed \
+             FROM outbox",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        let receipts_applied: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM relay_receipts WHERE applied = 1")
+                .fetch_one(self.pool())
+                .await?;
+        Ok(RelayCounts {
+            depth: row.try_get("depth")?,
+            sent: row.try_get("sent")?,
+            retried: row.try_get("retried")?,
+            failed: row.try_get("failed")?,
+            receipts_applied,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_postgres_skips_locked_rows() {
+        assert!(claim_sql(Dialect::Postgres).contains("LIMIT $4 FOR UPDATE SKIP LOCKED)"));
+        assert!(!claim_sql(Dialect::Sqlite).contains("FOR UPDATE"));
+    }
+}
