@@ -1,0 +1,484 @@
+//! The customs relay against the customs sandbox over real HTTP — on SQLite and PostgreSQL:
+//! approval, 退单 and re-declaring, format errors, outages, lost acknowledgements, permanent
+//! failures, and two relays racing.
+
+mod common;
+mod support;
+
+use std::time::{Duration, Instant};
+
+use axum::http::{Method, StatusCode};
+use common::*;
+use owf_backend::customs::sandbox::Faults;
+use owf_backend::relay::RelayConfig;
+use owf_backend::store::Store;
+use owf_shared::status::Status;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use support::*;
+
+fn zone_registration(district: &str) -> Value {
+    json!({ "form": {
+        "uscc": "91440300MA5G8K2P04",
+        "ent_name": "深圳前海综保跨境供应链有限公司",
+        "customs_district": district,
+        "trade_modes": ["9810", "1210"],
+        "ems_no": "T5300W000001",
+        "contact_name": "林晓",
+        "contact_phone": "0755-88886666",
+        "commitment_ack": true
+    }})
+}
+
+fn owned_warehouse(name: &str) -> Value {
+    json!({ "form": {
+        "trade_mode": "9810",
+        "wh_name": name,
+        "country_code": "502",
+        "city": "Ontario, CA",
+        "wh_address": format!("{name} 1234 E Francis St"),
+        "area_sqm": "5200",
+        "ownership": "1"
+    }})
+}
+
+async fn post(app: &TestApp, path: &str, body: &Value, token: &str) -> (StatusCode, Value) {
+    let (status, _, json) = app
+        .send(Method::POST, path, Some(&body.to_string()), Some(token), None)
+        .await;
+    (status, json)
+}
+
+/// Creates a filing and declares it; returns its id.
+async fn create_and_declare(app: &TestApp, kind: &str, body: &Value, token: &str) -> i64 {
+    let (status, created) = post(app, &format!("/api/{kind}"), body, token).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    declare(app, kind, id, token).await;
+    id
+}
+
+async fn declare(app: &TestApp, kind: &str, id: i64, token: &str) {
+    let (_, detail) = app.get(&format!("/api/{kind}/{id}"), Some(token)).await;
+    let version = detail["lifecycle"]["version"].clone();
+    let (status, declared) = post(
+        app,
+        &format!("/api/{kind}/{id}/declare"),
+        &json!({ "version": version }),
+        token,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{declared}");
+    assert_eq!(declared["lifecycle"]["status"], 2);
+}
+
+/// Stores a proof document as the upload endpoint would; `claimed` is the hash recorded for it.
+async fn attach(store: &Store, filing_id: i64, content: &[u8], claimed: Option<&str>) {
+    let sha256 = hex::encode(Sha256::digest(content));
+    sqlx::query(
+        "INSERT INTO attachments (filing_id, doc_type, file_name, content_type, size, sha256, \
+         content, created_at) VALUES ($1, '01', 'deed.pdf', 'application/pdf', $2, $3, $4, 0)",
+    )
+    .bind(filing_id)
+    .bind(content.len() as i64)
+    .bind(claimed.unwrap_or(&sha256))
+    .bind(content.to_vec())
+    .execute(store.pool())
+    .await
+    .unwrap();
+}
+
+fn transitions(history: &[(Option<Status>, Status, String, String)]) -> Vec<(Status, &str)> {
+    history.iter().map(|(_, to, actor, _)| (*to, actor.as_str())).collect()
+}
+
+async fn declared_filings_reach_approval(app: TestApp) {
+    let app = with_demo(app).await;
+    let customs = customs(&app.store, instant_customs()).await;
+    let relay = relay(&app.store, &customs, fast_relay());
+    let token = app.login(ZONE_CARD, ZONE_PASSWORD).await;
+
+    let reg = create_and_declare(&app, "registrations", &zone_registration("5300"), &token).await;
+    drive_until(&app.store, &relay, &[reg], Status::Approved).await;
+    let steps = history(&app.store, reg).await;
+    assert_eq!(
+        transitions(&steps),
+        [
+            (Status::Draft, ZONE_CARD),
+            (Status::Declared, ZONE_CARD),
+            (Status::Sent, "系统"),
+            (Status::Received, "海关"),
+            (Status::Approved, "海关"),
+        ]
+    );
+    assert!(steps[4].3.contains("审核通过"), "{steps:?}");
+    let (_, detail) = app
+        .get(&format!("/api/registrations/{reg}"), Some(&token))
+        .await;
+    let lifecycle = &detail["lifecycle"];
+    assert_eq!(lifecycle["send_attempts"], 1);
+    assert_eq!(lifecycle["next_attempt_at"], Value::Null);
+    assert!(lifecycle["last_return_info"]
+        .as_str()
+        .unwrap()
+        .contains("审核通过"));
+    assert!(lifecycle["last_return_time"].as_str().unwrap().len() == 19);
+
+    let (status, created) = post(&app, "/api/warehouses", &owned_warehouse("LA DC"), &token).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let wh = created["id"].as_i64().unwrap();
+    attach(&app.store, wh, b"%PDF-1.4 deed of the warehouse", None).await;
+    declare(&app, "warehouses", wh, &token).await;
+    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE filing_id = $1")
+        .bind(wh)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert!(payload.contains("<owh:OWH201Message xmlns:owh=\"urn:sim:owh:1.0\""));
+    assert!(payload.contains("<owh:fileName>deed.pdf</owh:fileName>"));
+    assert!(payload.contains("<ds:SignatureValue>"));
+    drive_until(&app.store, &relay, &[wh], Status::Approved).await;
+
+    let stats = customs.sandbox.store().message_stats().await.unwrap();
+    assert_eq!(stats.len(), 2);
+    assert!(stats.iter().all(|s| s.deliveries == 1 && s.receipts == 2));
+    let counts = app.store.relay_counts().await.unwrap();
+    assert_eq!((counts.depth, counts.sent, counts.failed), (0, 2, 0));
+    assert_eq!(counts.receipts_applied, 4);
+}
+
+async fn rejected_filings_show_the_reason_and_can_be_declared_again(app: TestApp) {
+    let app = with_demo(app).await;
+    let customs = customs(&app.store, instant_customs()).await;
+    let relay = relay(&app.store, &customs, fast_relay());
+    let token = app.login(ZONE_CARD, ZONE_PASSWORD).await;
+
+    // 主管海关 2900 is a valid district, but not the one customs has for this enterprise.
+    let reg = create_and_declare(&app, "registrations", &zone_registration("2900"), &token).await;
+    drive_until(&app.store, &relay, &[reg], Status::Rejected).await;
+    let (_, detail) = app
+        .get(&format!("/api/registrations/{reg}"), Some(&token))
+        .await;
+    let info = detail["lifecycle"]["last_return_info"].as_str().unwrap();
+    assert!(info.contains("主管海关 2900") && info.contains("5300"), "{info}");
+    let last = history(&app.store, reg).await.pop().unwrap();
+    assert_eq!((last.1, last.2.as_str()), (Status::Rejected, "海关"));
+    assert!(last.3.contains("主管海关 2900"));
+
+    let mut fixed = zone_registration("5300");
+    fixed["version"] = detail["lifecycle"]["version"].clone();
+    let (status, _, saved) = app
+        .send(
+            Method::PUT,
+            &format!("/api/registrations/{reg}"),
+            Some(&fixed.to_string()),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["lifecycle"]["status"], 1);
+    declare(&app, "registrations", reg, &token).await;
+    drive_until(&app.store, &relay, &[reg], Status::Approved).await;
+
+    // A proof document whose content does not match its recorded hash: 退单 with the reason.
+    let (_, created) = post(&app, "/api/warehouses", &owned_warehouse("NJ DC"), &token).await;
+    let wh = created["id"].as_i64().unwrap();
+    attach(&app.store, wh, b"the real deed", Some(&"0".repeat(64))).await;
+    declare(&app, "warehouses", wh, &token).await;
+    drive_until(&app.store, &relay, &[wh], Status::Rejected).await;
+    let (_, detail) = app
+        .get(&format!("/api/warehouses/{wh}"), Some(&token))
+        .await;
+    let info = detail["lifecycle"]["last_return_info"].as_str().unwrap();
+    assert!(info.contains("证明材料“deed.pdf”") && info.contains("校验值不符"), "{info}");
+}
+
+async fn a_tampered_message_gets_a_format_error_receipt(app: TestApp) {
+    let customs = customs(&app.store, instant_customs()).await;
+    let relay = relay(&app.store, &customs, fast_relay());
+    let id = declared_registration(&app.store, 1).await;
+    sqlx::query("UPDATE outbox SET payload = REPLACE(payload, '张三', '李四') WHERE filing_id = $1")
+        .bind(id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    drive_until(&app.store, &relay, &[id], Status::SendFailed).await;
+    let steps = history(&app.store, id).await;
+    let last = steps.last().unwrap();
+    assert_eq!((last.0, last.1), (Some(Status::Sent), Status::SendFailed));
+    assert!(last.3.contains("-900004") && last.3.contains("签名验证失败"), "{last:?}");
+    let stats = customs.sandbox.store().message_stats().await.unwrap();
+    assert_eq!(stats[0].verdict, -900_004);
+    assert_eq!(app.store.relay_counts().await.unwrap().failed, 1);
+}
+
+async fn an_outage_delays_but_loses_nothing(app: TestApp) {
+    let app = with_demo(app).await;
+    let customs = customs(&app.store, instant_customs()).await;
+    let relay = relay(&app.store, &customs, fast_relay());
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        ids.push(declared_registration(&app.store, n).await);
+    }
+    customs.sandbox.set_faults(Faults {
+        down: true,
+        ..Faults::default()
+    });
+    relay.send_due().await.unwrap();
+    assert!(relay.pull_receipts().await.is_err());
+    assert!(statuses(&app.store, &ids)
+        .await
+        .iter()
+        .all(|s| *s == Status::Declared));
+    let state = app.store.outbox_state(ids[0]).await.unwrap().unwrap();
+    assert_eq!((state.state.as_str(), state.attempts), ("pending", 1));
+    assert!(state.last_error.unwrap().contains("HTTP 503"));
+    let counts = app.store.relay_counts().await.unwrap();
+    assert_eq!((counts.depth, counts.sent), (6, 0));
+
+    // Down for a while: still retried, still 申报中.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    step(&relay).await;
+    assert!(statuses(&app.store, &ids)
+        .await
+        .iter()
+        .all(|s| *s == Status::Declared));
+
+    customs.sandbox.set_faults(Faults::default());
+    drive_until(&app.store, &relay, &ids, Status::Approved).await;
+    let stats = customs.sandbox.store().message_stats().await.unwrap();
+    assert_eq!(stats.len(), 6);
+    assert!(stats.iter().all(|s| s.deliveries == 1 && s.receipts == 2));
+    assert!(app.store.relay_counts().await.unwrap().retried >= 6);
+}
+
+async fn a_lost_acknowledgement_is_resent_and_processed_once(app: TestApp) {
+    let customs = customs(&app.store, instant_customs()).await;
+    let relay = relay(&app.store, &customs, fast_relay());
+    let id = declared_registration(&app.store, 7).await;
+    customs.sandbox.set_faults(Faults {
+        drop_ack_rate: 1.0,
+        ..Faults::default()
+    });
+    relay.send_due().await.unwrap();
+    let state = app.store.outbox_state(id).await.unwrap().unwrap();
+    assert!(state.last_error.unwrap().contains("回执丢失"));
+    // Only the relay's own retry may deliver it: no receipt is read meanwhile.
+    eventually(Duration::from_secs(10), "the resend", || async {
+        relay.send_due().await.unwrap();
+        let status = statuses(&app.store, &[id]).await[0];
+        (status == Status::Sent).then_some(())
+    })
+    .await;
+    drive_until(&app.store, &relay, &[id], Status::Approved).await;
+    let stats = customs.sandbox.store().message_stats().await.unwrap();
+    assert_eq!(stats.len(), 1);
+    assert_eq!((stats[0].deliveries, stats[0].receipts), (2, 2));
+    let steps = history(&app.store, id).await;
+    assert_eq!(
+        steps.iter().filter(|h| h.1 == Status::Approved).count(),
+        1,
+        "{steps:?}"
+    );
+}
+
+async fn refusals_and_exhausted_attempts_fail_and_can_be_declared_again(app: TestApp) {
+    let app = with_demo(app).await;
+    let customs = customs(&app.store, instant_customs()).await;
+    let token = app.login(PLAIN_CARD, PLAIN_PASSWORD).await;
+    let plain = json!({ "form": {
+        "uscc": "91330100MA2H3Y5K7A",
+        "ent_name": "杭州云帆跨境电子商务有限公司",
+        "customs_district": "2900",
+        "trade_modes": ["9810"],
+        "contact_name": "周敏",
+        "contact_phone": "0571-88886666",
+        "commitment_ack": true
+    }});
+    let reg = create_and_declare(&app, "registrations", &plain, &token).await;
+
+    // A URL where customs answers 404: refused for good.
+    let wrong = owf_backend::relay::Relay::new(
+        app.store.clone(),
+        &format!("{}/no-such-gateway", customs.url),
+        fast_relay(),
+    )
+    .unwrap();
+    drive_until(&app.store, &wrong, &[reg], Status::SendFailed).await;
+    let last = history(&app.store, reg).await.pop().unwrap();
+    assert_eq!(last.2, "系统");
+    assert!(last.3.contains("海关拒收报文（HTTP 404"), "{last:?}");
+
+    // Declared again, while customs is down, with two attempts allowed: given up after two.
+    declare(&app, "registrations", reg, &token).await;
+    customs.sandbox.set_faults(Faults {
+        down: true,
+        ..Faults::default()
+    });
+    let impatient = relay(
+        &app.store,
+        &customs,
+        RelayConfig {
+            max_attempts: 2,
+            ..fast_relay()
+        },
+    );
+    drive_until(&app.store, &impatient, &[reg], Status::SendFailed).await;
+    let (_, detail) = app
+        .get(&format!("/api/registrations/{reg}"), Some(&token))
+        .await;
+    assert_eq!(detail["lifecycle"]["send_attempts"], 2);
+    let error = detail["lifecycle"]["last_error"].as_str().unwrap();
+    assert!(error.starts_with("已尝试 2 次仍未送达海关"), "{error}");
+
+    customs.sandbox.set_faults(Faults::default());
+    declare(&app, "registrations", reg, &token).await;
+    drive_until(&app.store, &impatient, &[reg], Status::Approved).await;
+    assert_eq!(app.store.relay_counts().await.unwrap().failed, 2);
+}
+
+both_databases!(
+    declared_filings_reach_approval,
+    rejected_filings_show_the_reason_and_can_be_declared_again,
+    a_tampered_message_gets_a_format_error_receipt,
+    an_outage_delays_but_loses_nothing,
+    a_lost_acknowledgement_is_resent_and_processed_once,
+    refusals_and_exhausted_attempts_fail_and_can_be_declared_again,
+);
+
+/// Claimers racing for the outbox in tight loops never get the same row within a lease.
+async fn concurrent_claims_are_disjoint(store: &Store, rows: usize) {
+    let claimers: Vec<_> = (0..4)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let owner = format!("claimer-{n}");
+                let mut ids = Vec::new();
+                loop {
+                    let lease_until = owf_backend::store::now_ms() + 60_000;
+                    let claimed = store.claim_outbox(&owner, lease_until, 2).await.unwrap();
+                    if claimed.is_empty() {
+                        break ids;
+                    }
+                    ids.extend(claimed.iter().map(|m| m.id));
+                }
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for claimer in claimers {
+        all.extend(claimer.await.unwrap());
+    }
+    let claimed = all.len();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(claimed, all.len(), "a row was claimed twice within its lease");
+    assert_eq!(all.len(), rows);
+    // Give the rows back, as if every lease had run out.
+    sqlx::query("UPDATE outbox SET attempts = 0, lease_owner = NULL, lease_until = NULL")
+        .execute(store.pool())
+        .await
+        .unwrap();
+}
+
+/// Two relays claim from the same outbox at once: within a lease no message is sent twice —
+/// customs sees each guid exactly once and every row was claimed exactly once.
+async fn two_relays_never_send_the_same_row_within_a_lease(store: Store) {
+    const FILINGS: usize = 120;
+    let customs = customs(&store, instant_customs()).await;
+    for n in 0..FILINGS {
+        declared_registration(&store, n).await;
+    }
+    concurrent_claims_are_disjoint(&store, FILINGS).await;
+    let small_batches = RelayConfig {
+        batch_size: 4,
+        ..fast_relay()
+    };
+    let a = relay(&store, &customs, small_batches.clone());
+    let b = relay(&store, &customs, small_batches);
+    let race = |relay: owf_backend::relay::Relay| {
+        tokio::spawn(async move {
+            let mut claimed = 0;
+            loop {
+                match relay.send_due().await.unwrap() {
+                    0 => break claimed,
+                    n => claimed += n,
+                }
+            }
+        })
+    };
+    let (a, b) = (race(a), race(b));
+    let (a, b) = (a.await.unwrap(), b.await.unwrap());
+    assert_eq!(a + b, FILINGS);
+    assert!(a > 0 && b > 0, "both relays took part ({a} + {b})");
+    let stats = customs.sandbox.store().message_stats().await.unwrap();
+    assert_eq!(stats.len(), FILINGS);
+    assert!(stats.iter().all(|s| s.deliveries == 1), "a message was sent twice");
+    let attempts: Vec<i64> = sqlx::query_scalar("SELECT attempts FROM outbox")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert!(attempts.iter().all(|a| *a == 1));
+}
+
+mod race {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        super::two_relays_never_send_the_same_row_within_a_lease(
+            super::common::sqlite().await.store,
+        )
+        .await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        if let Some(app) = super::common::postgres().await {
+            super::two_relays_never_send_the_same_row_within_a_lease(app.store).await
+        }
+    }
+}
+
+/// Not a test: measures the relay against the in-process sandbox over HTTP. Declarations are
+/// made as fast as the store takes them while the relay runs; prints filings per second from
+/// 申报 to 发送海关成功 and the p50 latency. `cargo test -p owf-backend --test relay -- --ignored
+/// --nocapture throughput`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn throughput() {
+    const FILINGS: usize = 1000;
+    let app = common::sqlite().await;
+    let store = app.store.clone();
+    let customs = customs(&store, instant_customs()).await;
+    let relay = relay(&store, &customs, RelayConfig::default());
+    let running = tokio::spawn(relay.run());
+    let started = Instant::now();
+    let mut ids = Vec::with_capacity(FILINGS);
+    for n in 0..FILINGS {
+        ids.push(declared_registration(&store, n).await);
+    }
+    let declared = started.elapsed();
+    eventually(Duration::from_secs(600), "every filing sent", || async {
+        let counts = store.relay_counts().await.unwrap();
+        (counts.sent as usize == FILINGS).then_some(())
+    })
+    .await;
+    running.abort();
+    let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT created_at, sent_at FROM outbox")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    let first = rows.iter().map(|r| r.0).min().unwrap();
+    let last = rows.iter().map(|r| r.1).max().unwrap();
+    let mut latencies: Vec<i64> = rows.iter().map(|(c, s)| s - c).collect();
+    latencies.sort_unstable();
+    let per_second = FILINGS as f64 / ((last - first) as f64 / 1000.0);
+    println!(
+        "relay throughput (SQLite, in-process sandbox over HTTP, {FILINGS} filings declared in {declared:?}): \
+         {per_second:.0} filings/s from 申报 to 发送海关成功; latency p50 {} ms, p90 {} ms, max {} ms",
+        latencies[FILINGS / 2],
+        latencies[FILINGS * 9 / 10],
+        latencies[FILINGS - 1]
+    );
+    assert_eq!(statuses(&store, &ids).await.len(), FILINGS);
+}

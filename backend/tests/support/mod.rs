@@ -1,0 +1,217 @@
+//! Relay test support: a customs sandbox served over real HTTP on a free port, fast relay
+//! settings, many enterprises with declared registrations, and polling with a deadline.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use owf_backend::customs::message;
+use owf_backend::customs::sandbox::{Faults, Sandbox, SandboxConfig};
+use owf_backend::relay::backoff::Backoff;
+use owf_backend::relay::{Relay, RelayConfig};
+use owf_backend::store::accounts::NewEnterprise;
+use owf_backend::store::filings::{IndexColumns, NewFiling, Transition};
+use owf_backend::store::Store;
+use owf_shared::api::CreditLevel;
+use owf_shared::field::FilingKind;
+use owf_shared::form::RegistrationForm;
+use owf_shared::ids::Uscc;
+use owf_shared::status::Status;
+use sqlx::Row;
+
+/// The sandbox with no receipt delays.
+pub fn instant_customs() -> SandboxConfig {
+    SandboxConfig {
+        received_delay: Duration::ZERO,
+        verdict_delay: Duration::ZERO,
+        faults: Faults::default(),
+    }
+}
+
+/// Relay settings for tests: short backoff and poll, a generous lease.
+pub fn fast_relay() -> RelayConfig {
+    RelayConfig {
+        max_attempts: 6,
+        backoff: Backoff {
+            initial: Duration::from_millis(10),
+            max: Duration::from_millis(40),
+        },
+        lease: Duration::from_secs(30),
+        poll_interval: Duration::from_millis(10),
+        batch_size: 32,
+        request_timeout: Duration::from_secs(5),
+    }
+}
+
+/// A sandbox served on 127.0.0.1 at a free port.
+pub struct Customs {
+    pub sandbox: Sandbox,
+    pub url: String,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Customs {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+pub async fn customs(store: &Store, config: SandboxConfig) -> Customs {
+    let sandbox = Sandbox::new(store.clone(), config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = sandbox
+        .router()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    Customs {
+        sandbox,
+        url,
+        server,
+    }
+}
+
+pub fn relay(store: &Store, customs: &Customs, config: RelayConfig) -> Relay {
+    Relay::new(store.clone(), &customs.url, config).unwrap()
+}
+
+/// Polls `check` until it yields a value or `limit` passes.
+pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// One relay step: a send round and a receipt page (errors are the sandbox being down).
+pub async fn step(relay: &Relay) {
+    let _ = relay.send_due().await;
+    let _ = relay.pull_receipts().await;
+}
+
+/// Steps `relay` until every filing in `ids` has reached `status`.
+pub async fn drive_until(store: &Store, relay: &Relay, ids: &[i64], status: Status) {
+    eventually(Duration::from_secs(60), "filings to reach their status", || async {
+        step(relay).await;
+        let statuses = statuses(store, ids).await;
+        statuses.iter().all(|s| *s == status).then_some(())
+    })
+    .await;
+}
+
+/// The statuses of filings, in the order of `ids`.
+pub async fn statuses(store: &Store, ids: &[i64]) -> Vec<Status> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let code: i64 = sqlx::query_scalar("SELECT status FROM filings WHERE id = $1")
+            .bind(id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        out.push(Status::from_code(code as i32).unwrap());
+    }
+    out
+}
+
+/// `(from, to, actor, note)` of a filing's history.
+pub async fn history(store: &Store, id: i64) -> Vec<(Option<Status>, Status, String, String)> {
+    store
+        .history(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.from, h.to, h.actor, h.note))
+        .collect()
+}
+
+/// Creates enterprise number `n` (not in a zone) and declares its 企业登记 through the store, as
+/// the declare endpoint does: signed message and outbox row in the declaring transaction.
+/// Returns the filing id.
+pub async fn declared_registration(store: &Store, n: usize) -> i64 {
+    let body = format!("91440300MA{n:07}");
+    let uscc = format!("{body}{}", Uscc::check_char(&body).unwrap());
+    let enterprise = NewEnterprise {
+        customs_code: format!("4403{n:06}"),
+        uscc: uscc.clone(),
+        name: format!("深圳测试跨境电商有限公司{n}"),
+        customs_district: "5300".into(),
+        in_zone: false,
+        credit_level: CreditLevel::Registered,
+    };
+    let enterprise_id = store.add_enterprise(&enterprise).await.unwrap().unwrap();
+    let info = store
+        .enterprise_by_customs_code(&enterprise.customs_code)
+        .await
+        .unwrap()
+        .unwrap();
+    let form = RegistrationForm {
+        uscc,
+        ent_name: enterprise.name.clone(),
+        customs_district: "5300".into(),
+        trade_modes: vec!["9810".into()],
+        contact_name: "张三".into(),
+        contact_phone: "0755-12345678".into(),
+        commitment_ack: true,
+        ..RegistrationForm::default()
+    };
+    let card = format!("89{n:011}");
+    let id = store
+        .create_filing(&NewFiling {
+            kind: FilingKind::Registration,
+            enterprise_id,
+            registration_id: None,
+            operator_card_no: &card,
+            form_json: serde_json::to_string(&form).unwrap(),
+            index: IndexColumns {
+                trade_modes: form.trade_modes.clone(),
+                ..IndexColumns::default()
+            },
+        })
+        .await
+        .unwrap();
+    let record = store
+        .filing(enterprise_id, FilingKind::Registration, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let signer = store.signer(enterprise_id).await.unwrap();
+    let message = message::declaration(&record, &info, &card, &[], &signer).unwrap();
+    let declared = store
+        .declare_filing(
+            enterprise_id,
+            &Transition {
+                id,
+                version: record.version,
+                from: Status::Draft,
+                to: Status::Declared,
+                actor: &card,
+                note: "申报".into(),
+            },
+            &message,
+        )
+        .await
+        .unwrap();
+    assert!(declared);
+    id
+}
+
+/// Guids of every outbox message.
+pub async fn outbox_guids(store: &Store) -> Vec<String> {
+    let rows = sqlx::query("SELECT guid FROM outbox ORDER BY guid")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    rows.iter().map(|r| r.get::<String, _>("guid")).collect()
+}
