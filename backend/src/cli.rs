@@ -163,7 +163,8 @@ pub struct SandboxArgs {
     /// From acceptance to the verdict (399 审核通过 / 100 退单), in milliseconds.
     #[arg(long, env = "OWF_SANDBOX_VERDICT_DELAY_MS", default_value_t = SANDBOX.verdict_delay.as_millis() as u64)]
     pub sandbox_verdict_delay_ms: u64,
-    /// Fault: latency added to every sandbox request, in milliseconds.
+    /// Fault: latency added to every sandbox answer, in milliseconds (for a message, after it
+    /// is stored).
     #[arg(long, env = "OWF_SANDBOX_LATENCY_MS", default_value_t = 0)]
     pub sandbox_latency_ms: u64,
     /// Fault: share of sandbox requests answered 500 (0–1).

@@ -44,7 +44,13 @@ fn owned_warehouse(name: &str) -> Value {
 
 async fn post(app: &TestApp, path: &str, body: &Value, token: &str) -> (StatusCode, Value) {
     let (status, _, json) = app
-        .send(Method::POST, path, Some(&body.to_string()), Some(token), None)
+        .send(
+            Method::POST,
+            path,
+            Some(&body.to_string()),
+            Some(token),
+            None,
+        )
         .await;
     (status, json)
 }
@@ -89,7 +95,10 @@ async fn attach(store: &Store, filing_id: i64, content: &[u8], claimed: Option<&
 }
 
 fn transitions(history: &[(Option<Status>, Status, String, String)]) -> Vec<(Status, &str)> {
-    history.iter().map(|(_, to, actor, _)| (*to, actor.as_str())).collect()
+    history
+        .iter()
+        .map(|(_, to, actor, _)| (*to, actor.as_str()))
+        .collect()
 }
 
 async fn declared_filings_reach_approval(app: TestApp) {
@@ -160,7 +169,10 @@ async fn rejected_filings_show_the_reason_and_can_be_declared_again(app: TestApp
         .get(&format!("/api/registrations/{reg}"), Some(&token))
         .await;
     let info = detail["lifecycle"]["last_return_info"].as_str().unwrap();
-    assert!(info.contains("主管海关 2900") && info.contains("5300"), "{info}");
+    assert!(
+        info.contains("主管海关 2900") && info.contains("5300"),
+        "{info}"
+    );
     let last = history(&app.store, reg).await.pop().unwrap();
     assert_eq!((last.1, last.2.as_str()), (Status::Rejected, "海关"));
     assert!(last.3.contains("主管海关 2900"));
@@ -191,23 +203,31 @@ async fn rejected_filings_show_the_reason_and_can_be_declared_again(app: TestApp
         .get(&format!("/api/warehouses/{wh}"), Some(&token))
         .await;
     let info = detail["lifecycle"]["last_return_info"].as_str().unwrap();
-    assert!(info.contains("证明材料“deed.pdf”") && info.contains("校验值不符"), "{info}");
+    assert!(
+        info.contains("证明材料“deed.pdf”") && info.contains("校验值不符"),
+        "{info}"
+    );
 }
 
 async fn a_tampered_message_gets_a_format_error_receipt(app: TestApp) {
     let customs = customs(&app.store, instant_customs()).await;
     let relay = relay(&app.store, &customs, fast_relay());
     let id = declared_registration(&app.store, 1).await;
-    sqlx::query("UPDATE outbox SET payload = REPLACE(payload, '张三', '李四') WHERE filing_id = $1")
-        .bind(id)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE outbox SET payload = REPLACE(payload, '张三', '李四') WHERE filing_id = $1",
+    )
+    .bind(id)
+    .execute(app.store.pool())
+    .await
+    .unwrap();
     drive_until(&app.store, &relay, &[id], Status::SendFailed).await;
     let steps = history(&app.store, id).await;
     let last = steps.last().unwrap();
     assert_eq!((last.0, last.1), (Some(Status::Sent), Status::SendFailed));
-    assert!(last.3.contains("-900004") && last.3.contains("签名验证失败"), "{last:?}");
+    assert!(
+        last.3.contains("-900004") && last.3.contains("签名验证失败"),
+        "{last:?}"
+    );
     let stats = customs.sandbox.store().message_stats().await.unwrap();
     assert_eq!(stats[0].verdict, -900_004);
     assert_eq!(app.store.relay_counts().await.unwrap().failed, 1);
@@ -373,7 +393,11 @@ async fn concurrent_claims_are_disjoint(store: &Store, rows: usize) {
     let claimed = all.len();
     all.sort_unstable();
     all.dedup();
-    assert_eq!(claimed, all.len(), "a row was claimed twice within its lease");
+    assert_eq!(
+        claimed,
+        all.len(),
+        "a row was claimed twice within its lease"
+    );
     assert_eq!(all.len(), rows);
     // Give the rows back, as if every lease had run out.
     sqlx::query("UPDATE outbox SET attempts = 0, lease_owner = NULL, lease_until = NULL")
@@ -414,7 +438,10 @@ async fn two_relays_never_send_the_same_row_within_a_lease(store: Store) {
     assert!(a > 0 && b > 0, "both relays took part ({a} + {b})");
     let stats = customs.sandbox.store().message_stats().await.unwrap();
     assert_eq!(stats.len(), FILINGS);
-    assert!(stats.iter().all(|s| s.deliveries == 1), "a message was sent twice");
+    assert!(
+        stats.iter().all(|s| s.deliveries == 1),
+        "a message was sent twice"
+    );
     let attempts: Vec<i64> = sqlx::query_scalar("SELECT attempts FROM outbox")
         .fetch_all(store.pool())
         .await

@@ -484,6 +484,16 @@ mod tests {
         }
     }
 
+    #[test]
+    fn lifecycle_json_without_delivery_fields_still_parses() {
+        let mut old = serde_json::to_value(lifecycle(Status::Declared)).unwrap();
+        for key in ["send_attempts", "next_attempt_at", "last_error"] {
+            old.as_object_mut().unwrap().remove(key);
+        }
+        let parsed: Lifecycle = serde_json::from_value(old).unwrap();
+        assert_eq!(parsed, lifecycle(Status::Declared));
+    }
+
     fn round_trip<T>(value: &T) -> serde_json::Value
     where
         T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug,

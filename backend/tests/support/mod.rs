@@ -103,11 +103,15 @@ pub async fn step(relay: &Relay) {
 
 /// Steps `relay` until every filing in `ids` has reached `status`.
 pub async fn drive_until(store: &Store, relay: &Relay, ids: &[i64], status: Status) {
-    eventually(Duration::from_secs(60), "filings to reach their status", || async {
-        step(relay).await;
-        let statuses = statuses(store, ids).await;
-        statuses.iter().all(|s| *s == status).then_some(())
-    })
+    eventually(
+        Duration::from_secs(60),
+        "filings to reach their status",
+        || async {
+            step(relay).await;
+            let statuses = statuses(store, ids).await;
+            statuses.iter().all(|s| *s == status).then_some(())
+        },
+    )
     .await;
 }
 

@@ -42,7 +42,7 @@ const MAX_PAGE: i64 = 1000;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Faults {
-    /// Added to every request, in milliseconds.
+    /// Added to every answer, in milliseconds (for a message, after it is stored).
     pub latency_ms: u64,
     /// Share of requests (0–1) answered 500 without doing anything.
     pub error_rate: f64,
@@ -96,6 +96,8 @@ pub struct Sandbox {
 enum SandboxError {
     #[error("{0}")]
     Refused(String),
+    #[error("仅允许本机访问")]
+    NotLocal,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -104,6 +106,7 @@ impl IntoResponse for SandboxError {
     fn into_response(self) -> Response {
         match self {
             Self::Refused(why) => (StatusCode::BAD_REQUEST, why).into_response(),
+            Self::NotLocal => (StatusCode::FORBIDDEN, self.to_string()).into_response(),
             Self::Store(e) => {
                 tracing::error!(error = %e, "customs sandbox store failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "海关系统内部错误").into_response()
@@ -148,12 +151,9 @@ impl Sandbox {
             .with_state(self.clone())
     }
 
-    /// Latency, down and random errors, common to every request.
-    async fn injected_fault(&self) -> Option<Response> {
+    /// Down and random errors, common to every request.
+    fn injected_fault(&self) -> Option<Response> {
         let faults = self.faults();
-        if faults.latency_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
-        }
         if faults.down {
             return Some((StatusCode::SERVICE_UNAVAILABLE, "海关系统维护中").into_response());
         }
@@ -167,6 +167,15 @@ impl Sandbox {
             );
         }
         None
+    }
+
+    /// The injected latency. A message's answer is delayed after the message is stored, so a
+    /// sender that times out or dies meanwhile loses an acknowledgement of a processed message.
+    async fn delay(&self) {
+        let latency = self.faults().latency_ms;
+        if latency > 0 {
+            tokio::time::sleep(Duration::from_millis(latency)).await;
+        }
     }
 
     /// The message's receipts: a format error at once; else 入库 and the verdict, each strictly
@@ -207,7 +216,7 @@ fn ack_response(ack: String) -> Response {
 }
 
 async fn receive(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response, SandboxError> {
-    if let Some(fault) = sandbox.injected_fault().await {
+    if let Some(fault) = sandbox.injected_fault() {
         return Ok(fault);
     }
     let envelope: Envelope = serde_json::from_slice(&body)
@@ -226,6 +235,7 @@ async fn receive(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response
         .xml()
         .ok_or_else(|| SandboxError::Refused("报文体 data 不是 UTF-8 报文的 base64".into()))?;
     if let Some(ack) = sandbox.store.repeat_delivery(&guid).await? {
+        sandbox.delay().await;
         return Ok(ack_response(ack));
     }
     let judgement = review::judge(
@@ -257,6 +267,7 @@ async fn receive(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response
         let ack = sandbox.store.repeat_delivery(&guid).await?.unwrap_or(ack);
         return Ok(ack_response(ack));
     }
+    sandbox.delay().await;
     if chance(sandbox.faults().drop_ack_rate) {
         return Ok((StatusCode::SERVICE_UNAVAILABLE, "回执丢失（注入故障）").into_response());
     }
@@ -267,7 +278,8 @@ async fn receipts(
     State(sandbox): State<Sandbox>,
     Query(query): Query<ReceiptQuery>,
 ) -> Result<Response, SandboxError> {
-    if let Some(fault) = sandbox.injected_fault().await {
+    sandbox.delay().await;
+    if let Some(fault) = sandbox.injected_fault() {
         return Ok(fault);
     }
     sandbox.store.issue_due_receipts(now_ms()).await?;
@@ -288,26 +300,22 @@ async fn receipts(
 }
 
 /// Only a direct loopback peer may turn the knobs (not one relayed by a local proxy).
-fn loopback_only(peer: SocketAddr, headers: &HeaderMap) -> Result<(), Response> {
+fn is_local(peer: SocketAddr, headers: &HeaderMap) -> bool {
     let proxied = ["forwarded", "x-forwarded-for", "x-real-ip"]
         .iter()
         .any(|h| headers.contains_key(*h));
-    if peer.ip().is_loopback() && !proxied {
-        Ok(())
-    } else {
-        Err((StatusCode::FORBIDDEN, "仅允许本机访问").into_response())
-    }
+    peer.ip().is_loopback() && !proxied
 }
 
 async fn read_faults(
     State(sandbox): State<Sandbox>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-) -> Response {
-    match loopback_only(peer, &headers) {
-        Ok(()) => Json(sandbox.faults()).into_response(),
-        Err(refused) => refused,
+) -> Result<Json<Faults>, SandboxError> {
+    if !is_local(peer, &headers) {
+        return Err(SandboxError::NotLocal);
     }
+    Ok(Json(sandbox.faults()))
 }
 
 async fn write_faults(
@@ -315,15 +323,13 @@ async fn write_faults(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Json(faults): Json<Faults>,
-) -> Response {
-    match loopback_only(peer, &headers) {
-        Ok(()) => {
-            tracing::info!(?faults, "customs sandbox faults changed");
-            sandbox.set_faults(faults.clone());
-            Json(faults).into_response()
-        }
-        Err(refused) => refused,
+) -> Result<Json<Faults>, SandboxError> {
+    if !is_local(peer, &headers) {
+        return Err(SandboxError::NotLocal);
     }
+    tracing::info!(?faults, "customs sandbox faults changed");
+    sandbox.set_faults(faults.clone());
+    Ok(Json(faults))
 }
 
 #[cfg(test)]
@@ -336,11 +342,11 @@ mod tests {
         let v6: SocketAddr = "[::1]:5000".parse().unwrap();
         let remote: SocketAddr = "192.0.2.7:5000".parse().unwrap();
         let none = HeaderMap::new();
-        assert!(loopback_only(local, &none).is_ok());
-        assert!(loopback_only(v6, &none).is_ok());
-        assert!(loopback_only(remote, &none).is_err());
+        assert!(is_local(local, &none));
+        assert!(is_local(v6, &none));
+        assert!(!is_local(remote, &none));
         let mut proxied = HeaderMap::new();
         proxied.insert("x-forwarded-for", "192.0.2.7".parse().unwrap());
-        assert!(loopback_only(local, &proxied).is_err());
+        assert!(!is_local(local, &proxied));
     }
 }
