@@ -77,24 +77,28 @@ impl Store {
     /// The enterprise's signer (its USBKey stand-in). An enterprise created before keys existed
     /// gets its key pair now.
     pub async fn signer(&self, enterprise_id: i64) -> Result<MessageSigner, StoreError> {
-        let keys = KeyPair::generate();
-        sqlx::query(
-            "UPDATE enterprises SET sign_key = $1, public_key = $2, cert_no = $3 \
-             WHERE id = $4 AND sign_key = ''",
-        )
-        .bind(&keys.sign_key)
-        .bind(&keys.public_key)
-        .bind(&keys.cert_no)
-        .bind(enterprise_id)
-        .execute(self.pool())
-        .await?;
-        let row = sqlx::query("SELECT sign_key, cert_no FROM enterprises WHERE id = $1")
+        loop {
+            let row = sqlx::query("SELECT sign_key, cert_no FROM enterprises WHERE id = $1")
+                .bind(enterprise_id)
+                .fetch_one(self.pool())
+                .await?;
+            let sign_key: String = row.try_get("sign_key")?;
+            if !sign_key.is_empty() {
+                let cert_no: String = row.try_get("cert_no")?;
+                return MessageSigner::new(&sign_key, &cert_no).map_err(StoreError::Key);
+            }
+            let keys = KeyPair::generate();
+            sqlx::query(
+                "UPDATE enterprises SET sign_key = $1, public_key = $2, cert_no = $3 \
+                 WHERE id = $4 AND sign_key = ''",
+            )
+            .bind(&keys.sign_key)
+            .bind(&keys.public_key)
+            .bind(&keys.cert_no)
             .bind(enterprise_id)
-            .fetch_one(self.pool())
+            .execute(self.pool())
             .await?;
-        let sign_key: String = row.try_get("sign_key")?;
-        let cert_no: String = row.try_get("cert_no")?;
-        MessageSigner::new(&sign_key, &cert_no).map_err(StoreError::Key)
+        }
     }
 
     pub async fn enterprise_by_customs_code(
