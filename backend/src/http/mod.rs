@@ -1,5 +1,6 @@
 //! The HTTP surface: `/api` (JSON), `/healthz`, and the built frontend with SPA fallback.
 
+mod attachments;
 mod error;
 mod filings;
 mod origin;
@@ -56,7 +57,17 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .nest("/registrations", filing_routes::<RegistrationForm>())
         .nest(
             "/warehouses",
-            filing_routes::<WarehouseForm>().route("/eligibility", get(warehouses::eligible)),
+            filing_routes::<WarehouseForm>()
+                .route("/eligibility", get(warehouses::eligible))
+                .route(
+                    "/{id}/attachments",
+                    post(attachments::upload)
+                        .layer(DefaultBodyLimit::max(owf_shared::proof::MAX_FILE_BYTES + 1)),
+                )
+                .route(
+                    "/{id}/attachments/{attachment_id}",
+                    get(attachments::download).delete(attachments::remove),
+                ),
         )
         .route("/filings", get(query::filings))
         // Unknown API paths: 401 without a session (nothing is revealed), else 404.
