@@ -858,7 +858,64 @@ async fn bad_input_gets_a_json_4xx_and_changes_nothing(app: TestApp) {
     assert_eq!(now, draft);
 }
 
+async fn every_documented_route_exists(app: TestApp) {
+    let t = two(app).await;
+    let reg = t.approved_registration().await;
+    let wh = t
+        .create(&t.zone, "warehouses", leased_warehouse("DC", "1 Road"))
+        .await;
+    let (_, att) = t
+        .app
+        .upload(
+            &format!(
+                "/api/warehouses/{}/attachments?doc_type=02&file_name=l.pdf",
+                wh["id"]
+            ),
+            PDF.to_vec(),
+            &t.zone,
+        )
+        .await;
+    assert!(att["id"].is_i64(), "{att}");
+    let doc = owf_backend::http::openapi::document();
+    let mut checked = 0;
+    // Deletions after the reads, and logging out last, keep the data and the session.
+    let mut routes: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (path.clone(), m.clone()))
+        })
+        .collect();
+    routes.sort_by_key(|(path, method)| (method == "delete", path == "/api/session", path.clone()));
+    for (path, method) in routes {
+        let id = if path.starts_with("/api/registrations") {
+            &reg["id"]
+        } else {
+            &wh["id"]
+        };
+        let concrete = path
+            .replace("{id}", &id.to_string())
+            .replace("{attachment_id}", &att["id"].to_string());
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let (status, _, body) = t
+            .app
+            .send(method.clone(), &concrete, Some("{}"), Some(&t.zone), None)
+            .await;
+        assert!(
+            status != StatusCode::METHOD_NOT_ALLOWED && status != StatusCode::NOT_FOUND,
+            "{method} {concrete}: {status} {body}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked} routes documented");
+}
+
 both_databases!(
+    every_documented_route_exists,
     registration_draft_gets_an_apply_no_and_identity_from_the_login,
     a_draft_may_be_incomplete_but_not_malformed,
     one_registration_per_enterprise,

@@ -3,6 +3,7 @@
 mod attachments;
 mod error;
 mod filings;
+pub mod openapi;
 mod origin;
 mod query;
 mod registrations;
@@ -70,6 +71,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 ),
         )
         .route("/filings", get(query::filings))
+        .route("/openapi.json", get(openapi::serve))
         // Unknown API paths: 401 without a session (nothing is revealed), else 404.
         .fallback(|_: CurrentUser| async { AppError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
