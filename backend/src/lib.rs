@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod customs;
 pub mod demo;
 pub mod http;
 pub mod store;

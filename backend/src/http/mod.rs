@@ -1,19 +1,28 @@
 //! The HTTP surface: `/api` (JSON), `/healthz`, and the built frontend with SPA fallback.
 
+mod attachments;
 mod error;
+mod filings;
+pub mod openapi;
 mod origin;
+mod query;
+mod registrations;
 mod session;
+mod warehouses;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use owf_shared::form::{RegistrationForm, WarehouseForm};
+
+use self::filings::FilingForm;
 use axum::{middleware, Router};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
-pub use error::{AppError, AppJson};
+pub use error::{AppError, AppJson, AppQuery};
 pub use session::{LOCK_MINUTES, MAX_FAILED_LOGINS};
 
 use crate::auth::CurrentUser;
@@ -46,6 +55,23 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 .get(session::whoami)
                 .delete(session::logout),
         )
+        .nest("/registrations", filing_routes::<RegistrationForm>())
+        .nest(
+            "/warehouses",
+            filing_routes::<WarehouseForm>()
+                .route("/eligibility", get(warehouses::eligible))
+                .route(
+                    "/{id}/attachments",
+                    post(attachments::upload)
+                        .layer(DefaultBodyLimit::max(owf_shared::proof::MAX_FILE_BYTES + 1)),
+                )
+                .route(
+                    "/{id}/attachments/{attachment_id}",
+                    get(attachments::download).delete(attachments::remove),
+                ),
+        )
+        .route("/filings", get(query::filings))
+        .route("/openapi.json", get(openapi::serve))
         // Unknown API paths: 401 without a session (nothing is revealed), else 404.
         .fallback(|_: CurrentUser| async { AppError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
@@ -58,4 +84,17 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .layer(origin::cors(&state.config.allowed_origins))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The routes of one filing kind: list/create, read/update/delete, declare.
+fn filing_routes<F: FilingForm>() -> Router<AppState> {
+    Router::new()
+        .route("/", get(filings::list::<F>).post(filings::create::<F>))
+        .route(
+            "/{id}",
+            get(filings::read::<F>)
+                .put(filings::update::<F>)
+                .delete(filings::delete::<F>),
+        )
+        .route("/{id}/declare", post(filings::declare::<F>))
 }

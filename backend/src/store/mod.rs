@@ -3,6 +3,8 @@
 //! dialects differ, the difference lives in this module.
 
 pub mod accounts;
+pub mod attachments;
+pub mod filings;
 
 use std::path::Path;
 use std::time::Duration;
@@ -32,6 +34,8 @@ pub enum StoreError {
     },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    #[error("重复的记录：{0:?}")]
+    Duplicate(filings::Duplicate),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -1,0 +1,443 @@
+//! The filing endpoints, one implementation for both kinds: create (暂存 of a new draft), read,
+//! update (暂存), delete (drafts), declare (申报) and list. What differs between 企业登记 and
+//! 海外仓资料 is the [`FilingForm`] implementation in `registrations.rs` / `warehouses.rs`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use owf_shared::api::{
+    AttachmentInfo, EnterpriseInfo, HistoryEntry, Lifecycle, ListQuery, Page, VersionCheck,
+};
+use owf_shared::codes::{Code, DocType, TradeMode};
+use owf_shared::field::FilingKind;
+use owf_shared::ids::Date;
+use owf_shared::status::Status;
+use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::{AppError, AppJson, AppQuery, AppState};
+use crate::auth::CurrentUser;
+use crate::customs::message;
+use crate::store::filings::{
+    beijing_time, Duplicate, FilingRecord, IndexColumns, NewFiling, Transition,
+};
+use crate::store::{now_ms, StoreError};
+
+/// What differs between the two filing kinds.
+pub trait FilingForm: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
+    const KIND: FilingKind;
+    /// The body of create and update (暂存).
+    type Save: DeserializeOwned + Send;
+    type Detail: Serialize;
+    type Row: Serialize;
+
+    fn split(save: Self::Save) -> (Option<i64>, Self);
+    fn normalized(self) -> Self;
+    /// The columns that queries and uniqueness guards use.
+    fn index(&self) -> IndexColumns;
+    /// The shared validation of this form.
+    fn validate(&self, attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors;
+    fn detail(filing: Filing<Self>) -> Self::Detail;
+    fn row(record: FilingRecord) -> Self::Row;
+}
+
+/// A stored filing with its parsed form, timeline and documents.
+pub struct Filing<F> {
+    pub record: FilingRecord,
+    pub form: F,
+    pub enterprise: EnterpriseInfo,
+    pub lifecycle: Lifecycle,
+    pub attachments: Vec<AttachmentInfo>,
+}
+
+/// A path id; anything that is not a number is a record that does not exist.
+#[derive(Debug, Clone, Copy)]
+pub struct FilingId(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for FilingId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, AppError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        raw.parse().map(Self).map_err(|_| AppError::NotFound)
+    }
+}
+
+/// `DELETE …?version=N`
+#[derive(Debug, Deserialize)]
+pub struct VersionQuery {
+    pub version: i64,
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, Beijing time.
+pub fn display_time(ms: i64) -> String {
+    beijing_time(ms)
+        .format(&time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second]"
+        ))
+        .expect("formattable time")
+}
+
+/// A CEB C17 receipt time `yyyyMMddHHmmssfff` as `YYYY-MM-DD HH:MM:SS`.
+fn display_receipt_time(c17: &str) -> String {
+    if c17.len() < 14 || !c17.is_ascii() {
+        return c17.to_owned();
+    }
+    format!(
+        "{}-{}-{} {}:{}:{}",
+        &c17[0..4],
+        &c17[4..6],
+        &c17[6..8],
+        &c17[8..10],
+        &c17[10..12],
+        &c17[12..14]
+    )
+}
+
+/// Today in Beijing, the 申报 date.
+pub fn today() -> Date {
+    let t = beijing_time(now_ms());
+    Date::new(t.year() as u16, t.month() as u8, t.day()).expect("a real date")
+}
+
+/// What the enterprise's registration allows, for the warehouse rules.
+struct Registered {
+    id: Option<i64>,
+    trade_modes: Vec<TradeMode>,
+}
+
+/// Rule R3 for warehouses: the enterprise must be present in the filing table, which owf reads
+/// as "holds an approved (审核通过) 企业登记". Registrations need nothing before them.
+async fn registered<F: FilingForm>(
+    state: &AppState,
+    enterprise: &EnterpriseInfo,
+) -> Result<Registered, AppError> {
+    if F::KIND == FilingKind::Registration {
+        return Ok(Registered {
+            id: None,
+            trade_modes: Vec::new(),
+        });
+    }
+    match eligibility(state, enterprise).await? {
+        Ok((id, trade_modes)) => Ok(Registered {
+            id: Some(id),
+            trade_modes,
+        }),
+        Err(reason) => Err(AppError::Validation(FieldErrors::from([(
+            FORM_KEY.to_owned(),
+            reason,
+        )]))),
+    }
+}
+
+/// The approved registration (id and 监管方式) or why there is none.
+pub async fn eligibility(
+    state: &AppState,
+    enterprise: &EnterpriseInfo,
+) -> Result<Result<(i64, Vec<TradeMode>), String>, AppError> {
+    let Some(registration) = state.store.registration_of(enterprise.id).await? else {
+        return Ok(Err("本企业尚未办理海外仓企业登记，请先在“海外仓企业登记录入”中登记并申报，海关审核通过后才能报送海外仓资料".into()));
+    };
+    if registration.status != Status::Approved {
+        return Ok(Err(format!(
+            "本企业的海外仓企业登记（企业申请编号 {}）当前状态为“{}”，海关审核通过后才能报送海外仓资料",
+            registration.apply_no,
+            registration.status.label()
+        )));
+    }
+    let modes = registration
+        .trade_modes
+        .iter()
+        .filter_map(|m| TradeMode::from_code(m))
+        .collect();
+    Ok(Ok((registration.id, modes)))
+}
+
+fn context(enterprise: &EnterpriseInfo, registered: &Registered) -> Context {
+    Context {
+        in_zone: enterprise.in_zone,
+        credit_level: enterprise.credit_level,
+        today: today(),
+        uscc: enterprise.uscc.clone(),
+        ent_name: enterprise.name.clone(),
+        registered_trade_modes: registered.trade_modes.clone(),
+    }
+}
+
+/// 422 with the field messages unless `errors` is empty.
+pub fn check(errors: FieldErrors) -> Result<(), AppError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+fn duplicate_error(e: StoreError) -> AppError {
+    let StoreError::Duplicate(which) = e else {
+        return e.into();
+    };
+    let (field, message) = match which {
+        Duplicate::Registration => {
+            return AppError::Conflict(
+                "本企业已有海外仓企业登记，请在“海外仓企业登记申报”中查看或修改".into(),
+            )
+        }
+        Duplicate::WarehouseName => ("wh_name", "本企业已有同名的海外仓，海外仓名称不能重复"),
+        Duplicate::WarehouseCode => ("wh_code", "本企业已有相同海外仓编号的仓库，请换一个编号"),
+        Duplicate::WarehouseAddress => (
+            "wh_address",
+            "该国家(地区)的这个地址已有海外仓资料（一仓一表），请勿重复报送；如需修改请打开原记录",
+        ),
+    };
+    AppError::Validation(FieldErrors::from([(field.to_owned(), message.to_owned())]))
+}
+
+async fn load<F: FilingForm>(
+    state: &AppState,
+    enterprise: &EnterpriseInfo,
+    id: i64,
+) -> Result<FilingRecord, AppError> {
+    state
+        .store
+        .filing(enterprise.id, F::KIND, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn detail<F: FilingForm>(
+    state: &AppState,
+    enterprise: &EnterpriseInfo,
+    record: FilingRecord,
+) -> Result<F::Detail, AppError> {
+    let form: F = serde_json::from_str(&record.form_json)
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    let history = state.store.history(record.id).await?;
+    let attachments = state.store.attachments(record.id).await?;
+    let lifecycle = Lifecycle {
+        status: record.status,
+        version: record.version,
+        decl_time: record.decl_time.map(display_time),
+        last_return_time: record.last_return_time.as_deref().map(display_receipt_time),
+        last_return_info: record.last_return_info.clone(),
+        created_at: display_time(record.created_at),
+        updated_at: display_time(record.updated_at),
+        history: history
+            .into_iter()
+            .map(|h| HistoryEntry {
+                at: display_time(h.at),
+                actor: h.actor,
+                from: h.from,
+                to: h.to,
+                note: h.note,
+            })
+            .collect(),
+    };
+    Ok(F::detail(Filing {
+        record,
+        form,
+        enterprise: enterprise.clone(),
+        lifecycle,
+        attachments,
+    }))
+}
+
+async fn attachment_types(state: &AppState, filing_id: i64) -> Result<Vec<DocType>, AppError> {
+    Ok(state
+        .store
+        .attachments(filing_id)
+        .await?
+        .iter()
+        .filter_map(|a| DocType::from_code(&a.doc_type))
+        .collect())
+}
+
+fn stale(record: &FilingRecord) -> AppError {
+    AppError::Conflict(format!(
+        "该记录已被修改（当前状态“{}”），请刷新后再操作",
+        record.status.label()
+    ))
+}
+
+pub async fn create<F: FilingForm>(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppJson(save): AppJson<F::Save>,
+) -> Result<impl IntoResponse, AppError> {
+    let enterprise = &user.session.enterprise;
+    let (_, form) = F::split(save);
+    let form = form.normalized();
+    let registered = registered::<F>(&state, enterprise).await?;
+    check(form.validate(&[], Level::Draft, &context(enterprise, &registered)))?;
+    let new = NewFiling {
+        kind: F::KIND,
+        enterprise_id: enterprise.id,
+        registration_id: registered.id,
+        operator_card_no: &user.session.card_no,
+        form_json: serde_json::to_string(&form).expect("a form serialises"),
+        index: form.index(),
+    };
+    let id = state
+        .store
+        .create_filing(&new)
+        .await
+        .map_err(duplicate_error)?;
+    let record = load::<F>(&state, enterprise, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(detail::<F>(&state, enterprise, record).await?),
+    ))
+}
+
+pub async fn read<F: FilingForm>(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    FilingId(id): FilingId,
+) -> Result<Json<F::Detail>, AppError> {
+    let enterprise = &user.session.enterprise;
+    let record = load::<F>(&state, enterprise, id).await?;
+    Ok(Json(detail::<F>(&state, enterprise, record).await?))
+}
+
+pub async fn update<F: FilingForm>(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    FilingId(id): FilingId,
+    AppJson(save): AppJson<F::Save>,
+) -> Result<Json<F::Detail>, AppError> {
+    let enterprise = &user.session.enterprise;
+    let (version, form) = F::split(save);
+    let version =
+        version.ok_or_else(|| AppError::BadRequest("修改时必须带上记录的 version".into()))?;
+    let record = load::<F>(&state, enterprise, id).await?;
+    let to = record
+        .status
+        .on_save()
+        .map_err(|refused| AppError::Conflict(refused.to_string()))?;
+    if record.version != version {
+        return Err(stale(&record));
+    }
+    let form = form.normalized();
+    let registered = registered::<F>(&state, enterprise).await?;
+    check(form.validate(&[], Level::Draft, &context(enterprise, &registered)))?;
+    let transition = Transition {
+        id,
+        version,
+        from: record.status,
+        to,
+        actor: &user.session.card_no,
+        note: "修改后暂存".into(),
+    };
+    let form_json = serde_json::to_string(&form).expect("a form serialises");
+    if !state
+        .store
+        .save_filing(enterprise.id, &transition, &form_json, &form.index())
+        .await
+        .map_err(duplicate_error)?
+    {
+        return Err(stale(&load::<F>(&state, enterprise, id).await?));
+    }
+    let record = load::<F>(&state, enterprise, id).await?;
+    Ok(Json(detail::<F>(&state, enterprise, record).await?))
+}
+
+pub async fn delete<F: FilingForm>(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    FilingId(id): FilingId,
+    AppQuery(VersionQuery { version }): AppQuery<VersionQuery>,
+) -> Result<StatusCode, AppError> {
+    let enterprise = &user.session.enterprise;
+    let record = load::<F>(&state, enterprise, id).await?;
+    if !record.status.allows(owf_shared::status::Action::Delete) {
+        return Err(AppError::Conflict(format!(
+            "当前状态为“{}”，只有暂存的记录可以删除",
+            record.status.label()
+        )));
+    }
+    if record.version != version
+        || !state
+            .store
+            .delete_draft(enterprise.id, F::KIND, id, version)
+            .await?
+    {
+        return Err(stale(&record));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn declare<F: FilingForm>(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    FilingId(id): FilingId,
+    AppJson(VersionCheck { version }): AppJson<VersionCheck>,
+) -> Result<Json<F::Detail>, AppError> {
+    let enterprise = &user.session.enterprise;
+    let record = load::<F>(&state, enterprise, id).await?;
+    // Declaring twice is idempotent: the declaration already made stands, no second message.
+    if record.status.in_flight() || record.status == Status::Approved {
+        return Ok(Json(detail::<F>(&state, enterprise, record).await?));
+    }
+    let to = record
+        .status
+        .on_declare()
+        .map_err(|refused| AppError::Conflict(refused.to_string()))?;
+    if record.version != version {
+        return Err(stale(&record));
+    }
+    let form: F = serde_json::from_str(&record.form_json)
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    let registered = registered::<F>(&state, enterprise).await?;
+    let attachments = attachment_types(&state, id).await?;
+    check(form.validate(
+        &attachments,
+        Level::Declare,
+        &context(enterprise, &registered),
+    ))?;
+    let message = message::declaration(&record, enterprise, &user.session.card_no);
+    let transition = Transition {
+        id,
+        version,
+        from: record.status,
+        to,
+        actor: &user.session.card_no,
+        note: "申报，报文已进入发送队列".into(),
+    };
+    if !state
+        .store
+        .declare_filing(enterprise.id, &transition, &message)
+        .await?
+    {
+        let now = load::<F>(&state, enterprise, id).await?;
+        if !now.status.in_flight() {
+            return Err(stale(&now));
+        }
+    }
+    let record = load::<F>(&state, enterprise, id).await?;
+    Ok(Json(detail::<F>(&state, enterprise, record).await?))
+}
+
+pub async fn list<F: FilingForm>(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(q): AppQuery<ListQuery>,
+) -> Result<Json<Page<F::Row>>, AppError> {
+    check(q.validate())?;
+    let (records, total) = state
+        .store
+        .list_filings(user.session.enterprise.id, Some(F::KIND), &q)
+        .await?;
+    Ok(Json(Page {
+        items: records.into_iter().map(F::row).collect(),
+        total,
+        page: q.page(),
+        page_size: q.page_size(),
+    }))
+}

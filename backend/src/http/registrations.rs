@@ -1,0 +1,63 @@
+//! 海外仓企业登记 (Form A): `/api/registrations`.
+
+use owf_shared::api::{RegistrationDetail, RegistrationRow, SaveRegistration};
+use owf_shared::codes::DocType;
+use owf_shared::field::FilingKind;
+use owf_shared::form::RegistrationForm;
+use owf_shared::validate::{validate_registration, Context, FieldErrors, Level};
+
+use super::filings::{Filing, FilingForm};
+use crate::store::filings::{FilingRecord, IndexColumns};
+
+impl FilingForm for RegistrationForm {
+    const KIND: FilingKind = FilingKind::Registration;
+    type Save = SaveRegistration;
+    type Detail = RegistrationDetail;
+    type Row = RegistrationRow;
+
+    fn split(save: SaveRegistration) -> (Option<i64>, Self) {
+        (save.version, save.form)
+    }
+
+    fn normalized(self) -> Self {
+        RegistrationForm::normalized(self)
+    }
+
+    fn index(&self) -> IndexColumns {
+        IndexColumns {
+            trade_modes: self.trade_modes.clone(),
+            ..IndexColumns::default()
+        }
+    }
+
+    fn validate(&self, _attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors {
+        validate_registration(self, level, ctx)
+    }
+
+    fn detail(f: Filing<Self>) -> RegistrationDetail {
+        RegistrationDetail {
+            id: f.record.id,
+            ent_apply_no: f.record.apply_no,
+            customs_code: f.record.customs_code,
+            in_zone: f.enterprise.in_zone,
+            credit_level: f.enterprise.credit_level,
+            operator_card_no: f.record.operator_card_no,
+            form: f.form,
+            lifecycle: f.lifecycle,
+        }
+    }
+
+    fn row(r: FilingRecord) -> RegistrationRow {
+        RegistrationRow {
+            id: r.id,
+            ent_apply_no: r.apply_no,
+            ent_name: r.ent_name,
+            customs_code: r.customs_code,
+            trade_modes: r.trade_modes,
+            status: r.status,
+            decl_time: r.decl_time.map(super::filings::display_time),
+            last_return_time: r.last_return_time,
+            last_return_info: r.last_return_info,
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! 海外仓资料信息 (Form B): `/api/warehouses`, and whether the enterprise may file them.
+
+use axum::extract::State;
+use axum::Json;
+use owf_shared::api::{SaveWarehouse, WarehouseDetail, WarehouseEligibility, WarehouseRow};
+use owf_shared::codes::{Code, DocType};
+use owf_shared::field::FilingKind;
+use owf_shared::form::WarehouseForm;
+use owf_shared::validate::{validate_warehouse, Context, FieldErrors, Level};
+
+use super::filings::{display_time, eligibility, Filing, FilingForm};
+use super::{AppError, AppState};
+use crate::auth::CurrentUser;
+use crate::store::filings::{normalised_key, FilingRecord, IndexColumns};
+
+fn non_empty(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+impl FilingForm for WarehouseForm {
+    const KIND: FilingKind = FilingKind::Warehouse;
+    type Save = SaveWarehouse;
+    type Detail = WarehouseDetail;
+    type Row = WarehouseRow;
+
+    fn split(save: SaveWarehouse) -> (Option<i64>, Self) {
+        (save.version, save.form)
+    }
+
+    fn normalized(self) -> Self {
+        WarehouseForm::normalized(self)
+    }
+
+    fn index(&self) -> IndexColumns {
+        IndexColumns {
+            trade_modes: non_empty(&self.trade_mode).into_iter().collect(),
+            wh_name: non_empty(&self.wh_name),
+            wh_name_key: normalised_key(&self.wh_name),
+            wh_code: non_empty(&self.wh_code),
+            country_code: non_empty(&self.country_code),
+            address_key: normalised_key(&self.wh_address),
+            ownership: non_empty(&self.ownership),
+        }
+    }
+
+    fn validate(&self, attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors {
+        validate_warehouse(self, attachments, level, ctx)
+    }
+
+    fn detail(f: Filing<Self>) -> WarehouseDetail {
+        WarehouseDetail {
+            id: f.record.id,
+            wh_apply_no: f.record.apply_no,
+            ent_apply_no: f.record.registration_apply_no.unwrap_or_default(),
+            customs_code: f.record.customs_code,
+            ent_name: f.record.ent_name,
+            form: f.form,
+            attachments: f.attachments,
+            lifecycle: f.lifecycle,
+        }
+    }
+
+    fn row(r: FilingRecord) -> WarehouseRow {
+        WarehouseRow {
+            id: r.id,
+            wh_apply_no: r.apply_no,
+            ent_name: r.ent_name,
+            customs_code: r.customs_code,
+            trade_mode: r.trade_modes.into_iter().next().unwrap_or_default(),
+            wh_name: r.wh_name.unwrap_or_default(),
+            country_code: r.country_code.unwrap_or_default(),
+            ownership: r.ownership.unwrap_or_default(),
+            status: r.status,
+            decl_time: r.decl_time.map(display_time),
+            last_return_time: r.last_return_time,
+            last_return_info: r.last_return_info,
+        }
+    }
+}
+
+/// `GET /api/warehouses/eligibility`
+pub async fn eligible(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<WarehouseEligibility>, AppError> {
+    let enterprise = &user.session.enterprise;
+    let answer = match eligibility(&state, enterprise).await? {
+        Ok((_, modes)) => WarehouseEligibility {
+            allowed: true,
+            reason: None,
+            ent_apply_no: state
+                .store
+                .registration_of(enterprise.id)
+                .await?
+                .map(|r| r.apply_no),
+            trade_modes: modes.iter().map(|m| m.code().to_owned()).collect(),
+        },
+        Err(reason) => WarehouseEligibility {
+            allowed: false,
+            reason: Some(reason),
+            ent_apply_no: None,
+            trade_modes: Vec::new(),
+        },
+    };
+    Ok(Json(answer))
+}

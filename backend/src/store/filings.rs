@@ -1,0 +1,731 @@
+//! Filings of both kinds — 企业登记 and 海外仓资料 — in one table: drafts with optimistic
+//! versions, status changes with their history, declaration with its outbox message in the same
+//! transaction, and the list queries of the query screens. Every statement is scoped by
+//! `enterprise_id`.
+
+use owf_shared::api::ListQuery;
+use owf_shared::field::{Field, FilingKind};
+use owf_shared::status::Status;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::{now_ms, Store, StoreError};
+
+/// Database name of a filing kind.
+pub fn kind_code(kind: FilingKind) -> &'static str {
+    match kind {
+        FilingKind::Registration => "registration",
+        FilingKind::Warehouse => "warehouse",
+    }
+}
+
+fn kind_from_code(code: &str) -> Result<FilingKind, sqlx::Error> {
+    match code {
+        "registration" => Ok(FilingKind::Registration),
+        "warehouse" => Ok(FilingKind::Warehouse),
+        other => Err(sqlx::Error::Decode(
+            format!("unknown filing kind {other}").into(),
+        )),
+    }
+}
+
+fn status_from(code: i64) -> Result<Status, sqlx::Error> {
+    i32::try_from(code)
+        .ok()
+        .and_then(Status::from_code)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code}").into()))
+}
+
+/// The columns beside `form_json` that queries and uniqueness guards use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexColumns {
+    /// 监管方式 codes, stored as `,9810,1210,` so one condition matches either kind.
+    pub trade_modes: Vec<String>,
+    pub wh_name: Option<String>,
+    /// 海外仓名称 compared case- and space-insensitively.
+    pub wh_name_key: Option<String>,
+    pub wh_code: Option<String>,
+    pub country_code: Option<String>,
+    /// 详细地址 normalised for the one-warehouse-one-form guard.
+    pub address_key: Option<String>,
+    pub ownership: Option<String>,
+}
+
+/// Letters and digits only, lower-cased: `"12 Main St., Ontario"` and `"12 main st ontario"`
+/// are the same key.
+pub fn normalised_key(text: &str) -> Option<String> {
+    let key: String = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
+/// Which uniqueness guard a write ran into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplicate {
+    /// The enterprise already has a 企业登记.
+    Registration,
+    WarehouseName,
+    WarehouseCode,
+    WarehouseAddress,
+}
+
+fn duplicate_of(e: &sqlx::Error) -> Option<Duplicate> {
+    let db = e.as_database_error()?;
+    if !db.is_unique_violation() {
+        return None;
+    }
+    // PostgreSQL names the index, SQLite lists its columns.
+    let message = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
+    Some(if message.contains("address_key") {
+        Duplicate::WarehouseAddress
+    } else if message.contains("wh_name_key") {
+        Duplicate::WarehouseName
+    } else if message.contains("wh_code") {
+        Duplicate::WarehouseCode
+    } else {
+        Duplicate::Registration
+    })
+}
+
+fn write_error(e: sqlx::Error) -> StoreError {
+    match duplicate_of(&e) {
+        Some(d) => StoreError::Duplicate(d),
+        None => e.into(),
+    }
+}
+
+/// A filing as stored.
+#[derive(Debug, Clone)]
+pub struct FilingRecord {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub kind: FilingKind,
+    /// 企业申请编号 or 申请编号
+    pub apply_no: String,
+    /// 企业申请编号 of the registration a warehouse belongs to.
+    pub registration_apply_no: Option<String>,
+    pub operator_card_no: String,
+    pub form_json: String,
+    pub trade_modes: Vec<String>,
+    pub status: Status,
+    pub version: i64,
+    pub decl_time: Option<i64>,
+    pub last_return_time: Option<String>,
+    pub last_return_info: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// 企业名称 and 海关编码 of the owning enterprise.
+    pub ent_name: String,
+    pub customs_code: String,
+    pub wh_name: Option<String>,
+    pub country_code: Option<String>,
+    pub ownership: Option<String>,
+}
+
+const RECORD_COLUMNS: &str =
+    "f.id, f.enterprise_id, f.kind, f.apply_no, r.apply_no AS registration_apply_no, \
+     f.operator_card_no, f.form_json, f.trade_modes, f.status, f.version, f.decl_time, \
+     f.last_return_time, f.last_return_info, f.created_at, f.updated_at, e.name AS ent_name, \
+     e.customs_code, f.wh_name, f.country_code, f.ownership";
+
+const RECORD_FROM: &str = "filings f JOIN enterprises e ON e.id = f.enterprise_id \
+     LEFT JOIN filings r ON r.id = f.registration_id";
+
+fn record_from_row(row: &AnyRow) -> Result<FilingRecord, sqlx::Error> {
+    let modes: String = row.try_get("trade_modes")?;
+    Ok(FilingRecord {
+        id: row.try_get("id")?,
+        enterprise_id: row.try_get("enterprise_id")?,
+        kind: kind_from_code(&row.try_get::<String, _>("kind")?)?,
+        apply_no: row.try_get("apply_no")?,
+        registration_apply_no: row.try_get("registration_apply_no")?,
+        operator_card_no: row.try_get("operator_card_no")?,
+        form_json: row.try_get("form_json")?,
+        trade_modes: modes
+            .split(',')
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        status: status_from(row.try_get("status")?)?,
+        version: row.try_get("version")?,
+        decl_time: row.try_get("decl_time")?,
+        last_return_time: row.try_get("last_return_time")?,
+        last_return_info: row.try_get("last_return_info")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        ent_name: row.try_get("ent_name")?,
+        customs_code: row.try_get("customs_code")?,
+        wh_name: row.try_get("wh_name")?,
+        country_code: row.try_get("country_code")?,
+        ownership: row.try_get("ownership")?,
+    })
+}
+
+/// One entry of a filing's timeline.
+#[derive(Debug, Clone)]
+pub struct HistoryRecord {
+    pub at: i64,
+    pub actor: String,
+    pub from: Option<Status>,
+    pub to: Status,
+    pub note: String,
+}
+
+/// A message for customs, written to the outbox with the declaration.
+#[derive(Debug, Clone)]
+pub struct OutboxMessage {
+    pub guid: String,
+    pub message_type: String,
+    pub payload: String,
+}
+
+/// A new draft (暂存).
+#[derive(Debug, Clone)]
+pub struct NewFiling<'a> {
+    pub kind: FilingKind,
+    pub enterprise_id: i64,
+    pub registration_id: Option<i64>,
+    pub operator_card_no: &'a str,
+    pub form_json: String,
+    pub index: IndexColumns,
+}
+
+/// A status change to make, guarded by the version it was decided on.
+#[derive(Debug, Clone)]
+pub struct Transition<'a> {
+    pub id: i64,
+    pub version: i64,
+    pub from: Status,
+    pub to: Status,
+    pub actor: &'a str,
+    pub note: String,
+}
+
+fn joined_modes(modes: &[String]) -> String {
+    format!(",{},", modes.join(","))
+}
+
+/// Beijing time (UTC+8) is the customs day.
+const BEIJING_OFFSET_MS: i64 = 8 * 3600 * 1000;
+
+/// Milliseconds at the start of `date` (`YYYY-MM-DD`, already validated) in Beijing time.
+fn day_start_ms(date: owf_shared::ids::Date) -> i64 {
+    let days = days_from_civil(
+        i64::from(date.year()),
+        i64::from(date.month()),
+        i64::from(date.day()),
+    );
+    days * 86_400_000 - BEIJING_OFFSET_MS
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn like_contains(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{}%", escaped.to_lowercase())
+}
+
+/// A bound value of a dynamically built query.
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// The WHERE clause and ORDER BY of a list query, with its arguments.
+struct ListSql {
+    conditions: Vec<String>,
+    args: Vec<Arg>,
+}
+
+impl ListSql {
+    fn push(&mut self, condition: impl FnOnce(usize) -> String, arg: Arg) {
+        self.args.push(arg);
+        let n = self.args.len();
+        self.conditions.push(condition(n));
+    }
+}
+
+fn sort_column(field: Field) -> &'static str {
+    match field {
+        Field::EntApplyNo | Field::WhApplyNo => "f.apply_no",
+        Field::EntName => "e.name",
+        Field::CustomsCode => "e.customs_code",
+        Field::TradeMode => "f.trade_modes",
+        Field::WhName => "f.wh_name",
+        Field::CountryCode => "f.country_code",
+        Field::Status => "f.status",
+        Field::LastReturnTime => "f.last_return_time",
+        _ => "f.decl_time",
+    }
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    args: &'q [Arg],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    for arg in args {
+        query = match arg {
+            Arg::Int(v) => query.bind(*v),
+            Arg::Text(v) => query.bind(v.as_str()),
+        };
+    }
+    query
+}
+
+impl Store {
+    /// Next 申请编号: `prefix` + yyyyMMdd (Beijing date) + 9-digit daily sequence.
+    async fn next_apply_no(
+        tx: &mut Transaction<'_, Any>,
+        prefix: char,
+        date: &str,
+    ) -> Result<String, sqlx::Error> {
+        let name = format!("{prefix}{date}");
+        let value: i64 = sqlx::query_scalar(
+            "INSERT INTO sequences (name, value) VALUES ($1, 1) \
+             ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value",
+        )
+        .bind(&name)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(format!("{name}{value:09}"))
+    }
+
+    /// Saves a new draft and its first history entry; returns its id.
+    pub async fn create_filing(&self, new: &NewFiling<'_>) -> Result<i64, StoreError> {
+        let now = now_ms();
+        let prefix = match new.kind {
+            FilingKind::Registration => 'E',
+            FilingKind::Warehouse => 'W',
+        };
+        let mut tx = self.pool().begin().await?;
+        let apply_no = Self::next_apply_no(&mut tx, prefix, &beijing_compact_date(now)).await?;
+        let ix = &new.index;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO filings (enterprise_id, kind, apply_no, registration_id, operator_card_no, \
+             form_json, trade_modes, wh_name, wh_name_key, wh_code, country_code, address_key, \
+             ownership, status, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) RETURNING id",
+        )
+        .bind(new.enterprise_id)
+        .bind(kind_code(new.kind))
+        .bind(&apply_no)
+        .bind(new.registration_id)
+        .bind(new.operator_card_no)
+        .bind(&new.form_json)
+        .bind(joined_modes(&ix.trade_modes))
+        .bind(ix.wh_name.as_deref())
+        .bind(ix.wh_name_key.as_deref())
+        .bind(ix.wh_code.as_deref())
+        .bind(ix.country_code.as_deref())
+        .bind(ix.address_key.as_deref())
+        .bind(ix.ownership.as_deref())
+        .bind(i64::from(Status::Draft.code()))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(write_error)?;
+        Self::append_history(
+            &mut tx,
+            id,
+            now,
+            new.operator_card_no,
+            None,
+            Status::Draft,
+            "新增暂存",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn append_history(
+        tx: &mut Transaction<'_, Any>,
+        filing_id: i64,
+        at: i64,
+        actor: &str,
+        from: Option<Status>,
+        to: Status,
+        note: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(filing_id)
+        .bind(at)
+        .bind(actor)
+        .bind(from.map(|s| i64::from(s.code())))
+        .bind(i64::from(to.code()))
+        .bind(note)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// A filing of the enterprise, of the given kind; `None` for anything else (including another
+    /// enterprise's record).
+    pub async fn filing(
+        &self,
+        enterprise_id: i64,
+        kind: FilingKind,
+        id: i64,
+    ) -> Result<Option<FilingRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} \
+             WHERE f.id = $1 AND f.enterprise_id = $2 AND f.kind = $3"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .bind(enterprise_id)
+            .bind(kind_code(kind))
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(record_from_row).transpose()?)
+    }
+
+    /// The enterprise's 企业登记, if it has one.
+    pub async fn registration_of(
+        &self,
+        enterprise_id: i64,
+    ) -> Result<Option<FilingRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} \
+             WHERE f.enterprise_id = $1 AND f.kind = 'registration'"
+        );
+        let row = sqlx::query(&sql)
+            .bind(enterprise_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(record_from_row).transpose()?)
+    }
+
+    pub async fn history(&self, filing_id: i64) -> Result<Vec<HistoryRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at, actor, from_status, to_status, note FROM filing_history \
+             WHERE filing_id = $1 ORDER BY id",
+        )
+        .bind(filing_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| -> Result<_, sqlx::Error> {
+                Ok(HistoryRecord {
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    from: r
+                        .try_get::<Option<i64>, _>("from_status")?
+                        .map(status_from)
+                        .transpose()?,
+                    to: status_from(r.try_get("to_status")?)?,
+                    note: r.try_get("note")?,
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map_err(Into::into)
+    }
+
+    /// Changes status and version of a filing if it is still at `t.version`, appending the
+    /// history entry. `false` when someone else changed it first.
+    async fn transition_in(
+        tx: &mut Transaction<'_, Any>,
+        enterprise_id: i64,
+        t: &Transition<'_>,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE filings SET status = $1, version = version + 1, updated_at = $2 \
+             WHERE id = $3 AND enterprise_id = $4 AND version = $5",
+        )
+        .bind(i64::from(t.to.code()))
+        .bind(now)
+        .bind(t.id)
+        .bind(enterprise_id)
+        .bind(t.version)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        if t.from != t.to {
+            Self::append_history(tx, t.id, now, t.actor, Some(t.from), t.to, &t.note).await?;
+        }
+        Ok(true)
+    }
+
+    /// 暂存 of an existing filing: new form and index columns, status per `t.to`. `false` when
+    /// the version is stale.
+    pub async fn save_filing(
+        &self,
+        enterprise_id: i64,
+        t: &Transition<'_>,
+        form_json: &str,
+        index: &IndexColumns,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        if !Self::transition_in(&mut tx, enterprise_id, t, now).await? {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE filings SET form_json = $1, trade_modes = $2, wh_name = $3, wh_name_key = $4, \
+             wh_code = $5, country_code = $6, address_key = $7, ownership = $8, operator_card_no = $9 \
+             WHERE id = $10",
+        )
+        .bind(form_json)
+        .bind(joined_modes(&index.trade_modes))
+        .bind(index.wh_name.as_deref())
+        .bind(index.wh_name_key.as_deref())
+        .bind(index.wh_code.as_deref())
+        .bind(index.country_code.as_deref())
+        .bind(index.address_key.as_deref())
+        .bind(index.ownership.as_deref())
+        .bind(t.actor)
+        .bind(t.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(write_error)?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// 申报: status 申报中, history and the outbox message in one transaction. `false` when the
+    /// version is stale (nothing written).
+    pub async fn declare_filing(
+        &self,
+        enterprise_id: i64,
+        t: &Transition<'_>,
+        message: &OutboxMessage,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        if !Self::transition_in(&mut tx, enterprise_id, t, now).await? {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE filings SET decl_time = $1, operator_card_no = $2, last_return_time = NULL, \
+             last_return_info = NULL WHERE id = $3",
+        )
+        .bind(now)
+        .bind(t.actor)
+        .bind(t.id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO outbox (filing_id, guid, message_type, payload, state, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $5)",
+        )
+        .bind(t.id)
+        .bind(&message.guid)
+        .bind(&message.message_type)
+        .bind(&message.payload)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Deletes a draft at `version`; `false` when it is not a draft at that version.
+    pub async fn delete_draft(
+        &self,
+        enterprise_id: i64,
+        kind: FilingKind,
+        id: i64,
+        version: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM filings WHERE id = $1 AND enterprise_id = $2 AND kind = $3 \
+             AND version = $4 AND status = $5",
+        )
+        .bind(id)
+        .bind(enterprise_id)
+        .bind(kind_code(kind))
+        .bind(version)
+        .bind(i64::from(Status::Draft.code()))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Messages waiting in the outbox for a filing (all states).
+    pub async fn outbox_count(&self, filing_id: i64) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE filing_id = $1")
+                .bind(filing_id)
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// One page of the enterprise's filings matching `q` (of one kind, or both when `None`),
+    /// newest first unless `q` sorts otherwise; with the total count.
+    pub async fn list_filings(
+        &self,
+        enterprise_id: i64,
+        kind: Option<FilingKind>,
+        q: &ListQuery,
+    ) -> Result<(Vec<FilingRecord>, i64), StoreError> {
+        let mut sql = ListSql {
+            conditions: Vec::new(),
+            args: Vec::new(),
+        };
+        sql.push(
+            |n| format!("f.enterprise_id = ${n}"),
+            Arg::Int(enterprise_id),
+        );
+        if let Some(kind) = kind {
+            sql.push(
+                |n| format!("f.kind = ${n}"),
+                Arg::Text(kind_code(kind).into()),
+            );
+        }
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        if let Some(v) = text(&q.apply_no) {
+            sql.push(
+                |n| format!("LOWER(f.apply_no) LIKE ${n} ESCAPE '\\'"),
+                Arg::Text(like_contains(&v)),
+            );
+        }
+        if let Some(v) = text(&q.customs_code) {
+            sql.push(
+                |n| format!("e.customs_code = ${n}"),
+                Arg::Text(v.to_uppercase()),
+            );
+        }
+        if let Some(v) = text(&q.ent_name) {
+            sql.push(
+                |n| format!("LOWER(e.name) LIKE ${n} ESCAPE '\\'"),
+                Arg::Text(like_contains(&v)),
+            );
+        }
+        if let Some(v) = text(&q.wh_name) {
+            sql.push(
+                |n| format!("LOWER(f.wh_name) LIKE ${n} ESCAPE '\\'"),
+                Arg::Text(like_contains(&v)),
+            );
+        }
+        if let Some(v) = text(&q.country_code) {
+            sql.push(|n| format!("f.country_code = ${n}"), Arg::Text(v));
+        }
+        if let Some(v) = text(&q.trade_mode) {
+            sql.push(
+                |n| format!("f.trade_modes LIKE ${n}"),
+                Arg::Text(format!("%,{v},%")),
+            );
+        }
+        if let Some(status) = q.status {
+            sql.push(
+                |n| format!("f.status = ${n}"),
+                Arg::Int(i64::from(status.code())),
+            );
+        }
+        let date = |v: &Option<String>| text(v).and_then(|d| owf_shared::ids::Date::parse(&d).ok());
+        if let Some(from) = date(&q.decl_from) {
+            sql.push(
+                |n| format!("f.decl_time >= ${n}"),
+                Arg::Int(day_start_ms(from)),
+            );
+        }
+        if let Some(to) = date(&q.decl_to) {
+            sql.push(
+                |n| format!("f.decl_time < ${n}"),
+                Arg::Int(day_start_ms(to) + 86_400_000),
+            );
+        }
+        let filter = sql.conditions.join(" AND ");
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM filings f JOIN enterprises e ON e.id = f.enterprise_id WHERE {filter}"
+        );
+        let total: i64 = bind_all(sqlx::query(&count_sql), &sql.args)
+            .fetch_one(self.pool())
+            .await?
+            .try_get(0)?;
+        let order = match q.sort_field() {
+            Some(field) => {
+                let dir = if q.desc { "DESC" } else { "ASC" };
+                format!("{} {dir}, f.id {dir}", sort_column(field))
+            }
+            None => "f.created_at DESC, f.id DESC".to_owned(),
+        };
+        let page_sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE {filter} ORDER BY {order} \
+             LIMIT {} OFFSET {}",
+            q.page_size(),
+            q.offset()
+        );
+        let rows = bind_all(sqlx::query(&page_sql), &sql.args)
+            .fetch_all(self.pool())
+            .await?;
+        let records = rows.iter().map(record_from_row).collect::<Result<_, _>>()?;
+        Ok((records, total))
+    }
+}
+
+/// yyyyMMdd of the Beijing day containing `ms`.
+pub fn beijing_compact_date(ms: i64) -> String {
+    beijing_time(ms)
+        .format(&time::macros::format_description!("[year][month][day]"))
+        .expect("formattable date")
+}
+
+/// The Beijing wall-clock time of `ms`.
+pub fn beijing_time(ms: i64) -> time::OffsetDateTime {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).expect("valid offset");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_normalise_ignoring_case_space_and_punctuation() {
+        assert_eq!(
+            normalised_key("12 Main St., Ontario"),
+            normalised_key("12 main st ONTARIO")
+        );
+        assert_ne!(normalised_key("12 Main St"), normalised_key("13 Main St"));
+        assert_eq!(normalised_key(" ,. "), None);
+        assert_eq!(
+            normalised_key("东京都 大田区 1-2"),
+            Some("东京都大田区12".into())
+        );
+    }
+
+    #[test]
+    fn day_start_is_beijing_midnight() {
+        let d = owf_shared::ids::Date::parse("2026-11-30").unwrap();
+        let start = day_start_ms(d);
+        assert_eq!(beijing_compact_date(start), "20261130");
+        assert_eq!(beijing_compact_date(start - 1), "20261129");
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_contains("a%b_c\\"), "%a\\%b\\_c\\\\%");
+        assert_eq!(like_contains("ABC"), "%abc%");
+    }
+}
