@@ -9,7 +9,7 @@ mod pages;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::task::spawn_local(async {
+    wasm_bindgen_futures::spawn_local(async {
         api::load_config().await;
         leptos::mount::mount_to_body(app::App);
     });

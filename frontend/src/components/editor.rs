@@ -133,7 +133,6 @@ pub fn filing_editor<K: Filing>(
     let dirty = Signal::derive(move || editing.get() && form.with(|f| *f != baseline.get()));
     let ctx = StoredValue::new(ctx);
     let failure = RwSignal::new(None::<Failure>);
-    let saved = RwSignal::new(None::<String>);
     let touched = RwSignal::new(BTreeSet::new());
     let server = RwSignal::new(FieldErrors::new());
     let reveal = RwSignal::new(None::<Level>);
@@ -195,7 +194,6 @@ pub fn filing_editor<K: Filing>(
         let show_record = show_record.clone();
         move || {
             failure.set(None);
-            saved.set(None);
             if !draft_errors.with_untracked(FieldErrors::is_empty) {
                 reveal.set(Some(Level::Draft));
                 focus_first_invalid();
@@ -214,11 +212,10 @@ pub fn filing_editor<K: Filing>(
                 busy.set(None);
                 match result {
                     Ok(record) => {
-                        saved.set(Some(format!(
-                            "已暂存，{}：{}",
-                            K::APPLY_NO.label(),
-                            K::apply_no(&record)
-                        )));
+                        notice.show(
+                            format!("已暂存，{}：{}", K::APPLY_NO.label(), K::apply_no(&record)),
+                            format!("{}/{}", K::ROUTE, K::id(&record)),
+                        );
                         show_record(record, target.is_none());
                     }
                     Err(f) => refused(f),
@@ -231,7 +228,6 @@ pub fn filing_editor<K: Filing>(
         let show_record = show_record.clone();
         move || {
             failure.set(None);
-            saved.set(None);
             if !declare_errors.with_untracked(FieldErrors::is_empty) {
                 reveal.set(Some(Level::Declare));
                 focus_first_invalid();
@@ -295,7 +291,10 @@ pub fn filing_editor<K: Filing>(
                 busy.set(None);
                 match result {
                     Ok(()) => {
-                        notice.show(format!("已删除{} {apply_no}", K::KIND.label()));
+                        notice.show(
+                            format!("已删除{} {apply_no}", K::KIND.label()),
+                            K::ROUTE.to_owned(),
+                        );
                         editing.set(false);
                         navigate(K::ROUTE, Default::default());
                     }
@@ -382,7 +381,6 @@ pub fn filing_editor<K: Filing>(
         </div>
         {move || failure.get().map(|f| view! { <ErrorBanner failure=f reload /> })}
         {move || form_error().map(|message| view! { <div class="error-banner" role="alert" id="form-error">{message}</div> })}
-        {move || saved.get().map(|message| view! { <div class="notice" role="status" id="saved">{message}</div> })}
         {move || (reveal.get().is_some() && !shown.with(FieldErrors::is_empty)).then(|| view! {
             <div class="error-banner" role="alert" id="fix-errors">"请按提示修改标红的内容"</div>
         })}

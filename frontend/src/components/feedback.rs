@@ -1,6 +1,7 @@
 //! What the user sees while waiting and when something fails.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 use crate::api::{self, Failure};
 
@@ -59,9 +60,10 @@ pub fn ErrorBanner(
     }
 }
 
-/// A short message after an action that left the screen (e.g. 删除), shown by the layout.
+/// A short message after an action (暂存, 删除), shown by the layout on the screen the action
+/// led to, and gone once the user moves on.
 #[derive(Clone, Copy)]
-pub struct Notice(pub RwSignal<Option<String>>);
+pub struct Notice(RwSignal<Option<(String, String)>>);
 
 impl Notice {
     pub fn provide() {
@@ -72,16 +74,21 @@ impl Notice {
         expect_context()
     }
 
-    pub fn show(self, message: String) {
-        self.0.set(Some(message));
+    /// Shows `message` on the screen at `path`.
+    pub fn show(self, message: String, path: String) {
+        self.0.set(Some((message, path)));
     }
 }
 
 #[component]
 pub fn NoticeBar() -> impl IntoView {
     let notice = expect_context::<Notice>().0;
+    let pathname = use_location().pathname;
     move || {
-        notice.get().map(|message| {
+        let message = notice
+            .get()
+            .and_then(|(message, path)| (path == pathname.get()).then_some(message));
+        message.map(|message| {
             view! {
                 <div class="notice" role="status" id="notice">
                     <span>{message}</span>

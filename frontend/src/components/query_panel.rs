@@ -146,9 +146,9 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
                                 draft.update(|q| q.status = code.and_then(Status::from_code));
                             }>
                             <option value="">"全部"</option>
-                            {Status::ALL.map(|s| view! {
+                            {Status::ALL.into_iter().map(|s| view! {
                                 <option value=s.code() selected=move || draft.with(|q| q.status == Some(s))>{s.label()}</option>
-                            }).to_vec()}
+                            }).collect_view()}
                         </select>
                     </div>
                 }

@@ -5,6 +5,8 @@ use leptos::task::spawn_local;
 use owf_shared::api::AttachmentInfo;
 use owf_shared::codes::{Code, DocType};
 use owf_shared::field::Field;
+use owf_shared::proof::check_upload;
+use owf_shared::status::Action;
 
 use crate::api::{self, Failure};
 use crate::components::editor::FormState;
@@ -17,6 +19,17 @@ fn size(bytes: u64) -> String {
         format!("{:.1} MB", bytes as f64 / f64::from(1 << 20))
     } else {
         format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// The first bytes of `file`, by which the shared rules recognise its format.
+async fn file_head(file: &web_sys::File) -> Vec<u8> {
+    let Ok(head) = file.slice_with_i32_and_i32(0, 16) else {
+        return Vec::new();
+    };
+    match wasm_bindgen_futures::JsFuture::from(head.array_buffer()).await {
+        Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+        Err(_) => Vec::new(),
     }
 }
 
@@ -41,6 +54,13 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
             .detail
             .with(|d| d.as_ref().map(|d| (d.id, d.attachments.clone())))
     };
+    // Documents are stored at once, apart from the form, whenever the record may be changed.
+    let changeable = move || {
+        state.detail.with(|d| {
+            d.as_ref()
+                .is_some_and(|d| d.lifecycle.status.allows(Action::Edit))
+        })
+    };
     let finish = move |result: Result<(), Failure>| {
         busy.set(false);
         match result {
@@ -54,8 +74,21 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
             Err(f) => failure.set(Some(f)),
         }
     };
+    let refuse = move |message: String| {
+        failure.set(Some(Failure {
+            status: 400,
+            error: owf_shared::api::ApiError {
+                code: "upload".into(),
+                message,
+                fields: Default::default(),
+            },
+        }));
+    };
     let upload = move |_| {
-        let Some(id) = state.detail.with_untracked(|d| d.as_ref().map(|d| d.id)) else {
+        let Some((id, existing)) = state
+            .detail
+            .with_untracked(|d| d.as_ref().map(|d| (d.id, d.attachments.len())))
+        else {
             return;
         };
         let file = file_input
@@ -63,19 +96,19 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
             .and_then(|input| input.files())
             .and_then(|files| files.get(0));
         let Some(file) = file else {
-            failure.set(Some(Failure {
-                status: 400,
-                error: owf_shared::api::ApiError {
-                    code: "no_file".into(),
-                    message: "请先选择要上传的文件（PDF、JPG 或 PNG）".into(),
-                    fields: Default::default(),
-                },
-            }));
+            refuse("请先选择要上传的文件".into());
             return;
         };
         busy.set(true);
         let doc_type = doc_type.get_untracked();
         spawn_local(async move {
+            let head = file_head(&file).await;
+            let size = file.size() as usize;
+            if let Err(e) = check_upload(size, &head, existing) {
+                busy.set(false);
+                refuse(e.to_string());
+                return;
+            }
             let result = api::upload_attachment(id, &doc_type, file)
                 .await
                 .map(|_| ());
@@ -98,7 +131,7 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
                 <span class="doc-type">{doc_label(&attachment.doc_type)}</span>
                 <a href=api::attachment_url(id, att) target="_blank" rel="noopener">{attachment.file_name}</a>
                 <span class="size">{size(attachment.size)}</span>
-                <Show when=move || env.editable.get()>
+                <Show when=changeable>
                     <button type="button" class="link danger" disabled=move || busy.get()
                         on:click=move |_| remove(id, att)>"移除"</button>
                 </Show>
@@ -119,7 +152,7 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
                 <input id="doc_file" type="file" node_ref=file_input
                     accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" />
                 <button type="button" id="btn-upload" disabled=move || busy.get() on:click=upload>"上传"</button>
-                <span class="hint">"PDF、JPG 或 PNG，单个文件不超过 10 MB"</span>
+                <span class="hint">"PDF、JPG 或 PNG"</span>
             </div>
         }
     };
@@ -135,7 +168,7 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
                     view! { <ul class="attachment-list">{attachments.into_iter().map(|a| row(id, a)).collect_view()}</ul> }.into_any()
                 }
             })}
-            {move || match (record().is_some(), env.editable.get()) {
+            {move || match (record().is_some(), changeable()) {
                 (false, _) => Some(view! { <p class="hint">"暂存后即可上传证明材料。"</p> }.into_any()),
                 (true, true) => Some(uploader().into_any()),
                 (true, false) => None,
