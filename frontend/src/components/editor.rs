@@ -259,6 +259,14 @@ pub fn filing_editor<K: Filing>(
                     busy.set(None);
                     match result {
                         Ok(record) => {
+                            notice.show(
+                                format!(
+                                    "已申报，{}：{}，正在等待海关回执",
+                                    K::APPLY_NO.label(),
+                                    K::apply_no(&record)
+                                ),
+                                format!("{}/{}", K::ROUTE, K::id(&record)),
+                            );
                             editing.set(false);
                             show_record(record, target.is_none());
                         }

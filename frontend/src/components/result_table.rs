@@ -147,10 +147,10 @@ pub fn ResultTable<T: 'static>(
         </div>
         <nav class="pager" aria-label="分页">
             <span id="total">{format!("共 {} 条，第 {} / {} 页", page.total, number, pages.max(1))}</span>
-            <button type="button" id="page-prev" disabled=number <= 1 on:click=to_page(number.saturating_sub(1))>
+            <button type="button" id="page-prev" disabled={number <= 1} on:click=to_page(number.saturating_sub(1))>
                 "上一页"
             </button>
-            <button type="button" id="page-next" disabled=i64::from(number) >= pages on:click=to_page(number + 1)>
+            <button type="button" id="page-next" disabled={i64::from(number) >= pages} on:click=to_page(number + 1)>
                 "下一页"
             </button>
         </nav>
