@@ -90,6 +90,20 @@ impl Two {
             .await
     }
 
+    /// A leased warehouse draft of the zone enterprise with its lease agreement attached.
+    async fn warehouse_with_lease(&self) -> (Value, Value) {
+        let wh = self
+            .create(&self.zone, "warehouses", leased_warehouse("DC", "1 Road"))
+            .await;
+        let path = format!(
+            "/api/warehouses/{}/attachments?doc_type=02&file_name=l.pdf",
+            wh["id"]
+        );
+        let (status, att) = self.app.upload(&path, PDF.to_vec(), &self.zone).await;
+        assert_eq!(status, StatusCode::CREATED, "{att}");
+        (wh, att)
+    }
+
     /// A registration of the zone enterprise, approved by customs (test setup).
     async fn approved_registration(&self) -> Value {
         let reg = self
@@ -719,20 +733,7 @@ async fn lists_filter_page_and_sort_newest_first(app: TestApp) {
 async fn another_enterprise_sees_nothing_and_gets_404_everywhere(app: TestApp) {
     let t = two(app).await;
     let reg = t.approved_registration().await;
-    let wh = t
-        .create(&t.zone, "warehouses", leased_warehouse("DC", "1 Road"))
-        .await;
-    let (_, att) = t
-        .app
-        .upload(
-            &format!(
-                "/api/warehouses/{}/attachments?doc_type=02&file_name=l.pdf",
-                wh["id"]
-            ),
-            PDF.to_vec(),
-            &t.zone,
-        )
-        .await;
+    let (wh, att) = t.warehouse_with_lease().await;
     let before = (
         t.app.count("filings").await,
         t.app.count("outbox").await,
@@ -861,20 +862,7 @@ async fn bad_input_gets_a_json_4xx_and_changes_nothing(app: TestApp) {
 async fn every_documented_route_exists(app: TestApp) {
     let t = two(app).await;
     let reg = t.approved_registration().await;
-    let wh = t
-        .create(&t.zone, "warehouses", leased_warehouse("DC", "1 Road"))
-        .await;
-    let (_, att) = t
-        .app
-        .upload(
-            &format!(
-                "/api/warehouses/{}/attachments?doc_type=02&file_name=l.pdf",
-                wh["id"]
-            ),
-            PDF.to_vec(),
-            &t.zone,
-        )
-        .await;
+    let (wh, att) = t.warehouse_with_lease().await;
     assert!(att["id"].is_i64(), "{att}");
     let doc = owf_backend::http::openapi::document();
     let mut checked = 0;

@@ -29,6 +29,14 @@ fn field_error(message: String) -> AppError {
     AppError::Validation(FieldErrors::from([(FIELD.to_owned(), message)]))
 }
 
+/// Filing and document ids of a path; anything not a number does not exist.
+fn parse_ids((id, attachment_id): (String, String)) -> Result<(i64, i64), AppError> {
+    match (id.parse(), attachment_id.parse()) {
+        (Ok(id), Ok(attachment_id)) => Ok((id, attachment_id)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 /// `POST …/attachments?doc_type=02&file_name=…`
 #[derive(Debug, Deserialize)]
 pub struct UploadQuery {
@@ -95,11 +103,9 @@ pub async fn upload(
 pub async fn download(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, attachment_id)): Path<(String, String)>,
+    Path(ids): Path<(String, String)>,
 ) -> Result<impl IntoResponse, AppError> {
-    let (Ok(id), Ok(attachment_id)) = (id.parse(), attachment_id.parse()) else {
-        return Err(AppError::NotFound);
-    };
+    let (id, attachment_id) = parse_ids(ids)?;
     let file = state
         .store
         .attachment_content(user.session.enterprise.id, id, attachment_id)
@@ -129,11 +135,9 @@ pub async fn download(
 pub async fn remove(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, attachment_id)): Path<(String, String)>,
+    Path(ids): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
-    let (Ok(id), Ok(attachment_id)) = (id.parse(), attachment_id.parse()) else {
-        return Err(AppError::NotFound);
-    };
+    let (id, attachment_id) = parse_ids(ids)?;
     let enterprise = &user.session.enterprise;
     let record = state
         .store

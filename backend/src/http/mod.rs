@@ -3,6 +3,7 @@
 mod attachments;
 mod error;
 mod filings;
+mod headers;
 pub mod openapi;
 mod origin;
 mod query;
@@ -76,12 +77,16 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .fallback(|_: CurrentUser| async { AppError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    let [csp, nosniff, referrer] = headers::layers(dist);
     Router::new()
         .nest("/api", api)
         .route("/healthz", get(|| async { "ok" }))
         .fallback_service(spa)
         .layer(middleware::from_fn_with_state(state.clone(), origin::guard))
         .layer(origin::cors(&state.config.allowed_origins))
+        .layer(csp)
+        .layer(nosniff)
+        .layer(referrer)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
