@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use owf_shared::api::CreditLevel;
+use owf_shared::codes::{Code, CustomsDistrict};
+use owf_shared::ids::{CustomsCode, Uscc};
 
 use crate::auth::password;
 use crate::customs::sandbox::{Faults, SandboxConfig};
@@ -292,11 +294,20 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
             let credit_level = CreditLevel::from_code(&credit_level).ok_or_else(|| {
                 format!("未知信用等级 {credit_level}（advanced | registered | discredited）")
             })?;
+            let customs_code =
+                CustomsCode::parse(customs_code.trim()).map_err(|e| format!("海关编码{e}"))?;
+            let uscc = Uscc::parse(uscc.trim()).map_err(|e| format!("统一社会信用代码{e}"))?;
+            let district =
+                CustomsDistrict::parse(district.trim()).map_err(|e| format!("主管海关{e}"))?;
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                return Err("企业名称不能为空".to_owned());
+            }
             let enterprise = NewEnterprise {
-                customs_code,
-                uscc,
+                customs_code: customs_code.as_str().to_owned(),
+                uscc: uscc.as_str().to_owned(),
                 name,
-                customs_district: district,
+                customs_district: district.code().to_owned(),
                 in_zone,
                 credit_level,
             };

@@ -11,6 +11,7 @@ use axum::http::{Method, StatusCode};
 use common::*;
 use owf_backend::customs::sandbox::Faults;
 use owf_backend::relay::RelayConfig;
+use owf_backend::store::attachments::NewAttachment;
 use owf_backend::store::Store;
 use owf_shared::status::Status;
 use serde_json::{json, Value};
@@ -78,20 +79,27 @@ async fn declare(app: &TestApp, kind: &str, id: i64, token: &str) {
     assert_eq!(declared["lifecycle"]["status"], 2);
 }
 
-/// Stores a proof document as the upload endpoint would; `claimed` is the hash recorded for it.
+/// Stores a proof document of the zone enterprise's filing; `claimed` is the hash recorded for it
+/// (the real one unless given).
 async fn attach(store: &Store, filing_id: i64, content: &[u8], claimed: Option<&str>) {
     let sha256 = hex::encode(Sha256::digest(content));
-    sqlx::query(
-        "INSERT INTO attachments (filing_id, doc_type, file_name, content_type, size, sha256, \
-         content, created_at) VALUES ($1, '01', 'deed.pdf', 'application/pdf', $2, $3, $4, 0)",
-    )
-    .bind(filing_id)
-    .bind(content.len() as i64)
-    .bind(claimed.unwrap_or(&sha256))
-    .bind(content.to_vec())
-    .execute(store.pool())
-    .await
-    .unwrap();
+    let enterprise = store
+        .enterprise_by_customs_code("4403960ABC")
+        .await
+        .unwrap()
+        .unwrap();
+    let document = NewAttachment {
+        doc_type: "01",
+        file_name: "deed.pdf",
+        content_type: "application/pdf",
+        sha256: claimed.unwrap_or(&sha256),
+        content,
+    };
+    store
+        .add_attachment(enterprise.id, filing_id, 20, &document)
+        .await
+        .unwrap()
+        .expect("stored");
 }
 
 fn transitions(history: &[(Option<Status>, Status, String, String)]) -> Vec<(Status, &str)> {

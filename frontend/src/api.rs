@@ -1,9 +1,23 @@
 //! The one typed client of the owf API: JSON in and out, every failure as a readable message.
+//!
+//! The API base URL comes from `config.json` next to `index.html` (empty = same origin), so one
+//! build serves every deployment. Cookies travel with every request (`credentials: include`),
+//! which a frontend on another origin of the same site needs.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
-use owf_shared::api::{ApiError, LoginRequest, SessionInfo};
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
+use leptos::prelude::*;
+use owf_shared::api::{
+    ApiError, AttachmentInfo, FilingRow, ListQuery, LoginRequest, Page, SessionInfo, VersionCheck,
+    WarehouseEligibility,
+};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use web_sys::RequestCredentials;
+
+use crate::filing::Filing;
 
 /// Why a request failed, ready to show to the user.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,17 +42,72 @@ impl Failure {
     pub fn message(&self) -> &str {
         &self.error.message
     }
-}
 
-fn url(path: &str) -> String {
-    format!("/api{path}")
-}
-
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
-    let status = response.status();
-    if response.ok() {
-        return response.json::<T>().await.map_err(|_| Failure::network());
+    /// 409: somebody changed the record meanwhile, or its status no longer allows the action.
+    pub fn is_conflict(&self) -> bool {
+        self.status == 409
     }
+}
+
+/// `config.json`: where the API lives.
+#[derive(Deserialize)]
+struct RuntimeConfig {
+    #[serde(default)]
+    api_base: String,
+}
+
+static API_BASE: OnceLock<String> = OnceLock::new();
+
+thread_local! {
+    static ON_UNAUTHENTICATED: RefCell<Option<Box<dyn Fn()>>> = RefCell::new(None);
+    static PENDING: RwSignal<u32> = RwSignal::new(0);
+}
+
+/// Reads `/config.json`; without one (or an unreadable one) the API is on this origin.
+pub async fn load_config() {
+    let config = async {
+        let response = Request::get("/config.json").send().await.ok()?;
+        response.json::<RuntimeConfig>().await.ok()
+    }
+    .await;
+    let base = config.map_or_else(String::new, |c| c.api_base.trim_end_matches('/').to_owned());
+    let _ = API_BASE.set(base);
+}
+
+/// What to do when the session has ended (HTTP 401 on any request but the login itself).
+pub fn on_unauthenticated(hook: impl Fn() + 'static) {
+    ON_UNAUTHENTICATED.with(|slot| *slot.borrow_mut() = Some(Box::new(hook)));
+}
+
+/// Number of requests under way, for the busy indicator.
+pub fn pending() -> RwSignal<u32> {
+    PENDING.with(|pending| *pending)
+}
+
+/// The absolute URL of an API path such as `/registrations/7`.
+pub fn url(path: &str) -> String {
+    let base = API_BASE.get().map_or("", String::as_str);
+    format!("{base}/api{path}")
+}
+
+/// A list query as a URL query string (absent conditions omitted).
+pub fn encode_query(query: &ListQuery) -> String {
+    serde_urlencoded::to_string(query).unwrap_or_default()
+}
+
+/// A URL query string as a list query; unreadable values give the empty query.
+pub fn decode_query(search: &str) -> ListQuery {
+    serde_urlencoded::from_str(search.trim_start_matches('?')).unwrap_or_default()
+}
+
+fn request(method: Method, path: &str) -> RequestBuilder {
+    RequestBuilder::new(&url(path))
+        .method(method)
+        .credentials(RequestCredentials::Include)
+}
+
+async fn failure(response: Response) -> Failure {
+    let status = response.status();
     let error = response
         .json::<ApiError>()
         .await
@@ -47,29 +116,130 @@ async fn json<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
             message: format!("服务器返回错误（HTTP {status}），请稍后重试"),
             fields: Default::default(),
         });
-    Err(Failure { status, error })
+    if status == 401 && error.code == "unauthenticated" {
+        ON_UNAUTHENTICATED.with(|hook| {
+            if let Some(hook) = hook.borrow().as_ref() {
+                hook();
+            }
+        });
+    }
+    Failure { status, error }
+}
+
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
+    if response.ok() {
+        response.json::<T>().await.map_err(|_| Failure::network())
+    } else {
+        Err(failure(response).await)
+    }
+}
+
+async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<Response, Failure> {
+    let request = request.map_err(|_| Failure::network())?;
+    let pending = pending();
+    pending.update(|n| *n += 1);
+    let response = request.send().await.map_err(|_| Failure::network());
+    pending.update(|n| *n = n.saturating_sub(1));
+    response
 }
 
 async fn send<T: DeserializeOwned>(
     request: Result<Request, gloo_net::Error>,
 ) -> Result<T, Failure> {
-    let request = request.map_err(|_| Failure::network())?;
-    let response = request.send().await.map_err(|_| Failure::network())?;
-    json(response).await
+    json(exchange(request).await?).await
+}
+
+/// For answers without a body (204).
+async fn send_empty(request: Result<Request, gloo_net::Error>) -> Result<(), Failure> {
+    let response = exchange(request).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(failure(response).await)
+    }
 }
 
 fn with_body(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, gloo_net::Error> {
     builder.json(body)
 }
 
-pub async fn login(request: &LoginRequest) -> Result<SessionInfo, Failure> {
-    send(with_body(Request::post(&url("/session")), request)).await
+pub async fn login(body: &LoginRequest) -> Result<SessionInfo, Failure> {
+    send(with_body(request(Method::POST, "/session"), body)).await
 }
 
 pub async fn whoami() -> Result<SessionInfo, Failure> {
-    send(Request::get(&url("/session")).build()).await
+    send(request(Method::GET, "/session").build()).await
 }
 
-pub async fn logout() -> Result<serde_json::Value, Failure> {
-    send(Request::delete(&url("/session")).build()).await
+pub async fn logout() -> Result<(), Failure> {
+    send_empty(request(Method::DELETE, "/session").build()).await
+}
+
+/// 海外仓备案查询: both filings together.
+pub async fn filings(query: ListQuery) -> Result<Page<FilingRow>, Failure> {
+    send(request(Method::GET, &format!("/filings?{}", encode_query(&query))).build()).await
+}
+
+pub async fn list<K: Filing>(query: ListQuery) -> Result<Page<K::Row>, Failure> {
+    let path = format!("{}?{}", K::API, encode_query(&query));
+    send(request(Method::GET, &path).build()).await
+}
+
+pub async fn get<K: Filing>(id: i64) -> Result<K::Detail, Failure> {
+    send(request(Method::GET, &format!("{}/{id}", K::API)).build()).await
+}
+
+/// 暂存: creates the record when `id` is `None`, else saves over `version`.
+pub async fn save<K: Filing>(
+    id: Option<i64>,
+    version: Option<i64>,
+    form: K::Form,
+) -> Result<K::Detail, Failure> {
+    let body = K::save_body(version, form);
+    let builder = match id {
+        None => request(Method::POST, K::API),
+        Some(id) => request(Method::PUT, &format!("{}/{id}", K::API)),
+    };
+    send(with_body(builder, &body)).await
+}
+
+pub async fn delete<K: Filing>(id: i64, version: i64) -> Result<(), Failure> {
+    let path = format!("{}/{id}?version={version}", K::API);
+    send_empty(request(Method::DELETE, &path).build()).await
+}
+
+pub async fn declare<K: Filing>(id: i64, version: i64) -> Result<K::Detail, Failure> {
+    let builder = request(Method::POST, &format!("{}/{id}/declare", K::API));
+    send(with_body(builder, &VersionCheck { version })).await
+}
+
+pub async fn eligibility() -> Result<WarehouseEligibility, Failure> {
+    send(request(Method::GET, "/warehouses/eligibility").build()).await
+}
+
+/// Uploads a proof document (证明材料) of warehouse `id` as the raw request body.
+pub async fn upload_attachment(
+    id: i64,
+    doc_type: &str,
+    file: web_sys::File,
+) -> Result<AttachmentInfo, Failure> {
+    let name: String = js_sys::encode_uri_component(&file.name()).into();
+    let path = format!("/warehouses/{id}/attachments?doc_type={doc_type}&file_name={name}");
+    let content_type = file.type_();
+    send(
+        request(Method::POST, &path)
+            .header("Content-Type", &content_type)
+            .body(file),
+    )
+    .await
+}
+
+pub async fn delete_attachment(id: i64, attachment: i64) -> Result<(), Failure> {
+    let path = format!("/warehouses/{id}/attachments/{attachment}");
+    send_empty(request(Method::DELETE, &path).build()).await
+}
+
+/// Where the browser downloads a stored proof document.
+pub fn attachment_url(id: i64, attachment: i64) -> String {
+    url(&format!("/warehouses/{id}/attachments/{attachment}"))
 }

@@ -19,6 +19,9 @@ impl Auth {
             checked: RwSignal::new(false),
         };
         provide_context(auth);
+        // A session that ends (expiry, logout elsewhere) sends the user to the login, which
+        // returns to the same screen afterwards (see the layout).
+        crate::api::on_unauthenticated(move || auth.session.set(None));
         leptos::task::spawn_local(async move {
             auth.session.set(crate::api::whoami().await.ok());
             auth.checked.set(true);

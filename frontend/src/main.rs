@@ -1,12 +1,16 @@
-//! owf browser app: mounts the Leptos single-page application.
+//! owf browser app: reads the runtime config, then mounts the Leptos single-page application.
 
 mod api;
 mod app;
 mod auth;
 mod components;
+mod filing;
 mod pages;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    wasm_bindgen_futures::spawn_local(async {
+        api::load_config().await;
+        leptos::mount::mount_to_body(app::App);
+    });
 }

@@ -8,6 +8,7 @@
 //! * [`form`]: the editable forms as they travel.
 //! * [`validate`]: draft (暂存) and declare (申报) validation → field key → Chinese message.
 //! * [`status`]: the status machine: statuses, allowed actions, relay and receipt transitions.
+//! * [`proof`]: 证明材料 upload rules (accepted formats by content, size and count limits).
 //! * [`api`]: the HTTP data-transfer types.
 
 pub mod api;
@@ -15,6 +16,7 @@ pub mod codes;
 pub mod field;
 pub mod form;
 pub mod ids;
+pub mod proof;
 pub mod status;
 pub mod text;
 pub mod validate;

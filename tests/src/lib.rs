@@ -10,12 +10,13 @@ use std::time::Duration;
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
-use owf_backend::customs::sandbox::SandboxConfig;
 use owf_backend::http::HttpConfig;
-use owf_backend::relay::RelayConfig;
-use owf_backend::store::Store;
+use owf_backend::store::{now_ms, Store};
 use owf_backend::ServeConfig;
+use owf_shared::status::Status;
+use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tower_http::services::{ServeDir, ServeFile};
 
 pub use fantoccini;
 
@@ -74,9 +75,11 @@ impl Server {
                 session_hours: 8,
                 allowed_origins,
             },
-            relay: Some(RelayConfig::default()),
+            // These tests answer for customs themselves (`Server::customs_receipt`), so no
+            // relay may race them.
+            relay: None,
             customs_url: None,
-            sandbox: Some(SandboxConfig::default()),
+            sandbox: None,
         };
         let store = Store::connect(&config.database_url).await.unwrap();
         owf_backend::demo::seed(&store).await.unwrap();
@@ -121,6 +124,113 @@ impl Server {
             .nth(1)
             .and_then(|code| code.parse().ok())
             .expect("HTTP status line")
+    }
+}
+
+impl Server {
+    /// Stands in for the customs sandbox (not part of this build yet): applies a receipt that
+    /// moves filing `id` to `status` with its `returnInfo`, and records it in the timeline, as
+    /// the relay will.
+    pub async fn customs_receipt(&self, id: i64, status: Status, info: &str) {
+        let now = now_ms();
+        let pool = self.store.pool();
+        let (from,): (i64,) = sqlx::query_as("SELECT status FROM filings WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "UPDATE filings SET status = $1, version = version + 1, last_return_info = $2, \
+             updated_at = $3 WHERE id = $4",
+        )
+        .bind(i64::from(status.code()))
+        .bind(info)
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note) \
+             VALUES ($1, $2, 'customs', $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(from)
+        .bind(i64::from(status.code()))
+        .bind(info)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+
+    /// The whole customs answer to a declared filing: 发送海关成功, 海关入库, 审核通过.
+    pub async fn customs_approve(&self, id: i64) {
+        for (status, info) in [
+            (Status::Sent, "报文已发送海关"),
+            (Status::Received, "海关已入库"),
+            (Status::Approved, "审核通过"),
+        ] {
+            self.customs_receipt(id, status, info).await;
+        }
+    }
+}
+
+/// `dist/` served by a separate static web server on another port (another origin of the same
+/// site), with a `config.json` that points the app at `api_base`.
+pub struct StaticSite {
+    pub addr: SocketAddr,
+    dir: PathBuf,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl StaticSite {
+    /// Serves on `port` (chosen beforehand, so the backend can allow the origin).
+    pub async fn start_on(port: u16, api_base: &str) -> Self {
+        let dir = temp_dir("owf-static");
+        for entry in std::fs::read_dir(dist()).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+        }
+        std::fs::write(
+            dir.join("config.json"),
+            json!({ "api_base": api_base }).to_string(),
+        )
+        .unwrap();
+        let app = axum::Router::new()
+            .fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html"))));
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .unwrap();
+        });
+        Self {
+            addr,
+            dir,
+            shutdown: Some(tx),
+        }
+    }
+
+    /// The site's origin, e.g. `http://127.0.0.1:41234`.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for StaticSite {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -270,6 +380,66 @@ impl Browser {
         self.click("#login-submit").await;
     }
 
+    /// Logs in at `base` (the app's origin) and waits for the layout.
+    pub async fn login_at(&self, base: &str, card: &str, password: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.login(card, password).await;
+        self.find("#enterprise-name").await;
+    }
+
+    /// Chooses the option with `value` in the select matching `css`.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.find(css).await.select_by_value(value).await.unwrap();
+    }
+
+    /// Whether the element matching `css` exists right now.
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
+    /// Waits until nothing matches `css` any more.
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while tokio::time::Instant::now() < deadline {
+            if !self.exists(css).await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{css} is still there");
+    }
+
+    /// An attribute of the element matching `css`.
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.find(css).await.attr(name).await.unwrap()
+    }
+
+    /// Calls the API from the page, with the browser's session: `{ "status": …, "body": … }`.
+    pub async fn api(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let script = r#"
+            const [method, path, body, done] = arguments;
+            fetch('/api' + path, {
+                method,
+                headers: body === null ? {} : { 'Content-Type': 'application/json' },
+                body: body === null ? undefined : JSON.stringify(body),
+            }).then(async (r) => {
+                const text = await r.text();
+                done({ status: r.status, body: text ? JSON.parse(text) : null });
+            });
+        "#;
+        let args = vec![json!(method), json!(path), body.unwrap_or(Value::Null)];
+        self.client.execute_async(script, args).await.unwrap()
+    }
+
+    /// Creates a filing draft through the API; returns its detail.
+    pub async fn create(&self, collection: &str, form: Value) -> Value {
+        let answer = self
+            .api("POST", collection, Some(json!({ "form": form })))
+            .await;
+        assert_eq!(answer["status"], 201, "create failed: {answer}");
+        answer["body"].clone()
+    }
+
     /// The session cookie the browser holds, if any.
     pub async fn session_cookie(&self) -> Option<String> {
         self.client
@@ -305,4 +475,60 @@ impl Drop for Browser {
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+/// A complete 企业登记 of the zone demo enterprise.
+pub fn zone_registration() -> Value {
+    json!({
+        "uscc": "91440300MA5G8K2P04",
+        "ent_name": "深圳前海综保跨境供应链有限公司",
+        "customs_district": "5300",
+        "trade_modes": ["9810", "1210"],
+        "ems_no": "T5300W000001",
+        "contact_name": "林晓",
+        "contact_phone": "0755-88886666",
+        "commitment_ack": true
+    })
+}
+
+/// A complete 海外仓资料信息 of an owned warehouse named `name`.
+pub fn owned_warehouse(name: &str) -> Value {
+    json!({
+        "trade_mode": "9810",
+        "wh_name": name,
+        "country_code": "502",
+        "city": "Ontario, CA",
+        "wh_address": format!("{name} 1234 E Francis St"),
+        "area_sqm": "5200",
+        "ownership": "1"
+    })
+}
+
+/// Sets up what warehouse filing needs (rule R3): the zone enterprise's 企业登记, declared
+/// through the API and approved by [`Server::customs_receipt`]. Returns its id.
+pub async fn approved_registration(server: &Server, b: &Browser) -> i64 {
+    let detail = b.create("/registrations", zone_registration()).await;
+    let id = detail["id"].as_i64().unwrap();
+    let version = detail["lifecycle"]["version"].clone();
+    let declared = b
+        .api(
+            "POST",
+            &format!("/registrations/{id}/declare"),
+            Some(json!({ "version": version })),
+        )
+        .await;
+    assert_eq!(declared["status"], 200, "declare failed: {declared}");
+    server.customs_approve(id).await;
+    id
+}
+
+/// A small PDF on disk for the upload field.
+pub fn sample_pdf() -> PathBuf {
+    let path = temp_dir("owf-pdf").join("ownership.pdf");
+    std::fs::write(
+        &path,
+        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+    )
+    .unwrap();
+    path
 }

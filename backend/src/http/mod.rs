@@ -1,9 +1,12 @@
 //! The HTTP surface: `/api` (JSON), `/healthz`, `/metrics`, and the built frontend with SPA
 //! fallback.
 
+mod attachments;
 mod error;
 mod filings;
+mod headers;
 mod metrics;
+pub mod openapi;
 mod origin;
 mod query;
 mod registrations;
@@ -58,13 +61,25 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .nest("/registrations", filing_routes::<RegistrationForm>())
         .nest(
             "/warehouses",
-            filing_routes::<WarehouseForm>().route("/eligibility", get(warehouses::eligible)),
+            filing_routes::<WarehouseForm>()
+                .route("/eligibility", get(warehouses::eligible))
+                .route(
+                    "/{id}/attachments",
+                    post(attachments::upload)
+                        .layer(DefaultBodyLimit::max(owf_shared::proof::MAX_FILE_BYTES + 1)),
+                )
+                .route(
+                    "/{id}/attachments/{attachment_id}",
+                    get(attachments::download).delete(attachments::remove),
+                ),
         )
         .route("/filings", get(query::filings))
+        .route("/openapi.json", get(openapi::serve))
         // Unknown API paths: 401 without a session (nothing is revealed), else 404.
         .fallback(|_: CurrentUser| async { AppError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    let [csp, nosniff, referrer] = headers::layers(dist);
     Router::new()
         .nest("/api", api)
         .route("/healthz", get(|| async { "ok" }))
@@ -72,6 +87,9 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .fallback_service(spa)
         .layer(middleware::from_fn_with_state(state.clone(), origin::guard))
         .layer(origin::cors(&state.config.allowed_origins))
+        .layer(csp)
+        .layer(nosniff)
+        .layer(referrer)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

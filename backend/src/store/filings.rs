@@ -600,29 +600,24 @@ impl Store {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
-        if let Some(v) = text(&q.apply_no) {
-            sql.push(
-                |n| format!("LOWER(f.apply_no) LIKE ${n} ESCAPE '\\'"),
-                Arg::Text(like_contains(&v)),
-            );
-        }
         if let Some(v) = text(&q.customs_code) {
             sql.push(
                 |n| format!("e.customs_code = ${n}"),
                 Arg::Text(v.to_uppercase()),
             );
         }
-        if let Some(v) = text(&q.ent_name) {
-            sql.push(
-                |n| format!("LOWER(e.name) LIKE ${n} ESCAPE '\\'"),
-                Arg::Text(like_contains(&v)),
-            );
-        }
-        if let Some(v) = text(&q.wh_name) {
-            sql.push(
-                |n| format!("LOWER(f.wh_name) LIKE ${n} ESCAPE '\\'"),
-                Arg::Text(like_contains(&v)),
-            );
+        // Contains-searches, case-insensitive, with LIKE wildcards in the input taken literally.
+        for (column, value) in [
+            ("f.apply_no", &q.apply_no),
+            ("e.name", &q.ent_name),
+            ("f.wh_name", &q.wh_name),
+        ] {
+            if let Some(v) = text(value) {
+                sql.push(
+                    |n| format!("LOWER({column}) LIKE ${n} ESCAPE '\\'"),
+                    Arg::Text(like_contains(&v)),
+                );
+            }
         }
         if let Some(v) = text(&q.country_code) {
             sql.push(|n| format!("f.country_code = ${n}"), Arg::Text(v));

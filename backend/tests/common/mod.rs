@@ -132,6 +132,72 @@ impl TestApp {
         (s, v)
     }
 
+    /// Sends JSON (or nothing) as the logged-in user `token`; returns status and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        token: &str,
+    ) -> (StatusCode, Value) {
+        let body = body.map(|b| b.to_string());
+        let (status, _, json) = self
+            .send(method, path, body.as_deref(), Some(token), None)
+            .await;
+        (status, json)
+    }
+
+    /// Sends raw bytes (a file upload) as the logged-in user `token`.
+    pub async fn upload(&self, path: &str, bytes: Vec<u8>, token: &str) -> (StatusCode, Value) {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::COOKIE, format!("owf_session={token}"))
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(Body::from(bytes))
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// Raw response bytes of a GET as the logged-in user `token`.
+    pub async fn download(&self, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+        let req = Request::builder()
+            .uri(path)
+            .header(header::COOKIE, format!("owf_session={token}"))
+            .body(Body::empty())
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        (
+            status,
+            res.into_body().collect().await.unwrap().to_bytes().to_vec(),
+        )
+    }
+
+    /// Number of rows in `table` (to prove a refused request changed nothing).
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
+    /// Test setup only: puts a filing into `status` as if customs had answered.
+    pub async fn force_status(&self, filing_id: i64, status: i64) {
+        sqlx::query("UPDATE filings SET status = $1, version = version + 1 WHERE id = $2")
+            .bind(status)
+            .bind(filing_id)
+            .execute(self.store.pool())
+            .await
+            .unwrap();
+    }
+
     /// Logs in and returns the session token.
     pub async fn login(&self, card_no: &str, password: &str) -> String {
         let body = serde_json::json!({ "card_no": card_no, "password": password }).to_string();

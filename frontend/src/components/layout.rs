@@ -6,6 +6,8 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
 use crate::auth::{login_url, use_auth};
+use crate::components::dialog::ConfirmDialog;
+use crate::components::feedback::{BusyBar, Loading, NoticeBar};
 
 /// The five screens of the manual, in its order.
 pub const MENU: [(&str, &str); 5] = [
@@ -22,12 +24,13 @@ pub fn Shell() -> impl IntoView {
     let location = use_location();
     move || {
         if !auth.checked.get() {
-            return view! { <p class="loading" role="status">"正在加载…"</p> }.into_any();
+            return view! { <Loading /> }.into_any();
         }
         match auth.session.get() {
             Some(session) => {
                 let enterprise = session.enterprise;
                 view! {
+                    <BusyBar />
                     <header class="app-header">
                         <span class="product">"海外仓备案"</span>
                         <span class="enterprise" id="enterprise-name">{enterprise.name}</span>
@@ -45,9 +48,11 @@ pub fn Shell() -> impl IntoView {
                             </ul>
                         </nav>
                         <main class="work-area">
+                            <NoticeBar />
                             <Outlet />
                         </main>
                     </div>
+                    <ConfirmDialog />
                 }
                 .into_any()
             }

@@ -1,1 +1,12 @@
+pub mod csv;
+pub mod detail;
+pub mod dialog;
+pub mod editor;
+pub mod feedback;
+pub mod field;
 pub mod layout;
+pub mod leave_guard;
+pub mod list_screen;
+pub mod query_panel;
+pub mod result_table;
+pub mod status;

@@ -1,0 +1,161 @@
+//! 证明材料 of a warehouse filing: `/api/warehouses/{id}/attachments`. Files are checked by
+//! the shared upload rules (content, size, count), hashed with SHA-256 and stored in the
+//! database; only the owning enterprise can read them.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use owf_shared::codes::{Code, DocType};
+use owf_shared::form::WarehouseForm;
+use owf_shared::proof::{check_upload, display_name, UploadError, MAX_FILES};
+use owf_shared::status::Action;
+use owf_shared::validate::FieldErrors;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::filings::{FilingForm, FilingId};
+use super::{AppError, AppQuery, AppState};
+use crate::auth::CurrentUser;
+use crate::store::attachments::NewAttachment;
+
+/// Field key of upload errors, where the form shows them.
+const FIELD: &str = "attachments";
+
+fn field_error(message: String) -> AppError {
+    AppError::Validation(FieldErrors::from([(FIELD.to_owned(), message)]))
+}
+
+/// Filing and document ids of a path; anything not a number does not exist.
+fn parse_ids((id, attachment_id): (String, String)) -> Result<(i64, i64), AppError> {
+    match (id.parse(), attachment_id.parse()) {
+        (Ok(id), Ok(attachment_id)) => Ok((id, attachment_id)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// `POST …/attachments?doc_type=02&file_name=…`
+#[derive(Debug, Deserialize)]
+pub struct UploadQuery {
+    pub doc_type: String,
+    pub file_name: String,
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    FilingId(id): FilingId,
+    AppQuery(q): AppQuery<UploadQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<impl IntoResponse, AppError> {
+    let enterprise = &user.session.enterprise;
+    let record = state
+        .store
+        .filing(enterprise.id, WarehouseForm::KIND, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge(UploadError::TooLarge { size: usize::MAX }.to_string())
+        } else {
+            AppError::BadRequest(rejection.body_text())
+        }
+    })?;
+    if !record.status.allows(Action::Save) {
+        return Err(AppError::Conflict(format!(
+            "当前状态为“{}”，不能再添加证明材料",
+            record.status.label()
+        )));
+    }
+    let doc_type = DocType::parse(&q.doc_type).map_err(|e| {
+        AppError::Validation(FieldErrors::from([("doc_type".to_owned(), e.to_string())]))
+    })?;
+    let existing = state.store.attachments(id).await?.len();
+    let file_type = check_upload(body.len(), &body, existing).map_err(|e| match e {
+        UploadError::TooLarge { .. } => AppError::PayloadTooLarge(e.to_string()),
+        other => field_error(other.to_string()),
+    })?;
+    let sha256: String = Sha256::digest(&body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let file_name = display_name(&q.file_name);
+    let new = NewAttachment {
+        doc_type: doc_type.code(),
+        file_name: &file_name,
+        content_type: file_type.content_type(),
+        sha256: &sha256,
+        content: &body,
+    };
+    match state
+        .store
+        .add_attachment(enterprise.id, id, MAX_FILES, &new)
+        .await?
+    {
+        Some(info) => Ok((StatusCode::CREATED, Json(info))),
+        None => Err(field_error(UploadError::TooMany.to_string())),
+    }
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(ids): Path<(String, String)>,
+) -> Result<impl IntoResponse, AppError> {
+    let (id, attachment_id) = parse_ids(ids)?;
+    let file = state
+        .store
+        .attachment_content(user.session.enterprise.id, id, attachment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let encoded: String = file
+        .file_name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    Ok((
+        [
+            (CONTENT_TYPE, file.content_type),
+            (
+                CONTENT_DISPOSITION,
+                format!("inline; filename*=UTF-8''{encoded}"),
+            ),
+            (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        file.content,
+    ))
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(ids): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    let (id, attachment_id) = parse_ids(ids)?;
+    let enterprise = &user.session.enterprise;
+    let record = state
+        .store
+        .filing(enterprise.id, WarehouseForm::KIND, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if state
+        .store
+        .delete_attachment(enterprise.id, id, attachment_id)
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else if record.status.allows(Action::Save) {
+        Err(AppError::NotFound)
+    } else {
+        Err(AppError::Conflict(format!(
+            "当前状态为“{}”，不能删除证明材料",
+            record.status.label()
+        )))
+    }
+}

@@ -1,0 +1,100 @@
+//! A record's detail screen: the editor for what the status allows, the timeline, and a
+//! refresh every 2 s while the filing is with the relay or customs.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use owf_shared::validate::Context;
+
+use crate::api::{self, Failure};
+use crate::auth::use_auth;
+use crate::components::editor::filing_editor;
+use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::status::Timeline;
+use crate::filing::{context, Filing};
+
+const POLL: Duration = Duration::from_secs(2);
+
+/// The detail screen of a `K` record, whose id is the route's `:id`.
+pub fn filing_detail<K: Filing>() -> impl IntoView {
+    let params = use_params_map();
+    let session = use_auth()
+        .session
+        .get_untracked()
+        .expect("inside the logged-in layout");
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let detail = RwSignal::new(None::<K::Detail>);
+    let ctx = RwSignal::new(None::<Context>);
+    let failure = RwSignal::new(None::<Failure>);
+    let load = move || {
+        let Some(id) = id() else {
+            failure.set(Some(Failure {
+                status: 404,
+                error: owf_shared::api::ApiError {
+                    code: "not_found".into(),
+                    message: "记录不存在或无权查看".into(),
+                    fields: Default::default(),
+                },
+            }));
+            return;
+        };
+        let session = session.clone();
+        spawn_local(async move {
+            let loaded = async {
+                if ctx.get_untracked().is_none() {
+                    let modes = K::registered_trade_modes().await?;
+                    ctx.set(Some(context(&session, &modes)));
+                }
+                api::get::<K>(id).await
+            }
+            .await;
+            match loaded {
+                Ok(record) => {
+                    failure.set(None);
+                    detail.set(Some(record));
+                }
+                Err(f) => failure.set(Some(f)),
+            }
+        });
+    };
+    let reload = Callback::new({
+        let load = load.clone();
+        move |()| load()
+    });
+    Effect::new(move |_| {
+        id();
+        reload.run(());
+    });
+    // Follow the status while the filing is in flight.
+    Effect::new(move |_| {
+        let in_flight = detail.with(|d| {
+            d.as_ref()
+                .is_some_and(|d| K::lifecycle(d).status.in_flight())
+        });
+        if in_flight {
+            if let Ok(handle) = set_timeout_with_handle(move || reload.run(()), POLL) {
+                on_cleanup(move || handle.clear());
+            }
+        }
+    });
+    let ready = Memo::new(move |_| ctx.with(Option::is_some) && detail.with(Option::is_some));
+    let history = move || detail.with(|d| d.as_ref().map(|d| K::lifecycle(d).history.clone()));
+    view! {
+        <section class="screen detail">
+            <div class="screen-head">
+                <h2>{format!("{}详情", K::KIND.label())}</h2>
+                <A href=K::ROUTE attr:class="back">"返回列表"</A>
+            </div>
+            {move || failure.get().map(|failure| view! { <ErrorBanner failure reload=Some(reload) /> })}
+            {move || (!ready.get() && failure.with(Option::is_none)).then(|| view! { <Loading /> })}
+            {move || ready.get().then(|| {
+                let ctx = ctx.get_untracked().expect("ready");
+                filing_editor::<K>(detail, ctx, Some(reload))
+            })}
+            {move || history().map(|history| view! { <Timeline history /> })}
+        </section>
+    }
+}

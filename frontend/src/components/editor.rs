@@ -1,0 +1,425 @@
+//! The one editor of a filing, for the entry screen (新增) and a record's detail: the form with
+//! shared validation inline, and the buttons the shared `allowed_actions` grants.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use owf_shared::allowed_actions;
+use owf_shared::field::Field;
+use owf_shared::status::{Action, Status};
+use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, Failure};
+use crate::auth::use_auth;
+use crate::components::dialog::{ConfirmRequest, Confirmer};
+use crate::components::feedback::{ErrorBanner, Notice};
+use crate::components::field::FieldEnv;
+use crate::components::leave_guard::LeaveGuard;
+use crate::components::status::{local_time_or_blank, StatusBadge};
+use crate::filing::Filing;
+
+/// What a form's fields need: the form, the record (for its proof documents), the context.
+pub struct FormState<K: Filing> {
+    pub form: RwSignal<K::Form>,
+    pub detail: RwSignal<Option<K::Detail>>,
+    pub ctx: StoredValue<Context>,
+    /// Fetch the record again (after a proof document changed).
+    pub reload: Option<Callback<()>>,
+}
+
+impl<K: Filing> Clone for FormState<K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<K: Filing> Copy for FormState<K> {}
+
+impl<K: Filing> FormState<K> {
+    /// Whether `field` is required for 申报 with the rest of the form as it is now: the shared
+    /// declare-level validation asks for it once `clear` has emptied it (e.g. 账册编号 with 1210).
+    pub fn required_now(self, field: Field, clear: fn(&mut K::Form)) -> Signal<bool> {
+        let Self {
+            form, detail, ctx, ..
+        } = self;
+        Signal::derive(move || {
+            let mut cleared = form.get();
+            clear(&mut cleared);
+            detail.with(|d| {
+                ctx.with_value(|c| K::validate(&cleared, d.as_ref(), Level::Declare, c))
+                    .contains_key(field.key())
+            })
+        })
+    }
+}
+
+/// The messages to show: the server's, then the declare-level ones of touched fields (all of
+/// them after a 申报 attempt), then the draft-level ones after a 暂存 attempt.
+fn shown_errors(
+    server: &FieldErrors,
+    draft: &FieldErrors,
+    declare: &FieldErrors,
+    touched: &BTreeSet<String>,
+    reveal: Option<Level>,
+) -> FieldErrors {
+    let mut shown = server.clone();
+    for (key, message) in declare {
+        if reveal == Some(Level::Declare) || touched.contains(key) {
+            shown.entry(key.clone()).or_insert_with(|| message.clone());
+        }
+    }
+    if reveal == Some(Level::Draft) {
+        for (key, message) in draft {
+            shown.entry(key.clone()).or_insert_with(|| message.clone());
+        }
+    }
+    shown
+}
+
+/// Moves the keyboard focus to the first field with a message.
+fn focus_first_invalid() {
+    request_animation_frame(|| {
+        let first = document()
+            .query_selector("[aria-invalid='true']")
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(el) = first {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// The editor of a `K` record: `detail` is `None` on the entry screen until the first 暂存;
+/// `reload` fetches the record again (offered after a 409).
+pub fn filing_editor<K: Filing>(
+    detail: RwSignal<Option<K::Detail>>,
+    ctx: Context,
+    reload: Option<Callback<()>>,
+) -> impl IntoView {
+    let session = use_auth()
+        .session
+        .get_untracked()
+        .expect("inside the logged-in layout");
+    let navigate = use_navigate();
+    let confirmer = Confirmer::use_confirmer();
+    let notice = Notice::use_notice();
+    let new_form = K::new_form(&session);
+    let baseline = Memo::new(move |_| {
+        detail.with(|d| {
+            d.as_ref()
+                .map_or_else(|| new_form.clone(), |d| K::form(d).clone())
+        })
+    });
+    let form = RwSignal::new(baseline.get_untracked());
+    // A record that changes under an unedited form (a poll, a save) shows its new content.
+    Effect::new(move |previous: Option<K::Form>| {
+        let current = baseline.get();
+        if previous.is_some_and(|previous| form.with_untracked(|f| *f == previous)) {
+            form.set(current.clone());
+        }
+        current
+    });
+    let status = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| K::lifecycle(d).status)));
+    let allows = move |action: Action| status.get().is_some_and(|s| s.allows(action));
+    let editing = RwSignal::new(K::EDIT_ON_OPEN && allows(Action::Edit));
+    let busy = RwSignal::new(None::<&'static str>);
+    let editable = Signal::derive(move || {
+        editing.get() && busy.get().is_none() && (status.get().is_none() || allows(Action::Save))
+    });
+    let dirty = Signal::derive(move || editing.get() && form.with(|f| *f != baseline.get()));
+    let ctx = StoredValue::new(ctx);
+    let failure = RwSignal::new(None::<Failure>);
+    let touched = RwSignal::new(BTreeSet::new());
+    let server = RwSignal::new(FieldErrors::new());
+    let reveal = RwSignal::new(None::<Level>);
+    let errors = move |level| {
+        form.with(|f| detail.with(|d| ctx.with_value(|c| K::validate(f, d.as_ref(), level, c))))
+    };
+    let draft_errors = Memo::new(move |_| errors(Level::Draft));
+    let declare_errors = Memo::new(move |_| errors(Level::Declare));
+    let shown = Memo::new(move |_| {
+        shown_errors(
+            &server.read(),
+            &draft_errors.read(),
+            &declare_errors.read(),
+            &touched.read(),
+            reveal.get(),
+        )
+    });
+    provide_context(FieldEnv {
+        kind: K::KIND,
+        editable,
+        shown,
+        touched,
+        server,
+    });
+    let state = FormState::<K> {
+        form,
+        detail,
+        ctx,
+        reload,
+    };
+
+    let refused = move |f: Failure| {
+        if f.status == 422 {
+            server.set(f.error.fields.clone());
+            focus_first_invalid();
+        }
+        failure.set(Some(f));
+    };
+    let show_record = {
+        let navigate = navigate.clone();
+        move |record: K::Detail, was_new: bool| {
+            let id = K::id(&record);
+            detail.set(Some(record));
+            server.set(FieldErrors::new());
+            reveal.set(None);
+            if was_new {
+                navigate(&format!("{}/{id}", K::ROUTE), Default::default());
+            }
+        }
+    };
+    let target = move || {
+        detail.with_untracked(|d| {
+            d.as_ref()
+                .map(|d| (K::id(d), K::lifecycle(d).version, K::apply_no(d).to_owned()))
+        })
+    };
+
+    let save = {
+        let show_record = show_record.clone();
+        move || {
+            failure.set(None);
+            if !draft_errors.with_untracked(FieldErrors::is_empty) {
+                reveal.set(Some(Level::Draft));
+                focus_first_invalid();
+                return;
+            }
+            let show_record = show_record.clone();
+            let target = target();
+            busy.set(Some("正在暂存…"));
+            spawn_local(async move {
+                let result = api::save::<K>(
+                    target.as_ref().map(|t| t.0),
+                    target.as_ref().map(|t| t.1),
+                    form.get_untracked(),
+                )
+                .await;
+                busy.set(None);
+                match result {
+                    Ok(record) => {
+                        notice.show(
+                            format!("已暂存，{}：{}", K::APPLY_NO.label(), K::apply_no(&record)),
+                            format!("{}/{}", K::ROUTE, K::id(&record)),
+                        );
+                        show_record(record, target.is_none());
+                    }
+                    Err(f) => refused(f),
+                }
+            });
+        }
+    };
+
+    let declare = {
+        let show_record = show_record.clone();
+        move || {
+            failure.set(None);
+            if !declare_errors.with_untracked(FieldErrors::is_empty) {
+                reveal.set(Some(Level::Declare));
+                focus_first_invalid();
+                return;
+            }
+            let show_record = show_record.clone();
+            let go = Callback::new(move |()| {
+                let show_record = show_record.clone();
+                let target = target();
+                let unsaved = target.is_none() || dirty.get_untracked();
+                busy.set(Some("正在申报…"));
+                spawn_local(async move {
+                    let result = async {
+                        let (id, version) = match target {
+                            Some((id, version, _)) if !unsaved => (id, version),
+                            _ => {
+                                let record = api::save::<K>(
+                                    target.as_ref().map(|t| t.0),
+                                    target.as_ref().map(|t| t.1),
+                                    form.get_untracked(),
+                                )
+                                .await?;
+                                (K::id(&record), K::lifecycle(&record).version)
+                            }
+                        };
+                        api::declare::<K>(id, version).await
+                    }
+                    .await;
+                    busy.set(None);
+                    match result {
+                        Ok(record) => {
+                            notice.show(
+                                format!(
+                                    "已申报，{}：{}，正在等待海关回执",
+                                    K::APPLY_NO.label(),
+                                    K::apply_no(&record)
+                                ),
+                                format!("{}/{}", K::ROUTE, K::id(&record)),
+                            );
+                            editing.set(false);
+                            show_record(record, target.is_none());
+                        }
+                        Err(f) => refused(f),
+                    }
+                });
+            });
+            confirmer.ask(ConfirmRequest {
+                title: format!("申报{}", K::KIND.label()),
+                message: "申报后将以报文方式发送海关，海关处理期间不能修改。确定申报吗？".into(),
+                confirm_label: "申报",
+                danger: false,
+                on_confirm: go,
+            });
+        }
+    };
+
+    let delete = move || {
+        let Some((id, version, apply_no)) = target() else {
+            return;
+        };
+        let navigate = navigate.clone();
+        let go = Callback::new(move |()| {
+            let navigate = navigate.clone();
+            let apply_no = apply_no.clone();
+            busy.set(Some("正在删除…"));
+            failure.set(None);
+            spawn_local(async move {
+                let result = api::delete::<K>(id, version).await;
+                busy.set(None);
+                match result {
+                    Ok(()) => {
+                        notice.show(
+                            format!("已删除{} {apply_no}", K::KIND.label()),
+                            K::ROUTE.to_owned(),
+                        );
+                        editing.set(false);
+                        navigate(K::ROUTE, Default::default());
+                    }
+                    Err(f) => refused(f),
+                }
+            });
+        });
+        confirmer.ask(ConfirmRequest {
+            title: format!("删除{}", K::KIND.label()),
+            message: "删除后不能恢复。确定删除这条暂存数据吗？".into(),
+            confirm_label: "删除",
+            danger: true,
+            on_confirm: go,
+        });
+    };
+
+    let form_error = move || shown.with(|e| e.get(FORM_KEY).cloned());
+    let buttons = move || {
+        let pending = busy.get().is_some();
+        let mut buttons = Vec::new();
+        let actions: Vec<Action> = match status.get() {
+            None if editing.get() => vec![Action::Save, Action::Declare],
+            None => Vec::new(),
+            Some(status) => allowed_actions(status).to_vec(),
+        };
+        if status.get().is_none() && !editing.get() {
+            buttons.push(
+                view! {
+                    <button type="button" id="btn-new" class="primary"
+                        on:click=move |_| editing.set(true)>"新增"</button>
+                }
+                .into_any(),
+            );
+        }
+        for action in actions {
+            let button = match action {
+                Action::Edit if !editing.get() => view! {
+                    <button type="button" id="btn-edit" on:click=move |_| editing.set(true)>"修改"</button>
+                }
+                .into_any(),
+                Action::Save if editing.get() => {
+                    let save = save.clone();
+                    view! {
+                        <button type="button" id="btn-save" disabled=pending on:click=move |_| save()>"暂存"</button>
+                    }
+                    .into_any()
+                }
+                Action::Delete => {
+                    let delete = delete.clone();
+                    view! {
+                        <button type="button" id="btn-delete" class="danger" disabled=pending
+                            on:click=move |_| delete()>"删除"</button>
+                    }
+                    .into_any()
+                }
+                Action::Declare => {
+                    let declare = declare.clone();
+                    view! {
+                        <button type="button" id="btn-declare" class="primary" disabled=pending
+                            on:click=move |_| declare()>"申报"</button>
+                    }
+                    .into_any()
+                }
+                Action::Edit | Action::Save => continue,
+            };
+            buttons.push(button);
+        }
+        if status.get().is_some() {
+            buttons.push(
+                view! {
+                    <button type="button" id="btn-print" on:click=move |_| { let _ = window().print(); }>"打印"</button>
+                }
+                .into_any(),
+            );
+        }
+        buttons
+    };
+
+    view! {
+        <LeaveGuard dirty />
+        <div class="toolbar" role="toolbar" aria-label="操作">
+            {buttons}
+            {move || busy.get().map(|label| view! { <span class="busy" role="status">{label}</span> })}
+        </div>
+        {move || failure.get().map(|f| view! { <ErrorBanner failure=f reload /> })}
+        {move || form_error().map(|message| view! { <div class="error-banner" role="alert" id="form-error">{message}</div> })}
+        {move || (reveal.get().is_some() && !shown.with(FieldErrors::is_empty)).then(|| view! {
+            <div class="error-banner" role="alert" id="fix-errors">"请按提示修改标红的内容"</div>
+        })}
+        {summary::<K>(detail)}
+        <form class="filing-form" class:editing=move || editable.get() novalidate=true
+            on:submit=|ev| ev.prevent_default()>
+            {K::fields(state)}
+        </form>
+    }
+}
+
+/// The system-assigned facts of a record: number, status, declare time, last receipt.
+fn summary<K: Filing>(detail: RwSignal<Option<K::Detail>>) -> impl IntoView {
+    move || {
+        detail.with(|d| {
+            d.as_ref().map(|d| {
+                let lifecycle = K::lifecycle(d);
+                let status: Status = lifecycle.status;
+                view! {
+                    <dl class="summary">
+                        <div><dt>{K::APPLY_NO.label()}</dt><dd id="apply-no">{K::apply_no(d).to_owned()}</dd></div>
+                        <div><dt>{Field::Status.label()}</dt><dd id="status"><StatusBadge status /></dd></div>
+                        <div><dt>{Field::DeclTime.label()}</dt>
+                            <dd>{local_time_or_blank(lifecycle.decl_time.as_deref())}</dd></div>
+                        <div><dt>{Field::LastReturnTime.label()}</dt>
+                            <dd>{local_time_or_blank(lifecycle.last_return_time.as_deref())}</dd></div>
+                        <div class="wide"><dt>{Field::LastReturnInfo.label()}</dt>
+                            <dd>{lifecycle.last_return_info.clone().unwrap_or_default()}</dd></div>
+                    </dl>
+                }
+            })
+        })
+    }
+}

@@ -1,0 +1,259 @@
+//! Form inputs bound to a field of a shared form: label bound to the input, the required mark,
+//! the shared validation message under the input (aria-invalid + aria-describedby).
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use owf_shared::codes::Code;
+use owf_shared::field::{Field, FilingKind};
+use owf_shared::validate::FieldErrors;
+
+/// What every input of one form shares: which form, whether it may be edited, its messages.
+#[derive(Clone, Copy)]
+pub struct FieldEnv {
+    pub kind: FilingKind,
+    pub editable: Signal<bool>,
+    /// Field key → the message shown now.
+    pub shown: Memo<FieldErrors>,
+    /// Fields the user has typed in or left.
+    pub touched: RwSignal<BTreeSet<String>>,
+    /// Messages of the server's last refusal, until the field is edited.
+    pub server: RwSignal<FieldErrors>,
+}
+
+impl FieldEnv {
+    pub fn use_env() -> Self {
+        expect_context()
+    }
+
+    pub fn error(self, key: &'static str) -> Signal<Option<String>> {
+        let shown = self.shown;
+        Signal::derive(move || shown.with(|errors| errors.get(key).cloned()))
+    }
+
+    pub fn touch(self, key: &str) {
+        if !self.touched.with_untracked(|touched| touched.contains(key)) {
+            self.touched.update(|touched| {
+                touched.insert(key.to_owned());
+            });
+        }
+        if self
+            .server
+            .with_untracked(|server| server.contains_key(key))
+        {
+            self.server.update(|server| {
+                server.remove(key);
+            });
+        }
+    }
+}
+
+/// Where an input reads and writes its text in the form.
+#[derive(Clone, Copy)]
+pub struct Binding {
+    pub value: Signal<String>,
+    pub set: Callback<String>,
+}
+
+impl Binding {
+    pub fn new<F: Send + Sync + 'static>(
+        form: RwSignal<F>,
+        get: fn(&F) -> &String,
+        set: fn(&mut F) -> &mut String,
+    ) -> Self {
+        Self {
+            value: Signal::derive(move || form.with(|f| get(f).clone())),
+            set: Callback::new(move |value| form.update(|f| *set(f) = value)),
+        }
+    }
+}
+
+/// `bind!(form, wh_name)`: the [`Binding`] of one text field of a form signal.
+macro_rules! bind {
+    ($form:expr, $field:ident) => {
+        $crate::components::field::Binding::new($form, |f| &f.$field, |f| &mut f.$field)
+    };
+}
+pub(crate) use bind;
+
+/// An option of a code table; `refused` says why the shared validation refuses it.
+#[derive(Clone)]
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub refused: Option<String>,
+}
+
+pub fn choices<C: Code>(rows: &[C], refused: impl Fn(C) -> Option<String>) -> Vec<Choice> {
+    rows.iter()
+        .map(|&row| Choice {
+            code: row.code(),
+            label: row.label(),
+            refused: refused(row),
+        })
+        .collect()
+}
+
+fn error_id(field: Field) -> String {
+    format!("{}-error", field.key())
+}
+
+/// Label, required mark, input, hint and message of one field.
+#[component]
+pub fn FieldFrame(
+    field: Field,
+    required: Signal<bool>,
+    /// A group of checkboxes: a fieldset with a legend instead of a label.
+    #[prop(optional)]
+    group: bool,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] wide: bool,
+    children: Children,
+) -> impl IntoView {
+    let env = FieldEnv::use_env();
+    let error = env.error(field.key());
+    let mark = move || {
+        required
+            .get()
+            .then(|| view! { <abbr class="req" title="必填">"*"</abbr> })
+    };
+    let message = move || {
+        error.get().map(|message| {
+            view! { <p class="field-error" id=error_id(field)>{message}</p> }
+        })
+    };
+    let hint = hint.map(|hint| view! { <p class="hint">{hint}</p> });
+    let class = if wide { "field wide" } else { "field" };
+    if group {
+        view! {
+            <fieldset class=class aria-describedby=move || error.get().map(|_| error_id(field))>
+                <legend>{field.label()}{mark}</legend>
+                {children()}
+                {hint}
+                {message}
+            </fieldset>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class=class>
+                <label for=field.key()>{field.label()}{mark}</label>
+                {children()}
+                {hint}
+                {message}
+            </div>
+        }
+        .into_any()
+    }
+}
+
+fn required_signal(field: Field, kind: FilingKind, required: Option<Signal<bool>>) -> Signal<bool> {
+    required.unwrap_or_else(|| Signal::stored(field.required(kind)))
+}
+
+/// A text input (or textarea) of `field`.
+#[component]
+pub fn TextInput(
+    field: Field,
+    bind: Binding,
+    #[prop(optional)] multiline: bool,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional, into)] required: Option<Signal<bool>>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional)] wide: bool,
+) -> impl IntoView {
+    let env = FieldEnv::use_env();
+    let key = field.key();
+    let error = env.error(key);
+    let required = required_signal(field, env.kind, required);
+    let invalid = move || error.with(Option::is_some).to_string();
+    let described = move || error.with(Option::is_some).then(|| error_id(field));
+    let maxlength = field.max_chars().map(|max| max.to_string());
+    let on_input = move |ev| {
+        bind.set.run(event_target_value(&ev));
+        env.touch(key);
+    };
+    let input = if multiline {
+        view! {
+            <textarea id=key name=key rows="3" maxlength=maxlength
+                disabled=move || !env.editable.get()
+                aria-invalid=invalid aria-describedby=described
+                aria-required=move || required.get().to_string()
+                prop:value=move || bind.value.get()
+                on:input=on_input on:blur=move |_| env.touch(key)></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=key name=key type=input_type maxlength=maxlength
+                disabled=move || !env.editable.get()
+                aria-invalid=invalid aria-describedby=described
+                aria-required=move || required.get().to_string()
+                prop:value=move || bind.value.get()
+                on:input=on_input on:blur=move |_| env.touch(key) />
+        }
+        .into_any()
+    };
+    view! {
+        <FieldFrame field required hint=hint.unwrap_or_default() wide=wide || multiline>
+            {input}
+        </FieldFrame>
+    }
+}
+
+/// A code-table select of `field`; refused options are disabled and say why.
+#[component]
+pub fn SelectInput(
+    field: Field,
+    bind: Binding,
+    options: Vec<Choice>,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let env = FieldEnv::use_env();
+    let key = field.key();
+    let error = env.error(key);
+    let required = required_signal(field, env.kind, None);
+    let options = options
+        .into_iter()
+        .map(|choice| {
+            let text = match &choice.refused {
+                Some(_) => format!("{} {}（不可选）", choice.code, choice.label),
+                None => format!("{} {}", choice.code, choice.label),
+            };
+            let selected = move || bind.value.get() == choice.code;
+            view! {
+                <option value=choice.code disabled=choice.refused.is_some() title=choice.refused
+                    selected=selected>{text}</option>
+            }
+        })
+        .collect_view();
+    view! {
+        <FieldFrame field required hint=hint.unwrap_or_default()>
+            <select id=key name=key disabled=move || !env.editable.get()
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=move || error.with(Option::is_some).then(|| error_id(field))
+                aria-required=move || required.get().to_string()
+                prop:value=move || bind.value.get()
+                on:change=move |ev| {
+                    bind.set.run(event_target_value(&ev));
+                    env.touch(key);
+                }
+                on:blur=move |_| env.touch(key)>
+                <option value="" selected=move || bind.value.with(String::is_empty)>"请选择"</option>
+                {options}
+            </select>
+        </FieldFrame>
+    }
+}
+
+/// A value the system assigns, shown read-only.
+#[component]
+pub fn ReadOnly(field: Field, #[prop(into)] value: Signal<String>) -> impl IntoView {
+    let id = format!("ro-{}", field.key());
+    view! {
+        <div class="field system">
+            <label for=id.clone()>{field.label()}</label>
+            <input id=id readonly=true prop:value=move || value.get() />
+        </div>
+    }
+}

@@ -1,0 +1,115 @@
+//! A query screen: title, condition panel, and the results of the conditions in the URL.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use owf_shared::api::{ListQuery, Page};
+
+use crate::api::{decode_query, Failure};
+use crate::components::csv;
+use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::query_panel::{use_search, Condition, QueryPanel};
+use crate::components::result_table::{Column, ResultTable};
+
+#[component]
+pub fn ListScreen<T, F, Fut>(
+    title: &'static str,
+    intro: &'static str,
+    path: &'static str,
+    conditions: &'static [Condition],
+    columns: Vec<Column<T>>,
+    fetch: F,
+    /// File name of the CSV export; no export button without it.
+    #[prop(optional)]
+    export: Option<&'static str>,
+) -> impl IntoView
+where
+    T: Clone + 'static,
+    F: Fn(ListQuery) -> Fut + Copy + 'static,
+    Fut: Future<Output = Result<Page<T>, Failure>> + 'static,
+{
+    let search = use_search();
+    let columns = StoredValue::new_local(columns);
+    let results = LocalResource::new(move || {
+        let search = search.get();
+        async move {
+            if search.is_empty() {
+                None
+            } else {
+                Some(fetch(decode_query(&search)).await)
+            }
+        }
+    });
+    let pending = RwSignal::new(false);
+    let exporting = RwSignal::new(None::<Failure>);
+    let export_button = export.map(|file_name| {
+        let run = move |_| {
+            spawn_local(async move {
+                match fetch_all(fetch, decode_query(&search.get_untracked())).await {
+                    Ok(rows) => {
+                        exporting.set(None);
+                        csv::download(file_name, &columns.with_value(|c| csv::to_csv(c, &rows)));
+                    }
+                    Err(f) => exporting.set(Some(f)),
+                }
+            });
+        };
+        view! {
+            <button type="button" id="btn-export" disabled=move || search.with(String::is_empty)
+                on:click=run>"导出CSV"</button>
+        }
+    });
+    view! {
+        <section class="screen">
+            <div class="screen-head">
+                <h2>{title}</h2>
+                {export_button}
+            </div>
+            <p class="intro">{intro}</p>
+            <QueryPanel path conditions />
+            {move || exporting.get().map(|failure| view! { <ErrorBanner failure /> })}
+            <div class="results-area" aria-live="polite" aria-busy=move || pending.get().to_string()>
+                {move || pending.get().then(|| view! { <Loading label="正在查询…" /> })}
+                <Transition fallback=|| view! { <Loading label="正在查询…" /> } set_pending=pending>
+                    {move || Suspend::new(async move {
+                        match results.await {
+                            None => view! {
+                                <p class="empty" id="no-query">"请输入查询条件并点击“查询”。"</p>
+                            }
+                            .into_any(),
+                            Some(Ok(page)) => view! { <ResultTable path page columns /> }.into_any(),
+                            Some(Err(failure)) => view! { <ErrorBanner failure /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </section>
+    }
+}
+
+/// Every row matching `query`, page by page at the largest page size.
+async fn fetch_all<T, Fut>(
+    fetch: impl Fn(ListQuery) -> Fut,
+    query: ListQuery,
+) -> Result<Vec<T>, Failure>
+where
+    Fut: Future<Output = Result<Page<T>, Failure>>,
+{
+    let mut rows = Vec::new();
+    let mut page = 1;
+    loop {
+        let result = fetch(ListQuery {
+            page: Some(page),
+            page_size: Some(ListQuery::MAX_PAGE_SIZE),
+            ..query.clone()
+        })
+        .await?;
+        let last = i64::from(page) >= result.pages();
+        rows.extend(result.items);
+        if last {
+            return Ok(rows);
+        }
+        page += 1;
+    }
+}

@@ -1,0 +1,94 @@
+//! 海外仓备案查询 (manual 02): the enterprise's registrations and warehouses together.
+
+use leptos::prelude::*;
+use owf_shared::api::FilingRow;
+use owf_shared::codes::{Country, TradeMode};
+use owf_shared::field::Field;
+
+use crate::api;
+use crate::components::list_screen::ListScreen;
+use crate::components::query_panel::Condition;
+use crate::components::result_table::{Cell, Column};
+use crate::components::status::local_time_or_blank;
+use crate::pages::coded;
+
+const CONDITIONS: &[Condition] = &[
+    Condition::ApplyNo(Field::WhApplyNo),
+    Condition::CustomsCode,
+    Condition::EntName,
+    Condition::WhName,
+    Condition::Country,
+    Condition::TradeMode,
+    Condition::Status,
+    Condition::DeclDates,
+];
+
+fn columns() -> Vec<Column<FilingRow>> {
+    use FilingRow::{Registration as R, Warehouse as W};
+    vec![
+        Column::plain("备案类型", |row| row.kind().label().to_owned()),
+        Column::text(Field::WhApplyNo, |row| match row {
+            R(r) => r.ent_apply_no.clone(),
+            W(w) => w.wh_apply_no.clone(),
+        })
+        .with_cell(Cell::Link(|row| match row {
+            R(r) => format!("/enterprise/{}", r.id),
+            W(w) => format!("/warehouse/{}", w.id),
+        })),
+        Column::text(Field::EntName, |row| match row {
+            R(r) => r.ent_name.clone(),
+            W(w) => w.ent_name.clone(),
+        }),
+        Column::text(Field::CustomsCode, |row| match row {
+            R(r) => r.customs_code.clone(),
+            W(w) => w.customs_code.clone(),
+        }),
+        Column::text(Field::TradeMode, |row| match row {
+            R(r) => r.trade_modes.join("、"),
+            W(w) => coded::<TradeMode>(&w.trade_mode),
+        }),
+        Column::text(Field::WhName, |row| match row {
+            R(_) => String::new(),
+            W(w) => w.wh_name.clone(),
+        }),
+        Column::text(Field::CountryCode, |row| match row {
+            R(_) => String::new(),
+            W(w) => coded::<Country>(&w.country_code),
+        }),
+        Column::text(Field::Status, |row| status(row).label().to_owned())
+            .with_cell(Cell::Status(status)),
+        Column::text(Field::DeclTime, |row| local_time_or_blank(times(row).0)),
+        Column::text(Field::LastReturnTime, |row| {
+            local_time_or_blank(times(row).1)
+        }),
+        Column::text(Field::LastReturnInfo, |row| {
+            times(row).2.unwrap_or_default().to_owned()
+        }),
+    ]
+}
+
+fn status(row: &FilingRow) -> owf_shared::status::Status {
+    match row {
+        FilingRow::Registration(r) => r.status,
+        FilingRow::Warehouse(w) => w.status,
+    }
+}
+
+/// 申报时间, 最新回执时间, 回执信息.
+fn times(row: &FilingRow) -> (Option<&str>, Option<&str>, Option<&str>) {
+    let (decl, time, info) = match row {
+        FilingRow::Registration(r) => (&r.decl_time, &r.last_return_time, &r.last_return_info),
+        FilingRow::Warehouse(w) => (&w.decl_time, &w.last_return_time, &w.last_return_info),
+    };
+    (decl.as_deref(), time.as_deref(), info.as_deref())
+}
+
+#[component]
+pub fn FilingQuery() -> impl IntoView {
+    view! {
+        <ListScreen title="海外仓备案查询"
+            intro="输入查询条件并点击“查询”，查看本企业的海外仓企业登记和海外仓资料信息；“重置”清空条件和结果。"
+            path="/query" conditions=CONDITIONS columns=columns() fetch=api::filings
+            export="海外仓备案查询.csv" />
+    }
+}

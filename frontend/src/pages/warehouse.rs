@@ -1,0 +1,107 @@
+//! 海外仓资料信息: 报送 (manual 05), 查询 (06) and the detail.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use owf_shared::api::WarehouseRow;
+use owf_shared::codes::{Country, Ownership, TradeMode};
+use owf_shared::field::Field;
+
+use crate::api;
+use crate::auth::use_auth;
+use crate::components::detail::filing_detail;
+use crate::components::editor::filing_editor;
+use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::list_screen::ListScreen;
+use crate::components::query_panel::Condition;
+use crate::components::result_table::{Cell, Column};
+use crate::components::status::local_time_or_blank;
+use crate::filing::{context, Warehouse};
+use crate::pages::coded;
+
+/// 海外仓资料信息报送: only for an enterprise in the filing table, which the screen checks
+/// before anything is typed.
+#[component]
+pub fn WarehouseEntry() -> impl IntoView {
+    let session = use_auth().session.get_untracked().expect("logged in");
+    let eligibility = LocalResource::new(api::eligibility);
+    view! {
+        <section class="screen">
+            <h2>"海外仓资料信息报送"</h2>
+            <p class="intro">"点击“新增”录入海外仓资料信息，标 * 的为必填项；暂存后上传证明材料，再“申报”。"</p>
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || {
+                    let session = session.clone();
+                    Suspend::new(async move {
+                        match eligibility.await {
+                            Ok(e) if e.allowed => {
+                                let ctx = context(&session, &e.trade_modes);
+                                view! { {filing_editor::<Warehouse>(RwSignal::new(None), ctx, None)} }.into_any()
+                            }
+                            Ok(e) => view! {
+                                <div class="error-banner" role="alert" id="eligibility">
+                                    <strong>"暂不能报送海外仓资料信息"</strong>
+                                    <span class="error-message">{e.reason.unwrap_or_default()}</span>
+                                    <A href="/enterprise/new">"前往海外仓企业登记录入"</A>
+                                </div>
+                            }
+                            .into_any(),
+                            Err(failure) => view! { <ErrorBanner failure /> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+const CONDITIONS: &[Condition] = &[
+    Condition::ApplyNo(Field::WhApplyNo),
+    Condition::WhName,
+    Condition::Country,
+    Condition::TradeMode,
+    Condition::Status,
+    Condition::DeclDates,
+];
+
+fn columns() -> Vec<Column<WarehouseRow>> {
+    vec![
+        Column::text(Field::WhApplyNo, |w: &WarehouseRow| w.wh_apply_no.clone()).with_cell(
+            Cell::Link(|w: &WarehouseRow| format!("/warehouse/{}", w.id)),
+        ),
+        Column::text(Field::WhName, |w| w.wh_name.clone()),
+        Column::text(Field::CountryCode, |w| coded::<Country>(&w.country_code)),
+        Column::text(Field::Ownership, |w| coded::<Ownership>(&w.ownership)),
+        Column::text(Field::TradeMode, |w| coded::<TradeMode>(&w.trade_mode)),
+        Column::text(Field::EntName, |w| w.ent_name.clone()),
+        Column::text(Field::Status, |w: &WarehouseRow| {
+            w.status.label().to_owned()
+        })
+        .with_cell(Cell::Status(|w: &WarehouseRow| w.status)),
+        Column::text(Field::DeclTime, |w| {
+            local_time_or_blank(w.decl_time.as_deref())
+        }),
+        Column::text(Field::LastReturnTime, |w| {
+            local_time_or_blank(w.last_return_time.as_deref())
+        }),
+        Column::text(Field::LastReturnInfo, |w| {
+            w.last_return_info.clone().unwrap_or_default()
+        }),
+    ]
+}
+
+/// 海外仓资料信息查询
+#[component]
+pub fn WarehouseList() -> impl IntoView {
+    let list = api::list::<Warehouse>;
+    view! {
+        <ListScreen title="海外仓资料信息查询"
+            intro="查询海外仓资料信息，点击“申请编号”进入详情；暂存数据可修改、删除、申报。"
+            path="/warehouse" conditions=CONDITIONS columns=columns() fetch=list />
+    }
+}
+
+/// 海外仓仓库资料详情
+#[component]
+pub fn WarehouseDetail() -> impl IntoView {
+    view! { {filing_detail::<Warehouse>()} }
+}

@@ -1,0 +1,169 @@
+//! 证明材料 upload rules, the same in the browser (before sending) and on the server: which
+//! files are accepted — PDF, JPEG or PNG, recognised by their content, not their name — how
+//! large, and how many per filing.
+
+use std::fmt;
+
+/// Largest accepted file: 10 MB.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// Most documents one warehouse filing may carry.
+pub const MAX_FILES: usize = 20;
+/// Longest kept file name, in characters.
+pub const MAX_FILE_NAME_CHARS: usize = 100;
+
+/// An accepted file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    Pdf,
+    Jpeg,
+    Png,
+}
+
+impl FileType {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
+        }
+    }
+
+    /// Whether the browser can show it as an image preview.
+    pub fn is_image(self) -> bool {
+        matches!(self, Self::Jpeg | Self::Png)
+    }
+
+    /// Recognises the format from the first bytes of the file (its magic number).
+    pub fn sniff(head: &[u8]) -> Option<Self> {
+        if head.starts_with(b"%PDF-") {
+            Some(Self::Pdf)
+        } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Self::Jpeg)
+        } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Self::Png)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a file is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadError {
+    Empty,
+    TooLarge { size: usize },
+    NotAccepted,
+    TooMany,
+}
+
+impl fmt::Display for UploadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => write!(f, "文件是空的，请重新选择"),
+            Self::TooLarge { size } => write!(
+                f,
+                "文件大小 {:.1} MB 超过 10 MB 上限，请压缩或拆分后再上传",
+                *size as f64 / (1024.0 * 1024.0)
+            ),
+            Self::NotAccepted => write!(
+                f,
+                "只接受 PDF、JPEG 或 PNG 文件（按文件内容识别，改扩展名无效）"
+            ),
+            Self::TooMany => write!(f, "每份海外仓资料最多 {MAX_FILES} 个证明材料"),
+        }
+    }
+}
+
+/// Checks a file of `size` bytes starting with `head`, for a filing that already has
+/// `existing` documents; returns its format.
+pub fn check_upload(size: usize, head: &[u8], existing: usize) -> Result<FileType, UploadError> {
+    if existing >= MAX_FILES {
+        return Err(UploadError::TooMany);
+    }
+    if size == 0 {
+        return Err(UploadError::Empty);
+    }
+    if size > MAX_FILE_BYTES {
+        return Err(UploadError::TooLarge { size });
+    }
+    FileType::sniff(head).ok_or(UploadError::NotAccepted)
+}
+
+/// The name to keep for display: only its last path component, control characters removed,
+/// at most [`MAX_FILE_NAME_CHARS`] characters. Never used as a path.
+pub fn display_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_FILE_NAME_CHARS)
+        .collect();
+    let clean = clean.trim();
+    if clean.is_empty() {
+        "未命名文件".to_owned()
+    } else {
+        clean.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_files_by_content_not_name() {
+        assert_eq!(FileType::sniff(b"%PDF-1.7\n..."), Some(FileType::Pdf));
+        assert_eq!(
+            FileType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(FileType::Jpeg)
+        );
+        assert_eq!(
+            FileType::sniff(b"\x89PNG\r\n\x1a\n\0\0"),
+            Some(FileType::Png)
+        );
+        assert_eq!(
+            FileType::sniff(b"\x7fELF\x02\x01\x01"),
+            None,
+            "an executable"
+        );
+        assert_eq!(FileType::sniff(b"MZ\x90\0"), None, "a Windows executable");
+        assert_eq!(FileType::sniff(b"%PD"), None, "truncated magic");
+        assert_eq!(FileType::sniff(b""), None);
+    }
+
+    #[test]
+    fn upload_limits() {
+        let pdf = b"%PDF-1.4";
+        assert_eq!(check_upload(8, pdf, 0), Ok(FileType::Pdf));
+        assert_eq!(check_upload(MAX_FILE_BYTES, pdf, 19), Ok(FileType::Pdf));
+        assert_eq!(
+            check_upload(MAX_FILE_BYTES + 1, pdf, 0),
+            Err(UploadError::TooLarge {
+                size: MAX_FILE_BYTES + 1
+            })
+        );
+        assert_eq!(check_upload(0, b"", 0), Err(UploadError::Empty));
+        assert_eq!(check_upload(8, pdf, MAX_FILES), Err(UploadError::TooMany));
+        assert_eq!(
+            check_upload(4, b"\x7fELF", 0),
+            Err(UploadError::NotAccepted)
+        );
+        assert!(UploadError::TooLarge {
+            size: 11 * 1024 * 1024
+        }
+        .to_string()
+        .contains("11.0 MB"));
+    }
+
+    #[test]
+    fn file_names_are_for_display_only() {
+        assert_eq!(display_name("../../etc/passwd"), "passwd");
+        assert_eq!(display_name("C:\\Users\\租赁协议.pdf"), "租赁协议.pdf");
+        assert_eq!(display_name("a\u{0}b\nc.pdf"), "abc.pdf");
+        assert_eq!(display_name("///"), "未命名文件");
+        assert_eq!(
+            display_name(&"长".repeat(300)).chars().count(),
+            MAX_FILE_NAME_CHARS
+        );
+    }
+}
