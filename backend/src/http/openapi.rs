@@ -221,6 +221,15 @@ const ROUTES: &[Route] = &[
         "Object",
     ),
     route("get", "/healthz", "健康检查", None, None, "200", "Text"),
+    route(
+        "get",
+        "/metrics",
+        "海关中继指标（Prometheus 文本格式）",
+        None,
+        None,
+        "200",
+        "Text",
+    ),
 ];
 
 fn schema_ref(name: &str) -> Value {
