@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use owf_backend::customs::sandbox::SandboxConfig;
 use owf_backend::http::HttpConfig;
-use owf_backend::store::{now_ms, Store};
+use owf_backend::relay::RelayConfig;
+use owf_backend::store::Store;
 use owf_backend::ServeConfig;
-use owf_shared::status::Status;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower_http::services::{ServeDir, ServeFile};
@@ -75,11 +76,17 @@ impl Server {
                 session_hours: 8,
                 allowed_origins,
             },
-            // These tests answer for customs themselves (`Server::customs_receipt`), so no
-            // relay may race them.
-            relay: None,
+            // The real relay and customs sandbox, answering quickly.
+            relay: Some(RelayConfig {
+                poll_interval: Duration::from_millis(50),
+                ..RelayConfig::DEFAULT
+            }),
             customs_url: None,
-            sandbox: None,
+            sandbox: Some(SandboxConfig {
+                received_delay: Duration::from_millis(300),
+                verdict_delay: Duration::from_millis(800),
+                ..SandboxConfig::DEFAULT
+            }),
         };
         let store = Store::connect(&config.database_url).await.unwrap();
         owf_backend::demo::seed(&store).await.unwrap();
@@ -124,55 +131,6 @@ impl Server {
             .nth(1)
             .and_then(|code| code.parse().ok())
             .expect("HTTP status line")
-    }
-}
-
-impl Server {
-    /// Stands in for the customs sandbox (not part of this build yet): applies a receipt that
-    /// moves filing `id` to `status` with its `returnInfo`, and records it in the timeline, as
-    /// the relay will.
-    pub async fn customs_receipt(&self, id: i64, status: Status, info: &str) {
-        let now = now_ms();
-        let pool = self.store.pool();
-        let (from,): (i64,) = sqlx::query_as("SELECT status FROM filings WHERE id = $1")
-            .bind(id)
-            .fetch_one(pool)
-            .await
-            .unwrap();
-        sqlx::query(
-            "UPDATE filings SET status = $1, version = version + 1, last_return_info = $2, \
-             updated_at = $3 WHERE id = $4",
-        )
-        .bind(i64::from(status.code()))
-        .bind(info)
-        .bind(now)
-        .bind(id)
-        .execute(pool)
-        .await
-        .unwrap();
-        sqlx::query(
-            "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note) \
-             VALUES ($1, $2, 'customs', $3, $4, $5)",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(from)
-        .bind(i64::from(status.code()))
-        .bind(info)
-        .execute(pool)
-        .await
-        .unwrap();
-    }
-
-    /// The whole customs answer to a declared filing: 发送海关成功, 海关入库, 审核通过.
-    pub async fn customs_approve(&self, id: i64) {
-        for (status, info) in [
-            (Status::Sent, "报文已发送海关"),
-            (Status::Received, "海关已入库"),
-            (Status::Approved, "审核通过"),
-        ] {
-            self.customs_receipt(id, status, info).await;
-        }
     }
 }
 
@@ -505,8 +463,8 @@ pub fn owned_warehouse(name: &str) -> Value {
 }
 
 /// Sets up what warehouse filing needs (rule R3): the zone enterprise's 企业登记, declared
-/// through the API and approved by [`Server::customs_receipt`]. Returns its id.
-pub async fn approved_registration(server: &Server, b: &Browser) -> i64 {
+/// through the API and approved by the customs sandbox. Returns its id.
+pub async fn approved_registration(b: &Browser) -> i64 {
     let detail = b.create("/registrations", zone_registration()).await;
     let id = detail["id"].as_i64().unwrap();
     let version = detail["lifecycle"]["version"].clone();
@@ -518,8 +476,18 @@ pub async fn approved_registration(server: &Server, b: &Browser) -> i64 {
         )
         .await;
     assert_eq!(declared["status"], 200, "declare failed: {declared}");
-    server.customs_approve(id).await;
-    id
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let detail = b.api("GET", &format!("/registrations/{id}"), None).await;
+        if detail["body"]["lifecycle"]["status"] == 399 {
+            return id;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "customs never approved the registration: {detail}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// A small PDF on disk for the upload field.

@@ -25,7 +25,7 @@ async fn new_warehouse_saved_with_proof_then_declared() {
     let server = Server::start().await;
     let mut b = Browser::start("05-report").await;
     b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
-    approved_registration(&server, &b).await;
+    approved_registration(&b).await;
     b.goto(&server.url("/warehouse/new")).await;
     b.click("#btn-new").await;
     b.select("#trade_mode", "9810").await;
@@ -74,7 +74,7 @@ async fn list_opens_a_draft_that_is_modified_and_declared() {
     let server = Server::start().await;
     let mut b = Browser::start("06-warehouse-list").await;
     b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
-    approved_registration(&server, &b).await;
+    approved_registration(&b).await;
     let draft = b
         .create("/warehouses", owned_warehouse("法兰克福一号仓"))
         .await;
@@ -126,7 +126,7 @@ async fn warehouse_detail_at_phone_width() {
     let server = Server::start().await;
     let mut b = Browser::start_sized("06-warehouse-390", 390, 844).await;
     b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
-    approved_registration(&server, &b).await;
+    approved_registration(&b).await;
     let draft = b.create("/warehouses", owned_warehouse("悉尼仓")).await;
     b.goto(&server.url(&format!("/warehouse/{}", draft["id"])))
         .await;
