@@ -178,6 +178,9 @@ pub struct AttachmentInfo {
     pub size: u64,
     /// Lower-case hex SHA-256 of the content.
     pub sha256: String,
+    /// MIME type recognised from the content (`application/pdf`, `image/jpeg`, `image/png`).
+    #[serde(default)]
+    pub content_type: String,
 }
 
 /// `GET /api/warehouses/{id}`: one 海外仓资料信息.
@@ -539,6 +542,7 @@ mod tests {
                     file_name: "lease.pdf".into(),
                     size: 1024,
                     sha256: "ab".repeat(32),
+                    content_type: "application/pdf".into(),
                 },
                 AttachmentInfo {
                     id: 2,
@@ -546,6 +550,7 @@ mod tests {
                     file_name: "junk.pdf".into(),
                     size: 1,
                     sha256: "cd".repeat(32),
+                    content_type: "application/pdf".into(),
                 },
             ],
             lifecycle: lifecycle(Status::Received),

@@ -17,7 +17,7 @@ impl Store {
     /// The documents of a filing, oldest first (without their content).
     pub async fn attachments(&self, filing_id: i64) -> Result<Vec<AttachmentInfo>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, doc_type, file_name, size, sha256 FROM attachments \
+            "SELECT id, doc_type, file_name, size, sha256, content_type FROM attachments \
              WHERE filing_id = $1 ORDER BY id",
         )
         .bind(filing_id)
@@ -31,6 +31,7 @@ impl Store {
                     file_name: r.try_get("file_name")?,
                     size: u64::try_from(r.try_get::<i64, _>("size")?).unwrap_or_default(),
                     sha256: r.try_get("sha256")?,
+                    content_type: r.try_get("content_type")?,
                 })
             })
             .collect::<Result<_, _>>()
@@ -125,6 +126,7 @@ impl Store {
             file_name: new.file_name.to_owned(),
             size: new.content.len() as u64,
             sha256: new.sha256.to_owned(),
+            content_type: new.content_type.to_owned(),
         }))
     }
 
