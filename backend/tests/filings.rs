@@ -631,7 +631,10 @@ async fn uploads_are_checked_by_content_and_size(app: TestApp) {
     );
     assert_eq!(info["size"], PDF.len());
     assert_eq!(info["sha256"].as_str().unwrap().len(), 64);
-    assert_eq!(info["content_type"], "application/pdf", "recognised by content");
+    assert_eq!(
+        info["content_type"], "application/pdf",
+        "recognised by content"
+    );
     let file = format!("{base}/{}", info["id"]);
     let (status, bytes) = t.app.download(&file, &t.zone).await;
     assert_eq!(status, StatusCode::OK);

@@ -1,13 +1,14 @@
 //! The one typed client of the owf API: JSON in and out, every failure as a readable message.
 //!
 //! The API base URL comes from `config.json` next to `index.html` (empty = same origin), so one
-//! build serves every deployment. Cookies travel with every request (`credentials: include`),
-//! which a frontend on another origin of the same site needs.
+//! build serves every deployment. Cookies travel with every request (`credentials: include`,
+//! `withCredentials` for uploads), which a frontend on another origin of the same site needs.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::sync::OnceLock;
 
-use gloo_net::http::{Method, Request, RequestBuilder, Response};
+use gloo_net::http::{Method, Request, RequestBuilder};
 use leptos::prelude::*;
 use owf_shared::api::{
     ApiError, AttachmentInfo, FilingRow, ListQuery, LoginRequest, Page, SessionInfo, VersionCheck,
@@ -15,7 +16,10 @@ use owf_shared::api::{
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use web_sys::RequestCredentials;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ProgressEvent, RequestCredentials, XmlHttpRequest};
 
 use crate::filing::Filing;
 
@@ -106,16 +110,14 @@ fn request(method: Method, path: &str) -> RequestBuilder {
         .credentials(RequestCredentials::Include)
 }
 
-async fn failure(response: Response) -> Failure {
-    let status = response.status();
-    let error = response
-        .json::<ApiError>()
-        .await
-        .unwrap_or_else(|_| ApiError {
-            code: "http".into(),
-            message: format!("服务器返回错误（HTTP {status}），请稍后重试"),
-            fields: Default::default(),
-        });
+/// The failure an answer with an error `status` and `body` stands for; a 401 of an ended
+/// session runs the hook.
+fn failure(status: u16, body: &str) -> Failure {
+    let error = serde_json::from_str::<ApiError>(body).unwrap_or_else(|_| ApiError {
+        code: "http".into(),
+        message: format!("服务器返回错误（HTTP {status}），请稍后重试"),
+        fields: Default::default(),
+    });
     if status == 401 && error.code == "unauthenticated" {
         ON_UNAUTHENTICATED.with(|hook| {
             if let Some(hook) = hook.borrow().as_ref() {
@@ -126,37 +128,48 @@ async fn failure(response: Response) -> Failure {
     Failure { status, error }
 }
 
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
-    if response.ok() {
-        response.json::<T>().await.map_err(|_| Failure::network())
-    } else {
-        Err(failure(response).await)
+/// An answer — `None` when the server was not reached — as its body text or the failure;
+/// the one mapping of every request, however it was sent.
+fn answer(reply: Option<(u16, String)>) -> Result<String, Failure> {
+    match reply {
+        Some((status, body)) if (200..300).contains(&status) => Ok(body),
+        Some((status, body)) => Err(failure(status, &body)),
+        None => Err(Failure::network()),
     }
 }
 
-async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<Response, Failure> {
-    let request = request.map_err(|_| Failure::network())?;
+/// Waits for `exchange` with the request counted as under way.
+async fn counted<T>(exchange: impl Future<Output = T>) -> T {
     let pending = pending();
     pending.update(|n| *n += 1);
-    let response = request.send().await.map_err(|_| Failure::network());
+    let result = exchange.await;
     pending.update(|n| *n = n.saturating_sub(1));
-    response
+    result
+}
+
+fn json<T: DeserializeOwned>(body: &str) -> Result<T, Failure> {
+    serde_json::from_str(body).map_err(|_| Failure::network())
+}
+
+async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<String, Failure> {
+    let request = request.map_err(|_| Failure::network())?;
+    let reply = counted(async {
+        let response = request.send().await.ok()?;
+        Some((response.status(), response.text().await.ok()?))
+    })
+    .await;
+    answer(reply)
 }
 
 async fn send<T: DeserializeOwned>(
     request: Result<Request, gloo_net::Error>,
 ) -> Result<T, Failure> {
-    json(exchange(request).await?).await
+    json(&exchange(request).await?)
 }
 
 /// For answers without a body (204).
 async fn send_empty(request: Result<Request, gloo_net::Error>) -> Result<(), Failure> {
-    let response = exchange(request).await?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(failure(response).await)
-    }
+    exchange(request).await.map(drop)
 }
 
 fn with_body(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, gloo_net::Error> {
@@ -217,21 +230,51 @@ pub async fn eligibility() -> Result<WarehouseEligibility, Failure> {
     send(request(Method::GET, "/warehouses/eligibility").build()).await
 }
 
-/// Uploads a proof document (证明材料) of warehouse `id` as the raw request body.
+/// Sends `file` as the body of a POST to `path` with `XMLHttpRequest`, which — unlike
+/// `fetch` — reports upload progress: `progress` gets the percentage sent.
+async fn post_file(
+    path: &str,
+    file: &web_sys::File,
+    progress: impl Fn(u32) + 'static,
+) -> Result<String, Failure> {
+    let xhr = XmlHttpRequest::new().map_err(|_| Failure::network())?;
+    xhr.open("POST", &url(path))
+        .and_then(|()| xhr.set_request_header("Content-Type", &file.type_()))
+        .map_err(|_| Failure::network())?;
+    xhr.set_with_credentials(true);
+    let on_progress = Closure::<dyn Fn(ProgressEvent)>::new(move |event: ProgressEvent| {
+        if event.length_computable() && event.total() > 0.0 {
+            progress((event.loaded() * 100.0 / event.total()) as u32);
+        }
+    });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    let done = js_sys::Promise::new(&mut |resolve, _| xhr.set_onloadend(Some(&resolve)));
+    let reply = counted(async {
+        xhr.send_with_opt_blob(Some(file)).ok()?;
+        JsFuture::from(done).await.ok()?;
+        let status = xhr.status().ok().filter(|&status| status != 0)?;
+        Some((
+            status,
+            xhr.response_text().ok().flatten().unwrap_or_default(),
+        ))
+    })
+    .await;
+    answer(reply)
+}
+
+/// Uploads a proof document (证明材料) of warehouse `id` as the raw request body, reporting
+/// the percentage sent to `progress`.
 pub async fn upload_attachment(
     id: i64,
     doc_type: &str,
-    file: web_sys::File,
+    file: &web_sys::File,
+    progress: impl Fn(u32) + 'static,
 ) -> Result<AttachmentInfo, Failure> {
     let name: String = js_sys::encode_uri_component(&file.name()).into();
     let path = format!("/warehouses/{id}/attachments?doc_type={doc_type}&file_name={name}");
-    let content_type = file.type_();
-    send(
-        request(Method::POST, &path)
-            .header("Content-Type", &content_type)
-            .body(file),
-    )
-    .await
+    json(&post_file(&path, file, progress).await?)
 }
 
 pub async fn delete_attachment(id: i64, attachment: i64) -> Result<(), Failure> {

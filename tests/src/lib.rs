@@ -349,6 +349,44 @@ impl Browser {
         el.send_keys(text).await.unwrap();
     }
 
+    /// Sets the value of the input matching `css` and tells the page, for inputs that take
+    /// no typing in a fixed format (dates).
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.find(css).await;
+        let script = r#"
+            const [css, value] = arguments;
+            const input = document.querySelector(css);
+            input.value = value;
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+            input.dispatchEvent(new Event('change', { bubbles: true }));
+        "#;
+        self.client
+            .execute(script, vec![json!(css), json!(value)])
+            .await
+            .unwrap();
+    }
+
+    /// Scrolls the element matching `css` to the middle of the window, for a screenshot.
+    pub async fn scroll_to(&self, css: &str) {
+        self.find(css).await;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Chooses the file at `path` in the file input matching `css`.
+    pub async fn choose_file(&self, css: &str, path: &Path) {
+        self.find(css)
+            .await
+            .send_keys(path.to_str().unwrap())
+            .await
+            .unwrap();
+    }
+
     pub async fn click(&self, css: &str) {
         self.find(css).await.click().await.unwrap();
     }
@@ -512,13 +550,26 @@ pub async fn approved_registration(b: &Browser) -> i64 {
     }
 }
 
-/// A small PDF on disk for the upload field.
-pub fn sample_pdf() -> PathBuf {
-    let path = temp_dir("owf-pdf").join("ownership.pdf");
-    std::fs::write(
-        &path,
-        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
-    )
-    .unwrap();
+/// `bytes` on disk as `name`, for the upload field.
+pub fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = temp_dir("owf-upload").join(name);
+    std::fs::write(&path, bytes).unwrap();
     path
 }
+
+/// A small PDF on disk for the upload field.
+pub fn sample_pdf() -> PathBuf {
+    temp_file(
+        "ownership.pdf",
+        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+    )
+}
+
+/// A valid 1×1 PNG (one orange pixel).
+pub const PNG_1X1: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
+    0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49, 0x44, 0x41, 0x54, 0x78, 0xDA, 0x63, 0xB8, 0x60, 0xA5, 0x05,
+    0x00, 0x03, 0x12, 0x01, 0x35, 0x9B, 0x6C, 0x9C, 0x9F, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E,
+    0x44, 0xAE, 0x42, 0x60, 0x82,
+];
