@@ -601,6 +601,10 @@ async fn uploads_are_checked_by_content_and_size(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{err}");
     assert_eq!(err["code"], "payload_too_large");
+    assert!(
+        err["message"].as_str().unwrap().contains("11.0 MB"),
+        "{err}"
+    );
     assert_eq!(t.app.count("attachments").await, 0, "nothing stored");
     let (status, err) = t
         .app

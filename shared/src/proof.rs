@@ -47,6 +47,20 @@ impl FileType {
     }
 }
 
+/// A file size for people — `850 B`, `12.3 KB`, `10.0 MB` — in integer arithmetic (float
+/// formatting would add kilobytes to the browser's WebAssembly).
+pub fn format_size(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    let (unit, divisor) = match bytes {
+        b if b >= MB => ("MB", MB),
+        b if b >= KB => ("KB", KB),
+        b => return format!("{b} B"),
+    };
+    let tenths = bytes.saturating_mul(10).saturating_add(divisor / 2) / divisor;
+    format!("{}.{} {unit}", tenths / 10, tenths % 10)
+}
+
 /// Why a file is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadError {
@@ -62,8 +76,8 @@ impl fmt::Display for UploadError {
             Self::Empty => write!(f, "文件是空的，请重新选择"),
             Self::TooLarge { size } => write!(
                 f,
-                "文件大小 {:.1} MB 超过 10 MB 上限，请压缩或拆分后再上传",
-                *size as f64 / (1024.0 * 1024.0)
+                "文件大小 {} 超过 10 MB 上限，请压缩或拆分后再上传",
+                format_size(*size as u64)
             ),
             Self::NotAccepted => write!(
                 f,
@@ -153,6 +167,14 @@ mod tests {
         }
         .to_string()
         .contains("11.0 MB"));
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(format_size(850), "850 B");
+        assert_eq!(format_size(1536), "1.5 KB");
+        assert_eq!(format_size(10 * 1024 * 1024), "10.0 MB");
+        assert_eq!(format_size(11 * 1024 * 1024 - 1), "11.0 MB");
     }
 
     #[test]

@@ -116,14 +116,36 @@ impl Server {
 
     /// Status code of a plain GET with an optional session cookie (outside the browser).
     pub async fn status_of(&self, path: &str, session: Option<&str>) -> u16 {
-        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
         let cookie = session
             .map(|s| format!("Cookie: owf_session={s}\r\n"))
             .unwrap_or_default();
-        let request = format!(
+        self.raw_status(&format!(
             "GET {path} HTTP/1.1\r\nHost: {}\r\n{cookie}Connection: close\r\n\r\n",
             self.addr
-        );
+        ))
+        .await
+    }
+
+    /// Takes the customs sandbox down (every call answered 503) or brings it back up, through
+    /// its loopback-only fault knobs.
+    pub async fn customs_down(&self, down: bool) {
+        let body =
+            json!({ "latency_ms": 0, "error_rate": 0.0, "drop_ack_rate": 0.0, "down": down })
+                .to_string();
+        let status = self
+            .raw_status(&format!(
+                "PUT /customs-sandbox/admin/faults HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                self.addr,
+                body.len()
+            ))
+            .await;
+        assert_eq!(status, 200, "fault knobs refused");
+    }
+
+    /// Sends one raw HTTP/1.1 request; returns the response status.
+    async fn raw_status(&self, request: &str) -> u16 {
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).await.unwrap();

@@ -196,3 +196,27 @@ async fn another_enterprises_record_is_not_found() {
     b.screenshot("not-found").await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customs_outage_shows_the_attempts_and_the_filing_arrives_afterwards() {
+    let server = Server::start().await;
+    let mut b = Browser::start("03-outage").await;
+    b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
+    let draft = b.create("/registrations", zone_registration()).await;
+    server.customs_down(true).await;
+    b.goto(&server.url(&format!("/enterprise/{}", draft["id"])))
+        .await;
+    b.click("#btn-declare").await;
+    b.click("#dialog-confirm").await;
+    b.wait_text("#status", "申报中").await;
+    let delivery = b.wait_text("#delivery", "下次重试").await;
+    assert!(delivery.contains("已尝试发送"), "{delivery}");
+    assert!(delivery.contains("503"), "the reason is shown: {delivery}");
+    b.wait_text("#status", "申报中").await;
+    b.screenshot("retrying").await;
+    server.customs_down(false).await;
+    b.wait_text("#status", "审核通过").await;
+    assert!(!b.exists("#delivery").await, "nothing left to retry");
+    b.screenshot("delivered").await;
+    b.close().await;
+}

@@ -5,13 +5,16 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{
+    CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use owf_shared::codes::{Code, DocType};
 use owf_shared::form::WarehouseForm;
-use owf_shared::proof::{check_upload, display_name, UploadError, MAX_FILES};
+use owf_shared::proof::{check_upload, display_name, UploadError, MAX_FILES, MAX_FILE_BYTES};
 use owf_shared::status::Action;
 use owf_shared::validate::FieldErrors;
 use serde::Deserialize;
@@ -49,6 +52,7 @@ pub async fn upload(
     user: CurrentUser,
     FilingId(id): FilingId,
     AppQuery(q): AppQuery<UploadQuery>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, AppError> {
     let enterprise = &user.session.enterprise;
@@ -59,7 +63,11 @@ pub async fn upload(
         .ok_or(AppError::NotFound)?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge(UploadError::TooLarge { size: usize::MAX }.to_string())
+            let size = headers
+                .get(CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok()?.parse().ok())
+                .unwrap_or(MAX_FILE_BYTES + 1);
+            AppError::PayloadTooLarge(UploadError::TooLarge { size }.to_string())
         } else {
             AppError::BadRequest(rejection.body_text())
         }

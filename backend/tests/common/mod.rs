@@ -154,6 +154,7 @@ impl TestApp {
             .uri(path)
             .header(header::COOKIE, format!("owf_session={token}"))
             .header(header::CONTENT_TYPE, "application/octet-stream")
+            .header(header::CONTENT_LENGTH, bytes.len())
             .body(Body::from(bytes))
             .unwrap();
         let res = self.router.clone().oneshot(req).await.unwrap();

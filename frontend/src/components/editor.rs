@@ -18,7 +18,7 @@ use crate::components::dialog::{ConfirmRequest, Confirmer};
 use crate::components::feedback::{ErrorBanner, Notice};
 use crate::components::field::FieldEnv;
 use crate::components::leave_guard::LeaveGuard;
-use crate::components::status::{local_time_or_blank, StatusBadge};
+use crate::components::status::{local_time, local_time_or_blank, StatusBadge};
 use crate::filing::Filing;
 
 /// What a form's fields need: the form, the record (for its proof documents), the context.
@@ -407,6 +407,22 @@ fn summary<K: Filing>(detail: RwSignal<Option<K::Detail>>) -> impl IntoView {
             d.as_ref().map(|d| {
                 let lifecycle = K::lifecycle(d);
                 let status: Status = lifecycle.status;
+                // While the relay retries: attempts so far, the next try and the last failure.
+                let delivery = (lifecycle.next_attempt_at.is_some() || lifecycle.last_error.is_some())
+                    .then(|| {
+                        let next = lifecycle
+                            .next_attempt_at
+                            .as_deref()
+                            .map(|t| format!("；下次重试 {}", local_time(t)))
+                            .unwrap_or_default();
+                        let error = lifecycle
+                            .last_error
+                            .as_deref()
+                            .map(|e| format!("；最近一次失败：{e}"))
+                            .unwrap_or_default();
+                        let text = format!("已尝试发送 {} 次{next}{error}", lifecycle.send_attempts);
+                        view! { <div class="wide"><dt>"发送海关"</dt><dd id="delivery">{text}</dd></div> }
+                    });
                 view! {
                     <dl class="summary">
                         <div><dt>{K::APPLY_NO.label()}</dt><dd id="apply-no">{K::apply_no(d).to_owned()}</dd></div>
@@ -417,6 +433,7 @@ fn summary<K: Filing>(detail: RwSignal<Option<K::Detail>>) -> impl IntoView {
                             <dd>{local_time_or_blank(lifecycle.last_return_time.as_deref())}</dd></div>
                         <div class="wide"><dt>{Field::LastReturnInfo.label()}</dt>
                             <dd>{lifecycle.last_return_info.clone().unwrap_or_default()}</dd></div>
+                        {delivery}
                     </dl>
                 }
             })

@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use owf_shared::api::AttachmentInfo;
 use owf_shared::codes::{Code, DocType};
 use owf_shared::field::Field;
-use owf_shared::proof::check_upload;
+use owf_shared::proof::{check_upload, format_size};
 use owf_shared::status::Action;
 
 use crate::api::{self, Failure};
@@ -13,14 +13,6 @@ use crate::components::editor::FormState;
 use crate::components::feedback::ErrorBanner;
 use crate::components::field::FieldEnv;
 use crate::filing::Warehouse;
-
-fn size(bytes: u64) -> String {
-    if bytes >= 1 << 20 {
-        format!("{:.1} MB", bytes as f64 / f64::from(1 << 20))
-    } else {
-        format!("{} KB", bytes.div_ceil(1024))
-    }
-}
 
 /// The first bytes of `file`, by which the shared rules recognise its format.
 async fn file_head(file: &web_sys::File) -> Vec<u8> {
@@ -130,7 +122,7 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
             <li>
                 <span class="doc-type">{doc_label(&attachment.doc_type)}</span>
                 <a href=api::attachment_url(id, att) target="_blank" rel="noopener">{attachment.file_name}</a>
-                <span class="size">{size(attachment.size)}</span>
+                <span class="size">{format_size(attachment.size)}</span>
                 <Show when=changeable>
                     <button type="button" class="link danger" disabled=move || busy.get()
                         on:click=move |_| remove(id, att)>"移除"</button>
