@@ -332,7 +332,7 @@ const NOTES: &str = "
   range by 创建时间 (bounded by the range); 备案查询 across both kinds had no index giving
   (enterprise, newest first) — `filings_list` starts with `kind` — so all of the enterprise's
   filings were sorted for every page. Migration 0004 adds `filings_recent (enterprise_id,
-  created_at)` for both dialects. Before it (run of 2026-11-30 12:40 UTC, same counts):
+  created_at)` for both dialects. Before it (run of 2026-11-30 12:18 UTC, same counts):
   `/api/filings` p50 0.8 ms SQLite (plan: `USE TEMP B-TREE FOR ORDER BY`), 1.4 ms PostgreSQL
   (plan: `Sort` over 1,030 rows). On PostgreSQL, `Incremental Sort` only orders ties of an index
   order by `id`; `Seq Scan on enterprises` reads a 100-row table of two pages, where the planner
