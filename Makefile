@@ -11,7 +11,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/binaryen/node_modules/.bin:$(P
 
 ARGS ?= --demo
 
-.PHONY: run test test-fast dist tools-build tools-test check-wasm clean
+.PHONY: run test test-fast dist tools-build tools-test check-wasm clean bench
 
 ## Build everything and serve the app on http://127.0.0.1:8080 with the demo accounts.
 run: dist
@@ -60,3 +60,13 @@ tools-test:
 
 clean:
 	rm -rf dist target/e2e-screenshots
+
+## Benchmarks (not part of `make test`): the release server beside baselines measured in the same
+## run; prints the table and writes BENCHMARKS.md. `make bench BENCH_ARGS=--quick` for a short run.
+BENCH_ARGS ?=
+BENCH_TARGET := $(or $(CARGO_TARGET_DIR),target)
+bench: tools-build tools-test dist
+	cargo build --release -p owf-backend -p owf-bench
+	@start=$$(date +%s); \
+	scripts/with-postgres.sh $(BENCH_TARGET)/release/owf-bench --owf $(BENCH_TARGET)/release/owf $(BENCH_ARGS); \
+	echo "owf-bench took $$(( $$(date +%s) - start )) s"

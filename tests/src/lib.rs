@@ -43,7 +43,8 @@ pub fn dist() -> PathBuf {
     dist
 }
 
-fn temp_dir(prefix: &str) -> PathBuf {
+/// A new folder under the temp dir, named with `prefix`.
+pub fn temp_dir(prefix: &str) -> PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -232,7 +233,8 @@ pub struct Browser {
     shots: u32,
 }
 
-fn free_port() -> u16 {
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

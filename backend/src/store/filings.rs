@@ -240,20 +240,29 @@ fn like_contains(text: &str) -> String {
     format!("%{}%", escaped.to_lowercase())
 }
 
-/// A bound value of a dynamically built query.
-enum Arg {
+/// A bound value of a list statement, in `$N` order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListArg {
     Int(i64),
     Text(String),
 }
 
-/// The WHERE clause and ORDER BY of a list query, with its arguments.
-struct ListSql {
-    conditions: Vec<String>,
-    args: Vec<Arg>,
+/// The SQL of one list query: the total count and the page, sharing one argument list.
+#[derive(Debug, Clone)]
+pub struct ListStatement {
+    pub count_sql: String,
+    pub page_sql: String,
+    pub args: Vec<ListArg>,
 }
 
-impl ListSql {
-    fn push(&mut self, condition: impl FnOnce(usize) -> String, arg: Arg) {
+/// The WHERE conditions of a list query, with their arguments.
+struct Conditions {
+    conditions: Vec<String>,
+    args: Vec<ListArg>,
+}
+
+impl Conditions {
+    fn push(&mut self, condition: impl FnOnce(usize) -> String, arg: ListArg) {
         self.args.push(arg);
         let n = self.args.len();
         self.conditions.push(condition(n));
@@ -274,17 +283,117 @@ fn sort_column(field: Field) -> &'static str {
     }
 }
 
-fn bind_all<'q>(
+/// Binds `args` to `query` in order.
+pub fn bind_all<'q>(
     mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
-    args: &'q [Arg],
+    args: &'q [ListArg],
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
     for arg in args {
         query = match arg {
-            Arg::Int(v) => query.bind(*v),
-            Arg::Text(v) => query.bind(v.as_str()),
+            ListArg::Int(v) => query.bind(*v),
+            ListArg::Text(v) => query.bind(v.as_str()),
         };
     }
     query
+}
+
+/// The statements [`Store::list_filings`] runs for the enterprise's filings matching `q` (of one
+/// kind, or both when `None`), newest first unless `q` sorts otherwise. Public so that query
+/// plans can be inspected (`owf-bench`).
+pub fn list_statement(
+    enterprise_id: i64,
+    kind: Option<FilingKind>,
+    q: &ListQuery,
+) -> ListStatement {
+    let mut sql = Conditions {
+        conditions: Vec::new(),
+        args: Vec::new(),
+    };
+    sql.push(
+        |n| format!("f.enterprise_id = ${n}"),
+        ListArg::Int(enterprise_id),
+    );
+    if let Some(kind) = kind {
+        sql.push(
+            |n| format!("f.kind = ${n}"),
+            ListArg::Text(kind_code(kind).into()),
+        );
+    }
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    if let Some(v) = text(&q.customs_code) {
+        sql.push(
+            |n| format!("e.customs_code = ${n}"),
+            ListArg::Text(v.to_uppercase()),
+        );
+    }
+    // Contains-searches, case-insensitive, with LIKE wildcards in the input taken literally.
+    for (column, value) in [
+        ("f.apply_no", &q.apply_no),
+        ("e.name", &q.ent_name),
+        ("f.wh_name", &q.wh_name),
+    ] {
+        if let Some(v) = text(value) {
+            sql.push(
+                |n| format!("LOWER({column}) LIKE ${n} ESCAPE '\\'"),
+                ListArg::Text(like_contains(&v)),
+            );
+        }
+    }
+    if let Some(v) = text(&q.country_code) {
+        sql.push(|n| format!("f.country_code = ${n}"), ListArg::Text(v));
+    }
+    if let Some(v) = text(&q.trade_mode) {
+        sql.push(
+            |n| format!("f.trade_modes LIKE ${n}"),
+            ListArg::Text(format!("%,{v},%")),
+        );
+    }
+    if let Some(status) = q.status {
+        sql.push(
+            |n| format!("f.status = ${n}"),
+            ListArg::Int(i64::from(status.code())),
+        );
+    }
+    let date = |v: &Option<String>| text(v).and_then(|d| owf_shared::ids::Date::parse(&d).ok());
+    if let Some(from) = date(&q.decl_from) {
+        sql.push(
+            |n| format!("f.decl_time >= ${n}"),
+            ListArg::Int(day_start_ms(from)),
+        );
+    }
+    if let Some(to) = date(&q.decl_to) {
+        sql.push(
+            |n| format!("f.decl_time < ${n}"),
+            ListArg::Int(day_start_ms(to) + 86_400_000),
+        );
+    }
+    let filter = sql.conditions.join(" AND ");
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM filings f JOIN enterprises e ON e.id = f.enterprise_id WHERE {filter}"
+    );
+    let order = match q.sort_field() {
+        Some(field) => {
+            let dir = if q.desc { "DESC" } else { "ASC" };
+            format!("{} {dir}, f.id {dir}", sort_column(field))
+        }
+        None => "f.created_at DESC, f.id DESC".to_owned(),
+    };
+    let page_sql = format!(
+        "SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE {filter} ORDER BY {order} \
+         LIMIT {} OFFSET {}",
+        q.page_size(),
+        q.offset()
+    );
+    ListStatement {
+        count_sql,
+        page_sql,
+        args: sql.args,
+    }
 }
 
 impl Store {
@@ -580,95 +689,12 @@ impl Store {
         kind: Option<FilingKind>,
         q: &ListQuery,
     ) -> Result<(Vec<FilingRecord>, i64), StoreError> {
-        let mut sql = ListSql {
-            conditions: Vec::new(),
-            args: Vec::new(),
-        };
-        sql.push(
-            |n| format!("f.enterprise_id = ${n}"),
-            Arg::Int(enterprise_id),
-        );
-        if let Some(kind) = kind {
-            sql.push(
-                |n| format!("f.kind = ${n}"),
-                Arg::Text(kind_code(kind).into()),
-            );
-        }
-        let text = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
-        if let Some(v) = text(&q.customs_code) {
-            sql.push(
-                |n| format!("e.customs_code = ${n}"),
-                Arg::Text(v.to_uppercase()),
-            );
-        }
-        // Contains-searches, case-insensitive, with LIKE wildcards in the input taken literally.
-        for (column, value) in [
-            ("f.apply_no", &q.apply_no),
-            ("e.name", &q.ent_name),
-            ("f.wh_name", &q.wh_name),
-        ] {
-            if let Some(v) = text(value) {
-                sql.push(
-                    |n| format!("LOWER({column}) LIKE ${n} ESCAPE '\\'"),
-                    Arg::Text(like_contains(&v)),
-                );
-            }
-        }
-        if let Some(v) = text(&q.country_code) {
-            sql.push(|n| format!("f.country_code = ${n}"), Arg::Text(v));
-        }
-        if let Some(v) = text(&q.trade_mode) {
-            sql.push(
-                |n| format!("f.trade_modes LIKE ${n}"),
-                Arg::Text(format!("%,{v},%")),
-            );
-        }
-        if let Some(status) = q.status {
-            sql.push(
-                |n| format!("f.status = ${n}"),
-                Arg::Int(i64::from(status.code())),
-            );
-        }
-        let date = |v: &Option<String>| text(v).and_then(|d| owf_shared::ids::Date::parse(&d).ok());
-        if let Some(from) = date(&q.decl_from) {
-            sql.push(
-                |n| format!("f.decl_time >= ${n}"),
-                Arg::Int(day_start_ms(from)),
-            );
-        }
-        if let Some(to) = date(&q.decl_to) {
-            sql.push(
-                |n| format!("f.decl_time < ${n}"),
-                Arg::Int(day_start_ms(to) + 86_400_000),
-            );
-        }
-        let filter = sql.conditions.join(" AND ");
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM filings f JOIN enterprises e ON e.id = f.enterprise_id WHERE {filter}"
-        );
-        let total: i64 = bind_all(sqlx::query(&count_sql), &sql.args)
+        let statement = list_statement(enterprise_id, kind, q);
+        let total: i64 = bind_all(sqlx::query(&statement.count_sql), &statement.args)
             .fetch_one(self.pool())
             .await?
             .try_get(0)?;
-        let order = match q.sort_field() {
-            Some(field) => {
-                let dir = if q.desc { "DESC" } else { "ASC" };
-                format!("{} {dir}, f.id {dir}", sort_column(field))
-            }
-            None => "f.created_at DESC, f.id DESC".to_owned(),
-        };
-        let page_sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE {filter} ORDER BY {order} \
-             LIMIT {} OFFSET {}",
-            q.page_size(),
-            q.offset()
-        );
-        let rows = bind_all(sqlx::query(&page_sql), &sql.args)
+        let rows = bind_all(sqlx::query(&statement.page_sql), &statement.args)
             .fetch_all(self.pool())
             .await?;
         let records = rows.iter().map(record_from_row).collect::<Result<_, _>>()?;

@@ -137,6 +137,12 @@ pub fn ResultTable<T: 'static>(
         }
     };
     let empty = page.items.is_empty();
+    // Performance mark for `make bench` (first render): the table has rows.
+    Effect::new(move |_| {
+        if let (false, Some(p)) = (empty, web_sys::window().and_then(|w| w.performance())) {
+            let _ = p.mark("owf-results-drawn");
+        }
+    });
     view! {
         <div class="table-wrap">
             <table class="results">

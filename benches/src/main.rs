@@ -1,0 +1,145 @@
+//! `owf-bench` (`make bench`): measures the release `owf serve` — bundle, first render, writes,
+//! queries, relay, memory — each beside a baseline measured in the same run, and writes the
+//! table to BENCHMARKS.md.
+
+mod bundle;
+mod machine;
+mod queries;
+mod relay;
+mod render;
+mod report;
+mod seed;
+mod server;
+mod stats;
+mod writes;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "owf-bench",
+    about = "owf benchmarks: every figure beside a baseline of the same run"
+)]
+pub struct Args {
+    /// The release `owf` binary to measure.
+    #[arg(long)]
+    pub owf: PathBuf,
+    /// The built frontend (`make dist`).
+    #[arg(long, default_value_os_t = owf_e2e::dist())]
+    pub dist: PathBuf,
+    /// Where to write the report.
+    #[arg(long, default_value_os_t = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../BENCHMARKS.md"))]
+    pub out: PathBuf,
+    /// Small counts, for trying the bench out (the report says so).
+    #[arg(long)]
+    pub quick: bool,
+    /// Filings seeded for the queries.
+    #[arg(long, default_value_t = 100_000)]
+    pub filings: usize,
+    /// Enterprises they are spread over.
+    #[arg(long, default_value_t = 100)]
+    pub enterprises: usize,
+    /// Sequential requests per query case.
+    #[arg(long, default_value_t = 200)]
+    pub query_requests: usize,
+    /// Create-draft and declare requests of the write test.
+    #[arg(long, default_value_t = 2000)]
+    pub writes: usize,
+    /// Concurrent clients of the write and relay tests.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Declared filings of the relay test (and of its backlog).
+    #[arg(long, default_value_t = 10_000)]
+    pub relay_filings: usize,
+    /// Cold loads per page of the first-render test.
+    #[arg(long, default_value_t = 10)]
+    pub loads: usize,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let mut args = Args::parse();
+    if args.quick {
+        args.filings = args.filings.min(10_000);
+        args.query_requests = args.query_requests.min(50);
+        args.writes = args.writes.min(300);
+        args.relay_filings = args.relay_filings.min(500);
+        args.loads = args.loads.min(3);
+    }
+    let started = Instant::now();
+    let step = |what: &str| eprintln!("[{:>5.0} s] {what}", started.elapsed().as_secs_f64());
+    let machine = machine::describe();
+
+    step("bundle");
+    let bundle = bundle::measure(&args.dist);
+    let first_visit = bundle.last().map_or(0, |s| s.raw);
+
+    step("writes (SQLite)");
+    let writes = writes::run(&args.owf, &args.dist, args.writes, args.concurrency).await;
+
+    step("queries (SQLite)");
+    let sqlite_db = server::Scratch::new("owf-bench-queries");
+    let mut queries = vec![
+        queries::run(
+            &args.owf,
+            &args.dist,
+            &sqlite_db.sqlite_url(),
+            "SQLite",
+            args.enterprises,
+            args.filings,
+            args.query_requests,
+        )
+        .await,
+    ];
+    match std::env::var("OWF_TEST_PG_URL") {
+        Ok(admin) => {
+            step("queries (PostgreSQL)");
+            let url = server::postgres_database(&admin, "owf_bench_queries").await;
+            queries.push(
+                queries::run(
+                    &args.owf,
+                    &args.dist,
+                    &url,
+                    "PostgreSQL",
+                    args.enterprises,
+                    args.filings,
+                    args.query_requests,
+                )
+                .await,
+            );
+        }
+        Err(_) => step("queries (PostgreSQL) skipped: OWF_TEST_PG_URL not set"),
+    }
+
+    step("first render (headless Chromium)");
+    let render = render::run(
+        &args.owf,
+        &args.dist,
+        &sqlite_db.sqlite_url(),
+        args.loads,
+        first_visit,
+    )
+    .await;
+    drop(sqlite_db);
+
+    step("relay (SQLite, in-process sandbox)");
+    let relay = relay::run(&args.owf, &args.dist, args.relay_filings, args.concurrency).await;
+
+    let results = report::Results {
+        args: &args,
+        machine,
+        bundle,
+        render,
+        writes,
+        queries,
+        relay,
+        duration: started.elapsed(),
+    };
+    let text = report::markdown(&results);
+    println!("{text}");
+    std::fs::write(&args.out, &text).expect("write BENCHMARKS.md");
+    step(&format!("written to {}", args.out.display()));
+}
