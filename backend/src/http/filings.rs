@@ -228,9 +228,11 @@ async fn detail<F: FilingForm>(
         send_attempts: outbox
             .as_ref()
             .map_or(0, |o| u32::try_from(o.attempts).unwrap_or(u32::MAX)),
+        // A retry is scheduled only once an attempt has failed; while the first attempt is
+        // under way there is no "next try" yet.
         next_attempt_at: outbox
             .as_ref()
-            .filter(|o| o.state == "pending" && o.attempts > 0)
+            .filter(|o| o.state == "pending" && o.last_error.is_some())
             .map(|o| display_time(o.next_attempt_at)),
         last_error: outbox.and_then(|o| o.last_error),
     };
