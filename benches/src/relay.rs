@@ -3,7 +3,6 @@
 //! backlog declared while the sandbox is down, and the time to drain it once it is back up.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use owf_backend::store::Store;
@@ -12,7 +11,8 @@ use sqlx::Row;
 
 use crate::seed;
 use crate::server::{Api, Memory, Owf, Scratch};
-use crate::stats::{self, Load};
+use crate::stats::Load;
+use crate::writes::{create_drafts, declare_drafts};
 
 pub struct Relay {
     pub filings: usize,
@@ -63,33 +63,8 @@ async fn declare_batch(
     concurrency: usize,
 ) -> (Load, i64) {
     let before = seed::max_filing_id(store).await;
-    let client = api.clone();
-    let prefix = prefix.to_owned();
-    stats::run(n, concurrency, move |i| {
-        let (api, name) = (client.clone(), format!("{prefix} {i}"));
-        async move {
-            let (status, body) = api.post("/api/warehouses", &seed::warehouse(&name)).await;
-            assert_eq!(status, 201, "create-draft: {body}");
-        }
-    })
-    .await;
-    let drafts = Arc::new(seed::drafts_after(store, before).await);
-    let ids: Vec<i64> = drafts.iter().map(|d| d.0).collect();
-    seed::attach_all(store, enterprise_id, &ids).await;
-    let client = api.clone();
-    let declare = stats::run(drafts.len(), concurrency, move |i| {
-        let (api, (id, version)) = (client.clone(), drafts[i]);
-        async move {
-            let (status, body) = api
-                .post(
-                    &format!("/api/warehouses/{id}/declare"),
-                    &json!({ "version": version }),
-                )
-                .await;
-            assert_eq!(status, 200, "declare: {body}");
-        }
-    })
-    .await;
+    create_drafts(api, prefix, n, concurrency).await;
+    let declare = declare_drafts(api, store, enterprise_id, before, concurrency).await;
     (declare, before)
 }
 

@@ -10,7 +10,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::seed;
-use crate::server::{Memory, Owf, Scratch};
+use crate::server::{Api, Memory, Owf, Scratch};
 use crate::stats::{self, Load};
 
 pub struct Writes {
@@ -41,35 +41,8 @@ pub async fn run(bin: &Path, dist: &Path, requests: usize, concurrency: usize) -
     seed::approve(&store, registration).await;
 
     let before = seed::max_filing_id(&store).await;
-    let client = api.clone();
-    let create = stats::run(requests, concurrency, move |i| {
-        let api = client.clone();
-        async move {
-            let (status, body) = api
-                .post("/api/warehouses", &seed::warehouse(&format!("Bench {i}")))
-                .await;
-            assert_eq!(status, 201, "create-draft: {body}");
-        }
-    })
-    .await;
-    let drafts = Arc::new(seed::drafts_after(&store, before).await);
-    let ids: Vec<i64> = drafts.iter().map(|d| d.0).collect();
-    seed::attach_all(&store, enterprise.id, &ids).await;
-    let client = api.clone();
-    let list = drafts.clone();
-    let declare = stats::run(drafts.len(), concurrency, move |i| {
-        let (api, (id, version)) = (client.clone(), list[i]);
-        async move {
-            let (status, body) = api
-                .post(
-                    &format!("/api/warehouses/{id}/declare"),
-                    &json!({ "version": version }),
-                )
-                .await;
-            assert_eq!(status, 200, "declare: {body}");
-        }
-    })
-    .await;
+    let create = create_drafts(&api, "Bench", requests, concurrency).await;
+    let declare = declare_drafts(&api, &store, enterprise.id, before, concurrency).await;
     let after = server.memory();
     drop(server);
 
@@ -97,6 +70,48 @@ struct Sample {
 /// The baseline: bare sqlx on the same file (same pool settings as owf's store) doing create
 /// (sequence upsert, filings insert, history insert) and declare (conditional transition,
 /// history insert, declaration time, outbox insert), each in one transaction.
+/// Creates `n` warehouse drafts named `<prefix> <i>` over HTTP; the measured create-draft load.
+pub async fn create_drafts(api: &Api, prefix: &str, n: usize, concurrency: usize) -> Load {
+    let client = api.clone();
+    let prefix = prefix.to_owned();
+    stats::run(n, concurrency, move |i| {
+        let (api, name) = (client.clone(), format!("{prefix} {i}"));
+        async move {
+            let (status, body) = api.post("/api/warehouses", &seed::warehouse(&name)).await;
+            assert_eq!(status, 201, "create-draft: {body}");
+        }
+    })
+    .await
+}
+
+/// Attaches the proof document to every draft made after filing id `before` (seeding, not
+/// measured) and declares them over HTTP; the measured declare load.
+pub async fn declare_drafts(
+    api: &Api,
+    store: &Store,
+    enterprise_id: i64,
+    before: i64,
+    concurrency: usize,
+) -> Load {
+    let drafts = Arc::new(seed::drafts_after(store, before).await);
+    let ids: Vec<i64> = drafts.iter().map(|d| d.0).collect();
+    seed::attach_all(store, enterprise_id, &ids).await;
+    let client = api.clone();
+    stats::run(drafts.len(), concurrency, move |i| {
+        let (api, (id, version)) = (client.clone(), drafts[i]);
+        async move {
+            let (status, body) = api
+                .post(
+                    &format!("/api/warehouses/{id}/declare"),
+                    &json!({ "version": version }),
+                )
+                .await;
+            assert_eq!(status, 200, "declare: {body}");
+        }
+    })
+    .await
+}
+
 async fn baseline(store: &Store, enterprise_id: i64, n: usize, concurrency: usize) -> (Load, Load) {
     let row = sqlx::query(
         "SELECT f.registration_id, f.form_json, o.payload FROM filings f \

@@ -389,6 +389,17 @@ impl Browser {
             .unwrap();
     }
 
+    /// Clicks the link whose text is `text` (e.g. a 申请编号 in a result table).
+    pub async fn click_link(&self, text: &str) {
+        self.client
+            .find(Locator::LinkText(text))
+            .await
+            .unwrap_or_else(|e| panic!("no link {text}: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
     pub async fn click(&self, css: &str) {
         self.find(css).await.click().await.unwrap();
     }

@@ -144,13 +144,7 @@ async fn list_opens_a_draft_whose_detail_deletes_after_confirmation() {
     b.click("#btn-query").await;
     b.wait_text("table.results tbody", &apply_no).await;
     b.screenshot("list").await;
-    b.client
-        .find(fantoccini::Locator::LinkText(&apply_no))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click_link(&apply_no).await;
     b.wait_text("#apply-no", &apply_no).await;
     for button in ["#btn-save", "#btn-delete", "#btn-declare"] {
         b.find(button).await;

@@ -223,13 +223,7 @@ async fn list_opens_a_draft_that_is_modified_and_declared() {
     b.click("#btn-query").await;
     b.wait_text("table.results tbody", &apply_no).await;
     b.screenshot("list").await;
-    b.client
-        .find(fantoccini::Locator::LinkText(&apply_no))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click_link(&apply_no).await;
     b.wait_text("#apply-no", &apply_no).await;
     assert!(
         b.attr("#wh_name", "disabled").await.is_some(),
