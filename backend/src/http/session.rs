@@ -22,6 +22,8 @@ pub async fn login(
 ) -> Result<impl IntoResponse, AppError> {
     let card_no = req.card_no.trim();
     let Some(mut creds) = state.store.credentials(card_no).await? else {
+        // As slow as a wrong password, so timing does not tell which cards exist.
+        password::verify(&req.password, unknown_card_hash());
         return Err(AppError::BadCredentials);
     };
     let now = now_ms();
@@ -66,6 +68,12 @@ pub async fn login(
         [(SET_COOKIE, session::set_cookie(&token, max_age))],
         Json(info),
     ))
+}
+
+/// A hash to verify against when the card is unknown.
+fn unknown_card_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| password::hash("owf: no such card"))
 }
 
 fn locked(until_ms: i64) -> AppError {
