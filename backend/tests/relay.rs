@@ -148,6 +148,11 @@ async fn declared_filings_reach_approval(app: TestApp) {
         .unwrap()
         .contains("审核通过"));
     assert!(lifecycle["last_return_time"].as_str().unwrap().len() == 19);
+    let (_, list) = app.get("/api/registrations", Some(&token)).await;
+    assert_eq!(
+        list["items"][0]["last_return_time"], lifecycle["last_return_time"],
+        "the list shows the receipt time as the detail does"
+    );
 
     let (status, created) = post(&app, "/api/warehouses", &owned_warehouse("LA DC"), &token).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");

@@ -77,7 +77,7 @@ pub struct VersionQuery {
 }
 
 /// A CEB C17 receipt time `yyyyMMddHHmmssfff` as `YYYY-MM-DD HH:MM:SS`.
-fn display_receipt_time(c17: &str) -> String {
+pub fn display_receipt_time(c17: &str) -> String {
     if c17.len() < 14 || !c17.is_ascii() {
         return c17.to_owned();
     }

@@ -6,7 +6,7 @@ use owf_shared::field::FilingKind;
 use owf_shared::form::RegistrationForm;
 use owf_shared::validate::{validate_registration, Context, FieldErrors, Level};
 
-use super::filings::{Filing, FilingForm};
+use super::filings::{display_receipt_time, display_time, Filing, FilingForm};
 use crate::store::filings::{FilingRecord, IndexColumns};
 
 impl FilingForm for RegistrationForm {
@@ -55,8 +55,8 @@ impl FilingForm for RegistrationForm {
             customs_code: r.customs_code,
             trade_modes: r.trade_modes,
             status: r.status,
-            decl_time: r.decl_time.map(super::filings::display_time),
-            last_return_time: r.last_return_time,
+            decl_time: r.decl_time.map(display_time),
+            last_return_time: r.last_return_time.as_deref().map(display_receipt_time),
             last_return_info: r.last_return_info,
         }
     }

@@ -8,7 +8,7 @@ use owf_shared::field::FilingKind;
 use owf_shared::form::WarehouseForm;
 use owf_shared::validate::{validate_warehouse, Context, FieldErrors, Level};
 
-use super::filings::{display_time, eligibility, Filing, FilingForm};
+use super::filings::{display_receipt_time, display_time, eligibility, Filing, FilingForm};
 use super::{AppError, AppState};
 use crate::auth::CurrentUser;
 use crate::store::filings::{normalised_key, FilingRecord, IndexColumns};
@@ -72,7 +72,7 @@ impl FilingForm for WarehouseForm {
             ownership: r.ownership.unwrap_or_default(),
             status: r.status,
             decl_time: r.decl_time.map(display_time),
-            last_return_time: r.last_return_time,
+            last_return_time: r.last_return_time.as_deref().map(display_receipt_time),
             last_return_info: r.last_return_info,
         }
     }
