@@ -1,38 +1,33 @@
 //! A query screen: title, condition panel, and the results of the conditions in the URL.
 
-use std::future::Future;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use owf_shared::api::{ListQuery, Page};
+use owf_shared::api::ListQuery;
 
 use crate::api::{decode_query, Failure};
 use crate::components::csv;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::query_panel::{use_search, Condition, QueryPanel};
-use crate::components::result_table::{Column, ResultTable};
+use crate::components::result_table::{Fetch, ResultTable, Row, Table};
 
 #[component]
-pub fn ListScreen<T, F, Fut>(
+pub fn ListScreen(
     title: &'static str,
     intro: &'static str,
     path: &'static str,
     conditions: &'static [Condition],
-    columns: Vec<Column<T>>,
-    fetch: F,
+    table: Table,
     /// File name of the CSV export; no export button without it.
     #[prop(optional)]
     export: Option<&'static str>,
-) -> impl IntoView
-where
-    T: Clone + 'static,
-    F: Fn(ListQuery) -> Fut + Copy + 'static,
-    Fut: Future<Output = Result<Page<T>, Failure>> + 'static,
-{
+) -> impl IntoView {
     let search = use_search();
-    let columns = StoredValue::new_local(columns);
+    let Table { headers, fetch } = table;
+    let headers = StoredValue::new(headers);
+    let fetch = StoredValue::new_local(fetch);
     let results = LocalResource::new(move || {
         let search = search.get();
+        let fetch = fetch.get_value();
         async move {
             if search.is_empty() {
                 None
@@ -46,10 +41,10 @@ where
     let export_button = export.map(|file_name| {
         let run = move |_| {
             spawn_local(async move {
-                match fetch_all(fetch, decode_query(&search.get_untracked())).await {
+                match fetch_all(&fetch.get_value(), decode_query(&search.get_untracked())).await {
                     Ok(rows) => {
                         exporting.set(None);
-                        csv::download(file_name, &columns.with_value(|c| csv::to_csv(c, &rows)));
+                        csv::download(file_name, &headers.with_value(|h| csv::to_csv(h, &rows)));
                     }
                     Err(f) => exporting.set(Some(f)),
                 }
@@ -78,7 +73,7 @@ where
                                 <p class="empty" id="no-query">"请输入查询条件并点击“查询”。"</p>
                             }
                             .into_any(),
-                            Some(Ok(page)) => view! { <ResultTable path page columns /> }.into_any(),
+                            Some(Ok(page)) => view! { <ResultTable path page headers /> }.into_any(),
                             Some(Err(failure)) => view! { <ErrorBanner failure /> }.into_any(),
                         }
                     })}
@@ -89,13 +84,7 @@ where
 }
 
 /// Every row matching `query`, page by page at the largest page size.
-async fn fetch_all<T, Fut>(
-    fetch: impl Fn(ListQuery) -> Fut,
-    query: ListQuery,
-) -> Result<Vec<T>, Failure>
-where
-    Fut: Future<Output = Result<Page<T>, Failure>>,
-{
+async fn fetch_all(fetch: &Fetch, query: ListQuery) -> Result<Vec<Row>, Failure> {
     let mut rows = Vec::new();
     let mut page = 1;
     loop {

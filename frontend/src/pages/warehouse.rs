@@ -13,7 +13,7 @@ use crate::components::editor::filing_editor;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
-use crate::components::result_table::{Cell, Column};
+use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::local_time_or_blank;
 use crate::filing::{context, Warehouse};
 use crate::pages::coded;
@@ -92,11 +92,10 @@ fn columns() -> Vec<Column<WarehouseRow>> {
 /// 海外仓资料信息查询
 #[component]
 pub fn WarehouseList() -> impl IntoView {
-    let list = api::list::<Warehouse>;
     view! {
         <ListScreen title="海外仓资料信息查询"
             intro="查询海外仓资料信息，点击“申请编号”进入详情；暂存数据可修改、删除、申报。"
-            path="/warehouse" conditions=CONDITIONS columns=columns() fetch=list />
+            path="/warehouse" conditions=CONDITIONS table=table(columns(), api::list::<Warehouse>) />
     }
 }
 
