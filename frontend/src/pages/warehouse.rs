@@ -1,6 +1,7 @@
 //! 海外仓资料信息: 报送 (manual 05), 查询 (06) and the detail.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use owf_shared::api::WarehouseRow;
 use owf_shared::codes::{Country, Ownership, TradeMode};
@@ -23,33 +24,33 @@ use crate::pages::coded;
 #[component]
 pub fn WarehouseEntry() -> impl IntoView {
     let session = use_auth().session.get_untracked().expect("logged in");
-    let eligibility = LocalResource::new(api::eligibility);
+    // Checked once: the editor must not be rebuilt while the clerk types.
+    let eligibility = RwSignal::new(None);
+    spawn_local(async move { eligibility.set(Some(api::eligibility().await)) });
+    let body = move || {
+        let body = match eligibility.get()? {
+            Ok(e) if e.allowed => {
+                let ctx = context(&session, &e.trade_modes);
+                untrack(|| filing_editor::<Warehouse>(RwSignal::new(None), ctx, None))
+            }
+            Ok(e) => view! {
+                <div class="error-banner" role="alert" id="eligibility">
+                    <strong>"暂不能报送海外仓资料信息"</strong>
+                    <span class="error-message">{e.reason.unwrap_or_default()}</span>
+                    <A href="/enterprise/new">"前往海外仓企业登记录入"</A>
+                </div>
+            }
+            .into_any(),
+            Err(failure) => view! { <ErrorBanner failure /> }.into_any(),
+        };
+        Some(body)
+    };
     view! {
         <section class="screen">
             <h2>"海外仓资料信息报送"</h2>
             <p class="intro">"点击“新增”录入海外仓资料信息，标 * 的为必填项；暂存后上传证明材料，再“申报”。"</p>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || {
-                    let session = session.clone();
-                    Suspend::new(async move {
-                        match eligibility.await {
-                            Ok(e) if e.allowed => {
-                                let ctx = context(&session, &e.trade_modes);
-                                view! { {filing_editor::<Warehouse>(RwSignal::new(None), ctx, None)} }.into_any()
-                            }
-                            Ok(e) => view! {
-                                <div class="error-banner" role="alert" id="eligibility">
-                                    <strong>"暂不能报送海外仓资料信息"</strong>
-                                    <span class="error-message">{e.reason.unwrap_or_default()}</span>
-                                    <A href="/enterprise/new">"前往海外仓企业登记录入"</A>
-                                </div>
-                            }
-                            .into_any(),
-                            Err(failure) => view! { <ErrorBanner failure /> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
+            {move || eligibility.with(Option::is_none).then(|| view! { <Loading /> })}
+            {body}
         </section>
     }
 }
