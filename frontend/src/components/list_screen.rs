@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use owf_shared::api::ListQuery;
+use owf_shared::api::{ListQuery, Page};
 
 use crate::api::{decode_query, Failure};
 use crate::components::csv;
@@ -25,18 +25,30 @@ pub fn ListScreen(
     let Table { headers, fetch } = table;
     let headers = StoredValue::new(headers);
     let fetch = StoredValue::new_local(fetch);
-    let results = LocalResource::new(move || {
+    // `Some(None)`: no conditions yet. While the next results load, the last stay shown.
+    let results = RwSignal::new(None::<Option<Result<Page<Row>, Failure>>>);
+    let pending = RwSignal::new(true);
+    // Only the answer to the latest search is shown.
+    let latest = StoredValue::new(0_u32);
+    Effect::new(move |_| {
         let search = search.get();
-        let fetch = fetch.get_value();
-        async move {
-            if search.is_empty() {
-                None
-            } else {
-                Some(fetch(decode_query(&search)).await)
-            }
+        latest.update_value(|n| *n += 1);
+        if search.is_empty() {
+            pending.set(false);
+            results.set(Some(None));
+            return;
         }
+        let generation = latest.get_value();
+        let fetch = fetch.get_value();
+        pending.set(true);
+        spawn_local(async move {
+            let page = fetch(decode_query(&search)).await;
+            if latest.get_value() == generation {
+                pending.set(false);
+                results.set(Some(Some(page)));
+            }
+        });
     });
-    let pending = RwSignal::new(false);
     let exporting = RwSignal::new(None::<Failure>);
     let export_button = export.map(|file_name| {
         let run = move |_| {
@@ -66,18 +78,14 @@ pub fn ListScreen(
             {move || exporting.get().map(|failure| view! { <ErrorBanner failure /> })}
             <div class="results-area" aria-live="polite" aria-busy=move || pending.get().to_string()>
                 {move || pending.get().then(|| view! { <Loading label="正在查询…" /> })}
-                <Transition fallback=|| view! { <Loading label="正在查询…" /> } set_pending=pending>
-                    {move || Suspend::new(async move {
-                        match results.await {
-                            None => view! {
-                                <p class="empty" id="no-query">"请输入查询条件并点击“查询”。"</p>
-                            }
-                            .into_any(),
-                            Some(Ok(page)) => view! { <ResultTable path page headers /> }.into_any(),
-                            Some(Err(failure)) => view! { <ErrorBanner failure /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                {move || results.get().map(|results| match results {
+                    None => view! {
+                        <p class="empty" id="no-query">"请输入查询条件并点击“查询”。"</p>
+                    }
+                    .into_any(),
+                    Some(Ok(page)) => view! { <ResultTable path page headers /> }.into_any(),
+                    Some(Err(failure)) => view! { <ErrorBanner failure /> }.into_any(),
+                })}
             </div>
         </section>
     }
