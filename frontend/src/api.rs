@@ -14,12 +14,13 @@ use owf_shared::api::{
     ApiError, AttachmentInfo, FilingRow, ListQuery, LoginRequest, Page, SessionInfo, VersionCheck,
     WarehouseEligibility,
 };
+use owf_shared::status::Status;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{ProgressEvent, RequestCredentials, XmlHttpRequest};
+use web_sys::{ProgressEvent, RequestCredentials, UrlSearchParams, XmlHttpRequest};
 
 use crate::filing::Filing;
 
@@ -94,14 +95,75 @@ pub fn url(path: &str) -> String {
     format!("{base}/api{path}")
 }
 
-/// A list query as a URL query string (absent conditions omitted).
+/// A list query as a URL query string (absent conditions omitted), `application/x-www-form-urlencoded`
+/// in the order of the query's fields.
 pub fn encode_query(query: &ListQuery) -> String {
-    serde_urlencoded::to_string(query).unwrap_or_default()
+    let Ok(params) = UrlSearchParams::new() else {
+        return String::new();
+    };
+    let status = query.status.map(|s| s.code().to_string());
+    let page = query.page.map(|n| n.to_string());
+    let page_size = query.page_size.map(|n| n.to_string());
+    let desc = query.desc.then(|| "true".to_owned());
+    let pairs = [
+        ("apply_no", &query.apply_no),
+        ("customs_code", &query.customs_code),
+        ("ent_name", &query.ent_name),
+        ("wh_name", &query.wh_name),
+        ("country_code", &query.country_code),
+        ("trade_mode", &query.trade_mode),
+        ("status", &status),
+        ("decl_from", &query.decl_from),
+        ("decl_to", &query.decl_to),
+        ("page", &page),
+        ("page_size", &page_size),
+        ("sort", &query.sort),
+        ("desc", &desc),
+    ];
+    for (key, value) in pairs {
+        if let Some(value) = value {
+            params.append(key, value);
+        }
+    }
+    params.to_string().into()
 }
 
-/// A URL query string as a list query; unreadable values give the empty query.
+/// A URL query string as a list query; an unreadable value gives the empty query.
 pub fn decode_query(search: &str) -> ListQuery {
-    serde_urlencoded::from_str(search.trim_start_matches('?')).unwrap_or_default()
+    let Ok(params) = UrlSearchParams::new_with_str(search) else {
+        return ListQuery::default();
+    };
+    read_query(&params).unwrap_or_default()
+}
+
+fn read_query(params: &UrlSearchParams) -> Option<ListQuery> {
+    let get = |key: &str| params.get(key);
+    let number = |key: &str| match get(key) {
+        None => Some(None),
+        Some(value) => value.parse::<u32>().ok().map(Some),
+    };
+    Some(ListQuery {
+        apply_no: get("apply_no"),
+        customs_code: get("customs_code"),
+        ent_name: get("ent_name"),
+        wh_name: get("wh_name"),
+        country_code: get("country_code"),
+        trade_mode: get("trade_mode"),
+        status: match get("status") {
+            None => None,
+            Some(code) => Some(code.parse().ok().and_then(Status::from_code)?),
+        },
+        decl_from: get("decl_from"),
+        decl_to: get("decl_to"),
+        page: number("page")?,
+        page_size: number("page_size")?,
+        sort: get("sort"),
+        desc: match get("desc").as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => return None,
+        },
+    })
 }
 
 fn request(method: Method, path: &str) -> RequestBuilder {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::components::result_table::Column;
+use crate::components::result_table::{Header, Row};
 
 /// One CSV value: quoted when needed; a leading `=`, `+`, `-` or `@` is neutralised so a
 /// spreadsheet does not run it as a formula.
@@ -21,12 +21,12 @@ fn value(text: &str) -> String {
 }
 
 /// The rows as CSV with a header line, BOM first so spreadsheet programs read UTF-8.
-pub fn to_csv<T>(columns: &[Column<T>], rows: &[T]) -> String {
+pub fn to_csv(headers: &[Header], rows: &[Row]) -> String {
     let line = |cells: Vec<String>| cells.join(",") + "\r\n";
     let mut csv = String::from('\u{FEFF}');
-    csv += &line(columns.iter().map(|c| value(c.label)).collect());
+    csv += &line(headers.iter().map(|h| value(h.label)).collect());
     for row in rows {
-        csv += &line(columns.iter().map(|c| value(&(c.text)(row))).collect());
+        csv += &line(row.iter().map(|c| value(&c.text)).collect());
     }
     csv
 }

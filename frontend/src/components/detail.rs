@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use owf_shared::api::HistoryEntry;
 use owf_shared::validate::Context;
 
 use crate::api::{self, Failure};
@@ -81,20 +82,59 @@ pub fn filing_detail<K: Filing>() -> impl IntoView {
         }
     });
     let ready = Memo::new(move |_| ctx.with(Option::is_some) && detail.with(Option::is_some));
-    let history = move || detail.with(|d| d.as_ref().map(|d| K::lifecycle(d).history.clone()));
+    let history = Signal::derive(move || {
+        detail.with(|d| d.as_ref().map(|d| K::lifecycle(d).history.clone()))
+    });
+    let editor = move || {
+        let ctx = ctx.get_untracked().expect("ready");
+        filing_editor::<K>(detail, ctx, Some(reload))
+    };
+    detail_view(DetailView {
+        title: format!("{}详情", K::KIND.label()),
+        route: K::ROUTE,
+        failure,
+        reload,
+        ready,
+        editor: Box::new(editor),
+        history,
+    })
+}
+
+/// What the detail screen shows, whichever the filing.
+struct DetailView {
+    title: String,
+    /// The list to go back to.
+    route: &'static str,
+    failure: RwSignal<Option<Failure>>,
+    reload: Callback<()>,
+    /// Whether the record and the validation context are loaded.
+    ready: Memo<bool>,
+    /// The editor of the loaded record.
+    editor: Box<dyn Fn() -> AnyView + Send + Sync>,
+    history: Signal<Option<Vec<HistoryEntry>>>,
+}
+
+fn detail_view(detail: DetailView) -> AnyView {
+    let DetailView {
+        title,
+        route,
+        failure,
+        reload,
+        ready,
+        editor,
+        history,
+    } = detail;
     view! {
         <section class="screen detail">
             <div class="screen-head">
-                <h2>{format!("{}详情", K::KIND.label())}</h2>
-                <A href=K::ROUTE attr:class="back">"返回列表"</A>
+                <h2>{title}</h2>
+                <A href=route attr:class="back">"返回列表"</A>
             </div>
             {move || failure.get().map(|failure| view! { <ErrorBanner failure reload=Some(reload) /> })}
             {move || (!ready.get() && failure.with(Option::is_none)).then(|| view! { <Loading /> })}
-            {move || ready.get().then(|| {
-                let ctx = ctx.get_untracked().expect("ready");
-                filing_editor::<K>(detail, ctx, Some(reload))
-            })}
-            {move || history().map(|history| view! { <Timeline history /> })}
+            {move || ready.get().then(&editor)}
+            {move || history.get().map(|history| view! { <Timeline history /> })}
         </section>
     }
+    .into_any()
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use owf_shared::allowed_actions;
+use owf_shared::api::Lifecycle;
 use owf_shared::field::Field;
 use owf_shared::status::{Action, Status};
 use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
@@ -99,7 +100,7 @@ pub fn filing_editor<K: Filing>(
     detail: RwSignal<Option<K::Detail>>,
     ctx: Context,
     reload: Option<Callback<()>>,
-) -> impl IntoView {
+) -> AnyView {
     let session = use_auth()
         .session
         .get_untracked()
@@ -319,6 +320,70 @@ pub fn filing_editor<K: Filing>(
         });
     };
 
+    let summary = Signal::derive(move || {
+        detail.with(|d| {
+            d.as_ref()
+                .map(|d| (K::apply_no(d).to_owned(), K::lifecycle(d).clone()))
+        })
+    });
+    editor_view(EditorView {
+        dirty,
+        editing,
+        editable,
+        busy,
+        status,
+        failure,
+        reload,
+        shown,
+        reveal,
+        save: Callback::new(move |()| save()),
+        declare: Callback::new(move |()| declare()),
+        delete: Callback::new(move |()| delete()),
+        apply_no: K::APPLY_NO,
+        summary,
+        fields: K::fields(state),
+    })
+}
+
+/// What the editor shows, whichever the filing.
+struct EditorView {
+    dirty: Signal<bool>,
+    editing: RwSignal<bool>,
+    editable: Signal<bool>,
+    busy: RwSignal<Option<&'static str>>,
+    status: Memo<Option<Status>>,
+    failure: RwSignal<Option<Failure>>,
+    reload: Option<Callback<()>>,
+    shown: Memo<FieldErrors>,
+    reveal: RwSignal<Option<Level>>,
+    save: Callback<()>,
+    declare: Callback<()>,
+    delete: Callback<()>,
+    /// The field that numbers the record.
+    apply_no: Field,
+    /// The record's number and lifecycle, once it is stored.
+    summary: Signal<Option<(String, Lifecycle)>>,
+    fields: AnyView,
+}
+
+fn editor_view(editor: EditorView) -> AnyView {
+    let EditorView {
+        dirty,
+        editing,
+        editable,
+        busy,
+        status,
+        failure,
+        reload,
+        shown,
+        reveal,
+        save,
+        declare,
+        delete,
+        apply_no,
+        summary,
+        fields,
+    } = editor;
     let form_error = move || shown.with(|e| e.get(FORM_KEY).cloned());
     let buttons = move || {
         let pending = busy.get().is_some();
@@ -343,29 +408,20 @@ pub fn filing_editor<K: Filing>(
                     <button type="button" id="btn-edit" on:click=move |_| editing.set(true)>"修改"</button>
                 }
                 .into_any(),
-                Action::Save if editing.get() => {
-                    let save = save.clone();
-                    view! {
-                        <button type="button" id="btn-save" disabled=pending on:click=move |_| save()>"暂存"</button>
-                    }
-                    .into_any()
+                Action::Save if editing.get() => view! {
+                    <button type="button" id="btn-save" disabled=pending on:click=move |_| save.run(())>"暂存"</button>
                 }
-                Action::Delete => {
-                    let delete = delete.clone();
-                    view! {
-                        <button type="button" id="btn-delete" class="danger" disabled=pending
-                            on:click=move |_| delete()>"删除"</button>
-                    }
-                    .into_any()
+                .into_any(),
+                Action::Delete => view! {
+                    <button type="button" id="btn-delete" class="danger" disabled=pending
+                        on:click=move |_| delete.run(())>"删除"</button>
                 }
-                Action::Declare => {
-                    let declare = declare.clone();
-                    view! {
-                        <button type="button" id="btn-declare" class="primary" disabled=pending
-                            on:click=move |_| declare()>"申报"</button>
-                    }
-                    .into_any()
+                .into_any(),
+                Action::Declare => view! {
+                    <button type="button" id="btn-declare" class="primary" disabled=pending
+                        on:click=move |_| declare.run(())>"申报"</button>
                 }
+                .into_any(),
                 Action::Edit | Action::Save => continue,
             };
             buttons.push(button);
@@ -392,21 +448,23 @@ pub fn filing_editor<K: Filing>(
         {move || (reveal.get().is_some() && !shown.with(FieldErrors::is_empty)).then(|| view! {
             <div class="error-banner" role="alert" id="fix-errors">"请按提示修改标红的内容"</div>
         })}
-        {summary::<K>(detail)}
+        {summary_view(apply_no, summary)}
         <form class="filing-form" class:editing=move || editable.get() novalidate=true
             on:submit=|ev| ev.prevent_default()>
-            {K::fields(state)}
+            {fields}
         </form>
     }
+    .into_any()
 }
 
 /// The system-assigned facts of a record: number, status, declare time, last receipt.
-fn summary<K: Filing>(detail: RwSignal<Option<K::Detail>>) -> impl IntoView {
+fn summary_view(
+    apply_no_field: Field,
+    summary: Signal<Option<(String, Lifecycle)>>,
+) -> impl IntoView {
     move || {
-        detail.with(|d| {
-            d.as_ref().map(|d| {
-                let lifecycle = K::lifecycle(d);
-                let status: Status = lifecycle.status;
+        summary.get().map(|(apply_no, lifecycle)| {
+            let status: Status = lifecycle.status;
                 // While the relay retries: attempts so far, the next try and the last failure.
                 let delivery = (lifecycle.next_attempt_at.is_some() || lifecycle.last_error.is_some())
                     .then(|| {
@@ -425,7 +483,7 @@ fn summary<K: Filing>(detail: RwSignal<Option<K::Detail>>) -> impl IntoView {
                     });
                 view! {
                     <dl class="summary">
-                        <div><dt>{K::APPLY_NO.label()}</dt><dd id="apply-no">{K::apply_no(d).to_owned()}</dd></div>
+                        <div><dt>{apply_no_field.label()}</dt><dd id="apply-no">{apply_no}</dd></div>
                         <div><dt>{Field::Status.label()}</dt><dd id="status"><StatusBadge status /></dd></div>
                         <div><dt>{Field::DeclTime.label()}</dt>
                             <dd>{local_time_or_blank(lifecycle.decl_time.as_deref())}</dd></div>
@@ -436,7 +494,6 @@ fn summary<K: Filing>(detail: RwSignal<Option<K::Detail>>) -> impl IntoView {
                         {delivery}
                     </dl>
                 }
-            })
         })
     }
 }

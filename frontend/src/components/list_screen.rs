@@ -1,7 +1,5 @@
 //! A query screen: title, condition panel, and the results of the conditions in the URL.
 
-use std::future::Future;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use owf_shared::api::{ListQuery, Page};
@@ -10,46 +8,55 @@ use crate::api::{decode_query, Failure};
 use crate::components::csv;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::query_panel::{use_search, Condition, QueryPanel};
-use crate::components::result_table::{Column, ResultTable};
+use crate::components::result_table::{Fetch, ResultTable, Row, Table};
 
 #[component]
-pub fn ListScreen<T, F, Fut>(
+pub fn ListScreen(
     title: &'static str,
     intro: &'static str,
     path: &'static str,
     conditions: &'static [Condition],
-    columns: Vec<Column<T>>,
-    fetch: F,
+    table: Table,
     /// File name of the CSV export; no export button without it.
     #[prop(optional)]
     export: Option<&'static str>,
-) -> impl IntoView
-where
-    T: Clone + 'static,
-    F: Fn(ListQuery) -> Fut + Copy + 'static,
-    Fut: Future<Output = Result<Page<T>, Failure>> + 'static,
-{
+) -> impl IntoView {
     let search = use_search();
-    let columns = StoredValue::new_local(columns);
-    let results = LocalResource::new(move || {
+    let Table { headers, fetch } = table;
+    let headers = StoredValue::new(headers);
+    let fetch = StoredValue::new_local(fetch);
+    // `Some(None)`: no conditions yet. While the next results load, the last stay shown.
+    let results = RwSignal::new(None::<Option<Result<Page<Row>, Failure>>>);
+    let pending = RwSignal::new(true);
+    // Only the answer to the latest search is shown.
+    let latest = StoredValue::new(0_u32);
+    Effect::new(move |_| {
         let search = search.get();
-        async move {
-            if search.is_empty() {
-                None
-            } else {
-                Some(fetch(decode_query(&search)).await)
-            }
+        latest.update_value(|n| *n += 1);
+        if search.is_empty() {
+            pending.set(false);
+            results.set(Some(None));
+            return;
         }
+        let generation = latest.get_value();
+        let fetch = fetch.get_value();
+        pending.set(true);
+        spawn_local(async move {
+            let page = fetch(decode_query(&search)).await;
+            if latest.get_value() == generation {
+                pending.set(false);
+                results.set(Some(Some(page)));
+            }
+        });
     });
-    let pending = RwSignal::new(false);
     let exporting = RwSignal::new(None::<Failure>);
     let export_button = export.map(|file_name| {
         let run = move |_| {
             spawn_local(async move {
-                match fetch_all(fetch, decode_query(&search.get_untracked())).await {
+                match fetch_all(&fetch.get_value(), decode_query(&search.get_untracked())).await {
                     Ok(rows) => {
                         exporting.set(None);
-                        csv::download(file_name, &columns.with_value(|c| csv::to_csv(c, &rows)));
+                        csv::download(file_name, &headers.with_value(|h| csv::to_csv(h, &rows)));
                     }
                     Err(f) => exporting.set(Some(f)),
                 }
@@ -71,31 +78,21 @@ where
             {move || exporting.get().map(|failure| view! { <ErrorBanner failure /> })}
             <div class="results-area" aria-live="polite" aria-busy=move || pending.get().to_string()>
                 {move || pending.get().then(|| view! { <Loading label="正在查询…" /> })}
-                <Transition fallback=|| view! { <Loading label="正在查询…" /> } set_pending=pending>
-                    {move || Suspend::new(async move {
-                        match results.await {
-                            None => view! {
-                                <p class="empty" id="no-query">"请输入查询条件并点击“查询”。"</p>
-                            }
-                            .into_any(),
-                            Some(Ok(page)) => view! { <ResultTable path page columns /> }.into_any(),
-                            Some(Err(failure)) => view! { <ErrorBanner failure /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                {move || results.get().map(|results| match results {
+                    None => view! {
+                        <p class="empty" id="no-query">"请输入查询条件并点击“查询”。"</p>
+                    }
+                    .into_any(),
+                    Some(Ok(page)) => view! { <ResultTable path page headers /> }.into_any(),
+                    Some(Err(failure)) => view! { <ErrorBanner failure /> }.into_any(),
+                })}
             </div>
         </section>
     }
 }
 
 /// Every row matching `query`, page by page at the largest page size.
-async fn fetch_all<T, Fut>(
-    fetch: impl Fn(ListQuery) -> Fut,
-    query: ListQuery,
-) -> Result<Vec<T>, Failure>
-where
-    Fut: Future<Output = Result<Page<T>, Failure>>,
-{
+async fn fetch_all(fetch: &Fetch, query: ListQuery) -> Result<Vec<Row>, Failure> {
     let mut rows = Vec::new();
     let mut page = 1;
     loop {

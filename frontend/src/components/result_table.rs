@@ -1,4 +1,11 @@
 //! The result table of a query screen: sortable columns and paging, both kept in the URL.
+//!
+//! A screen describes its columns over its own row type; [`table`] turns them, once per row
+//! type, into the shown cells the (non-generic) table and the CSV export work on.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -7,7 +14,7 @@ use owf_shared::api::{ListQuery, Page};
 use owf_shared::field::Field;
 use owf_shared::status::Status;
 
-use crate::api::decode_query;
+use crate::api::{decode_query, Failure};
 use crate::components::query_panel::{results_url, use_search};
 use crate::components::status::StatusBadge;
 
@@ -53,20 +60,97 @@ impl<T> Column<T> {
     }
 }
 
-fn render_cell<T>(column: &Column<T>, row: &T) -> AnyView {
-    let text = (column.text)(row);
-    match column.cell {
-        Cell::Text => text.into_any(),
-        Cell::Link(href) => view! { <A href=href(row)>{text}</A> }.into_any(),
-        Cell::Status(status) => view! { <StatusBadge status=status(row) /> }.into_any(),
+/// A column heading: its label and the field it sorts by.
+#[derive(Clone, Copy)]
+pub struct Header {
+    pub label: &'static str,
+    pub sort: Option<Field>,
+}
+
+/// How a cell is presented besides its text.
+#[derive(Clone)]
+pub enum Shown {
+    Text,
+    Link(String),
+    Status(Status),
+}
+
+/// One cell of a result row: its text (also the CSV value) and how it is presented.
+#[derive(Clone)]
+pub struct ShownCell {
+    pub text: String,
+    pub shown: Shown,
+}
+
+pub type Row = Vec<ShownCell>;
+
+type Rows = Result<Page<Row>, Failure>;
+
+/// Fetches a page of shown rows.
+pub type Fetch = Rc<dyn Fn(ListQuery) -> Pin<Box<dyn Future<Output = Rows>>>>;
+
+/// What a query screen shows: the column headings and how to fetch shown rows.
+#[derive(Clone)]
+pub struct Table {
+    pub headers: Vec<Header>,
+    pub fetch: Fetch,
+}
+
+/// The table of `columns` over the rows `fetch` returns.
+pub fn table<T: 'static, Fut>(columns: Vec<Column<T>>, fetch: fn(ListQuery) -> Fut) -> Table
+where
+    Fut: Future<Output = Result<Page<T>, Failure>> + 'static,
+{
+    let headers = columns
+        .iter()
+        .map(|c| Header {
+            label: c.label,
+            sort: c.sort,
+        })
+        .collect();
+    let columns = Rc::new(columns);
+    let fetch: Fetch = Rc::new(move |query| {
+        let columns = Rc::clone(&columns);
+        Box::pin(async move {
+            let page = fetch(query).await?;
+            Ok(Page {
+                items: page.items.iter().map(|row| cells(&columns, row)).collect(),
+                total: page.total,
+                page: page.page,
+                page_size: page.page_size,
+            })
+        })
+    });
+    Table { headers, fetch }
+}
+
+fn cells<T>(columns: &[Column<T>], row: &T) -> Row {
+    columns
+        .iter()
+        .map(|column| ShownCell {
+            text: (column.text)(row),
+            shown: match column.cell {
+                Cell::Text => Shown::Text,
+                Cell::Link(href) => Shown::Link(href(row)),
+                Cell::Status(status) => Shown::Status(status(row)),
+            },
+        })
+        .collect()
+}
+
+fn render_cell(cell: ShownCell) -> AnyView {
+    match cell.shown {
+        Shown::Text => cell.text.into_any(),
+        Shown::Link(href) => view! { <A href=href>{cell.text}</A> }.into_any(),
+        Shown::Status(status) => view! { <StatusBadge status /> }.into_any(),
     }
 }
 
 #[component]
-pub fn ResultTable<T: 'static>(
+pub fn ResultTable(
     path: &'static str,
-    page: Page<T>,
-    columns: StoredValue<Vec<Column<T>>, LocalStorage>,
+    page: Page<Row>,
+    headers: StoredValue<Vec<Header>>,
 ) -> impl IntoView {
     let navigate = use_navigate();
     let search = use_search();
@@ -83,8 +167,8 @@ pub fn ResultTable<T: 'static>(
         }
     };
     let query = current();
-    let headers = columns.with_value(|columns| {
-        columns
+    let headers = headers.with_value(|headers| {
+        headers
             .iter()
             .map(|column| {
                 let Some(field) = column.sort else {
@@ -114,20 +198,20 @@ pub fn ResultTable<T: 'static>(
             })
             .collect_view()
     });
-    let rows = columns.with_value(|columns| {
-        page.items
-            .iter()
-            .map(|row| {
-                let cells = columns
-                    .iter()
-                    .map(|column| view! { <td>{render_cell(column, row)}</td> })
-                    .collect_view();
-                view! { <tr>{cells}</tr> }
-            })
-            .collect_view()
-    });
+    let empty = page.items.is_empty();
     let pages = page.pages();
     let number = page.page;
+    let rows = page
+        .items
+        .into_iter()
+        .map(|row| {
+            let cells = row
+                .into_iter()
+                .map(|cell| view! { <td>{render_cell(cell)}</td> })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
     let to_page = move |n: u32| {
         let go = go.clone();
         move |_| {
@@ -136,7 +220,6 @@ pub fn ResultTable<T: 'static>(
             go(query);
         }
     };
-    let empty = page.items.is_empty();
     // Performance mark for `make bench` (first render): the table has rows.
     Effect::new(move |_| {
         if let (false, Some(p)) = (empty, web_sys::window().and_then(|w| w.performance())) {

@@ -8,7 +8,7 @@ use owf_shared::field::Field;
 use crate::api;
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
-use crate::components::result_table::{Cell, Column};
+use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::local_time_or_blank;
 use crate::pages::coded;
 
@@ -88,7 +88,7 @@ pub fn FilingQuery() -> impl IntoView {
     view! {
         <ListScreen title="海外仓备案查询"
             intro="输入查询条件并点击“查询”，查看本企业的海外仓企业登记和海外仓资料信息；“重置”清空条件和结果。"
-            path="/query" conditions=CONDITIONS columns=columns() fetch=api::filings
+            path="/query" conditions=CONDITIONS table=table(columns(), api::filings)
             export="海外仓备案查询.csv" />
     }
 }

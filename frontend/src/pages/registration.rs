@@ -10,7 +10,7 @@ use crate::components::detail::filing_detail;
 use crate::components::editor::filing_editor;
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
-use crate::components::result_table::{Cell, Column};
+use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::local_time_or_blank;
 use crate::filing::{context, Registration};
 
@@ -67,11 +67,10 @@ fn columns() -> Vec<Column<RegistrationRow>> {
 /// 海外仓企业登记申报
 #[component]
 pub fn RegistrationList() -> impl IntoView {
-    let list = api::list::<Registration>;
     view! {
         <ListScreen title="海外仓企业登记申报"
             intro="查询企业登记，点击“企业申请编号”进入详情；暂存数据可暂存、删除、申报。"
-            path="/enterprise" conditions=CONDITIONS columns=columns() fetch=list />
+            path="/enterprise" conditions=CONDITIONS table=table(columns(), api::list::<Registration>) />
     }
 }
 

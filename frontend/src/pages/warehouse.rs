@@ -1,6 +1,7 @@
 //! 海外仓资料信息: 报送 (manual 05), 查询 (06) and the detail.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use owf_shared::api::WarehouseRow;
 use owf_shared::codes::{Country, Ownership, TradeMode};
@@ -13,7 +14,7 @@ use crate::components::editor::filing_editor;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
-use crate::components::result_table::{Cell, Column};
+use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::local_time_or_blank;
 use crate::filing::{context, Warehouse};
 use crate::pages::coded;
@@ -23,33 +24,33 @@ use crate::pages::coded;
 #[component]
 pub fn WarehouseEntry() -> impl IntoView {
     let session = use_auth().session.get_untracked().expect("logged in");
-    let eligibility = LocalResource::new(api::eligibility);
+    // Checked once: the editor must not be rebuilt while the clerk types.
+    let eligibility = RwSignal::new(None);
+    spawn_local(async move { eligibility.set(Some(api::eligibility().await)) });
+    let body = move || {
+        let body = match eligibility.get()? {
+            Ok(e) if e.allowed => {
+                let ctx = context(&session, &e.trade_modes);
+                untrack(|| filing_editor::<Warehouse>(RwSignal::new(None), ctx, None))
+            }
+            Ok(e) => view! {
+                <div class="error-banner" role="alert" id="eligibility">
+                    <strong>"暂不能报送海外仓资料信息"</strong>
+                    <span class="error-message">{e.reason.unwrap_or_default()}</span>
+                    <A href="/enterprise/new">"前往海外仓企业登记录入"</A>
+                </div>
+            }
+            .into_any(),
+            Err(failure) => view! { <ErrorBanner failure /> }.into_any(),
+        };
+        Some(body)
+    };
     view! {
         <section class="screen">
             <h2>"海外仓资料信息报送"</h2>
             <p class="intro">"点击“新增”录入海外仓资料信息，标 * 的为必填项；暂存后上传证明材料，再“申报”。"</p>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || {
-                    let session = session.clone();
-                    Suspend::new(async move {
-                        match eligibility.await {
-                            Ok(e) if e.allowed => {
-                                let ctx = context(&session, &e.trade_modes);
-                                view! { {filing_editor::<Warehouse>(RwSignal::new(None), ctx, None)} }.into_any()
-                            }
-                            Ok(e) => view! {
-                                <div class="error-banner" role="alert" id="eligibility">
-                                    <strong>"暂不能报送海外仓资料信息"</strong>
-                                    <span class="error-message">{e.reason.unwrap_or_default()}</span>
-                                    <A href="/enterprise/new">"前往海外仓企业登记录入"</A>
-                                </div>
-                            }
-                            .into_any(),
-                            Err(failure) => view! { <ErrorBanner failure /> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
+            {move || eligibility.with(Option::is_none).then(|| view! { <Loading /> })}
+            {body}
         </section>
     }
 }
@@ -92,11 +93,10 @@ fn columns() -> Vec<Column<WarehouseRow>> {
 /// 海外仓资料信息查询
 #[component]
 pub fn WarehouseList() -> impl IntoView {
-    let list = api::list::<Warehouse>;
     view! {
         <ListScreen title="海外仓资料信息查询"
             intro="查询海外仓资料信息，点击“申请编号”进入详情；暂存数据可修改、删除、申报。"
-            path="/warehouse" conditions=CONDITIONS columns=columns() fetch=list />
+            path="/warehouse" conditions=CONDITIONS table=table(columns(), api::list::<Warehouse>) />
     }
 }
 
