@@ -191,13 +191,25 @@ pub fn filing_editor<K: Filing>(
         })
     };
 
+    // Before 暂存 or 申报: with errors of that level, show them all and focus the first.
+    let ready = move |level: Level| {
+        failure.set(None);
+        let errors = match level {
+            Level::Draft => draft_errors,
+            Level::Declare => declare_errors,
+        };
+        if errors.with_untracked(FieldErrors::is_empty) {
+            return true;
+        }
+        reveal.set(Some(level));
+        focus_first_invalid();
+        false
+    };
+
     let save = {
         let show_record = show_record.clone();
         move || {
-            failure.set(None);
-            if !draft_errors.with_untracked(FieldErrors::is_empty) {
-                reveal.set(Some(Level::Draft));
-                focus_first_invalid();
+            if !ready(Level::Draft) {
                 return;
             }
             let show_record = show_record.clone();
@@ -228,10 +240,7 @@ pub fn filing_editor<K: Filing>(
     let declare = {
         let show_record = show_record.clone();
         move || {
-            failure.set(None);
-            if !declare_errors.with_untracked(FieldErrors::is_empty) {
-                reveal.set(Some(Level::Declare));
-                focus_first_invalid();
+            if !ready(Level::Declare) {
                 return;
             }
             let show_record = show_record.clone();
