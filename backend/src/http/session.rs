@@ -23,7 +23,7 @@ pub async fn login(
     let card_no = req.card_no.trim();
     let Some(mut creds) = state.store.credentials(card_no).await? else {
         // As slow as a wrong password, so timing does not tell which cards exist.
-        password::verify(&req.password, unknown_card_hash());
+        verify_off_runtime(req.password, unknown_card_hash().to_owned()).await;
         return Err(AppError::BadCredentials);
     };
     let now = now_ms();
@@ -35,7 +35,7 @@ pub async fn login(
         }
         None => {}
     }
-    if !password::verify(&req.password, &creds.password_hash) {
+    if !verify_off_runtime(req.password, creds.password_hash.clone()).await {
         let lock_until = now + LOCK_MINUTES * 60_000;
         return match state
             .store
@@ -68,6 +68,14 @@ pub async fn login(
         [(SET_COOKIE, session::set_cookie(&token, max_age))],
         Json(info),
     ))
+}
+
+/// Checks a password on the blocking pool: argon2id is deliberately slow and would otherwise
+/// hold up every other request on this runtime thread.
+async fn verify_off_runtime(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || password::verify(&password, &hash))
+        .await
+        .unwrap_or(false)
 }
 
 /// A hash to verify against when the card is unknown.
