@@ -269,7 +269,13 @@ impl Relay {
         let sending = async {
             loop {
                 match self.send_due().await {
-                    Ok(0) => tokio::time::sleep(poll).await,
+                    // Idle: the next poll, or sooner when a declaration is written here.
+                    Ok(0) => {
+                        tokio::select! {
+                            () = tokio::time::sleep(poll) => {}
+                            () = self.store.outbox_written() => {}
+                        }
+                    }
                     Ok(_) => {}
                     Err(e) => {
                         tracing::warn!(error = %e, "relay send round failed");

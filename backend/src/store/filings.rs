@@ -646,6 +646,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.outbox_written.notify_one();
         Ok(true)
     }
 

@@ -8,11 +8,13 @@ pub mod filings;
 pub mod outbox;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
+use tokio::sync::Notify;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -50,6 +52,9 @@ pub enum StoreError {
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// Signalled after a declaration wrote an outbox message, so a relay in this process sends
+    /// it at once instead of at its next poll.
+    outbox_written: Arc<Notify>,
 }
 
 impl Store {
@@ -113,7 +118,11 @@ impl Store {
             Dialect::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Dialect::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Self { pool, dialect })
+        Ok(Self {
+            pool,
+            dialect,
+            outbox_written: Arc::new(Notify::new()),
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -122,6 +131,12 @@ impl Store {
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// Waits until a declaration writes an outbox message (or returns at once if one was
+    /// written since the last wait).
+    pub async fn outbox_written(&self) {
+        self.outbox_written.notified().await;
     }
 }
 
