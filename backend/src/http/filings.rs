@@ -111,9 +111,13 @@ async fn registered<F: FilingForm>(
         });
     }
     match eligibility(state, enterprise).await? {
-        Ok((id, trade_modes)) => Ok(Registered {
-            id: Some(id),
-            trade_modes,
+        Ok(registration) => Ok(Registered {
+            id: Some(registration.id),
+            trade_modes: registration
+                .trade_modes
+                .iter()
+                .filter_map(|m| TradeMode::from_code(m))
+                .collect(),
         }),
         Err(reason) => Err(AppError::Validation(FieldErrors::from([(
             FORM_KEY.to_owned(),
@@ -122,11 +126,11 @@ async fn registered<F: FilingForm>(
     }
 }
 
-/// The approved registration (id and 监管方式) or why there is none.
+/// The enterprise's approved registration, or why there is none.
 pub async fn eligibility(
     state: &AppState,
     enterprise: &EnterpriseInfo,
-) -> Result<Result<(i64, Vec<TradeMode>), String>, AppError> {
+) -> Result<Result<FilingRecord, String>, AppError> {
     let Some(registration) = state.store.registration_of(enterprise.id).await? else {
         return Ok(Err("本企业尚未办理海外仓企业登记，请先在“海外仓企业登记录入”中登记并申报，海关审核通过后才能报送海外仓资料".into()));
     };
@@ -137,12 +141,7 @@ pub async fn eligibility(
             registration.status.label()
         )));
     }
-    let modes = registration
-        .trade_modes
-        .iter()
-        .filter_map(|m| TradeMode::from_code(m))
-        .collect();
-    Ok(Ok((registration.id, modes)))
+    Ok(Ok(registration))
 }
 
 fn context(enterprise: &EnterpriseInfo, registered: &Registered) -> Context {

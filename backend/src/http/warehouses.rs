@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 use owf_shared::api::{SaveWarehouse, WarehouseDetail, WarehouseEligibility, WarehouseRow};
-use owf_shared::codes::{Code, DocType};
+use owf_shared::codes::DocType;
 use owf_shared::field::FilingKind;
 use owf_shared::form::WarehouseForm;
 use owf_shared::validate::{validate_warehouse, Context, FieldErrors, Level};
@@ -85,15 +85,11 @@ pub async fn eligible(
 ) -> Result<Json<WarehouseEligibility>, AppError> {
     let enterprise = &user.session.enterprise;
     let answer = match eligibility(&state, enterprise).await? {
-        Ok((_, modes)) => WarehouseEligibility {
+        Ok(registration) => WarehouseEligibility {
             allowed: true,
             reason: None,
-            ent_apply_no: state
-                .store
-                .registration_of(enterprise.id)
-                .await?
-                .map(|r| r.apply_no),
-            trade_modes: modes.iter().map(|m| m.code().to_owned()).collect(),
+            ent_apply_no: Some(registration.apply_no),
+            trade_modes: registration.trade_modes,
         },
         Err(reason) => WarehouseEligibility {
             allowed: false,
