@@ -317,7 +317,8 @@ impl Area {
     /// Parses `digits[.digits]`, e.g. `5200`, `0.5`, `1234.56789`.
     pub fn parse(input: &str) -> Result<Self, AreaError> {
         if let Some(rest) = input.strip_prefix('-') {
-            return match Self::parse(rest) {
+            // All the minus signs at once: one level of recursion, whatever the input.
+            return match Self::parse(rest.trim_start_matches('-')) {
                 Ok(_) | Err(AreaError::NotPositive) => Err(AreaError::NotPositive),
                 Err(other) => Err(other),
             };
@@ -559,6 +560,13 @@ mod tests {
         assert_eq!(Area::parse("0"), Err(AreaError::NotPositive));
         assert_eq!(Area::parse("0.00000"), Err(AreaError::NotPositive));
         assert_eq!(Area::parse("-5"), Err(AreaError::NotPositive));
+        // A long run of minus signs is refused without exhausting the stack.
+        let dashes = format!("{}5", "-".repeat(1_000_000));
+        assert_eq!(Area::parse(&dashes), Err(AreaError::NotPositive));
+        assert_eq!(
+            Area::parse(&"-".repeat(1_000_000)),
+            Err(AreaError::NotNumber)
+        );
         assert_eq!(Area::parse("-x"), Err(AreaError::NotNumber));
         assert_eq!(
             Area::parse("1.123456"),

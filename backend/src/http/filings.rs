@@ -196,16 +196,23 @@ async fn load<F: FilingForm>(
         .ok_or(AppError::NotFound)
 }
 
+/// The form as stored with the record.
+fn stored_form<F: FilingForm>(record: &FilingRecord) -> Result<F, AppError> {
+    serde_json::from_str(&record.form_json)
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))).into())
+}
+
 async fn detail<F: FilingForm>(
     state: &AppState,
     enterprise: &EnterpriseInfo,
     record: FilingRecord,
 ) -> Result<F::Detail, AppError> {
-    let form: F = serde_json::from_str(&record.form_json)
-        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
-    let history = state.store.history(record.id).await?;
-    let attachments = state.store.attachments(record.id).await?;
-    let outbox = state.store.outbox_state(record.id).await?;
+    let form: F = stored_form(&record)?;
+    let (history, attachments, outbox) = tokio::try_join!(
+        state.store.history(record.id),
+        state.store.attachments(record.id),
+        state.store.outbox_state(record.id),
+    )?;
     let lifecycle = Lifecycle {
         status: record.status,
         version: record.version,
@@ -377,8 +384,7 @@ pub async fn declare<F: FilingForm>(
     if record.version != version {
         return Err(stale(&record));
     }
-    let form: F = serde_json::from_str(&record.form_json)
-        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    let form: F = stored_form(&record)?;
     let registered = registered::<F>(&state, enterprise).await?;
     let documents = state.store.attachments(id).await?;
     let attachments: Vec<DocType> = documents
