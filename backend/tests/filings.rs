@@ -499,6 +499,50 @@ async fn one_warehouse_one_form(app: TestApp) {
     assert_eq!(t.app.count("filings WHERE kind = 'warehouse'").await, 1);
 }
 
+/// Writes arriving together are committed together: a refused one (a duplicate name) leaves
+/// the others saved and takes back everything it wrote — no 申请编号 is skipped.
+async fn writes_arriving_together_fail_alone(app: TestApp) {
+    let t = two(app).await;
+    t.approved_registration().await;
+    let forms = (0..10).flat_map(|i| {
+        let again = (i == 3 || i == 7)
+            .then(|| leased_warehouse(&format!("DC {i}"), &format!("{i} Other Road")));
+        std::iter::once(leased_warehouse(&format!("DC {i}"), &format!("{i} Road"))).chain(again)
+    });
+    let answers = futures_util::future::join_all(forms.map(|form| {
+        t.app.call(
+            Method::POST,
+            "/api/warehouses",
+            Some(json!({ "form": form })),
+            &t.zone,
+        )
+    }))
+    .await;
+    let (created, refused): (Vec<_>, Vec<_>) = answers
+        .into_iter()
+        .partition(|(status, _)| *status == StatusCode::CREATED);
+    assert_eq!(created.len(), 10);
+    for (status, err) in &refused {
+        assert_eq!(*status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert!(err["fields"]["wh_name"].is_string(), "{err}");
+    }
+    let mut serials: Vec<u64> = created
+        .iter()
+        .map(|(_, d)| d["wh_apply_no"].as_str().unwrap()[9..].parse().unwrap())
+        .collect();
+    serials.sort();
+    assert_eq!(serials.last().unwrap() - serials[0], 9, "{serials:?}");
+    assert_eq!(t.app.count("filings WHERE kind = 'warehouse'").await, 10);
+    assert_eq!(
+        t.app
+            .count(
+                "filing_history h JOIN filings f ON f.id = h.filing_id WHERE f.kind = 'warehouse'"
+            )
+            .await,
+        10
+    );
+}
+
 async fn warehouse_declare_needs_its_proof_document_and_a_registered_mode(app: TestApp) {
     let t = two(app).await;
     t.approved_registration().await;
@@ -925,6 +969,7 @@ both_databases!(
     rejected_filings_are_editable_and_declarable_again,
     warehouses_need_an_approved_registration,
     one_warehouse_one_form,
+    writes_arriving_together_fail_alone,
     warehouse_declare_needs_its_proof_document_and_a_registered_mode,
     uploads_are_checked_by_content_and_size,
     lists_filter_page_and_sort_newest_first,

@@ -57,6 +57,10 @@ pub struct Args {
     /// Cold loads per page of the first-render test.
     #[arg(long, default_value_t = 10)]
     pub loads: usize,
+    /// Runs only the write test (§3) and prints its rows, without writing the report: for
+    /// working on the write path.
+    #[arg(long)]
+    pub only_writes: bool,
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -79,6 +83,10 @@ async fn main() {
 
     step("writes (SQLite)");
     let writes = writes::run(&args.owf, &args.dist, args.writes, args.concurrency).await;
+    if args.only_writes {
+        print!("{}", report::writes_rows(&writes));
+        return;
+    }
 
     step("queries (SQLite)");
     let sqlite_db = server::Scratch::new("owf-bench-queries");

@@ -130,27 +130,7 @@ pub fn markdown(r: &Results) -> String {
         results / baseline.max(1e-9)
     );
     // 3. Writes
-    for (name, owf, base) in [
-        ("create-draft", &w.create, &w.base_create),
-        ("declare", &w.declare, &w.base_declare),
-    ] {
-        let _ = writeln!(
-            out,
-            "| 3 | {name} over HTTP, {} requests × {} clients (SQLite): throughput | {} | bare sqlx, same statements and transaction: {} | {} |",
-            w.requests,
-            w.concurrency,
-            rate(owf),
-            rate(base),
-            pct(owf.per_sec() / base.per_sec().max(1e-9))
-        );
-        let _ = writeln!(
-            out,
-            "| 3 | {name}: latency p50 / p99 | {} | {} | {:.1}× |",
-            lat(owf),
-            lat(base),
-            ratio(owf.p50(), base.p50())
-        );
-    }
+    out.push_str(&writes_rows(w));
     // 4. Queries
     for q in &r.queries {
         for c in &q.cases {
@@ -338,3 +318,37 @@ const NOTES: &str = "
   order by `id`; `Seq Scan on enterprises` reads a 100-row table of two pages, where the planner
   rightly prefers it to the primary-key index.
 ";
+
+/// The rows of §3, also printed alone by `owf-bench --only writes`.
+pub fn writes_rows(w: &Writes) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| 3 | HTTP floor: `GET /healthz` (no database), {} requests × {} clients: throughput | {} | — | — |",
+        w.requests,
+        w.concurrency,
+        rate(&w.http_floor),
+    );
+    for (name, owf, base) in [
+        ("create-draft", &w.create, &w.base_create),
+        ("declare", &w.declare, &w.base_declare),
+    ] {
+        let _ = writeln!(
+            out,
+            "| 3 | {name} over HTTP, {} requests × {} clients (SQLite): throughput | {} | bare sqlx, same statements and transaction: {} | {} |",
+            w.requests,
+            w.concurrency,
+            rate(owf),
+            rate(base),
+            pct(owf.per_sec() / base.per_sec().max(1e-9))
+        );
+        let _ = writeln!(
+            out,
+            "| 3 | {name}: latency p50 / p99 | {} | {} | {:.1}× |",
+            lat(owf),
+            lat(base),
+            ratio(owf.p50(), base.p50())
+        );
+    }
+    out
+}

@@ -20,6 +20,8 @@ pub struct Writes {
     pub declare: Load,
     pub base_create: Load,
     pub base_declare: Load,
+    /// `GET /healthz` at the same concurrency: what HTTP alone costs on this machine.
+    pub http_floor: Load,
     /// After start and login, before any load.
     pub idle: Memory,
     /// After the load.
@@ -40,6 +42,14 @@ pub async fn run(bin: &Path, dist: &Path, requests: usize, concurrency: usize) -
     let (registration, _) = seed::registration(&api).await;
     seed::approve(&store, registration).await;
 
+    let client = api.clone();
+    let http_floor = stats::run(requests, concurrency, move |_| {
+        let api = client.clone();
+        async move {
+            assert_eq!(api.get("/healthz").await.0, 200, "healthz");
+        }
+    })
+    .await;
     let before = seed::max_filing_id(&store).await;
     let create = create_drafts(&api, "Bench", requests, concurrency).await;
     let declare = declare_drafts(&api, &store, enterprise.id, before, concurrency).await;
@@ -54,6 +64,7 @@ pub async fn run(bin: &Path, dist: &Path, requests: usize, concurrency: usize) -
         declare,
         base_create,
         base_declare,
+        http_floor,
         idle,
         after,
     }

@@ -21,8 +21,9 @@ use crate::auth::CurrentUser;
 use crate::customs::message;
 pub use crate::store::filings::display_time;
 use crate::store::filings::{
-    beijing_today, Duplicate, FilingRecord, IndexColumns, NewFiling, Transition,
+    beijing_today, Duplicate, FilingRecord, HistoryRecord, IndexColumns, NewFiling, Transition,
 };
+use crate::store::outbox::OutboxState;
 use crate::store::StoreError;
 
 /// What differs between the two filing kinds.
@@ -94,7 +95,8 @@ pub fn display_receipt_time(c17: &str) -> String {
 
 /// What the enterprise's registration allows, for the warehouse rules.
 struct Registered {
-    id: Option<i64>,
+    /// The approved 企业登记 (warehouses only).
+    registration: Option<FilingRecord>,
     trade_modes: Vec<TradeMode>,
 }
 
@@ -106,18 +108,18 @@ async fn registered<F: FilingForm>(
 ) -> Result<Registered, AppError> {
     if F::KIND == FilingKind::Registration {
         return Ok(Registered {
-            id: None,
+            registration: None,
             trade_modes: Vec::new(),
         });
     }
     match eligibility(state, enterprise).await? {
         Ok(registration) => Ok(Registered {
-            id: Some(registration.id),
             trade_modes: registration
                 .trade_modes
                 .iter()
                 .filter_map(|m| TradeMode::from_code(m))
                 .collect(),
+            registration: Some(registration),
         }),
         Err(reason) => Err(AppError::Validation(FieldErrors::from([(
             FORM_KEY.to_owned(),
@@ -202,6 +204,7 @@ fn stored_form<F: FilingForm>(record: &FilingRecord) -> Result<F, AppError> {
         .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))).into())
 }
 
+/// Reads what the detail of `record` shows beside it.
 async fn detail<F: FilingForm>(
     state: &AppState,
     enterprise: &EnterpriseInfo,
@@ -213,6 +216,25 @@ async fn detail<F: FilingForm>(
         state.store.attachments(record.id),
         state.store.outbox_state(record.id),
     )?;
+    Ok(compose(
+        enterprise,
+        record,
+        form,
+        history,
+        attachments,
+        outbox,
+    ))
+}
+
+/// The detail of a filing from its parts: read by [`detail`], or known already after a write.
+fn compose<F: FilingForm>(
+    enterprise: &EnterpriseInfo,
+    record: FilingRecord,
+    form: F,
+    history: Vec<HistoryRecord>,
+    attachments: Vec<AttachmentInfo>,
+    outbox: Option<OutboxState>,
+) -> F::Detail {
     let lifecycle = Lifecycle {
         status: record.status,
         version: record.version,
@@ -242,13 +264,13 @@ async fn detail<F: FilingForm>(
             .map(|o| display_time(o.next_attempt_at)),
         last_error: outbox.and_then(|o| o.last_error),
     };
-    Ok(F::detail(Filing {
+    F::detail(Filing {
         record,
         form,
         enterprise: enterprise.clone(),
         lifecycle,
         attachments,
-    }))
+    })
 }
 
 fn stale(record: &FilingRecord) -> AppError {
@@ -270,21 +292,27 @@ pub async fn create<F: FilingForm>(
     check(form.validate(&[], Level::Draft, &context(enterprise, &registered)))?;
     let new = NewFiling {
         kind: F::KIND,
-        enterprise_id: enterprise.id,
-        registration_id: registered.id,
+        enterprise,
+        registration: registered.registration.as_ref(),
         operator_card_no: &user.session.card_no,
         form_json: serde_json::to_string(&form).expect("a form serialises"),
         index: form.index(),
     };
-    let id = state
+    let created = state
         .store
         .create_filing(&new)
         .await
         .map_err(duplicate_error)?;
-    let record = load::<F>(&state, enterprise, id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(detail::<F>(&state, enterprise, record).await?),
+        Json(compose(
+            enterprise,
+            created.record,
+            form,
+            vec![created.entry],
+            Vec::new(),
+            None,
+        )),
     ))
 }
 
@@ -324,13 +352,13 @@ pub async fn update<F: FilingForm>(
         version,
         from: record.status,
         to,
-        actor: &user.session.card_no,
+        actor: user.session.card_no.clone(),
         note: "修改后暂存".into(),
     };
     let form_json = serde_json::to_string(&form).expect("a form serialises");
     if !state
         .store
-        .save_filing(enterprise.id, &transition, &form_json, &form.index())
+        .save_filing(enterprise.id, transition, form_json, form.index())
         .await
         .map_err(duplicate_error)?
     {
@@ -396,6 +424,7 @@ pub async fn declare<F: FilingForm>(
         Level::Declare,
         &context(enterprise, &registered),
     ))?;
+    let mut history = state.store.history(id).await?;
     let signer = state.store.signer(enterprise.id).await?;
     let message = message::declaration(
         &record,
@@ -410,21 +439,30 @@ pub async fn declare<F: FilingForm>(
         version,
         from: record.status,
         to,
-        actor: &user.session.card_no,
+        actor: user.session.card_no.clone(),
         note: "申报，报文已进入发送队列".into(),
     };
-    if !state
+    let Some(declared) = state
         .store
-        .declare_filing(enterprise.id, &transition, &message)
+        .declare_filing(record, transition, message)
         .await?
-    {
+    else {
+        // Someone else changed it first: fine if that was the same declaration.
         let now = load::<F>(&state, enterprise, id).await?;
         if !now.status.in_flight() {
             return Err(stale(&now));
         }
-    }
-    let record = load::<F>(&state, enterprise, id).await?;
-    Ok(Json(detail::<F>(&state, enterprise, record).await?))
+        return Ok(Json(detail::<F>(&state, enterprise, now).await?));
+    };
+    history.push(declared.entry);
+    Ok(Json(compose(
+        enterprise,
+        declared.record,
+        form,
+        history,
+        documents,
+        Some(declared.outbox),
+    )))
 }
 
 pub async fn list<F: FilingForm>(

@@ -1,5 +1,7 @@
 //! Enterprises (customs master data), users and sessions.
 
+use std::sync::{Arc, PoisonError};
+
 use owf_shared::api::{CreditLevel, EnterpriseInfo, SessionInfo};
 use sqlx::Row;
 
@@ -75,8 +77,17 @@ impl Store {
     }
 
     /// The enterprise's signer (its USBKey stand-in). An enterprise created before keys existed
-    /// gets its key pair now.
-    pub async fn signer(&self, enterprise_id: i64) -> Result<MessageSigner, StoreError> {
+    /// gets its key pair now. A key never changes once stored, so it is read and parsed (which
+    /// derives the public key, as costly as a signature) once per process.
+    pub async fn signer(&self, enterprise_id: i64) -> Result<Arc<MessageSigner>, StoreError> {
+        if let Some(signer) = self
+            .signers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&enterprise_id)
+        {
+            return Ok(signer.clone());
+        }
         loop {
             let row = sqlx::query("SELECT sign_key, cert_no FROM enterprises WHERE id = $1")
                 .bind(enterprise_id)
@@ -85,7 +96,13 @@ impl Store {
             let sign_key: String = row.try_get("sign_key")?;
             if !sign_key.is_empty() {
                 let cert_no: String = row.try_get("cert_no")?;
-                return MessageSigner::new(&sign_key, &cert_no).map_err(StoreError::Key);
+                let signer =
+                    Arc::new(MessageSigner::new(&sign_key, &cert_no).map_err(StoreError::Key)?);
+                self.signers
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(enterprise_id, signer.clone());
+                return Ok(signer);
             }
             let keys = KeyPair::generate();
             sqlx::query(

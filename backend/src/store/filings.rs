@@ -3,12 +3,13 @@
 //! transaction, and the list queries of the query screens. Every statement is scoped by
 //! `enterprise_id`.
 
-use owf_shared::api::ListQuery;
+use owf_shared::api::{EnterpriseInfo, ListQuery};
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::status::Status;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AnyConnection, Row};
 
+use super::outbox::OutboxState;
 use super::{now_ms, Store, StoreError};
 
 /// Database name of a filing kind.
@@ -186,22 +187,52 @@ pub struct OutboxMessage {
 #[derive(Debug, Clone)]
 pub struct NewFiling<'a> {
     pub kind: FilingKind,
-    pub enterprise_id: i64,
-    pub registration_id: Option<i64>,
+    pub enterprise: &'a EnterpriseInfo,
+    /// The 企业登记 a warehouse belongs to.
+    pub registration: Option<&'a FilingRecord>,
     pub operator_card_no: &'a str,
     pub form_json: String,
     pub index: IndexColumns,
 }
 
+/// A new draft as stored, with its first history entry.
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub record: FilingRecord,
+    pub entry: HistoryRecord,
+}
+
+/// A declared filing as the declaration left it: the record, the history entry appended and the
+/// state of the message waiting in the outbox.
+#[derive(Debug, Clone)]
+pub struct Declared {
+    pub record: FilingRecord,
+    pub entry: HistoryRecord,
+    pub outbox: OutboxState,
+}
+
 /// A status change to make, guarded by the version it was decided on.
 #[derive(Debug, Clone)]
-pub struct Transition<'a> {
+pub struct Transition {
     pub id: i64,
     pub version: i64,
     pub from: Status,
     pub to: Status,
-    pub actor: &'a str,
+    pub actor: String,
     pub note: String,
+}
+
+impl Transition {
+    /// The history entry of this change at `at` (appended only when the status changes).
+    fn entry(&self, at: i64) -> HistoryRecord {
+        HistoryRecord {
+            at,
+            actor: self.actor.clone(),
+            from: Some(self.from),
+            to: self.to,
+            note: self.note.clone(),
+        }
+    }
 }
 
 fn joined_modes(modes: &[String]) -> String {
@@ -399,7 +430,7 @@ pub fn list_statement(
 impl Store {
     /// Next 申请编号: `prefix` + yyyyMMdd (Beijing date) + 9-digit daily sequence.
     async fn next_apply_no(
-        tx: &mut Transaction<'_, Any>,
+        conn: &mut AnyConnection,
         prefix: char,
         date: &str,
     ) -> Result<String, sqlx::Error> {
@@ -409,79 +440,103 @@ impl Store {
              ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value",
         )
         .bind(&name)
-        .fetch_one(&mut **tx)
+        .fetch_one(conn)
         .await?;
         Ok(format!("{name}{value:09}"))
     }
 
-    /// Saves a new draft and its first history entry; returns its id.
-    pub async fn create_filing(&self, new: &NewFiling<'_>) -> Result<i64, StoreError> {
+    /// Saves a new draft and its first history entry; returns it as stored, so that nothing
+    /// needs to be read back.
+    pub async fn create_filing(&self, new: &NewFiling<'_>) -> Result<Created, StoreError> {
         let now = now_ms();
         let prefix = match new.kind {
             FilingKind::Registration => 'E',
             FilingKind::Warehouse => 'W',
         };
-        let mut tx = self.pool().begin().await?;
-        let apply_no = Self::next_apply_no(&mut tx, prefix, &beijing_compact_date(now)).await?;
-        let ix = &new.index;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO filings (enterprise_id, kind, apply_no, registration_id, operator_card_no, \
-             form_json, trade_modes, wh_name, wh_name_key, wh_code, country_code, address_key, \
-             ownership, status, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) RETURNING id",
-        )
-        .bind(new.enterprise_id)
-        .bind(kind_code(new.kind))
-        .bind(&apply_no)
-        .bind(new.registration_id)
-        .bind(new.operator_card_no)
-        .bind(&new.form_json)
-        .bind(joined_modes(&ix.trade_modes))
-        .bind(ix.wh_name.as_deref())
-        .bind(ix.wh_name_key.as_deref())
-        .bind(ix.wh_code.as_deref())
-        .bind(ix.country_code.as_deref())
-        .bind(ix.address_key.as_deref())
-        .bind(ix.ownership.as_deref())
-        .bind(i64::from(Status::Draft.code()))
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(write_error)?;
-        Self::append_history(
-            &mut tx,
-            id,
-            now,
-            new.operator_card_no,
-            None,
-            Status::Draft,
-            "新增暂存",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        let ix = new.index.clone();
+        let registration_id = new.registration.map(|r| r.id);
+        let mut record = FilingRecord {
+            id: 0,
+            enterprise_id: new.enterprise.id,
+            kind: new.kind,
+            apply_no: String::new(),
+            registration_apply_no: new.registration.map(|r| r.apply_no.clone()),
+            operator_card_no: new.operator_card_no.to_owned(),
+            form_json: new.form_json.clone(),
+            trade_modes: ix.trade_modes.clone(),
+            status: Status::Draft,
+            version: 1,
+            decl_time: None,
+            last_return_time: None,
+            last_return_info: None,
+            created_at: now,
+            updated_at: now,
+            ent_name: new.enterprise.name.clone(),
+            customs_code: new.enterprise.customs_code.clone(),
+            wh_name: ix.wh_name.clone(),
+            country_code: ix.country_code.clone(),
+            ownership: ix.ownership.clone(),
+        };
+        let entry = HistoryRecord {
+            at: now,
+            actor: record.operator_card_no.clone(),
+            from: None,
+            to: Status::Draft,
+            note: "新增暂存".into(),
+        };
+        self.writer
+            .write(move |conn| {
+                Box::pin(async move {
+                    record.apply_no =
+                        Self::next_apply_no(conn, prefix, &beijing_compact_date(now)).await?;
+                    record.id = sqlx::query_scalar(
+                        "INSERT INTO filings (enterprise_id, kind, apply_no, registration_id, \
+                         operator_card_no, form_json, trade_modes, wh_name, wh_name_key, wh_code, \
+                         country_code, address_key, ownership, status, version, created_at, \
+                         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+                         $13, $14, 1, $15, $15) RETURNING id",
+                    )
+                    .bind(record.enterprise_id)
+                    .bind(kind_code(record.kind))
+                    .bind(&record.apply_no)
+                    .bind(registration_id)
+                    .bind(&record.operator_card_no)
+                    .bind(&record.form_json)
+                    .bind(joined_modes(&ix.trade_modes))
+                    .bind(ix.wh_name.as_deref())
+                    .bind(ix.wh_name_key.as_deref())
+                    .bind(ix.wh_code.as_deref())
+                    .bind(ix.country_code.as_deref())
+                    .bind(ix.address_key.as_deref())
+                    .bind(ix.ownership.as_deref())
+                    .bind(i64::from(Status::Draft.code()))
+                    .bind(now)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(write_error)?;
+                    Self::append_history(conn, record.id, &entry).await?;
+                    Ok(Created { record, entry })
+                })
+            })
+            .await
     }
 
     pub(super) async fn append_history(
-        tx: &mut Transaction<'_, Any>,
+        conn: &mut AnyConnection,
         filing_id: i64,
-        at: i64,
-        actor: &str,
-        from: Option<Status>,
-        to: Status,
-        note: &str,
+        entry: &HistoryRecord,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(filing_id)
-        .bind(at)
-        .bind(actor)
-        .bind(from.map(|s| i64::from(s.code())))
-        .bind(i64::from(to.code()))
-        .bind(note)
-        .execute(&mut **tx)
+        .bind(entry.at)
+        .bind(&entry.actor)
+        .bind(entry.from.map(|s| i64::from(s.code())))
+        .bind(i64::from(entry.to.code()))
+        .bind(&entry.note)
+        .execute(conn)
         .await?;
         Ok(())
     }
@@ -551,9 +606,9 @@ impl Store {
     /// Changes status and version of a filing if it is still at `t.version`, appending the
     /// history entry. `false` when someone else changed it first.
     pub(super) async fn transition_in(
-        tx: &mut Transaction<'_, Any>,
+        conn: &mut AnyConnection,
         enterprise_id: i64,
-        t: &Transition<'_>,
+        t: &Transition,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
@@ -565,13 +620,13 @@ impl Store {
         .bind(t.id)
         .bind(enterprise_id)
         .bind(t.version)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
         }
         if t.from != t.to {
-            Self::append_history(tx, t.id, now, t.actor, Some(t.from), t.to, &t.note).await?;
+            Self::append_history(conn, t.id, &t.entry(now)).await?;
         }
         Ok(true)
     }
@@ -581,73 +636,104 @@ impl Store {
     pub async fn save_filing(
         &self,
         enterprise_id: i64,
-        t: &Transition<'_>,
-        form_json: &str,
-        index: &IndexColumns,
+        t: Transition,
+        form_json: String,
+        index: IndexColumns,
     ) -> Result<bool, StoreError> {
         let now = now_ms();
-        let mut tx = self.pool().begin().await?;
-        if !Self::transition_in(&mut tx, enterprise_id, t, now).await? {
-            return Ok(false);
-        }
-        sqlx::query(
-            "UPDATE filings SET form_json = $1, trade_modes = $2, wh_name = $3, wh_name_key = $4, \
-             wh_code = $5, country_code = $6, address_key = $7, ownership = $8, operator_card_no = $9 \
-             WHERE id = $10",
-        )
-        .bind(form_json)
-        .bind(joined_modes(&index.trade_modes))
-        .bind(index.wh_name.as_deref())
-        .bind(index.wh_name_key.as_deref())
-        .bind(index.wh_code.as_deref())
-        .bind(index.country_code.as_deref())
-        .bind(index.address_key.as_deref())
-        .bind(index.ownership.as_deref())
-        .bind(t.actor)
-        .bind(t.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(write_error)?;
-        tx.commit().await?;
-        Ok(true)
+        self.writer
+            .write(move |conn| {
+                Box::pin(async move {
+                    if !Self::transition_in(conn, enterprise_id, &t, now).await? {
+                        return Ok(false);
+                    }
+                    sqlx::query(
+                        "UPDATE filings SET form_json = $1, trade_modes = $2, wh_name = $3, \
+                         wh_name_key = $4, wh_code = $5, country_code = $6, address_key = $7, \
+                         ownership = $8, operator_card_no = $9 WHERE id = $10",
+                    )
+                    .bind(&form_json)
+                    .bind(joined_modes(&index.trade_modes))
+                    .bind(index.wh_name.as_deref())
+                    .bind(index.wh_name_key.as_deref())
+                    .bind(index.wh_code.as_deref())
+                    .bind(index.country_code.as_deref())
+                    .bind(index.address_key.as_deref())
+                    .bind(index.ownership.as_deref())
+                    .bind(&t.actor)
+                    .bind(t.id)
+                    .execute(conn)
+                    .await
+                    .map_err(write_error)?;
+                    Ok(true)
+                })
+            })
+            .await
     }
 
-    /// 申报: status 申报中, history and the outbox message in one transaction. `false` when the
-    /// version is stale (nothing written).
+    /// 申报 of `record`: status 申报中, history and the outbox message in one transaction.
+    /// Returns the filing as the declaration left it; `None` when the version is stale (nothing
+    /// written).
     pub async fn declare_filing(
         &self,
-        enterprise_id: i64,
-        t: &Transition<'_>,
-        message: &OutboxMessage,
-    ) -> Result<bool, StoreError> {
+        record: FilingRecord,
+        t: Transition,
+        message: OutboxMessage,
+    ) -> Result<Option<Declared>, StoreError> {
         let now = now_ms();
-        let mut tx = self.pool().begin().await?;
-        if !Self::transition_in(&mut tx, enterprise_id, t, now).await? {
-            return Ok(false);
+        let declared = self
+            .writer
+            .write(move |conn| {
+                Box::pin(async move {
+                    if !Self::transition_in(conn, record.enterprise_id, &t, now).await? {
+                        return Ok(None);
+                    }
+                    sqlx::query(
+                        "UPDATE filings SET decl_time = $1, operator_card_no = $2, \
+                         last_return_time = NULL, last_return_info = NULL WHERE id = $3",
+                    )
+                    .bind(now)
+                    .bind(&t.actor)
+                    .bind(t.id)
+                    .execute(&mut *conn)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO outbox (filing_id, guid, message_type, payload, state, \
+                         next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'pending', $5, $5)",
+                    )
+                    .bind(t.id)
+                    .bind(&message.guid)
+                    .bind(&message.message_type)
+                    .bind(&message.payload)
+                    .bind(now)
+                    .execute(conn)
+                    .await?;
+                    Ok(Some(Declared {
+                        entry: t.entry(now),
+                        record: FilingRecord {
+                            status: t.to,
+                            version: t.version + 1,
+                            updated_at: now,
+                            decl_time: Some(now),
+                            operator_card_no: t.actor,
+                            last_return_time: None,
+                            last_return_info: None,
+                            ..record
+                        },
+                        outbox: OutboxState {
+                            state: "pending".into(),
+                            attempts: 0,
+                            next_attempt_at: now,
+                            last_error: None,
+                        },
+                    }))
+                })
+            })
+            .await?;
+        if declared.is_some() {
+            self.outbox_written.notify_one();
         }
-        sqlx::query(
-            "UPDATE filings SET decl_time = $1, operator_card_no = $2, last_return_time = NULL, \
-             last_return_info = NULL WHERE id = $3",
-        )
-        .bind(now)
-        .bind(t.actor)
-        .bind(t.id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO outbox (filing_id, guid, message_type, payload, state, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, $4, 'pending', $5, $5)",
-        )
-        .bind(t.id)
-        .bind(&message.guid)
-        .bind(&message.message_type)
-        .bind(&message.payload)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        self.outbox_written.notify_one();
-        Ok(true)
+        Ok(declared)
     }
 
     /// Deletes a draft at `version`; `false` when it is not a draft at that version.

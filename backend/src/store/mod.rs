@@ -6,15 +6,20 @@ pub mod accounts;
 pub mod attachments;
 pub mod filings;
 pub mod outbox;
+mod writer;
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 use tokio::sync::Notify;
+
+use crate::customs::sign::MessageSigner;
+use writer::Writer;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -43,6 +48,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("记录在加锁后仍被并发修改")]
     ConcurrentChange,
+    #[error("写入数据库失败：{0}")]
+    Commit(String),
+    #[error("写入未完成（数据库写入中断），请重试")]
+    WriteAborted,
     #[error("企业签名密钥无效：{0}")]
     Key(crate::customs::sign::SignError),
 }
@@ -51,10 +60,14 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// The queue of the filing writes of requests.
+    writer: Writer,
     dialect: Dialect,
     /// Signalled after a declaration wrote an outbox message, so a relay in this process sends
     /// it at once instead of at its next poll.
     outbox_written: Arc<Notify>,
+    /// Parsed signing keys by enterprise id.
+    signers: Arc<Mutex<HashMap<i64, Arc<MessageSigner>>>>,
 }
 
 impl Store {
@@ -87,31 +100,21 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
         let options: AnyConnectOptions = url.parse()?;
-        let pool = match dialect {
+        let (pool, writer) = match dialect {
             // One writer at a time is what SQLite allows; WAL lets readers run beside it.
-            Dialect::Sqlite => {
-                AnyPoolOptions::new()
-                    .max_connections(8)
-                    .min_connections(1)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
-                    })
-                    .connect_with(options)
-                    .await?
-            }
+            // Writers queue here for the one write connection instead of sleeping in SQLite's
+            // busy handler.
+            Dialect::Sqlite => (
+                sqlite_pool(&options, 8).await?,
+                sqlite_pool(&options, 1).await?,
+            ),
             Dialect::Postgres => {
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
-                    .await?
+                    .await?;
+                (pool.clone(), pool)
             }
         };
         match dialect {
@@ -119,9 +122,11 @@ impl Store {
             Dialect::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
         Ok(Self {
+            writer: Writer::start(writer, dialect),
             pool,
             dialect,
             outbox_written: Arc::new(Notify::new()),
+            signers: Arc::default(),
         })
     }
 
@@ -138,6 +143,25 @@ impl Store {
     pub async fn outbox_written(&self) {
         self.outbox_written.notified().await;
     }
+}
+
+async fn sqlite_pool(options: &AnyConnectOptions, size: u32) -> Result<AnyPool, sqlx::Error> {
+    AnyPoolOptions::new()
+        .max_connections(size)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .connect_with(options.clone())
+        .await
 }
 
 /// Milliseconds since the Unix epoch: the one timestamp type in the database.

@@ -150,7 +150,7 @@ async fn report_delivery(
         version: filing.version,
         from: filing.status,
         to,
-        actor: SYSTEM_ACTOR,
+        actor: SYSTEM_ACTOR.to_owned(),
         note,
     };
     if !Store::transition_in(tx, filing.enterprise_id, &t, now).await? {
@@ -365,7 +365,7 @@ impl Store {
             version: filing.version,
             from: filing.status,
             to,
-            actor: CUSTOMS_ACTOR,
+            actor: CUSTOMS_ACTOR.to_owned(),
             note: format!("[{}] {}", receipt.return_status, receipt.return_info),
         };
         if !Self::transition_in(tx, filing.enterprise_id, &t, now).await? {

@@ -171,11 +171,11 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
         ..RegistrationForm::default()
     };
     let card = format!("89{n:011}");
-    let id = store
+    let record = store
         .create_filing(&NewFiling {
             kind: FilingKind::Registration,
-            enterprise_id,
-            registration_id: None,
+            enterprise: &info,
+            registration: None,
             operator_card_no: &card,
             form_json: serde_json::to_string(&form).unwrap(),
             index: IndexColumns {
@@ -184,31 +184,27 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
             },
         })
         .await
-        .unwrap();
-    let record = store
-        .filing(enterprise_id, FilingKind::Registration, id)
-        .await
         .unwrap()
-        .unwrap();
+        .record;
     let signer = store.signer(enterprise_id).await.unwrap();
     let message = message::declaration(&record, &info, &card, &[], &signer).unwrap();
     let declared = store
         .declare_filing(
-            enterprise_id,
-            &Transition {
-                id,
+            record.clone(),
+            Transition {
+                id: record.id,
                 version: record.version,
                 from: Status::Draft,
                 to: Status::Declared,
-                actor: &card,
+                actor: card,
                 note: "申报".into(),
             },
-            &message,
+            message,
         )
         .await
         .unwrap();
-    assert!(declared);
-    id
+    assert!(declared.is_some());
+    record.id
 }
 
 /// Guids of every outbox message.
