@@ -21,9 +21,8 @@ use crate::auth::CurrentUser;
 use crate::customs::message;
 pub use crate::store::filings::display_time;
 use crate::store::filings::{
-    beijing_today, Duplicate, FilingRecord, HistoryRecord, IndexColumns, NewFiling, Transition,
+    beijing_today, Duplicate, FilingParts, FilingRecord, IndexColumns, NewFiling, Transition,
 };
-use crate::store::outbox::OutboxState;
 use crate::store::StoreError;
 
 /// What differs between the two filing kinds.
@@ -204,37 +203,37 @@ fn stored_form<F: FilingForm>(record: &FilingRecord) -> Result<F, AppError> {
         .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))).into())
 }
 
-/// Reads what the detail of `record` shows beside it.
-async fn detail<F: FilingForm>(
+/// The filing with everything its detail shows.
+async fn load_parts<F: FilingForm>(
     state: &AppState,
     enterprise: &EnterpriseInfo,
-    record: FilingRecord,
+    id: i64,
+) -> Result<FilingParts, AppError> {
+    state
+        .store
+        .filing_parts(enterprise.id, F::KIND, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The detail of a filing as read.
+fn detail<F: FilingForm>(
+    enterprise: &EnterpriseInfo,
+    parts: FilingParts,
 ) -> Result<F::Detail, AppError> {
-    let form: F = stored_form(&record)?;
-    let (history, attachments, outbox) = tokio::try_join!(
-        state.store.history(record.id),
-        state.store.attachments(record.id),
-        state.store.outbox_state(record.id),
-    )?;
-    Ok(compose(
-        enterprise,
+    let form = stored_form(&parts.record)?;
+    Ok(compose::<F>(enterprise, form, parts))
+}
+
+/// The detail of a filing from its parts: read by [`load_parts`], or known already after a
+/// write.
+fn compose<F: FilingForm>(enterprise: &EnterpriseInfo, form: F, parts: FilingParts) -> F::Detail {
+    let FilingParts {
         record,
-        form,
         history,
         attachments,
         outbox,
-    ))
-}
-
-/// The detail of a filing from its parts: read by [`detail`], or known already after a write.
-fn compose<F: FilingForm>(
-    enterprise: &EnterpriseInfo,
-    record: FilingRecord,
-    form: F,
-    history: Vec<HistoryRecord>,
-    attachments: Vec<AttachmentInfo>,
-    outbox: Option<OutboxState>,
-) -> F::Detail {
+    } = parts;
     let lifecycle = Lifecycle {
         status: record.status,
         version: record.version,
@@ -303,17 +302,13 @@ pub async fn create<F: FilingForm>(
         .create_filing(&new)
         .await
         .map_err(duplicate_error)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(compose(
-            enterprise,
-            created.record,
-            form,
-            vec![created.entry],
-            Vec::new(),
-            None,
-        )),
-    ))
+    let parts = FilingParts {
+        record: created.record,
+        history: vec![created.entry],
+        attachments: Vec::new(),
+        outbox: None,
+    };
+    Ok((StatusCode::CREATED, Json(compose(enterprise, form, parts))))
 }
 
 pub async fn read<F: FilingForm>(
@@ -322,8 +317,8 @@ pub async fn read<F: FilingForm>(
     FilingId(id): FilingId,
 ) -> Result<Json<F::Detail>, AppError> {
     let enterprise = &user.session.enterprise;
-    let record = load::<F>(&state, enterprise, id).await?;
-    Ok(Json(detail::<F>(&state, enterprise, record).await?))
+    let parts = load_parts::<F>(&state, enterprise, id).await?;
+    Ok(Json(detail::<F>(enterprise, parts)?))
 }
 
 pub async fn update<F: FilingForm>(
@@ -364,8 +359,8 @@ pub async fn update<F: FilingForm>(
     {
         return Err(stale(&load::<F>(&state, enterprise, id).await?));
     }
-    let record = load::<F>(&state, enterprise, id).await?;
-    Ok(Json(detail::<F>(&state, enterprise, record).await?))
+    let parts = load_parts::<F>(&state, enterprise, id).await?;
+    Ok(Json(detail::<F>(enterprise, parts)?))
 }
 
 pub async fn delete<F: FilingForm>(
@@ -400,22 +395,23 @@ pub async fn declare<F: FilingForm>(
     AppJson(VersionCheck { version }): AppJson<VersionCheck>,
 ) -> Result<Json<F::Detail>, AppError> {
     let enterprise = &user.session.enterprise;
-    let record = load::<F>(&state, enterprise, id).await?;
+    let parts = load_parts::<F>(&state, enterprise, id).await?;
+    let record = &parts.record;
     // Declaring twice is idempotent: the declaration already made stands, no second message.
     if record.status.in_flight() || record.status == Status::Approved {
-        return Ok(Json(detail::<F>(&state, enterprise, record).await?));
+        return Ok(Json(detail::<F>(enterprise, parts)?));
     }
     let to = record
         .status
         .on_declare()
         .map_err(|refused| AppError::Conflict(refused.to_string()))?;
     if record.version != version {
-        return Err(stale(&record));
+        return Err(stale(record));
     }
-    let form: F = stored_form(&record)?;
+    let form: F = stored_form(record)?;
     let registered = registered::<F>(&state, enterprise).await?;
-    let documents = state.store.attachments(id).await?;
-    let attachments: Vec<DocType> = documents
+    let attachments: Vec<DocType> = parts
+        .attachments
         .iter()
         .filter_map(|a| DocType::from_code(&a.doc_type))
         .collect();
@@ -424,13 +420,12 @@ pub async fn declare<F: FilingForm>(
         Level::Declare,
         &context(enterprise, &registered),
     ))?;
-    let mut history = state.store.history(id).await?;
     let signer = state.store.signer(enterprise.id).await?;
     let message = message::declaration(
-        &record,
+        record,
         enterprise,
         &user.session.card_no,
-        &documents,
+        &parts.attachments,
         &signer,
     )
     .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
@@ -442,27 +437,32 @@ pub async fn declare<F: FilingForm>(
         actor: user.session.card_no.clone(),
         note: "申报，报文已进入发送队列".into(),
     };
+    let FilingParts {
+        record,
+        mut history,
+        attachments,
+        ..
+    } = parts;
     let Some(declared) = state
         .store
         .declare_filing(record, transition, message)
         .await?
     else {
         // Someone else changed it first: fine if that was the same declaration.
-        let now = load::<F>(&state, enterprise, id).await?;
-        if !now.status.in_flight() {
-            return Err(stale(&now));
+        let now = load_parts::<F>(&state, enterprise, id).await?;
+        if !now.record.status.in_flight() {
+            return Err(stale(&now.record));
         }
-        return Ok(Json(detail::<F>(&state, enterprise, now).await?));
+        return Ok(Json(detail::<F>(enterprise, now)?));
     };
     history.push(declared.entry);
-    Ok(Json(compose(
-        enterprise,
-        declared.record,
-        form,
+    let parts = FilingParts {
+        record: declared.record,
         history,
-        documents,
-        Some(declared.outbox),
-    )))
+        attachments,
+        outbox: Some(declared.outbox),
+    };
+    Ok(Json(compose(enterprise, form, parts)))
 }
 
 pub async fn list<F: FilingForm>(

@@ -3,14 +3,15 @@
 //! transaction, and the list queries of the query screens. Every statement is scoped by
 //! `enterprise_id`.
 
-use owf_shared::api::{EnterpriseInfo, ListQuery};
+use owf_shared::api::{AttachmentInfo, EnterpriseInfo, ListQuery};
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::status::Status;
+use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row};
 
 use super::outbox::OutboxState;
-use super::{now_ms, Store, StoreError};
+use super::{now_ms, Dialect, Store, StoreError};
 
 /// Database name of a filing kind.
 pub fn kind_code(kind: FilingKind) -> &'static str {
@@ -135,6 +136,54 @@ const RECORD_COLUMNS: &str =
 const RECORD_FROM: &str = "filings f JOIN enterprises e ON e.id = f.enterprise_id \
      LEFT JOIN filings r ON r.id = f.registration_id";
 
+/// A filing's timeline, documents and latest message as JSON columns beside its record (SQLite).
+const PARTS_SQLITE: &str = "\
+    (SELECT json_group_array(json_object('at', h.at, 'actor', h.actor, \
+       'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note) ORDER BY h.id) \
+     FROM filing_history h WHERE h.filing_id = f.id) AS history_json, \
+    (SELECT json_group_array(json_object('id', a.id, 'doc_type', a.doc_type, \
+       'file_name', a.file_name, 'size', a.size, 'sha256', a.sha256, \
+       'content_type', a.content_type) ORDER BY a.id) \
+     FROM attachments a WHERE a.filing_id = f.id) AS attachments_json, \
+    (SELECT json_object('state', o.state, 'attempts', o.attempts, \
+       'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error) \
+     FROM outbox o WHERE o.filing_id = f.id ORDER BY o.id DESC LIMIT 1) AS outbox_json";
+
+/// The same for PostgreSQL.
+const PARTS_POSTGRES: &str = "\
+    (SELECT COALESCE(json_agg(json_build_object('at', h.at, 'actor', h.actor, \
+       'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note) ORDER BY h.id), \
+       '[]')::text FROM filing_history h WHERE h.filing_id = f.id) AS history_json, \
+    (SELECT COALESCE(json_agg(json_build_object('id', a.id, 'doc_type', a.doc_type, \
+       'file_name', a.file_name, 'size', a.size, 'sha256', a.sha256, \
+       'content_type', a.content_type) ORDER BY a.id), '[]')::text \
+     FROM attachments a WHERE a.filing_id = f.id) AS attachments_json, \
+    (SELECT json_build_object('state', o.state, 'attempts', o.attempts, \
+       'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error)::text \
+     FROM outbox o WHERE o.filing_id = f.id ORDER BY o.id DESC LIMIT 1) AS outbox_json";
+
+#[derive(Deserialize)]
+struct HistoryJson {
+    at: i64,
+    actor: String,
+    from_status: Option<i64>,
+    to_status: i64,
+    note: String,
+}
+
+#[derive(Deserialize)]
+struct OutboxJson {
+    state: String,
+    attempts: i64,
+    next_attempt_at: i64,
+    last_error: Option<String>,
+}
+
+fn from_json<T: for<'de> Deserialize<'de>>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(&row.try_get::<String, _>(column)?)
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
 fn record_from_row(row: &AnyRow) -> Result<FilingRecord, sqlx::Error> {
     let modes: String = row.try_get("trade_modes")?;
     Ok(FilingRecord {
@@ -193,6 +242,18 @@ pub struct NewFiling<'a> {
     pub operator_card_no: &'a str,
     pub form_json: String,
     pub index: IndexColumns,
+}
+
+/// A filing with everything its detail shows.
+#[derive(Debug, Clone)]
+pub struct FilingParts {
+    pub record: FilingRecord,
+    /// Oldest first.
+    pub history: Vec<HistoryRecord>,
+    /// Oldest first, without their content.
+    pub attachments: Vec<AttachmentInfo>,
+    /// Delivery state of the latest message, once declared.
+    pub outbox: Option<OutboxState>,
 }
 
 /// A new draft as stored, with its first history entry.
@@ -578,29 +639,59 @@ impl Store {
         Ok(row.as_ref().map(record_from_row).transpose()?)
     }
 
-    pub async fn history(&self, filing_id: i64) -> Result<Vec<HistoryRecord>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT at, actor, from_status, to_status, note FROM filing_history \
-             WHERE filing_id = $1 ORDER BY id",
-        )
-        .bind(filing_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| -> Result<_, sqlx::Error> {
-                Ok(HistoryRecord {
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    from: r
-                        .try_get::<Option<i64>, _>("from_status")?
-                        .map(status_from)
-                        .transpose()?,
-                    to: status_from(r.try_get("to_status")?)?,
-                    note: r.try_get("note")?,
+    /// A filing of the enterprise with everything its detail shows — timeline, documents,
+    /// delivery state — in one query; `None` as for [`Store::filing`].
+    pub async fn filing_parts(
+        &self,
+        enterprise_id: i64,
+        kind: FilingKind,
+        id: i64,
+    ) -> Result<Option<FilingParts>, StoreError> {
+        let parts = match self.dialect() {
+            Dialect::Sqlite => PARTS_SQLITE,
+            Dialect::Postgres => PARTS_POSTGRES,
+        };
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS}, {parts} FROM {RECORD_FROM} \
+             WHERE f.id = $1 AND f.enterprise_id = $2 AND f.kind = $3"
+        );
+        let Some(row) = sqlx::query(&sql)
+            .bind(id)
+            .bind(enterprise_id)
+            .bind(kind_code(kind))
+            .fetch_optional(self.pool())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let history: Vec<HistoryJson> = from_json(&row, "history_json")?;
+        let outbox: Option<String> = row.try_get("outbox_json")?;
+        Ok(Some(FilingParts {
+            record: record_from_row(&row)?,
+            history: history
+                .into_iter()
+                .map(|h| -> Result<_, sqlx::Error> {
+                    Ok(HistoryRecord {
+                        at: h.at,
+                        actor: h.actor,
+                        from: h.from_status.map(status_from).transpose()?,
+                        to: status_from(h.to_status)?,
+                        note: h.note,
+                    })
                 })
-            })
-            .collect::<Result<_, _>>()
-            .map_err(Into::into)
+                .collect::<Result<_, _>>()?,
+            attachments: from_json(&row, "attachments_json")?,
+            outbox: outbox
+                .map(|json| serde_json::from_str::<OutboxJson>(&json))
+                .transpose()
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
+                .map(|o| OutboxState {
+                    state: o.state,
+                    attempts: o.attempts,
+                    next_attempt_at: o.next_attempt_at,
+                    last_error: o.last_error,
+                }),
+        }))
     }
 
     /// Changes status and version of a filing if it is still at `t.version`, appending the

@@ -413,27 +413,6 @@ impl Store {
         Ok(())
     }
 
-    /// Delivery state of the filing's latest outbox message.
-    pub async fn outbox_state(&self, filing_id: i64) -> Result<Option<OutboxState>, StoreError> {
-        let row = sqlx::query(
-            "SELECT state, attempts, next_attempt_at, last_error FROM outbox \
-             WHERE filing_id = $1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(filing_id)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row
-            .map(|r| -> Result<_, sqlx::Error> {
-                Ok(OutboxState {
-                    state: r.try_get("state")?,
-                    attempts: r.try_get("attempts")?,
-                    next_attempt_at: r.try_get("next_attempt_at")?,
-                    last_error: r.try_get("last_error")?,
-                })
-            })
-            .transpose()?)
-    }
-
     /// Outbox depth and the relay's totals (durable: counted from the tables, so they survive
     /// restarts and add up over every relay sharing the database).
     pub async fn relay_counts(&self) -> Result<RelayCounts, StoreError> {

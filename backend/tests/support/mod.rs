@@ -131,13 +131,30 @@ pub async fn statuses(store: &Store, ids: &[i64]) -> Vec<Status> {
 
 /// `(from, to, actor, note)` of a filing's history.
 pub async fn history(store: &Store, id: i64) -> Vec<(Option<Status>, Status, String, String)> {
-    store
-        .history(id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|h| (h.from, h.to, h.actor, h.note))
+    let rows: Vec<(Option<i64>, i64, String, String)> = sqlx::query_as(
+        "SELECT from_status, to_status, actor, note FROM filing_history \
+         WHERE filing_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let status = |code: i64| Status::from_code(code as i32).unwrap();
+    rows.into_iter()
+        .map(|(from, to, actor, note)| (from.map(status), status(to), actor, note))
         .collect()
+}
+
+/// `(state, attempts, last_error)` of a filing's latest outbox message.
+pub async fn delivery(store: &Store, id: i64) -> (String, i64, Option<String>) {
+    sqlx::query_as(
+        "SELECT state, attempts, last_error FROM outbox WHERE filing_id = $1 \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
 }
 
 /// Creates enterprise number `n` (not in a zone) and declares its 企业登记 through the store, as
