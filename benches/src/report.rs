@@ -286,16 +286,23 @@ const NOTES: &str = "
 * **First render**: the baseline is a static HTML table of the same size as the app's first-visit
   bytes, without script, served by the same `owf serve`; its `domInteractive` includes parsing
   all of it. Every load is cold: a fresh Chromium profile per load.
-* **Writes** (goal ≥ 85 % not met): the baseline runs only the statements of the write
-  transaction. What owf does beyond them, per request (read from the handlers, not profiled):
-  create-draft — session lookup, the R3 registration read, validation, then the response reads
-  the filing back with its detail (filing, history, attachments, outbox state: four more
-  queries); declare — session lookup, filing read, registration read, attachments, the
-  enterprise's key, building and **SM2-signing** the XML message, the transaction, then the same
-  four-query detail. The biggest cost is these reads around a single-writer SQLite transaction
-  (they share the 8-connection pool and the 2 cores with the load generator), and for declare the
-  SM2 signature; returning the saved detail without reading it back, and caching the parsed
-  signing key per enterprise, are the first things to try.
+* **Writes**: owf runs the filing writes of requests through a group-commit queue
+  (`backend/src/store/writer.rs`): one task runs every write waiting in one transaction, a
+  savepoint each, instead of each request's transaction sleeping in SQLite's busy handler until
+  the lock is free. The baseline is plain bare sqlx: one transaction per write on an 8-connection
+  pool. The HTTP floor row shows that HTTP itself (hyper, reqwest, loopback) is cheap next to
+  either. Around its transaction, create-draft does a session lookup, the R3 registration read,
+  validation and JSON; its transaction is the baseline's statements plus two savepoint
+  statements, and the answer is built from what was written, not read back. Declare does more
+  beyond the baseline's statements: the session lookup, one query for the filing with its
+  timeline, documents and delivery state, the registration read, validation, building and
+  **SM2-signing** the XML message. Trial builds on this machine (2026-11-30) measured the parts:
+  leaving out one read raised declare throughput by about 20 %, leaving out the signature by about
+  20 %; a `perf` profile of the declare phase puts about 40 % of the server's CPU in thread
+  switches (sqlx hands every SQLite statement to the connection's own thread and back) and about
+  15 % in SM2. So the biggest cost of declare is its three reads before the write — each a pair of
+  thread hand-offs the baseline does not make — and then the signature, which the baseline does
+  not compute at all. Run `owf-bench --owf … --only-writes` to measure this section alone.
 * **Relay**: declarations arrive faster over HTTP than the relay delivers them, so the queue
   grows during the run and the latency 申报 → 发送海关成功 is mostly waiting in the outbox (it is
   the queue depth divided by the relay rate). Per message the relay and the in-process sandbox do:
