@@ -1,7 +1,7 @@
 //! The logged-in layout: header (product, enterprise, 退出), the manual's left menu, work area.
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
@@ -19,7 +19,7 @@ pub const MENU: [(&str, &str); 5] = [
 ];
 
 #[component]
-pub fn Shell() -> impl IntoView {
+pub fn Shell(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
     move || {
@@ -49,7 +49,7 @@ pub fn Shell() -> impl IntoView {
                         </nav>
                         <main class="work-area">
                             <NoticeBar />
-                            <Outlet />
+                            {children()}
                         </main>
                     </div>
                     <ConfirmDialog />
