@@ -24,15 +24,21 @@ pub fn App() -> impl IntoView {
         <Router>
             <FlatRoutes fallback=|| view! { <p class="not-found">"页面不存在"</p> }>
                 <Route path=path!("/login") view=Login />
-                <Route path=path!("/") view=|| view! { <Shell><Redirect path="/query" /></Shell> } />
-                <Route path=path!("/query") view=|| view! { <Shell><FilingQuery /></Shell> } />
-                <Route path=path!("/enterprise/new") view=|| view! { <Shell><RegistrationEntry /></Shell> } />
-                <Route path=path!("/enterprise/:id") view=|| view! { <Shell><RegistrationDetail /></Shell> } />
-                <Route path=path!("/enterprise") view=|| view! { <Shell><RegistrationList /></Shell> } />
-                <Route path=path!("/warehouse/new") view=|| view! { <Shell><WarehouseEntry /></Shell> } />
-                <Route path=path!("/warehouse/:id") view=|| view! { <Shell><WarehouseDetail /></Shell> } />
-                <Route path=path!("/warehouse") view=|| view! { <Shell><WarehouseList /></Shell> } />
+                <Route path=path!("/") view=screen(|| view! { <Redirect path="/query" /> }.into_any()) />
+                <Route path=path!("/query") view=screen(|| view! { <FilingQuery /> }.into_any()) />
+                <Route path=path!("/enterprise/new") view=screen(|| view! { <RegistrationEntry /> }.into_any()) />
+                <Route path=path!("/enterprise/:id") view=screen(|| view! { <RegistrationDetail /> }.into_any()) />
+                <Route path=path!("/enterprise") view=screen(|| view! { <RegistrationList /> }.into_any()) />
+                <Route path=path!("/warehouse/new") view=screen(|| view! { <WarehouseEntry /> }.into_any()) />
+                <Route path=path!("/warehouse/:id") view=screen(|| view! { <WarehouseDetail /> }.into_any()) />
+                <Route path=path!("/warehouse") view=screen(|| view! { <WarehouseList /> }.into_any()) />
             </FlatRoutes>
         </Router>
     }
+}
+
+/// The view of a logged-in screen: `page` inside the layout. Every such route has this one view
+/// type, so the router's code for it exists once.
+fn screen(page: fn() -> AnyView) -> impl Fn() -> AnyView + Clone + Send + 'static {
+    move || view! { <Shell page /> }.into_any()
 }

@@ -19,7 +19,10 @@ pub const MENU: [(&str, &str); 5] = [
 ];
 
 #[component]
-pub fn Shell(children: ChildrenFn) -> impl IntoView {
+pub fn Shell(
+    /// The screen in the work area.
+    page: fn() -> AnyView,
+) -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
     move || {
@@ -49,7 +52,7 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
                         </nav>
                         <main class="work-area">
                             <NoticeBar />
-                            {children()}
+                            {page()}
                         </main>
                     </div>
                     <ConfirmDialog />
