@@ -43,6 +43,8 @@ pub fn Shell(
                     </header>
                     <div class="app-body">
                         <nav class="app-menu" aria-label="功能菜单">
+                            // <A> marks the current screen (aria-current); other links in the
+                            // app are plain <a>, which the router follows all the same.
                             <ul>
                                 {MENU
                                     .into_iter()
