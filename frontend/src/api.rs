@@ -72,7 +72,7 @@ thread_local! {
 pub async fn load_config() {
     let config = async {
         let response = Request::get("/config.json").send().await.ok()?;
-        response.json::<RuntimeConfig>().await.ok()
+        crate::json::from_str::<RuntimeConfig>(&response.text().await.ok()?).ok()
     }
     .await;
     let base = config.map_or_else(String::new, |c| c.api_base.trim_end_matches('/').to_owned());
@@ -175,7 +175,7 @@ fn request(method: Method, path: &str) -> RequestBuilder {
 /// The failure an answer with an error `status` and `body` stands for; a 401 of an ended
 /// session runs the hook.
 fn failure(status: u16, body: &str) -> Failure {
-    let error = serde_json::from_str::<ApiError>(body).unwrap_or_else(|_| ApiError {
+    let error = crate::json::from_str::<ApiError>(body).unwrap_or_else(|_| ApiError {
         code: "http".into(),
         message: format!("服务器返回错误（HTTP {status}），请稍后重试"),
         fields: Default::default(),
@@ -210,7 +210,7 @@ async fn counted<T>(exchange: impl Future<Output = T>) -> T {
 }
 
 pub fn json<T: DeserializeOwned>(body: &str) -> Result<T, Failure> {
-    serde_json::from_str(body).map_err(|_| Failure::network())
+    crate::json::from_str(body).map_err(|_| Failure::network())
 }
 
 async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<String, Failure> {
