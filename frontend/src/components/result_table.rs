@@ -219,12 +219,10 @@ pub fn ResultTable(
             go(query);
         }
     };
-    // Performance mark for `make bench` (first render): the table has rows.
-    Effect::new(move |_| {
-        if let (false, Some(p)) = (empty, web_sys::window().and_then(|w| w.performance())) {
-            let _ = p.mark("owf-results-drawn");
-        }
-    });
+    // First render for `make bench`: the table has rows.
+    if !empty {
+        crate::components::bench_mark("owf-results-drawn");
+    }
     view! {
         <div class="table-wrap">
             <table class="results">
