@@ -1,7 +1,7 @@
 //! The logged-in layout: header (product, enterprise, 退出), the manual's left menu, work area.
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, A};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
@@ -43,12 +43,17 @@ pub fn Shell(
                     </header>
                     <div class="app-body">
                         <nav class="app-menu" aria-label="功能菜单">
-                            // <A> marks the current screen (aria-current); other links in the
-                            // app are plain <a>, which the router follows all the same.
+                            // Plain links, which the router follows; the current screen's is
+                            // marked as <A exact> would.
                             <ul>
                                 {MENU
                                     .into_iter()
-                                    .map(|(href, label)| view! { <li><A href=href exact=true>{label}</A></li> })
+                                    .map(|(href, label)| {
+                                        let current = move || {
+                                            location.pathname.with(|p| p == href).then_some("page")
+                                        };
+                                        view! { <li><a href=href aria-current=current>{label}</a></li> }
+                                    })
                                     .collect_view()}
                             </ul>
                         </nav>
