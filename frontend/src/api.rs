@@ -72,7 +72,7 @@ thread_local! {
 pub async fn load_config() {
     let config = async {
         let response = Request::get("/config.json").send().await.ok()?;
-        response.json::<RuntimeConfig>().await.ok()
+        crate::json::from_str::<RuntimeConfig>(&response.text().await.ok()?).ok()
     }
     .await;
     let base = config.map_or_else(String::new, |c| c.api_base.trim_end_matches('/').to_owned());
@@ -175,7 +175,7 @@ fn request(method: Method, path: &str) -> RequestBuilder {
 /// The failure an answer with an error `status` and `body` stands for; a 401 of an ended
 /// session runs the hook.
 fn failure(status: u16, body: &str) -> Failure {
-    let error = serde_json::from_str::<ApiError>(body).unwrap_or_else(|_| ApiError {
+    let error = crate::json::from_str::<ApiError>(body).unwrap_or_else(|_| ApiError {
         code: "http".into(),
         message: format!("服务器返回错误（HTTP {status}），请稍后重试"),
         fields: Default::default(),
@@ -209,8 +209,8 @@ async fn counted<T>(exchange: impl Future<Output = T>) -> T {
     result
 }
 
-fn json<T: DeserializeOwned>(body: &str) -> Result<T, Failure> {
-    serde_json::from_str(body).map_err(|_| Failure::network())
+pub fn json<T: DeserializeOwned>(body: &str) -> Result<T, Failure> {
+    crate::json::from_str(body).map_err(|_| Failure::network())
 }
 
 async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<String, Failure> {
@@ -264,28 +264,35 @@ pub async fn get<K: Filing>(id: i64) -> Result<K::Detail, Failure> {
     send(request(Method::GET, &format!("{}/{id}", K::API)).build()).await
 }
 
-/// 暂存: creates the record when `id` is `None`, else saves over `version`.
-pub async fn save<K: Filing>(
+/// 暂存 in the collection `api` (e.g. `/registrations`): creates the record when `id` is
+/// `None`, else saves over it. `body` is the JSON of the save request; the answer is the
+/// stored record's JSON.
+pub async fn save(
+    api: &str,
     id: Option<i64>,
-    version: Option<i64>,
-    form: K::Form,
-) -> Result<K::Detail, Failure> {
-    let body = K::save_body(version, form);
+    body: serde_json::Result<String>,
+) -> Result<String, Failure> {
     let builder = match id {
-        None => request(Method::POST, K::API),
-        Some(id) => request(Method::PUT, &format!("{}/{id}", K::API)),
+        None => request(Method::POST, api),
+        Some(id) => request(Method::PUT, &format!("{api}/{id}")),
     };
-    send(with_body(builder, &body)).await
+    let request = body.map_err(gloo_net::Error::from).and_then(|body| {
+        builder
+            .header("Content-Type", "application/json")
+            .body(body)
+    });
+    exchange(request).await
 }
 
-pub async fn delete<K: Filing>(id: i64, version: i64) -> Result<(), Failure> {
-    let path = format!("{}/{id}?version={version}", K::API);
+pub async fn delete(api: &str, id: i64, version: i64) -> Result<(), Failure> {
+    let path = format!("{api}/{id}?version={version}");
     send_empty(request(Method::DELETE, &path).build()).await
 }
 
-pub async fn declare<K: Filing>(id: i64, version: i64) -> Result<K::Detail, Failure> {
-    let builder = request(Method::POST, &format!("{}/{id}/declare", K::API));
-    send(with_body(builder, &VersionCheck { version })).await
+/// 申报 of record `id` of the collection `api`; the answer is the record's JSON.
+pub async fn declare(api: &str, id: i64, version: i64) -> Result<String, Failure> {
+    let builder = request(Method::POST, &format!("{api}/{id}/declare"));
+    exchange(with_body(builder, &VersionCheck { version })).await
 }
 
 pub async fn eligibility() -> Result<WarehouseEligibility, Failure> {

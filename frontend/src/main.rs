@@ -5,6 +5,7 @@ mod app;
 mod auth;
 mod components;
 mod filing;
+mod json;
 mod pages;
 
 fn main() {

@@ -433,11 +433,68 @@ pub struct WarehouseRow {
 
 /// A row of 海外仓备案查询 (screen 1), either filing. JSON: the row's fields plus
 /// `"kind": "registration" | "warehouse"`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FilingRow {
     Registration(RegistrationRow),
     Warehouse(WarehouseRow),
+}
+
+/// Read in one pass: serde's derived reader of an internally tagged enum first buffers each
+/// row as untyped content, which costs the browser's WebAssembly more than both rows' readers.
+impl<'de> Deserialize<'de> for FilingRow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// The fields of both rows; those of one kind only are optional here.
+        #[derive(Deserialize)]
+        struct Either {
+            kind: FilingKind,
+            id: i64,
+            ent_name: String,
+            customs_code: String,
+            status: Status,
+            decl_time: Option<String>,
+            last_return_time: Option<String>,
+            last_return_info: Option<String>,
+            ent_apply_no: Option<String>,
+            trade_modes: Option<Vec<String>>,
+            wh_apply_no: Option<String>,
+            trade_mode: Option<String>,
+            wh_name: Option<String>,
+            country_code: Option<String>,
+            ownership: Option<String>,
+        }
+        fn given<T, E: serde::de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(field))
+        }
+        let row = Either::deserialize(deserializer)?;
+        Ok(match row.kind {
+            FilingKind::Registration => Self::Registration(RegistrationRow {
+                id: row.id,
+                ent_apply_no: given(row.ent_apply_no, "ent_apply_no")?,
+                ent_name: row.ent_name,
+                customs_code: row.customs_code,
+                trade_modes: given(row.trade_modes, "trade_modes")?,
+                status: row.status,
+                decl_time: row.decl_time,
+                last_return_time: row.last_return_time,
+                last_return_info: row.last_return_info,
+            }),
+            FilingKind::Warehouse => Self::Warehouse(WarehouseRow {
+                id: row.id,
+                wh_apply_no: given(row.wh_apply_no, "wh_apply_no")?,
+                ent_name: row.ent_name,
+                customs_code: row.customs_code,
+                trade_mode: given(row.trade_mode, "trade_mode")?,
+                wh_name: given(row.wh_name, "wh_name")?,
+                country_code: given(row.country_code, "country_code")?,
+                ownership: given(row.ownership, "ownership")?,
+                status: row.status,
+                decl_time: row.decl_time,
+                last_return_time: row.last_return_time,
+                last_return_info: row.last_return_info,
+            }),
+        })
+    }
 }
 
 impl FilingRow {
@@ -675,6 +732,10 @@ mod tests {
             last_return_info: None,
         });
         assert_eq!(round_trip(&registration)["kind"], json!("registration"));
+        let mut incomplete = serde_json::to_value(&row).unwrap();
+        incomplete.as_object_mut().unwrap().remove("wh_name");
+        let refused = serde_json::from_value::<FilingRow>(incomplete).unwrap_err();
+        assert!(refused.to_string().contains("wh_name"), "{refused}");
     }
 
     #[test]

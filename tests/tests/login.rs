@@ -45,10 +45,19 @@ async fn login_shows_the_enterprise_and_the_menu() {
         assert!(menu.contains(item), "menu lacks {item}: {menu}");
     }
     b.wait_text(".app-header", "3301961A2B").await;
+    let current = ".app-menu a[aria-current='page']";
+    assert_eq!(b.attr(current, "href").await.as_deref(), Some("/query"));
     b.screenshot("menu").await;
     b.click(".app-menu a[href='/warehouse']").await;
     b.wait_path("/warehouse").await;
     b.wait_text(".work-area h2", "海外仓资料信息查询").await;
+    // Only the exact screen is current, not 海外仓资料信息报送 (/warehouse/new) before it.
+    assert_eq!(b.attr(current, "href").await.as_deref(), Some("/warehouse"));
+    b.goto(&server.url("/")).await;
+    b.wait_path("/query").await;
+    b.goto(&server.url("/no-such-screen")).await;
+    b.wait_text(".not-found", "页面不存在").await;
+    assert!(!b.exists(".app-menu").await);
     b.close().await;
 }
 

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use owf_shared::api::HistoryEntry;
 use owf_shared::validate::Context;
@@ -128,7 +127,7 @@ fn detail_view(detail: DetailView) -> AnyView {
         <section class="screen detail">
             <div class="screen-head">
                 <h2>{title}</h2>
-                <A href=route attr:class="back">"返回列表"</A>
+                <a href=route class="back">"返回列表"</a>
             </div>
             {move || failure.get().map(|failure| view! { <ErrorBanner failure reload=Some(reload) /> })}
             {move || (!ready.get() && failure.with(Option::is_none)).then(|| view! { <Loading /> })}

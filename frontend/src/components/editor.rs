@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use owf_shared::allowed_actions;
 use owf_shared::api::Lifecycle;
-use owf_shared::field::Field;
+use owf_shared::field::{Field, FilingKind};
 use owf_shared::status::{Action, Status};
 use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
 use wasm_bindgen::JsCast;
@@ -94,6 +94,24 @@ fn focus_first_invalid() {
     });
 }
 
+/// A stored record as the editor's flows and summary need it, whichever the filing.
+#[derive(Clone, PartialEq)]
+struct Stored {
+    id: i64,
+    apply_no: String,
+    lifecycle: Lifecycle,
+}
+
+impl Stored {
+    fn of<K: Filing>(detail: &K::Detail) -> Self {
+        Self {
+            id: K::id(detail),
+            apply_no: K::apply_no(detail).to_owned(),
+            lifecycle: K::lifecycle(detail).clone(),
+        }
+    }
+}
+
 /// The editor of a `K` record: `detail` is `None` on the entry screen until the first 暂存;
 /// `reload` fetches the record again (offered after a 409).
 pub fn filing_editor<K: Filing>(
@@ -105,9 +123,6 @@ pub fn filing_editor<K: Filing>(
         .session
         .get_untracked()
         .expect("inside the logged-in layout");
-    let navigate = use_navigate();
-    let confirmer = Confirmer::use_confirmer();
-    let notice = Notice::use_notice();
     let new_form = K::new_form(&session);
     let baseline = Memo::new(move |_| {
         detail.with(|d| {
@@ -124,24 +139,98 @@ pub fn filing_editor<K: Filing>(
         }
         current
     });
-    let status = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| K::lifecycle(d).status)));
+    let ctx = StoredValue::new(ctx);
+    let errors = move |level| {
+        form.with(|f| detail.with(|d| ctx.with_value(|c| K::validate(f, d.as_ref(), level, c))))
+    };
+    let state = FormState::<K> {
+        form,
+        detail,
+        ctx,
+        reload,
+    };
+    editor(Editor {
+        kind: K::KIND,
+        apply_no: K::APPLY_NO,
+        api: K::API,
+        route: K::ROUTE,
+        edit_on_open: K::EDIT_ON_OPEN,
+        stored: Memo::new(move |_| detail.with(|d| d.as_ref().map(Stored::of::<K>))),
+        changed: Signal::derive(move || form.with(|f| *f != baseline.get())),
+        draft_errors: Memo::new(move |_| errors(Level::Draft)),
+        declare_errors: Memo::new(move |_| errors(Level::Declare)),
+        save_body: Callback::new(move |version| {
+            serde_json::to_string(&K::save_body(version, form.get_untracked()))
+        }),
+        accept: Callback::new(move |(json, show): (String, bool)| {
+            let record = api::json::<K::Detail>(&json)?;
+            let stored = Stored::of::<K>(&record);
+            if show {
+                detail.set(Some(record));
+            }
+            Ok(stored)
+        }),
+        reload,
+        fields: Box::new(move || K::fields(state)),
+    })
+}
+
+/// What the editor needs of a filing and its record; the rest is the same for both.
+struct Editor {
+    kind: FilingKind,
+    /// The field that numbers a record.
+    apply_no: Field,
+    /// The API collection of the filing.
+    api: &'static str,
+    /// The app's list route of the filing.
+    route: &'static str,
+    edit_on_open: bool,
+    /// The record, once it is stored.
+    stored: Memo<Option<Stored>>,
+    /// Whether the form differs from the record (or from the new form).
+    changed: Signal<bool>,
+    draft_errors: Memo<FieldErrors>,
+    declare_errors: Memo<FieldErrors>,
+    /// The JSON of a 暂存 of the form over `version`.
+    save_body: Callback<Option<i64>, serde_json::Result<String>>,
+    /// Reads a record the server answered with, and shows it when asked to.
+    accept: Callback<(String, bool), Result<Stored, Failure>>,
+    reload: Option<Callback<()>>,
+    /// The form's fields, built once their environment is provided.
+    fields: Box<dyn FnOnce() -> AnyView>,
+}
+
+fn editor(editor: Editor) -> AnyView {
+    let Editor {
+        kind,
+        apply_no,
+        api,
+        route,
+        edit_on_open,
+        stored,
+        changed,
+        draft_errors,
+        declare_errors,
+        save_body,
+        accept,
+        reload,
+        fields,
+    } = editor;
+    let navigate = use_navigate();
+    let confirmer = Confirmer::use_confirmer();
+    let notice = Notice::use_notice();
+    let status = Memo::new(move |_| stored.with(|s| s.as_ref().map(|s| s.lifecycle.status)));
     let allows = move |action: Action| status.get().is_some_and(|s| s.allows(action));
-    let editing = RwSignal::new(K::EDIT_ON_OPEN && allows(Action::Edit));
+    let editing = RwSignal::new(edit_on_open && allows(Action::Edit));
     let busy = RwSignal::new(None::<&'static str>);
     let editable = Signal::derive(move || {
         editing.get() && busy.get().is_none() && (status.get().is_none() || allows(Action::Save))
     });
-    let dirty = Signal::derive(move || editing.get() && form.with(|f| *f != baseline.get()));
-    let ctx = StoredValue::new(ctx);
+    let dirty = Signal::derive(move || editing.get() && changed.get());
     let failure = RwSignal::new(None::<Failure>);
     let touched = RwSignal::new(BTreeSet::new());
     let server = RwSignal::new(FieldErrors::new());
     let reveal = RwSignal::new(None::<Level>);
-    let errors = move |level| {
-        form.with(|f| detail.with(|d| ctx.with_value(|c| K::validate(f, d.as_ref(), level, c))))
-    };
-    let draft_errors = Memo::new(move |_| errors(Level::Draft));
-    let declare_errors = Memo::new(move |_| errors(Level::Declare));
     let shown = Memo::new(move |_| {
         shown_errors(
             &server.read(),
@@ -152,18 +241,12 @@ pub fn filing_editor<K: Filing>(
         )
     });
     provide_context(FieldEnv {
-        kind: K::KIND,
+        kind,
         editable,
         shown,
         touched,
         server,
     });
-    let state = FormState::<K> {
-        form,
-        detail,
-        ctx,
-        reload,
-    };
 
     let refused = move |f: Failure| {
         if f.status == 422 {
@@ -174,21 +257,19 @@ pub fn filing_editor<K: Filing>(
     };
     let show_record = {
         let navigate = navigate.clone();
-        move |record: K::Detail, was_new: bool| {
-            let id = K::id(&record);
-            detail.set(Some(record));
+        move |record: &Stored, was_new: bool| {
             server.set(FieldErrors::new());
             reveal.set(None);
             if was_new {
-                navigate(&format!("{}/{id}", K::ROUTE), Default::default());
+                navigate(&format!("{route}/{}", record.id), Default::default());
             }
         }
     };
-    let target = move || {
-        detail.with_untracked(|d| {
-            d.as_ref()
-                .map(|d| (K::id(d), K::lifecycle(d).version, K::apply_no(d).to_owned()))
-        })
+    let target = move || stored.get_untracked();
+    // 暂存 of the form over the record `target` (a new record when `None`).
+    let save_over = move |target: Option<&Stored>| {
+        let body = save_body.run(target.map(|t| t.lifecycle.version));
+        api::save(api, target.map(|t| t.id), body)
     };
 
     // Before 暂存 or 申报: with errors of that level, show them all and focus the first.
@@ -216,20 +297,17 @@ pub fn filing_editor<K: Filing>(
             let target = target();
             busy.set(Some("正在暂存…"));
             spawn_local(async move {
-                let result = api::save::<K>(
-                    target.as_ref().map(|t| t.0),
-                    target.as_ref().map(|t| t.1),
-                    form.get_untracked(),
-                )
-                .await;
+                let result = save_over(target.as_ref())
+                    .await
+                    .and_then(|json| accept.run((json, true)));
                 busy.set(None);
                 match result {
                     Ok(record) => {
                         notice.show(
-                            format!("已暂存，{}：{}", K::APPLY_NO.label(), K::apply_no(&record)),
-                            format!("{}/{}", K::ROUTE, K::id(&record)),
+                            format!("已暂存，{}：{}", apply_no.label(), record.apply_no),
+                            format!("{route}/{}", record.id),
                         );
-                        show_record(record, target.is_none());
+                        show_record(&record, target.is_none());
                     }
                     Err(f) => refused(f),
                 }
@@ -251,19 +329,12 @@ pub fn filing_editor<K: Filing>(
                 busy.set(Some("正在申报…"));
                 spawn_local(async move {
                     let result = async {
-                        let (id, version) = match target {
-                            Some((id, version, _)) if !unsaved => (id, version),
-                            _ => {
-                                let record = api::save::<K>(
-                                    target.as_ref().map(|t| t.0),
-                                    target.as_ref().map(|t| t.1),
-                                    form.get_untracked(),
-                                )
-                                .await?;
-                                (K::id(&record), K::lifecycle(&record).version)
-                            }
+                        let saved = match &target {
+                            Some(target) if !unsaved => target.clone(),
+                            _ => accept.run((save_over(target.as_ref()).await?, false))?,
                         };
-                        api::declare::<K>(id, version).await
+                        let json = api::declare(api, saved.id, saved.lifecycle.version).await?;
+                        accept.run((json, true))
                     }
                     .await;
                     busy.set(None);
@@ -272,20 +343,20 @@ pub fn filing_editor<K: Filing>(
                             notice.show(
                                 format!(
                                     "已申报，{}：{}，正在等待海关回执",
-                                    K::APPLY_NO.label(),
-                                    K::apply_no(&record)
+                                    apply_no.label(),
+                                    record.apply_no
                                 ),
-                                format!("{}/{}", K::ROUTE, K::id(&record)),
+                                format!("{route}/{}", record.id),
                             );
                             editing.set(false);
-                            show_record(record, target.is_none());
+                            show_record(&record, target.is_none());
                         }
                         Err(f) => refused(f),
                     }
                 });
             });
             confirmer.ask(ConfirmRequest {
-                title: format!("申报{}", K::KIND.label()),
+                title: format!("申报{}", kind.label()),
                 message: "申报后将以报文方式发送海关，海关处理期间不能修改。确定申报吗？".into(),
                 confirm_label: "申报",
                 danger: false,
@@ -295,9 +366,10 @@ pub fn filing_editor<K: Filing>(
     };
 
     let delete = move || {
-        let Some((id, version, apply_no)) = target() else {
+        let Some(record) = target() else {
             return;
         };
+        let (id, version, apply_no) = (record.id, record.lifecycle.version, record.apply_no);
         let navigate = navigate.clone();
         let go = Callback::new(move |()| {
             let navigate = navigate.clone();
@@ -305,23 +377,23 @@ pub fn filing_editor<K: Filing>(
             busy.set(Some("正在删除…"));
             failure.set(None);
             spawn_local(async move {
-                let result = api::delete::<K>(id, version).await;
+                let result = api::delete(api, id, version).await;
                 busy.set(None);
                 match result {
                     Ok(()) => {
                         notice.show(
-                            format!("已删除{} {apply_no}", K::KIND.label()),
-                            K::ROUTE.to_owned(),
+                            format!("已删除{} {apply_no}", kind.label()),
+                            route.to_owned(),
                         );
                         editing.set(false);
-                        navigate(K::ROUTE, Default::default());
+                        navigate(route, Default::default());
                     }
                     Err(f) => refused(f),
                 }
             });
         });
         confirmer.ask(ConfirmRequest {
-            title: format!("删除{}", K::KIND.label()),
+            title: format!("删除{}", kind.label()),
             message: "删除后不能恢复。确定删除这条暂存数据吗？".into(),
             confirm_label: "删除",
             danger: true,
@@ -329,12 +401,6 @@ pub fn filing_editor<K: Filing>(
         });
     };
 
-    let summary = Signal::derive(move || {
-        detail.with(|d| {
-            d.as_ref()
-                .map(|d| (K::apply_no(d).to_owned(), K::lifecycle(d).clone()))
-        })
-    });
     editor_view(EditorView {
         dirty,
         editing,
@@ -348,9 +414,9 @@ pub fn filing_editor<K: Filing>(
         save: Callback::new(move |()| save()),
         declare: Callback::new(move |()| declare()),
         delete: Callback::new(move |()| delete()),
-        apply_no: K::APPLY_NO,
-        summary,
-        fields: K::fields(state),
+        apply_no,
+        stored,
+        fields: fields(),
     })
 }
 
@@ -370,8 +436,7 @@ struct EditorView {
     delete: Callback<()>,
     /// The field that numbers the record.
     apply_no: Field,
-    /// The record's number and lifecycle, once it is stored.
-    summary: Signal<Option<(String, Lifecycle)>>,
+    stored: Memo<Option<Stored>>,
     fields: AnyView,
 }
 
@@ -390,7 +455,7 @@ fn editor_view(editor: EditorView) -> AnyView {
         declare,
         delete,
         apply_no,
-        summary,
+        stored,
         fields,
     } = editor;
     let form_error = move || shown.with(|e| e.get(FORM_KEY).cloned());
@@ -457,7 +522,7 @@ fn editor_view(editor: EditorView) -> AnyView {
         {move || (reveal.get().is_some() && !shown.with(FieldErrors::is_empty)).then(|| view! {
             <div class="error-banner" role="alert" id="fix-errors">"请按提示修改标红的内容"</div>
         })}
-        {summary_view(apply_no, summary)}
+        {summary_view(apply_no, stored)}
         <form class="filing-form" class:editing=move || editable.get() novalidate=true
             on:submit=|ev| ev.prevent_default()>
             {fields}
@@ -467,12 +532,9 @@ fn editor_view(editor: EditorView) -> AnyView {
 }
 
 /// The system-assigned facts of a record: number, status, declare time, last receipt.
-fn summary_view(
-    apply_no_field: Field,
-    summary: Signal<Option<(String, Lifecycle)>>,
-) -> impl IntoView {
+fn summary_view(apply_no_field: Field, stored: Memo<Option<Stored>>) -> impl IntoView {
     move || {
-        summary.get().map(|(apply_no, lifecycle)| {
+        stored.get().map(|Stored { apply_no, lifecycle, .. }| {
             let status: Status = lifecycle.status;
                 // While the relay retries: attempts so far, the next try and the last failure.
                 let delivery = (lifecycle.next_attempt_at.is_some() || lifecycle.last_error.is_some())

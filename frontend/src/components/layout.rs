@@ -1,7 +1,7 @@
 //! The logged-in layout: header (product, enterprise, 退出), the manual's left menu, work area.
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
@@ -19,7 +19,10 @@ pub const MENU: [(&str, &str); 5] = [
 ];
 
 #[component]
-pub fn Shell() -> impl IntoView {
+pub fn Shell(
+    /// The screen in the work area.
+    page: fn() -> AnyView,
+) -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
     move || {
@@ -40,16 +43,23 @@ pub fn Shell() -> impl IntoView {
                     </header>
                     <div class="app-body">
                         <nav class="app-menu" aria-label="功能菜单">
+                            // Plain links, which the router follows; the current screen's is
+                            // marked as <A exact> would.
                             <ul>
                                 {MENU
                                     .into_iter()
-                                    .map(|(href, label)| view! { <li><A href=href exact=true>{label}</A></li> })
+                                    .map(|(href, label)| {
+                                        let current = move || {
+                                            location.pathname.with(|p| p == href).then_some("page")
+                                        };
+                                        view! { <li><a href=href aria-current=current>{label}</a></li> }
+                                    })
                                     .collect_view()}
                             </ul>
                         </nav>
                         <main class="work-area">
                             <NoticeBar />
-                            <Outlet />
+                            {page()}
                         </main>
                     </div>
                     <ConfirmDialog />

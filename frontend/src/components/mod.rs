@@ -1,3 +1,5 @@
+//! The building blocks of the screens.
+
 pub mod csv;
 pub mod detail;
 pub mod dialog;
@@ -10,3 +12,12 @@ pub mod list_screen;
 pub mod query_panel;
 pub mod result_table;
 pub mod status;
+
+/// A performance mark for `make bench`, set right after the views being built now are mounted.
+pub fn bench_mark(name: &'static str) {
+    leptos::prelude::queue_microtask(move || {
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark(name);
+        }
+    });
+}

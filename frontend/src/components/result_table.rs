@@ -8,7 +8,6 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use owf_shared::api::{ListQuery, Page};
 use owf_shared::field::Field;
@@ -141,7 +140,7 @@ fn cells<T>(columns: &[Column<T>], row: &T) -> Row {
 fn render_cell(cell: ShownCell) -> AnyView {
     match cell.shown {
         Shown::Text => cell.text.into_any(),
-        Shown::Link(href) => view! { <A href=href>{cell.text}</A> }.into_any(),
+        Shown::Link(href) => view! { <a href=href>{cell.text}</a> }.into_any(),
         Shown::Status(status) => view! { <StatusBadge status /> }.into_any(),
     }
 }
@@ -220,12 +219,10 @@ pub fn ResultTable(
             go(query);
         }
     };
-    // Performance mark for `make bench` (first render): the table has rows.
-    Effect::new(move |_| {
-        if let (false, Some(p)) = (empty, web_sys::window().and_then(|w| w.performance())) {
-            let _ = p.mark("owf-results-drawn");
-        }
-    });
+    // First render for `make bench`: the table has rows.
+    if !empty {
+        crate::components::bench_mark("owf-results-drawn");
+    }
     view! {
         <div class="table-wrap">
             <table class="results">

@@ -182,10 +182,10 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
                 <span class="doc-type">{doc_label(&attachment.doc_type)}</span>
                 <a href=href target="_blank" rel="noopener">{attachment.file_name}</a>
                 <span class="size">{format_size(attachment.size)}</span>
-                <Show when=changeable>
+                {move || changeable().then(|| view! {
                     <button type="button" class="link danger" disabled=move || busy.get()
                         on:click=move |_| remove(id, att)>"移除"</button>
-                </Show>
+                })}
             </li>
         }
     };

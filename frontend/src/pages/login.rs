@@ -51,12 +51,8 @@ pub fn Login() -> impl IntoView {
         });
     };
 
-    // Performance mark for `make bench` (first render): the form is mounted.
-    Effect::new(|_| {
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = p.mark("owf-login-ready");
-        }
-    });
+    // First render for `make bench`: the form is mounted.
+    crate::components::bench_mark("owf-login-ready");
     view! {
         <div class="login-page">
             <form class="login-card" on:submit=submit novalidate=true>
@@ -70,9 +66,9 @@ pub fn Login() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password"
                     prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev)) />
-                <Show when=move || error.get().is_some()>
-                    <p id="login-error" class="form-error" role="alert">{move || error.get()}</p>
-                </Show>
+                {move || error.get().map(|message| view! {
+                    <p id="login-error" class="form-error" role="alert">{message}</p>
+                })}
                 <button type="submit" id="login-submit" class="primary" disabled=move || pending.get()>
                     {move || if pending.get() { "正在登录…" } else { "登录" }}
                 </button>

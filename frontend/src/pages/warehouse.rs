@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use owf_shared::api::WarehouseRow;
 use owf_shared::codes::{Country, Ownership, TradeMode};
 use owf_shared::field::Field;
@@ -37,7 +36,7 @@ pub fn WarehouseEntry() -> impl IntoView {
                 <div class="error-banner" role="alert" id="eligibility">
                     <strong>"暂不能报送海外仓资料信息"</strong>
                     <span class="error-message">{e.reason.unwrap_or_default()}</span>
-                    <A href="/enterprise/new">"前往海外仓企业登记录入"</A>
+                    <a href="/enterprise/new">"前往海外仓企业登记录入"</a>
                 </div>
             }
             .into_any(),

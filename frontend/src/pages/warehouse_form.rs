@@ -71,11 +71,11 @@ pub fn fields(state: FormState<Warehouse>) -> AnyView {
             <TextInput field=Field::Postcode bind=bind!(form, postcode) />
             <TextInput field=Field::AreaSqm bind=bind!(form, area_sqm) hint="例如 5200 或 1234.5" />
             <SelectInput field=Field::Ownership bind=bind!(form, ownership) options=ownerships />
-            <Show when=move || leased.get()>
+            {move || leased.get().then(|| view! {
                 <TextInput field=Field::LeaseStart bind=bind!(form, lease_start) input_type="date" required=lease_start />
                 <TextInput field=Field::LeaseEnd bind=bind!(form, lease_end) input_type="date" required=lease_end />
                 <TextInput field=Field::LessorName bind=bind!(form, lessor_name) required=lessor />
-            </Show>
+            })}
             <TextInput field=Field::SalesPlatforms bind=bind!(form, sales_platforms) multiline=true />
             <TextInput field=Field::WhContact bind=bind!(form, wh_contact) />
             <TextInput field=Field::WhPhone bind=bind!(form, wh_phone) input_type="tel" />
