@@ -171,14 +171,6 @@ struct HistoryJson {
     note: String,
 }
 
-#[derive(Deserialize)]
-struct OutboxJson {
-    state: String,
-    attempts: i64,
-    next_attempt_at: i64,
-    last_error: Option<String>,
-}
-
 fn from_json<T: for<'de> Deserialize<'de>>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
     serde_json::from_str(&row.try_get::<String, _>(column)?)
         .map_err(|e| sqlx::Error::Decode(Box::new(e)))
@@ -682,15 +674,9 @@ impl Store {
                 .collect::<Result<_, _>>()?,
             attachments: from_json(&row, "attachments_json")?,
             outbox: outbox
-                .map(|json| serde_json::from_str::<OutboxJson>(&json))
+                .map(|json| serde_json::from_str(&json))
                 .transpose()
-                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
-                .map(|o| OutboxState {
-                    state: o.state,
-                    attempts: o.attempts,
-                    next_attempt_at: o.next_attempt_at,
-                    last_error: o.last_error,
-                }),
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         }))
     }
 

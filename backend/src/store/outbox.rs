@@ -42,7 +42,7 @@ pub enum Delivery {
 }
 
 /// The delivery state of a filing's latest message, for its detail page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct OutboxState {
     pub state: String,
     pub attempts: i64,
