@@ -57,10 +57,18 @@ pub struct Args {
     /// Cold loads per page of the first-render test.
     #[arg(long, default_value_t = 10)]
     pub loads: usize,
-    /// Runs only the write test (§3) and prints its rows, without writing the report: for
-    /// working on the write path.
-    #[arg(long)]
-    pub only_writes: bool,
+    /// Runs one section alone and prints its rows, without writing the report: for working on
+    /// that part of owf.
+    #[arg(long, value_enum)]
+    pub only: Option<Only>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Only {
+    /// §3 writes
+    Writes,
+    /// §5 relay
+    Relay,
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -77,13 +85,19 @@ async fn main() {
     let step = |what: &str| eprintln!("[{:>5.0} s] {what}", started.elapsed().as_secs_f64());
     let machine = machine::describe();
 
+    if args.only == Some(Only::Relay) {
+        step("relay (SQLite, in-process sandbox)");
+        let relay = relay::run(&args.owf, &args.dist, args.relay_filings, args.concurrency).await;
+        print!("{}", report::relay_rows(&relay, None));
+        return;
+    }
     step("bundle");
     let bundle = bundle::measure(&args.dist);
     let first_visit = bundle.last().map_or(0, |s| s.raw);
 
     step("writes (SQLite)");
     let writes = writes::run(&args.owf, &args.dist, args.writes, args.concurrency).await;
-    if args.only_writes {
+    if args.only == Some(Only::Writes) {
         print!("{}", report::writes_rows(&writes));
         return;
     }

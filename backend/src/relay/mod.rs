@@ -233,13 +233,13 @@ impl Relay {
             match Receipt::parse(&issued.xml) {
                 Ok(receipt) => {
                     let incoming = IncomingReceipt {
-                        receipt_id: &receipt.receipt_id,
-                        guid: &receipt.guid,
+                        receipt_id: receipt.receipt_id.clone(),
+                        guid: receipt.guid.clone(),
                         return_status: receipt.return_status,
-                        return_time: &receipt.return_time,
-                        return_info: &receipt.return_info,
+                        return_time: receipt.return_time,
+                        return_info: receipt.return_info,
                     };
-                    match self.store.apply_receipt(&incoming).await {
+                    match self.store.apply_receipt(incoming).await {
                         Ok(ReceiptApplied::Ignored(why)) => {
                             tracing::warn!(receipt = %receipt.receipt_id, guid = %receipt.guid, %why, "receipt not applied")
                         }

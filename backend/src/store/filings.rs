@@ -537,41 +537,40 @@ impl Store {
             to: Status::Draft,
             note: "新增暂存".into(),
         };
-        self.writer
-            .write(move |conn| {
-                Box::pin(async move {
-                    record.apply_no =
-                        Self::next_apply_no(conn, prefix, &beijing_compact_date(now)).await?;
-                    record.id = sqlx::query_scalar(
-                        "INSERT INTO filings (enterprise_id, kind, apply_no, registration_id, \
+        self.write(move |conn| {
+            Box::pin(async move {
+                record.apply_no =
+                    Self::next_apply_no(conn, prefix, &beijing_compact_date(now)).await?;
+                record.id = sqlx::query_scalar(
+                    "INSERT INTO filings (enterprise_id, kind, apply_no, registration_id, \
                          operator_card_no, form_json, trade_modes, wh_name, wh_name_key, wh_code, \
                          country_code, address_key, ownership, status, version, created_at, \
                          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
                          $13, $14, 1, $15, $15) RETURNING id",
-                    )
-                    .bind(record.enterprise_id)
-                    .bind(kind_code(record.kind))
-                    .bind(&record.apply_no)
-                    .bind(registration_id)
-                    .bind(&record.operator_card_no)
-                    .bind(&record.form_json)
-                    .bind(joined_modes(&ix.trade_modes))
-                    .bind(ix.wh_name.as_deref())
-                    .bind(ix.wh_name_key.as_deref())
-                    .bind(ix.wh_code.as_deref())
-                    .bind(ix.country_code.as_deref())
-                    .bind(ix.address_key.as_deref())
-                    .bind(ix.ownership.as_deref())
-                    .bind(i64::from(Status::Draft.code()))
-                    .bind(now)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .map_err(write_error)?;
-                    Self::append_history(conn, record.id, &entry).await?;
-                    Ok(Created { record, entry })
-                })
+                )
+                .bind(record.enterprise_id)
+                .bind(kind_code(record.kind))
+                .bind(&record.apply_no)
+                .bind(registration_id)
+                .bind(&record.operator_card_no)
+                .bind(&record.form_json)
+                .bind(joined_modes(&ix.trade_modes))
+                .bind(ix.wh_name.as_deref())
+                .bind(ix.wh_name_key.as_deref())
+                .bind(ix.wh_code.as_deref())
+                .bind(ix.country_code.as_deref())
+                .bind(ix.address_key.as_deref())
+                .bind(ix.ownership.as_deref())
+                .bind(i64::from(Status::Draft.code()))
+                .bind(now)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(write_error)?;
+                Self::append_history(conn, record.id, &entry).await?;
+                Ok(Created { record, entry })
             })
-            .await
+        })
+        .await
     }
 
     pub(super) async fn append_history(
@@ -718,34 +717,33 @@ impl Store {
         index: IndexColumns,
     ) -> Result<bool, StoreError> {
         let now = now_ms();
-        self.writer
-            .write(move |conn| {
-                Box::pin(async move {
-                    if !Self::transition_in(conn, enterprise_id, &t, now).await? {
-                        return Ok(false);
-                    }
-                    sqlx::query(
-                        "UPDATE filings SET form_json = $1, trade_modes = $2, wh_name = $3, \
+        self.write(move |conn| {
+            Box::pin(async move {
+                if !Self::transition_in(conn, enterprise_id, &t, now).await? {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "UPDATE filings SET form_json = $1, trade_modes = $2, wh_name = $3, \
                          wh_name_key = $4, wh_code = $5, country_code = $6, address_key = $7, \
                          ownership = $8, operator_card_no = $9 WHERE id = $10",
-                    )
-                    .bind(&form_json)
-                    .bind(joined_modes(&index.trade_modes))
-                    .bind(index.wh_name.as_deref())
-                    .bind(index.wh_name_key.as_deref())
-                    .bind(index.wh_code.as_deref())
-                    .bind(index.country_code.as_deref())
-                    .bind(index.address_key.as_deref())
-                    .bind(index.ownership.as_deref())
-                    .bind(&t.actor)
-                    .bind(t.id)
-                    .execute(conn)
-                    .await
-                    .map_err(write_error)?;
-                    Ok(true)
-                })
+                )
+                .bind(&form_json)
+                .bind(joined_modes(&index.trade_modes))
+                .bind(index.wh_name.as_deref())
+                .bind(index.wh_name_key.as_deref())
+                .bind(index.wh_code.as_deref())
+                .bind(index.country_code.as_deref())
+                .bind(index.address_key.as_deref())
+                .bind(index.ownership.as_deref())
+                .bind(&t.actor)
+                .bind(t.id)
+                .execute(conn)
+                .await
+                .map_err(write_error)?;
+                Ok(true)
             })
-            .await
+        })
+        .await
     }
 
     /// 申报 of `record`: status 申报中, history and the outbox message in one transaction.
@@ -759,7 +757,6 @@ impl Store {
     ) -> Result<Option<Declared>, StoreError> {
         let now = now_ms();
         let declared = self
-            .writer
             .write(move |conn| {
                 Box::pin(async move {
                     if !Self::transition_in(conn, record.enterprise_id, &t, now).await? {

@@ -4,11 +4,12 @@
 //!
 //! Fencing: a claim increments `attempts`, and an outcome is recorded only while the row is still
 //! `pending` at that attempt, so a relay whose lease ran out cannot overwrite a newer claim.
-//! Every transaction writes first (outbox row or filing row), which takes SQLite's write lock or
-//! PostgreSQL's row lock before anything is read.
+//! Recording an outcome and applying a receipt are writes of the group-commit queue
+//! ([`super::writer`]); each writes first (outbox row or filing row), so on PostgreSQL it holds the
+//! row lock before it reads.
 
 use owf_shared::status::{apply_receipt, apply_relay, ReceiptStatus, RelayOutcome, Status};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use super::filings::Transition;
 use super::{now_ms, Dialect, Store, StoreError};
@@ -52,13 +53,13 @@ pub struct OutboxState {
 
 /// A receipt as the relay received it.
 #[derive(Debug, Clone)]
-pub struct IncomingReceipt<'a> {
-    pub receipt_id: &'a str,
+pub struct IncomingReceipt {
+    pub receipt_id: String,
     /// guid of the declaration it answers.
-    pub guid: &'a str,
+    pub guid: String,
     pub return_status: i32,
-    pub return_time: &'a str,
-    pub return_info: &'a str,
+    pub return_time: String,
+    pub return_info: String,
 }
 
 /// What applying a receipt did.
@@ -107,19 +108,16 @@ struct FilingState {
     last_return_time: Option<String>,
 }
 
-async fn lock_filing(
-    tx: &mut Transaction<'_, Any>,
-    filing_id: i64,
-) -> Result<FilingState, StoreError> {
+async fn lock_filing(conn: &mut AnyConnection, filing_id: i64) -> Result<FilingState, StoreError> {
     sqlx::query("UPDATE filings SET updated_at = updated_at WHERE id = $1")
         .bind(filing_id)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     let row = sqlx::query(
         "SELECT enterprise_id, status, version, last_return_time FROM filings WHERE id = $1",
     )
     .bind(filing_id)
-    .fetch_one(&mut **tx)
+    .fetch_one(conn)
     .await?;
     let code: i64 = row.try_get("status")?;
     Ok(FilingState {
@@ -135,7 +133,7 @@ async fn lock_filing(
 
 /// Moves the filing per the relay's report; a filing no longer 申报中 is left alone.
 async fn report_delivery(
-    tx: &mut Transaction<'_, Any>,
+    conn: &mut AnyConnection,
     filing: &mut FilingState,
     filing_id: i64,
     outcome: RelayOutcome,
@@ -153,7 +151,7 @@ async fn report_delivery(
         actor: SYSTEM_ACTOR.to_owned(),
         note,
     };
-    if !Store::transition_in(tx, filing.enterprise_id, &t, now).await? {
+    if !Store::transition_in(conn, filing.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);
     }
     filing.status = to;
@@ -201,55 +199,9 @@ impl Store {
         message: &ClaimedMessage,
         delivery: &Delivery,
     ) -> Result<bool, StoreError> {
-        let now = now_ms();
-        let mut tx = self.pool().begin().await?;
-        let (sql, next_at, error) = match delivery {
-            Delivery::Delivered => (
-                "UPDATE outbox SET state = 'sent', sent_at = $1, last_error = $2, \
-                 lease_owner = NULL, lease_until = NULL \
-                 WHERE id = $3 AND attempts = $4 AND state = 'pending'",
-                now,
-                None,
-            ),
-            Delivery::Retry { at, error } => (
-                "UPDATE outbox SET next_attempt_at = $1, last_error = $2, \
-                 lease_owner = NULL, lease_until = NULL \
-                 WHERE id = $3 AND attempts = $4 AND state = 'pending'",
-                *at,
-                Some(error.as_str()),
-            ),
-            Delivery::Failed { error } => (
-                "UPDATE outbox SET state = 'failed', next_attempt_at = $1, last_error = $2, \
-                 lease_owner = NULL, lease_until = NULL \
-                 WHERE id = $3 AND attempts = $4 AND state = 'pending'",
-                now,
-                Some(error.as_str()),
-            ),
-        };
-        let done = sqlx::query(sql)
-            .bind(next_at)
-            .bind(error)
-            .bind(message.id)
-            .bind(message.attempt)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        let report = match delivery {
-            Delivery::Delivered => Some((
-                RelayOutcome::Delivered,
-                format!("报文已送达海关（{}）", message.guid),
-            )),
-            Delivery::Failed { error } => Some((RelayOutcome::Failed, error.clone())),
-            Delivery::Retry { .. } => None,
-        };
-        if let Some((outcome, note)) = report {
-            let mut filing = lock_filing(&mut tx, message.filing_id).await?;
-            report_delivery(&mut tx, &mut filing, message.filing_id, outcome, note, now).await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        let (message, delivery) = (message.clone(), delivery.clone());
+        self.write(move |conn| Box::pin(record_delivery_in(conn, message, delivery)))
+            .await
     }
 
     /// Applies a customs receipt once: records it under its receipt id, and if it answers the
@@ -259,134 +211,10 @@ impl Store {
     /// delivery: 申报中 → 发送海关成功.
     pub async fn apply_receipt(
         &self,
-        receipt: &IncomingReceipt<'_>,
+        receipt: IncomingReceipt,
     ) -> Result<ReceiptApplied, StoreError> {
-        let now = now_ms();
-        let mut tx = self.pool().begin().await?;
-        let inserted = sqlx::query_scalar::<_, String>(
-            "INSERT INTO relay_receipts (receipt_id, guid, return_status, return_time, return_info, \
-             applied, note, received_at) VALUES ($1, $2, $3, $4, $5, 0, '', $6) \
-             ON CONFLICT (receipt_id) DO NOTHING RETURNING receipt_id",
-        )
-        .bind(receipt.receipt_id)
-        .bind(receipt.guid)
-        .bind(i64::from(receipt.return_status))
-        .bind(receipt.return_time)
-        .bind(receipt.return_info)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if inserted.is_none() {
-            return Ok(ReceiptApplied::Duplicate);
-        }
-        let outcome = Self::apply_receipt_in(&mut tx, receipt, now).await?;
-        let (applied, note) = match &outcome {
-            ReceiptApplied::Applied(_) => (1_i64, ""),
-            ReceiptApplied::Ignored(why) => (0, why.as_str()),
-            ReceiptApplied::Duplicate => (0, ""),
-        };
-        sqlx::query("UPDATE relay_receipts SET applied = $1, note = $2 WHERE receipt_id = $3")
-            .bind(applied)
-            .bind(note)
-            .bind(receipt.receipt_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(outcome)
-    }
-
-    async fn apply_receipt_in(
-        tx: &mut Transaction<'_, Any>,
-        receipt: &IncomingReceipt<'_>,
-        now: i64,
-    ) -> Result<ReceiptApplied, StoreError> {
-        let Some(row) = sqlx::query("SELECT id, filing_id, state FROM outbox WHERE guid = $1")
-            .bind(receipt.guid)
-            .fetch_optional(&mut **tx)
-            .await?
-        else {
-            return Ok(ReceiptApplied::Ignored("没有此报文编号的申报".into()));
-        };
-        let outbox_id: i64 = row.try_get("id")?;
-        let filing_id: i64 = row.try_get("filing_id")?;
-        let state: String = row.try_get("state")?;
-        sqlx::query("UPDATE relay_receipts SET filing_id = $1 WHERE receipt_id = $2")
-            .bind(filing_id)
-            .bind(receipt.receipt_id)
-            .execute(&mut **tx)
-            .await?;
-        let mut filing = lock_filing(tx, filing_id).await?;
-        let latest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE filing_id = $1")
-            .bind(filing_id)
-            .fetch_one(&mut **tx)
-            .await?;
-        if latest != outbox_id {
-            return Ok(ReceiptApplied::Ignored(
-                "回执所属的申报已被重新申报取代".into(),
-            ));
-        }
-        let Some(status) = ReceiptStatus::from_code(receipt.return_status) else {
-            return Ok(ReceiptApplied::Ignored(format!(
-                "未知的回执状态 {}",
-                receipt.return_status
-            )));
-        };
-        if state == "pending" {
-            sqlx::query(
-                "UPDATE outbox SET state = 'sent', sent_at = $1, lease_owner = NULL, \
-                 lease_until = NULL WHERE id = $2",
-            )
-            .bind(now)
-            .bind(outbox_id)
-            .execute(&mut **tx)
-            .await?;
-            let note = format!("海关回执证实报文已送达（{}）", receipt.guid);
-            report_delivery(
-                tx,
-                &mut filing,
-                filing_id,
-                RelayOutcome::Delivered,
-                note,
-                now,
-            )
-            .await?;
-        }
-        let to = match apply_receipt(
-            filing.status,
-            filing.last_return_time.as_deref(),
-            status,
-            receipt.return_time,
-        ) {
-            Ok(to) => to,
-            Err(refusal) => return Ok(ReceiptApplied::Ignored(refusal.to_string())),
-        };
-        let t = Transition {
-            id: filing_id,
-            version: filing.version,
-            from: filing.status,
-            to,
-            actor: CUSTOMS_ACTOR.to_owned(),
-            note: format!("[{}] {}", receipt.return_status, receipt.return_info),
-        };
-        if !Self::transition_in(tx, filing.enterprise_id, &t, now).await? {
-            return Err(StoreError::ConcurrentChange);
-        }
-        sqlx::query(
-            "UPDATE filings SET last_return_time = $1, last_return_info = $2 WHERE id = $3",
-        )
-        .bind(receipt.return_time)
-        .bind(receipt.return_info)
-        .bind(filing_id)
-        .execute(&mut **tx)
-        .await?;
-        if let ReceiptStatus::GatewayError(_) = status {
-            sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE id = $2")
-                .bind(receipt.return_info)
-                .bind(outbox_id)
-                .execute(&mut **tx)
-                .await?;
-        }
-        Ok(ReceiptApplied::Applied(to))
+        self.write(move |conn| Box::pin(apply_receipt_in(conn, receipt)))
+            .await
     }
 
     /// The sequence number of the last customs receipt read (0 before the first).
@@ -438,6 +266,192 @@ impl Store {
             receipts_applied,
         })
     }
+}
+
+/// [`Store::record_delivery`] inside the writer's transaction.
+async fn record_delivery_in(
+    conn: &mut AnyConnection,
+    message: ClaimedMessage,
+    delivery: Delivery,
+) -> Result<bool, StoreError> {
+    let now = now_ms();
+    let (sql, next_at, error) = match &delivery {
+        Delivery::Delivered => (
+            "UPDATE outbox SET state = 'sent', sent_at = $1, last_error = $2, \
+             lease_owner = NULL, lease_until = NULL \
+             WHERE id = $3 AND attempts = $4 AND state = 'pending'",
+            now,
+            None,
+        ),
+        Delivery::Retry { at, error } => (
+            "UPDATE outbox SET next_attempt_at = $1, last_error = $2, \
+             lease_owner = NULL, lease_until = NULL \
+             WHERE id = $3 AND attempts = $4 AND state = 'pending'",
+            *at,
+            Some(error.as_str()),
+        ),
+        Delivery::Failed { error } => (
+            "UPDATE outbox SET state = 'failed', next_attempt_at = $1, last_error = $2, \
+             lease_owner = NULL, lease_until = NULL \
+             WHERE id = $3 AND attempts = $4 AND state = 'pending'",
+            now,
+            Some(error.as_str()),
+        ),
+    };
+    let done = sqlx::query(sql)
+        .bind(next_at)
+        .bind(error)
+        .bind(message.id)
+        .bind(message.attempt)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let report = match delivery {
+        Delivery::Delivered => Some((
+            RelayOutcome::Delivered,
+            format!("报文已送达海关（{}）", message.guid),
+        )),
+        Delivery::Failed { error } => Some((RelayOutcome::Failed, error)),
+        Delivery::Retry { .. } => None,
+    };
+    if let Some((outcome, note)) = report {
+        let mut filing = lock_filing(conn, message.filing_id).await?;
+        report_delivery(conn, &mut filing, message.filing_id, outcome, note, now).await?;
+    }
+    Ok(true)
+}
+
+/// [`Store::apply_receipt`] inside the writer's transaction.
+async fn apply_receipt_in(
+    conn: &mut AnyConnection,
+    receipt: IncomingReceipt,
+) -> Result<ReceiptApplied, StoreError> {
+    let now = now_ms();
+    let inserted = sqlx::query_scalar::<_, String>(
+        "INSERT INTO relay_receipts (receipt_id, guid, return_status, return_time, return_info, \
+         applied, note, received_at) VALUES ($1, $2, $3, $4, $5, 0, '', $6) \
+         ON CONFLICT (receipt_id) DO NOTHING RETURNING receipt_id",
+    )
+    .bind(&receipt.receipt_id)
+    .bind(&receipt.guid)
+    .bind(i64::from(receipt.return_status))
+    .bind(&receipt.return_time)
+    .bind(&receipt.return_info)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if inserted.is_none() {
+        return Ok(ReceiptApplied::Duplicate);
+    }
+    let outcome = apply_to_filing(conn, &receipt, now).await?;
+    let (applied, note) = match &outcome {
+        ReceiptApplied::Applied(_) => (1_i64, ""),
+        ReceiptApplied::Ignored(why) => (0, why.as_str()),
+        ReceiptApplied::Duplicate => (0, ""),
+    };
+    sqlx::query("UPDATE relay_receipts SET applied = $1, note = $2 WHERE receipt_id = $3")
+        .bind(applied)
+        .bind(note)
+        .bind(&receipt.receipt_id)
+        .execute(conn)
+        .await?;
+    Ok(outcome)
+}
+
+/// Applies a recorded receipt to its filing, if it answers the filing's latest declaration and
+/// follows the status machine.
+async fn apply_to_filing(
+    conn: &mut AnyConnection,
+    receipt: &IncomingReceipt,
+    now: i64,
+) -> Result<ReceiptApplied, StoreError> {
+    let Some(row) = sqlx::query("SELECT id, filing_id, state FROM outbox WHERE guid = $1")
+        .bind(&receipt.guid)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(ReceiptApplied::Ignored("没有此报文编号的申报".into()));
+    };
+    let outbox_id: i64 = row.try_get("id")?;
+    let filing_id: i64 = row.try_get("filing_id")?;
+    let state: String = row.try_get("state")?;
+    sqlx::query("UPDATE relay_receipts SET filing_id = $1 WHERE receipt_id = $2")
+        .bind(filing_id)
+        .bind(&receipt.receipt_id)
+        .execute(&mut *conn)
+        .await?;
+    let mut filing = lock_filing(conn, filing_id).await?;
+    let latest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE filing_id = $1")
+        .bind(filing_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if latest != outbox_id {
+        return Ok(ReceiptApplied::Ignored(
+            "回执所属的申报已被重新申报取代".into(),
+        ));
+    }
+    let Some(status) = ReceiptStatus::from_code(receipt.return_status) else {
+        return Ok(ReceiptApplied::Ignored(format!(
+            "未知的回执状态 {}",
+            receipt.return_status
+        )));
+    };
+    if state == "pending" {
+        sqlx::query(
+            "UPDATE outbox SET state = 'sent', sent_at = $1, lease_owner = NULL, \
+             lease_until = NULL WHERE id = $2",
+        )
+        .bind(now)
+        .bind(outbox_id)
+        .execute(&mut *conn)
+        .await?;
+        let note = format!("海关回执证实报文已送达（{}）", receipt.guid);
+        report_delivery(
+            conn,
+            &mut filing,
+            filing_id,
+            RelayOutcome::Delivered,
+            note,
+            now,
+        )
+        .await?;
+    }
+    let to = match apply_receipt(
+        filing.status,
+        filing.last_return_time.as_deref(),
+        status,
+        &receipt.return_time,
+    ) {
+        Ok(to) => to,
+        Err(refusal) => return Ok(ReceiptApplied::Ignored(refusal.to_string())),
+    };
+    let t = Transition {
+        id: filing_id,
+        version: filing.version,
+        from: filing.status,
+        to,
+        actor: CUSTOMS_ACTOR.to_owned(),
+        note: format!("[{}] {}", receipt.return_status, receipt.return_info),
+    };
+    if !Store::transition_in(conn, filing.enterprise_id, &t, now).await? {
+        return Err(StoreError::ConcurrentChange);
+    }
+    sqlx::query("UPDATE filings SET last_return_time = $1, last_return_info = $2 WHERE id = $3")
+        .bind(&receipt.return_time)
+        .bind(&receipt.return_info)
+        .bind(filing_id)
+        .execute(&mut *conn)
+        .await?;
+    if let ReceiptStatus::GatewayError(_) = status {
+        sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE id = $2")
+            .bind(&receipt.return_info)
+            .bind(outbox_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(ReceiptApplied::Applied(to))
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
-//! Group commit for the filing writes of requests (暂存, 修改, 申报). SQLite lets one writer in at
-//! a time: rather than every request opening its own transaction and sleeping in SQLite's busy
-//! handler until the lock is free, writes queue here and one task runs everything waiting in a
-//! single transaction, each write in its own savepoint — one write's failure (a duplicate, a
-//! stale version) rolls back only that write. A request hears its result after the commit that
-//! made it durable. PostgreSQL goes through the same queue: one code path, and batching saves
-//! it commits too.
+//! Group commit for the filing writes — of requests (暂存, 修改, 申报) and of the relay (delivery
+//! outcomes, receipts). SQLite lets one writer in at a time: rather than every write opening its
+//! own transaction and sleeping in SQLite's busy handler until the lock is free, writes queue here
+//! and one task runs everything waiting in a single transaction, each write in its own savepoint —
+//! one write's failure (a duplicate, a stale version) rolls back only that write. A caller hears
+//! its result after the commit that made it durable. PostgreSQL goes through the same queue: one
+//! code path, and batching saves it commits too.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -4,7 +4,7 @@
 //! data that `owf admin enterprise add` maintains — but never touches owf's tables otherwise.
 
 use owf_shared::api::CreditLevel;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::super::message::{c17, MessageType, Receipt};
 use crate::store::{Store, StoreError};
@@ -132,58 +132,19 @@ impl SandboxStore {
         .await?)
     }
 
-    /// Stores a judged message, its acknowledgement and its receipts in one transaction.
-    /// `false` when the guid is already stored (a concurrent delivery won): nothing written.
+    /// Stores a judged message, its acknowledgement and its receipts in one write (the store's
+    /// group-commit queue: the sandbox shares owf's database). `false` when the guid is already
+    /// stored (a concurrent delivery won): nothing written.
     pub async fn accept(
         &self,
         message: &AcceptedMessage,
         ack: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.store.pool().begin().await?;
-        let inserted: Option<String> = sqlx::query_scalar(
-            "INSERT INTO sandbox_messages (guid, message_type, cop_code, apply_no, trade_modes, \
-             verdict, verdict_info, ack, deliveries, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) \
-             ON CONFLICT (guid) DO NOTHING RETURNING guid",
-        )
-        .bind(&message.guid)
-        .bind(message.message_type.code())
-        .bind(&message.cop_code)
-        .bind(&message.apply_no)
-        .bind(format!(",{},", message.trade_modes.join(",")))
-        .bind(i64::from(message.verdict))
-        .bind(&message.verdict_info)
-        .bind(ack)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if inserted.is_none() {
-            return Ok(false);
-        }
-        for receipt in &message.receipts {
-            let message_type = if receipt.return_status < 0 {
-                MessageType::FormatCheck
-            } else {
-                message.message_type.receipt()
-            };
-            sqlx::query(
-                "INSERT INTO sandbox_receipts (receipt_id, guid, message_type, apply_no, cop_code, \
-                 return_status, return_info, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(uuid::Uuid::new_v4().to_string().to_uppercase())
-            .bind(&message.guid)
-            .bind(message_type.code())
-            .bind(&message.apply_no)
-            .bind(&message.cop_code)
-            .bind(i64::from(receipt.return_status))
-            .bind(&receipt.return_info)
-            .bind(receipt.due_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        let (message, ack) = (message.clone(), ack.to_owned());
+        self.store
+            .write(move |conn| Box::pin(accept_in(conn, message, ack, now)))
+            .await
     }
 
     /// Issues the receipts that are due: numbers them in due order after the last issued one.
@@ -287,4 +248,55 @@ impl SandboxStore {
             .collect::<Result<_, _>>()
             .map_err(Into::into)
     }
+}
+
+/// [`SandboxStore::accept`] inside the store's write transaction.
+async fn accept_in(
+    conn: &mut AnyConnection,
+    message: AcceptedMessage,
+    ack: String,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let inserted: Option<String> = sqlx::query_scalar(
+        "INSERT INTO sandbox_messages (guid, message_type, cop_code, apply_no, trade_modes, \
+         verdict, verdict_info, ack, deliveries, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) \
+         ON CONFLICT (guid) DO NOTHING RETURNING guid",
+    )
+    .bind(&message.guid)
+    .bind(message.message_type.code())
+    .bind(&message.cop_code)
+    .bind(&message.apply_no)
+    .bind(format!(",{},", message.trade_modes.join(",")))
+    .bind(i64::from(message.verdict))
+    .bind(&message.verdict_info)
+    .bind(&ack)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if inserted.is_none() {
+        return Ok(false);
+    }
+    for receipt in &message.receipts {
+        let message_type = if receipt.return_status < 0 {
+            MessageType::FormatCheck
+        } else {
+            message.message_type.receipt()
+        };
+        sqlx::query(
+            "INSERT INTO sandbox_receipts (receipt_id, guid, message_type, apply_no, cop_code, \
+             return_status, return_info, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string().to_uppercase())
+        .bind(&message.guid)
+        .bind(message_type.code())
+        .bind(&message.apply_no)
+        .bind(&message.cop_code)
+        .bind(i64::from(receipt.return_status))
+        .bind(&receipt.return_info)
+        .bind(receipt.due_at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(true)
 }
