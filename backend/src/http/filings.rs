@@ -395,7 +395,12 @@ pub async fn declare<F: FilingForm>(
     AppJson(VersionCheck { version }): AppJson<VersionCheck>,
 ) -> Result<Json<F::Detail>, AppError> {
     let enterprise = &user.session.enterprise;
-    let parts = load_parts::<F>(&state, enterprise, id).await?;
+    // The filing and what R3 needs are independent reads; their errors count in this order.
+    let (parts, registered) = tokio::join!(
+        load_parts::<F>(&state, enterprise, id),
+        registered::<F>(&state, enterprise)
+    );
+    let parts = parts?;
     let record = &parts.record;
     // Declaring twice is idempotent: the declaration already made stands, no second message.
     if record.status.in_flight() || record.status == Status::Approved {
@@ -409,7 +414,7 @@ pub async fn declare<F: FilingForm>(
         return Err(stale(record));
     }
     let form: F = stored_form(record)?;
-    let registered = registered::<F>(&state, enterprise).await?;
+    let registered = registered?;
     let attachments: Vec<DocType> = parts
         .attachments
         .iter()
