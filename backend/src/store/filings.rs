@@ -508,7 +508,7 @@ impl Store {
         };
         let ix = new.index.clone();
         let registration_id = new.registration.map(|r| r.id);
-        let mut record = FilingRecord {
+        let record = FilingRecord {
             id: 0,
             enterprise_id: new.enterprise.id,
             kind: new.kind,
@@ -538,6 +538,7 @@ impl Store {
             note: "新增暂存".into(),
         };
         self.write(move |conn| {
+            let (mut record, entry, ix) = (record.clone(), entry.clone(), ix.clone());
             Box::pin(async move {
                 record.apply_no =
                     Self::next_apply_no(conn, prefix, &beijing_compact_date(now)).await?;
@@ -718,6 +719,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = now_ms();
         self.write(move |conn| {
+            let (t, form_json, index) = (t.clone(), form_json.clone(), index.clone());
             Box::pin(async move {
                 if !Self::transition_in(conn, enterprise_id, &t, now).await? {
                     return Ok(false);
@@ -758,6 +760,7 @@ impl Store {
         let now = now_ms();
         let declared = self
             .write(move |conn| {
+                let (record, t, message) = (record.clone(), t.clone(), message.clone());
                 Box::pin(async move {
                     if !Self::transition_in(conn, record.enterprise_id, &t, now).await? {
                         return Ok(None);

@@ -135,11 +135,11 @@ impl Store {
     }
 
     /// Runs `work` as one write of the group-commit queue ([`writer`]) and returns its result
-    /// once committed.
+    /// once committed. `work` may run more than once; only its last run counts.
     pub(crate) async fn write<T, W>(&self, work: W) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        W: for<'c> FnOnce(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
+        W: for<'c> Fn(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
     {
         self.writer.write(work).await
     }

@@ -200,8 +200,10 @@ impl Store {
         delivery: &Delivery,
     ) -> Result<bool, StoreError> {
         let (message, delivery) = (message.clone(), delivery.clone());
-        self.write(move |conn| Box::pin(record_delivery_in(conn, message, delivery)))
-            .await
+        self.write(move |conn| {
+            Box::pin(record_delivery_in(conn, message.clone(), delivery.clone()))
+        })
+        .await
     }
 
     /// Applies a customs receipt once: records it under its receipt id, and if it answers the
@@ -213,7 +215,7 @@ impl Store {
         &self,
         receipt: IncomingReceipt,
     ) -> Result<ReceiptApplied, StoreError> {
-        self.write(move |conn| Box::pin(apply_receipt_in(conn, receipt)))
+        self.write(move |conn| Box::pin(apply_receipt_in(conn, receipt.clone())))
             .await
     }
 

@@ -1,44 +1,75 @@
 //! Group commit for the filing writes — of requests (暂存, 修改, 申报) and of the relay (delivery
 //! outcomes, receipts). SQLite lets one writer in at a time: rather than every write opening its
 //! own transaction and sleeping in SQLite's busy handler until the lock is free, writes queue here
-//! and one task runs everything waiting in a single transaction, each write in its own savepoint —
-//! one write's failure (a duplicate, a stale version) rolls back only that write. A caller hears
-//! its result after the commit that made it durable. PostgreSQL goes through the same queue: one
-//! code path, and batching saves it commits too.
+//! and one task runs everything waiting in a single transaction. A caller hears its result after
+//! the commit that made it durable. When one write fails (a duplicate, a database error), the
+//! batch is rolled back, that write answered with its error, and the others run again in a new
+//! transaction: a write is a function of the connection that may run more than once, and only
+//! its last run counts. PostgreSQL goes through the same queue: one code path, and batching saves
+//! it commits too.
 
 use std::future::Future;
 use std::pin::Pin;
 
-use sqlx::{AnyConnection, AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Dialect, StoreError};
 
-/// The future of one write, borrowing the batch's connection.
+/// The future of one run of a write, borrowing the batch's connection.
 pub type WriteFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'c>>;
 
 /// Most writes in one transaction; more wait for the next.
 const MAX_BATCH: usize = 64;
 
-/// What a write left once it ran: whether to keep its savepoint, and how to hand its request
-/// the result once the batch's commit is known.
-struct Ran {
-    keep: bool,
-    reply: Reply,
+/// A write waiting in the queue, with the caller waiting for it.
+trait Job: Send {
+    /// Runs the write on the batch's connection; `false` when it failed.
+    fn run<'a>(
+        &'a mut self,
+        conn: &'a mut AnyConnection,
+    ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>>;
+    /// Answers the caller: the last run's result once the batch committed (or failed to).
+    fn answer(self: Box<Self>, committed: Result<(), String>);
 }
 
-/// Hands a request its result, given the commit's outcome.
-type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
+struct Pending<T, W> {
+    work: W,
+    outcome: Option<Result<T, StoreError>>,
+    caller: oneshot::Sender<Result<T, StoreError>>,
+}
 
-type Job = Box<
-    dyn for<'c> FnOnce(&'c mut AnyConnection) -> Pin<Box<dyn Future<Output = Ran> + Send + 'c>>
-        + Send,
->;
+impl<T, W> Job for Pending<T, W>
+where
+    T: Send + 'static,
+    W: for<'c> Fn(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
+{
+    fn run<'a>(
+        &'a mut self,
+        conn: &'a mut AnyConnection,
+    ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
+        Box::pin(async move {
+            let outcome = (self.work)(conn).await;
+            let ok = outcome.is_ok();
+            self.outcome = Some(outcome);
+            ok
+        })
+    }
+
+    fn answer(self: Box<Self>, committed: Result<(), String>) {
+        let result = match self.outcome {
+            Some(Ok(value)) => committed.map(|()| value).map_err(StoreError::Commit),
+            Some(Err(e)) => Err(e),
+            None => Err(StoreError::WriteAborted),
+        };
+        let _ = self.caller.send(result);
+    }
+}
 
 /// The queue of writes; cheap to clone.
 #[derive(Clone)]
 pub struct Writer {
-    jobs: mpsc::UnboundedSender<Job>,
+    jobs: mpsc::UnboundedSender<Box<dyn Job>>,
 }
 
 impl Writer {
@@ -49,33 +80,27 @@ impl Writer {
         Self { jobs }
     }
 
-    /// Runs `work` in the next batch and returns its result once that batch committed.
+    /// Runs `work` in the next batch and returns its result once that batch committed. `work`
+    /// may run more than once (when another write of its batch fails); it must only write.
     pub async fn write<T, W>(&self, work: W) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        W: for<'c> FnOnce(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
+        W: for<'c> Fn(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
     {
-        let (answer, result) = oneshot::channel();
-        let job: Job = Box::new(move |conn| {
-            Box::pin(async move {
-                let outcome = work(conn).await;
-                Ran {
-                    keep: outcome.is_ok(),
-                    reply: Box::new(move |committed| {
-                        let _ = answer.send(match outcome {
-                            Ok(value) => committed.map(|()| value).map_err(StoreError::Commit),
-                            Err(e) => Err(e),
-                        });
-                    }),
-                }
-            })
-        });
-        self.jobs.send(job).map_err(|_| StoreError::WriteAborted)?;
+        let (caller, result) = oneshot::channel();
+        let job = Pending {
+            work,
+            outcome: None,
+            caller,
+        };
+        self.jobs
+            .send(Box::new(job))
+            .map_err(|_| StoreError::WriteAborted)?;
         result.await.map_err(|_| StoreError::WriteAborted)?
     }
 }
 
-async fn run(pool: AnyPool, dialect: Dialect, mut queue: mpsc::UnboundedReceiver<Job>) {
+async fn run(pool: AnyPool, dialect: Dialect, mut queue: mpsc::UnboundedReceiver<Box<dyn Job>>) {
     let begin = match dialect {
         // Take the write lock at once: a batch never waits halfway for another writer.
         Dialect::Sqlite => "BEGIN IMMEDIATE",
@@ -84,40 +109,47 @@ async fn run(pool: AnyPool, dialect: Dialect, mut queue: mpsc::UnboundedReceiver
     let mut waiting = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut waiting, MAX_BATCH).await > 0 {
         let jobs = std::mem::replace(&mut waiting, Vec::with_capacity(MAX_BATCH));
-        // A batch of its own task: should a write panic, its batch fails (the requests hear
+        // A batch of its own task: should a write panic, its batch fails (the callers hear
         // [`StoreError::WriteAborted`]) and the queue goes on.
         let _ = tokio::spawn(run_batch(pool.clone(), begin, jobs)).await;
     }
 }
 
-/// Runs the jobs in one transaction and hands every request its result.
-async fn run_batch(pool: AnyPool, begin: &'static str, jobs: Vec<Job>) {
-    let mut replies = Vec::with_capacity(jobs.len());
-    let committed = run_jobs(&pool, begin, jobs, &mut replies)
-        .await
-        .map_err(|e| e.to_string());
-    for reply in replies {
-        reply(committed.clone());
+/// Runs the jobs in one transaction and answers every caller.
+async fn run_batch(pool: AnyPool, begin: &'static str, mut jobs: Vec<Box<dyn Job>>) {
+    while !jobs.is_empty() {
+        match run_jobs(&pool, begin, &mut jobs).await {
+            Ok(None) => {
+                for job in jobs.drain(..) {
+                    job.answer(Ok(()));
+                }
+            }
+            // Rolled back: the failed write hears its error, the others run again.
+            Ok(Some(failed)) => jobs.remove(failed).answer(Ok(())),
+            Err(e) => {
+                let committed = Err(e.to_string());
+                for job in jobs.drain(..) {
+                    job.answer(committed.clone());
+                }
+            }
+        }
     }
 }
 
-/// Jobs after a failing statement of the batch itself are dropped unrun, which their requests
-/// hear as [`StoreError::WriteAborted`].
+/// Runs every job in one transaction: committed (`None`), or rolled back at the first job that
+/// failed (its index).
 async fn run_jobs(
     pool: &AnyPool,
     begin: &'static str,
-    jobs: Vec<Job>,
-    replies: &mut Vec<Reply>,
-) -> Result<(), sqlx::Error> {
+    jobs: &mut [Box<dyn Job>],
+) -> Result<Option<usize>, sqlx::Error> {
     let mut tx = pool.begin_with(begin).await?;
-    for job in jobs {
-        (&mut *tx).execute("SAVEPOINT write").await?;
-        let ran = job(&mut tx).await;
-        replies.push(ran.reply);
-        if !ran.keep {
-            (&mut *tx).execute("ROLLBACK TO SAVEPOINT write").await?;
+    for (index, job) in jobs.iter_mut().enumerate() {
+        if !job.run(&mut tx).await {
+            tx.rollback().await?;
+            return Ok(Some(index));
         }
-        (&mut *tx).execute("RELEASE SAVEPOINT write").await?;
     }
-    tx.commit().await
+    tx.commit().await?;
+    Ok(None)
 }

@@ -143,7 +143,7 @@ impl SandboxStore {
     ) -> Result<bool, StoreError> {
         let (message, ack) = (message.clone(), ack.to_owned());
         self.store
-            .write(move |conn| Box::pin(accept_in(conn, message, ack, now)))
+            .write(move |conn| Box::pin(accept_in(conn, message.clone(), ack.clone(), now)))
             .await
     }
 
