@@ -271,23 +271,23 @@ const NOTES: &str = "
 * **First render**: the baseline is a static HTML table of the same size as the app's first-visit
   bytes, without script, served by the same `owf serve`; its `domInteractive` includes parsing
   all of it. Every load is cold: a fresh Chromium profile per load.
-* **Writes**: owf runs the filing writes of requests through a group-commit queue
-  (`backend/src/store/writer.rs`): one task runs every write waiting in one transaction, a
-  savepoint each, instead of each request's transaction sleeping in SQLite's busy handler until
-  the lock is free. The baseline is plain bare sqlx: one transaction per write on an 8-connection
-  pool. The HTTP floor row shows that HTTP itself (hyper, reqwest, loopback) is cheap next to
-  either. Around its transaction, create-draft does a session lookup, the R3 registration read,
-  validation and JSON; its transaction is the baseline's statements plus two savepoint
-  statements, and the answer is built from what was written, not read back. Declare does more
-  beyond the baseline's statements: the session lookup, one query for the filing with its
-  timeline, documents and delivery state, the registration read, validation, building and
-  **SM2-signing** the XML message. Trial builds on this machine (2026-11-30) measured the parts:
-  leaving out one read raised declare throughput by about 20 %, leaving out the signature by about
-  20 %; a `perf` profile of the declare phase puts about 40 % of the server's CPU in thread
-  switches (sqlx hands every SQLite statement to the connection's own thread and back) and about
-  15 % in SM2. So the biggest cost of declare is its three reads before the write — each a pair of
-  thread hand-offs the baseline does not make — and then the signature, which the baseline does
-  not compute at all. Run `owf-bench --owf … --only writes` to measure this section alone.
+* **Writes**: owf runs the filing writes through a group-commit queue
+  (`backend/src/store/writer.rs`): one task runs every write waiting in one transaction (a write
+  that fails rolls the batch back and the others run again), instead of each request's
+  transaction sleeping in SQLite's busy handler until the lock is free. The baseline is plain bare
+  sqlx: one transaction per write on an 8-connection pool. The HTTP floor row shows that HTTP
+  itself (hyper, reqwest, loopback) is cheap next to either. Around the baseline's statements,
+  create-draft adds a session lookup, the R3 registration read, validation and JSON, and answers
+  with what it wrote instead of reading it back. Declare adds more: the session lookup, one query
+  for the filing with its timeline, documents and delivery state (beside it, at the same time,
+  the registration read), validation, building and **SM2-signing** the XML message. Trial builds
+  on this machine (2026-11-30) measured the parts: leaving out one read raised declare throughput
+  by about 20 %, leaving out the signature by about 20 %; a `perf` profile of the declare phase
+  puts about 40 % of the server's CPU in thread switches (sqlx hands every SQLite statement to
+  the connection's own thread and back) and about 15 % in SM2. So the biggest cost of declare is
+  its reads before the write — each a pair of thread hand-offs the baseline does not make — and
+  then the signature, which the baseline does not compute at all. `owf-bench --owf … --only
+  writes` measures this section alone.
 * **Relay**: declarations arrive faster over HTTP than the relay delivers them, so the queue
   grows during the run and the latency 申报 → 发送海关成功 is mostly waiting in the outbox (it is
   the queue depth divided by the relay rate). Per message the relay and the in-process sandbox do:
