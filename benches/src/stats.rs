@@ -20,6 +20,13 @@ impl Load {
         Self { latencies, elapsed }
     }
 
+    /// Rounds of one measure taken as one: every latency, the time of all rounds.
+    pub fn merged(rounds: Vec<Load>) -> Self {
+        let elapsed = rounds.iter().map(|r| r.elapsed).sum();
+        let latencies = rounds.into_iter().flat_map(|r| r.latencies).collect();
+        Self::from(latencies, elapsed)
+    }
+
     pub fn per_sec(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }

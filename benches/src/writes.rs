@@ -28,6 +28,10 @@ pub struct Writes {
     pub after: Memory,
 }
 
+/// owf and the baseline take turns, round by round, so that the drift of this machine (single
+/// runs of 2,000 differed by ±20 %) weighs on both alike.
+const ROUNDS: usize = 5;
+
 pub async fn run(bin: &Path, dist: &Path, requests: usize, concurrency: usize) -> Writes {
     let scratch = Scratch::new("owf-bench-writes");
     let url = scratch.sqlite_url();
@@ -50,20 +54,27 @@ pub async fn run(bin: &Path, dist: &Path, requests: usize, concurrency: usize) -
         }
     })
     .await;
-    let before = seed::max_filing_id(&store).await;
-    let create = create_drafts(&api, "Bench", requests, concurrency).await;
-    let declare = declare_drafts(&api, &store, enterprise.id, before, concurrency).await;
+    let per_round = requests.div_ceil(ROUNDS);
+    let (mut create, mut declare, mut base_create, mut base_declare) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        let before = seed::max_filing_id(&store).await;
+        let prefix = format!("Bench {round}");
+        create.push(create_drafts(&api, &prefix, per_round, concurrency).await);
+        declare.push(declare_drafts(&api, &store, enterprise.id, before, concurrency).await);
+        let sample = Arc::new(Sample::read(&store, enterprise.id).await);
+        let (load, ids) = baseline_create(&store, &sample, round, per_round, concurrency).await;
+        base_create.push(load);
+        base_declare.push(baseline_declare(&store, &sample, ids, concurrency).await);
+    }
     let after = server.memory();
-    drop(server);
-
-    let (base_create, base_declare) = baseline(&store, enterprise.id, requests, concurrency).await;
     Writes {
-        requests,
+        requests: per_round * ROUNDS,
         concurrency,
-        create,
-        declare,
-        base_create,
-        base_declare,
+        create: Load::merged(create),
+        declare: Load::merged(declare),
+        base_create: Load::merged(base_create),
+        base_declare: Load::merged(base_declare),
         http_floor,
         idle,
         after,
@@ -78,9 +89,6 @@ struct Sample {
     payload: String,
 }
 
-/// The baseline: bare sqlx on the same file (same pool settings as owf's store) doing create
-/// (sequence upsert, filings insert, history insert) and declare (conditional transition,
-/// history insert, declaration time, outbox insert), each in one transaction.
 /// Creates `n` warehouse drafts named `<prefix> <i>` over HTTP; the measured create-draft load.
 pub async fn create_drafts(api: &Api, prefix: &str, n: usize, concurrency: usize) -> Load {
     let client = api.clone();
@@ -123,23 +131,38 @@ pub async fn declare_drafts(
     .await
 }
 
-async fn baseline(store: &Store, enterprise_id: i64, n: usize, concurrency: usize) -> (Load, Load) {
-    let row = sqlx::query(
-        "SELECT f.registration_id, f.form_json, o.payload FROM filings f \
-         JOIN outbox o ON o.filing_id = f.id WHERE f.kind = 'warehouse' LIMIT 1",
-    )
-    .fetch_one(store.pool())
-    .await
-    .expect("a declared filing");
-    let sample = Arc::new(Sample {
-        enterprise_id,
-        registration_id: row.get("registration_id"),
-        form_json: row.get("form_json"),
-        payload: row.get("payload"),
-    });
+impl Sample {
+    /// A declared warehouse filing of owf's: its form and its message.
+    async fn read(store: &Store, enterprise_id: i64) -> Self {
+        let row = sqlx::query(
+            "SELECT f.registration_id, f.form_json, o.payload FROM filings f \
+             JOIN outbox o ON o.filing_id = f.id WHERE f.kind = 'warehouse' LIMIT 1",
+        )
+        .fetch_one(store.pool())
+        .await
+        .expect("a declared filing");
+        Self {
+            enterprise_id,
+            registration_id: row.get("registration_id"),
+            form_json: row.get("form_json"),
+            payload: row.get("payload"),
+        }
+    }
+}
+
+/// The baseline of create-draft: bare sqlx on the same file (same pool settings as owf's store)
+/// doing the sequence upsert, the filings insert and the history insert in one transaction per
+/// draft. Returns the load and the drafts' ids.
+async fn baseline_create(
+    store: &Store,
+    sample: &Arc<Sample>,
+    round: usize,
+    n: usize,
+    concurrency: usize,
+) -> (Load, Vec<i64>) {
     let ids = Arc::new(std::sync::Mutex::new(Vec::with_capacity(n)));
     let (s, pool, out) = (sample.clone(), store.clone(), ids.clone());
-    let create = stats::run(n, concurrency, move |i| {
+    let load = stats::run(n, concurrency, move |i| {
         let (s, store, out) = (s.clone(), pool.clone(), out.clone());
         async move {
             let now = now_ms();
@@ -152,7 +175,7 @@ async fn baseline(store: &Store, enterprise_id: i64, n: usize, concurrency: usiz
             .fetch_one(&mut *tx)
             .await
             .expect("sequence");
-            let name = format!("Baseline {i}");
+            let name = format!("Baseline {round} {i}");
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO filings (enterprise_id, kind, apply_no, registration_id, operator_card_no, \
                  form_json, trade_modes, wh_name, wh_name_key, wh_code, country_code, address_key, \
@@ -183,9 +206,21 @@ async fn baseline(store: &Store, enterprise_id: i64, n: usize, concurrency: usiz
         }
     })
     .await;
-    let ids = Arc::new(std::mem::take(&mut *ids.lock().unwrap()));
+    let ids = std::mem::take(&mut *ids.lock().unwrap());
+    (load, ids)
+}
+
+/// The baseline of declare: the conditional transition, the history insert, the declaration
+/// time and the outbox insert in one transaction per draft.
+async fn baseline_declare(
+    store: &Store,
+    sample: &Arc<Sample>,
+    ids: Vec<i64>,
+    concurrency: usize,
+) -> Load {
+    let ids = Arc::new(ids);
     let (s, pool) = (sample.clone(), store.clone());
-    let declare = stats::run(ids.len(), concurrency, move |i| {
+    stats::run(ids.len(), concurrency, move |i| {
         let (s, store, id) = (s.clone(), pool.clone(), ids[i]);
         async move {
             let now = now_ms();
@@ -229,8 +264,7 @@ async fn baseline(store: &Store, enterprise_id: i64, n: usize, concurrency: usiz
             tx.commit().await.expect("commit");
         }
     })
-    .await;
-    (create, declare)
+    .await
 }
 
 async fn history(
