@@ -275,7 +275,8 @@ const NOTES: &str = "
   (`backend/src/store/writer.rs`): one task runs every write waiting in one transaction (a write
   that fails rolls the batch back and the others run again), instead of each request's
   transaction sleeping in SQLite's busy handler until the lock is free. The baseline is plain bare
-  sqlx: one transaction per write on an 8-connection pool. The HTTP floor row shows that HTTP
+  sqlx: one transaction per write on an 8-connection pool. The two take turns in five rounds,
+  so that the drift of this machine weighs on both alike. The HTTP floor row shows that HTTP
   itself (hyper, reqwest, loopback) is cheap next to either. Around the baseline's statements,
   create-draft adds a session lookup, the R3 registration read, validation and JSON, and answers
   with what it wrote instead of reading it back. Declare adds more: the session lookup, one query
