@@ -153,3 +153,89 @@ async fn run_jobs(
     tx.commit().await?;
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use sqlx::any::AnyPoolOptions;
+
+    use super::*;
+
+    /// A SQLite file in the temp folder, removed with its journal when dropped.
+    struct TempDb(std::path::PathBuf);
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut path = self.0.clone().into_os_string();
+                path.push(suffix);
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
+    /// A writer over a fresh SQLite file with a table of unique values.
+    async fn writer() -> (Writer, AnyPool, TempDb) {
+        sqlx::any::install_default_drivers();
+        let file = TempDb(
+            std::env::temp_dir().join(format!("owf-writer-{}.db", uuid::Uuid::new_v4().simple())),
+        );
+        let url = format!("sqlite://{}?mode=rwc", file.0.display());
+        let pool = AnyPoolOptions::new()
+            .max_connections(2)
+            .connect(&url)
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (v INTEGER UNIQUE)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        (Writer::start(pool.clone(), Dialect::Sqlite), pool, file)
+    }
+
+    fn insert(writer: &Writer, v: i64) -> impl Future<Output = Result<(), StoreError>> + '_ {
+        writer.write(move |conn| {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO t (v) VALUES ($1)")
+                    .bind(v)
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+        })
+    }
+
+    async fn values(pool: &AnyPool) -> Vec<i64> {
+        sqlx::query_scalar("SELECT v FROM t ORDER BY v")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_failing_write_fails_alone_and_the_others_commit() {
+        let (writer, pool, _file) = writer().await;
+        // Queued before the writer task runs (one thread): one batch.
+        let (a, b, c, d) = tokio::join!(
+            insert(&writer, 1),
+            insert(&writer, 2),
+            insert(&writer, 1),
+            insert(&writer, 3)
+        );
+        assert!(a.is_ok() && b.is_ok() && d.is_ok());
+        assert!(matches!(c, Err(StoreError::Database(_))), "{c:?}");
+        assert_eq!(values(&pool).await, [1, 2, 3]);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_write_fails_its_batch_and_the_queue_goes_on() {
+        let (writer, pool, _file) = writer().await;
+        let panicking = writer.write(|_conn| -> WriteFuture<'_, ()> {
+            Box::pin(async { panic!("a write that panics") })
+        });
+        let (panicked, beside) = tokio::join!(panicking, insert(&writer, 1));
+        assert!(matches!(panicked, Err(StoreError::WriteAborted)));
+        assert!(matches!(beside, Err(StoreError::WriteAborted)));
+        insert(&writer, 2).await.unwrap();
+        assert_eq!(values(&pool).await, [2]);
+    }
+}
