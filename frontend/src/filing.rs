@@ -7,7 +7,6 @@ use owf_shared::api::{
     Lifecycle, RegistrationDetail, RegistrationRow, SaveRegistration, SaveWarehouse, SessionInfo,
     WarehouseDetail, WarehouseRow,
 };
-use owf_shared::codes::TradeMode;
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 use owf_shared::ids::Date;
@@ -183,18 +182,7 @@ impl Filing for Warehouse {
 /// The validation context of the logged-in enterprise; `trade_modes` are the codes its approved
 /// 企业登记 holds (from the warehouse eligibility; empty for Form A).
 pub fn context(session: &SessionInfo, trade_modes: &[String]) -> Context {
-    let enterprise = &session.enterprise;
-    Context {
-        in_zone: enterprise.in_zone,
-        credit_level: enterprise.credit_level,
-        today: today(),
-        uscc: enterprise.uscc.clone(),
-        ent_name: enterprise.name.clone(),
-        registered_trade_modes: trade_modes
-            .iter()
-            .filter_map(|code| <TradeMode as owf_shared::codes::Code>::from_code(code))
-            .collect(),
-    }
+    Context::new(&session.enterprise, today(), trade_modes)
 }
 
 /// The browser's local date.

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
-use crate::api::CreditLevel;
+use crate::api::{CreditLevel, EnterpriseInfo};
 use crate::codes::{Code, Country, CustomsDistrict, DocType, Ownership, TradeMode};
 use crate::field::{Field, FilingKind};
 use crate::form::{RegistrationForm, WarehouseForm};
@@ -53,6 +53,28 @@ pub struct Context {
     /// The 监管方式 of the enterprise's 海外仓企业登记 (Form A); B3 must be one of them at 申报.
     /// Which registration counts (e.g. not 退单) is the server's decision.
     pub registered_trade_modes: Vec<TradeMode>,
+}
+
+impl Context {
+    /// The context of `enterprise`'s filings on `today`; `registered_trade_modes` are the 监管方式
+    /// codes of the registration that counts (unknown codes are left out).
+    pub fn new(
+        enterprise: &EnterpriseInfo,
+        today: Date,
+        registered_trade_modes: &[String],
+    ) -> Self {
+        Self {
+            in_zone: enterprise.in_zone,
+            credit_level: enterprise.credit_level,
+            today,
+            uscc: enterprise.uscc.clone(),
+            ent_name: enterprise.name.clone(),
+            registered_trade_modes: registered_trade_modes
+                .iter()
+                .filter_map(|code| TradeMode::from_code(code))
+                .collect(),
+        }
+    }
 }
 
 /// Validates Form A.
@@ -374,6 +396,22 @@ mod tests {
             registered_trade_modes: vec![TradeMode::BondedEcommerce],
             ..ctx()
         }
+    }
+
+    #[test]
+    fn context_of_an_enterprise_keeps_the_known_trade_modes() {
+        let enterprise = EnterpriseInfo {
+            id: 1,
+            customs_code: "3502960001".into(),
+            uscc: "91350100M000100Y43".into(),
+            name: "厦门海外仓贸易有限公司".into(),
+            customs_district: "3700".into(),
+            in_zone: false,
+            credit_level: CreditLevel::Registered,
+        };
+        let codes = ["9810".to_owned(), "bogus".to_owned(), "0110".to_owned()];
+        let made = Context::new(&enterprise, Date::parse("2025-03-12").unwrap(), &codes);
+        assert_eq!(made, ctx());
     }
 
     fn registration() -> RegistrationForm {

@@ -9,7 +9,7 @@ use axum::Json;
 use owf_shared::api::{
     AttachmentInfo, EnterpriseInfo, HistoryEntry, Lifecycle, ListQuery, Page, VersionCheck,
 };
-use owf_shared::codes::{Code, DocType, TradeMode};
+use owf_shared::codes::{Code, DocType};
 use owf_shared::field::FilingKind;
 use owf_shared::status::Status;
 use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
@@ -92,39 +92,20 @@ pub fn display_receipt_time(c17: &str) -> String {
     )
 }
 
-/// What the enterprise's registration allows, for the warehouse rules.
-struct Registered {
-    /// The approved 企业登记 (warehouses only).
-    registration: Option<FilingRecord>,
-    trade_modes: Vec<TradeMode>,
-}
-
 /// Rule R3 for warehouses: the enterprise must be present in the filing table, which owf reads
-/// as "holds an approved (审核通过) 企业登记". Registrations need nothing before them.
-async fn registered<F: FilingForm>(
+/// as "holds an approved (审核通过) 企业登记" — returned for its 监管方式. Registrations need
+/// nothing before them.
+async fn registration_for<F: FilingForm>(
     state: &AppState,
     enterprise: &EnterpriseInfo,
-) -> Result<Registered, AppError> {
+) -> Result<Option<FilingRecord>, AppError> {
     if F::KIND == FilingKind::Registration {
-        return Ok(Registered {
-            registration: None,
-            trade_modes: Vec::new(),
-        });
+        return Ok(None);
     }
-    match eligibility(state, enterprise).await? {
-        Ok(registration) => Ok(Registered {
-            trade_modes: registration
-                .trade_modes
-                .iter()
-                .filter_map(|m| TradeMode::from_code(m))
-                .collect(),
-            registration: Some(registration),
-        }),
-        Err(reason) => Err(AppError::Validation(FieldErrors::from([(
-            FORM_KEY.to_owned(),
-            reason,
-        )]))),
-    }
+    eligibility(state, enterprise)
+        .await?
+        .map(Some)
+        .map_err(|reason| AppError::Validation(FieldErrors::from([(FORM_KEY.to_owned(), reason)])))
 }
 
 /// The enterprise's approved registration, or why there is none.
@@ -145,15 +126,14 @@ pub async fn eligibility(
     Ok(Ok(registration))
 }
 
-fn context(enterprise: &EnterpriseInfo, registered: &Registered) -> Context {
-    Context {
-        in_zone: enterprise.in_zone,
-        credit_level: enterprise.credit_level,
-        today: beijing_today(),
-        uscc: enterprise.uscc.clone(),
-        ent_name: enterprise.name.clone(),
-        registered_trade_modes: registered.trade_modes.clone(),
-    }
+/// The validation context of the enterprise's filings today; the 监管方式 are those of its
+/// approved `registration`.
+fn context(enterprise: &EnterpriseInfo, registration: Option<&FilingRecord>) -> Context {
+    Context::new(
+        enterprise,
+        beijing_today(),
+        registration.map_or(&[], |r| &r.trade_modes),
+    )
 }
 
 /// 422 with the field messages unless `errors` is empty.
@@ -287,12 +267,16 @@ pub async fn create<F: FilingForm>(
     let enterprise = &user.session.enterprise;
     let (_, form) = F::split(save);
     let form = form.normalized();
-    let registered = registered::<F>(&state, enterprise).await?;
-    check(form.validate(&[], Level::Draft, &context(enterprise, &registered)))?;
+    let registration = registration_for::<F>(&state, enterprise).await?;
+    check(form.validate(
+        &[],
+        Level::Draft,
+        &context(enterprise, registration.as_ref()),
+    ))?;
     let new = NewFiling {
         kind: F::KIND,
         enterprise,
-        registration: registered.registration.as_ref(),
+        registration: registration.as_ref(),
         operator_card_no: &user.session.card_no,
         form_json: serde_json::to_string(&form).expect("a form serialises"),
         index: form.index(),
@@ -340,8 +324,12 @@ pub async fn update<F: FilingForm>(
         return Err(stale(&record));
     }
     let form = form.normalized();
-    let registered = registered::<F>(&state, enterprise).await?;
-    check(form.validate(&[], Level::Draft, &context(enterprise, &registered)))?;
+    let registration = registration_for::<F>(&state, enterprise).await?;
+    check(form.validate(
+        &[],
+        Level::Draft,
+        &context(enterprise, registration.as_ref()),
+    ))?;
     let transition = Transition {
         id,
         version,
@@ -396,9 +384,9 @@ pub async fn declare<F: FilingForm>(
 ) -> Result<Json<F::Detail>, AppError> {
     let enterprise = &user.session.enterprise;
     // The filing and what R3 needs are independent reads; their errors count in this order.
-    let (parts, registered) = tokio::join!(
+    let (parts, registration) = tokio::join!(
         load_parts::<F>(&state, enterprise, id),
-        registered::<F>(&state, enterprise)
+        registration_for::<F>(&state, enterprise)
     );
     let parts = parts?;
     let record = &parts.record;
@@ -414,7 +402,7 @@ pub async fn declare<F: FilingForm>(
         return Err(stale(record));
     }
     let form: F = stored_form(record)?;
-    let registered = registered?;
+    let registration = registration?;
     let attachments: Vec<DocType> = parts
         .attachments
         .iter()
@@ -423,7 +411,7 @@ pub async fn declare<F: FilingForm>(
     check(form.validate(
         &attachments,
         Level::Declare,
-        &context(enterprise, &registered),
+        &context(enterprise, registration.as_ref()),
     ))?;
     let signer = state.store.signer(enterprise.id).await?;
     let message = message::declaration(

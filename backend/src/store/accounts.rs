@@ -34,10 +34,11 @@ pub struct Credentials {
     pub locked_until: Option<i64>,
 }
 
-const ENTERPRISE_COLUMNS: &str =
+/// The columns [`enterprise_from_row`] reads, from `enterprises e`.
+pub(crate) const ENTERPRISE_COLUMNS: &str =
     "e.id, e.customs_code, e.uscc, e.name, e.customs_district, e.in_zone, e.credit_level";
 
-fn enterprise_from_row(row: &sqlx::any::AnyRow) -> Result<EnterpriseInfo, sqlx::Error> {
+pub(crate) fn enterprise_from_row(row: &sqlx::any::AnyRow) -> Result<EnterpriseInfo, sqlx::Error> {
     let credit: String = row.try_get("credit_level")?;
     Ok(EnterpriseInfo {
         id: row.try_get("id")?,

@@ -4,14 +4,15 @@
 //! approved registrations — plus what only customs checks (主管海关 against the master data, the
 //! proof documents against their hashes). The verdict is 审核通过 (399) or 退单 (100).
 
-use owf_shared::codes::{Code, DocType, TradeMode};
+use owf_shared::api::EnterpriseInfo;
+use owf_shared::codes::{Code, DocType};
 use owf_shared::field::Field;
 use owf_shared::validate::{
     validate_registration, validate_warehouse, Context, FieldErrors, Level, FORM_KEY,
 };
 use sha2::{Digest, Sha256};
 
-use super::store::{MasterData, SandboxStore};
+use super::store::SandboxStore;
 use crate::customs::envelope::FileData;
 use crate::customs::message::{Declaration, DeclaredForm, MessageType};
 use crate::customs::sign;
@@ -115,24 +116,24 @@ pub async fn judge(
         Ok(cert_no) => cert_no,
         Err(e) => return Ok(format_error(BAD_SIGNATURE, format!("签名验证失败：{e}"))),
     };
-    let Some(enterprise) = store.enterprise_by_cert(&cert_no).await? else {
+    let Some(master) = store.enterprise_by_cert(&cert_no).await? else {
         return Ok(format_error(
             UNKNOWN_CERT,
             format!("签名证书 {cert_no} 未在海关备案"),
         ));
     };
-    if enterprise.customs_code != declaration.cop_code
+    if master.enterprise.customs_code != declaration.cop_code
         || declaration.customs_code != declaration.cop_code
     {
         return Ok(format_error(
             WRONG_SENDER,
             format!(
                 "签名证书属于 {}，与报文中的企业 {} 不符",
-                enterprise.customs_code, declaration.cop_code
+                master.enterprise.customs_code, declaration.cop_code
             ),
         ));
     }
-    if let Err(e) = sign::verify(&root, &enterprise.public_key) {
+    if let Err(e) = sign::verify(&root, &master.public_key) {
         return Ok(format_error(BAD_SIGNATURE, format!("签名验证失败：{e}")));
     }
     let mut judgement = Judgement {
@@ -145,7 +146,7 @@ pub async fn judge(
         verdict: APPROVED,
         info: "[Code:1800;Desc:逻辑校验通过] 审核通过，备案成功".into(),
     };
-    if let Some(reason) = business_rules(store, &enterprise, &declaration, files).await? {
+    if let Some(reason) = business_rules(store, &master.enterprise, &declaration, files).await? {
         judgement.verdict = REJECTED;
         judgement.info = limit(format!("退单：{reason}"));
     }
@@ -155,20 +156,13 @@ pub async fn judge(
 /// Why customs rejects the declaration, or `None` to approve it.
 async fn business_rules(
     store: &SandboxStore,
-    enterprise: &MasterData,
+    enterprise: &EnterpriseInfo,
     declaration: &Declaration,
     files: &[FileData],
 ) -> Result<Option<String>, StoreError> {
-    let mut ctx = Context {
-        in_zone: enterprise.in_zone,
-        credit_level: enterprise.credit_level,
-        today: beijing_today(),
-        uscc: enterprise.uscc.clone(),
-        ent_name: enterprise.name.clone(),
-        registered_trade_modes: Vec::new(),
-    };
     match &declaration.form {
         DeclaredForm::Registration(form) => {
+            let ctx = Context::new(enterprise, beijing_today(), &[]);
             let errors = validate_registration(form, Level::Declare, &ctx);
             if !errors.is_empty() {
                 return Ok(Some(describe(&errors)));
@@ -187,10 +181,7 @@ async fn business_rules(
                     "企业尚未在海关完成海外仓企业登记（无审核通过的企业登记）".into(),
                 ));
             };
-            ctx.registered_trade_modes = modes
-                .iter()
-                .filter_map(|m| TradeMode::from_code(m))
-                .collect();
+            let ctx = Context::new(enterprise, beijing_today(), &modes);
             let types: Vec<DocType> = attachments
                 .iter()
                 .filter_map(|a| DocType::from_code(&a.doc_type))

@@ -3,27 +3,17 @@
 //! public keys). It shares the database with owf — the enterprises table *is* the customs master
 //! data that `owf admin enterprise add` maintains — but never touches owf's tables otherwise.
 
-use owf_shared::api::CreditLevel;
+use owf_shared::api::EnterpriseInfo;
 use sqlx::{AnyConnection, Row};
 
 use super::super::message::{c17, MessageType, Receipt};
+use crate::store::accounts::{enterprise_from_row, ENTERPRISE_COLUMNS};
 use crate::store::{Store, StoreError};
 
 /// An enterprise as customs knows it.
 #[derive(Debug, Clone)]
 pub struct MasterData {
-    /// 海关编码
-    pub customs_code: String,
-    /// 统一社会信用代码
-    pub uscc: String,
-    /// 企业名称
-    pub name: String,
-    /// 主管海关
-    pub customs_district: String,
-    /// 区内企业
-    pub in_zone: bool,
-    /// 信用等级
-    pub credit_level: CreditLevel,
+    pub enterprise: EnterpriseInfo,
     /// SM2 public key of its certificate, hex SEC1.
     pub public_key: String,
 }
@@ -76,25 +66,18 @@ impl SandboxStore {
         &self,
         cert_no: &str,
     ) -> Result<Option<MasterData>, StoreError> {
-        let row = sqlx::query(
-            "SELECT customs_code, uscc, name, customs_district, in_zone, credit_level, public_key \
-             FROM enterprises WHERE cert_no = $1 AND cert_no <> ''",
-        )
-        .bind(cert_no)
-        .fetch_optional(self.store.pool())
-        .await?;
+        let sql = format!(
+            "SELECT {ENTERPRISE_COLUMNS}, e.public_key FROM enterprises e \
+             WHERE e.cert_no = $1 AND e.cert_no <> ''"
+        );
+        let row = sqlx::query(&sql)
+            .bind(cert_no)
+            .fetch_optional(self.store.pool())
+            .await?;
         Ok(row
             .map(|r| -> Result<_, sqlx::Error> {
-                let credit: String = r.try_get("credit_level")?;
                 Ok(MasterData {
-                    customs_code: r.try_get("customs_code")?,
-                    uscc: r.try_get("uscc")?,
-                    name: r.try_get("name")?,
-                    customs_district: r.try_get("customs_district")?,
-                    in_zone: r.try_get::<i64, _>("in_zone")? != 0,
-                    credit_level: CreditLevel::from_code(&credit).ok_or_else(|| {
-                        sqlx::Error::Decode(format!("unknown credit level {credit}").into())
-                    })?,
+                    enterprise: enterprise_from_row(&r)?,
                     public_key: r.try_get("public_key")?,
                 })
             })
