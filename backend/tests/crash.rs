@@ -1,6 +1,9 @@
-//! A process-level crash: `owf serve` (relay and sandbox in one process, SQLite file) is
-//! SIGKILLed while the relay is busy with 200+ declarations, then started again. Afterwards
-//! customs has processed every declaration exactly once and every filing is final.
+//! Process-level crashes, with the real `owf` binary:
+//! * `owf serve` (relay and sandbox in one process, SQLite file) is SIGKILLed while the relay is
+//!   busy with 200+ declarations, then started again. Afterwards customs has processed every
+//!   declaration exactly once and every filing is final.
+//! * A message nested 100,000 deep, which used to overflow the stack and abort the process,
+//!   is answered with a format-error receipt by `owf customs-sandbox`, which keeps running.
 
 mod common;
 mod support;
@@ -9,6 +12,7 @@ use std::collections::BTreeSet;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use owf_backend::customs::envelope::{Envelope, MessageHead, ReceiptPage};
 use owf_backend::customs::sandbox::store::SandboxStore;
 use owf_backend::store::Store;
 use owf_shared::status::Status;
@@ -152,5 +156,84 @@ async fn sigkill_while_relaying_loses_and_duplicates_nothing() {
         "killed with {unsent} of {FILINGS} undelivered, {in_doubt} processed but unacknowledged; \
          customs received {} deliveries of {FILINGS} messages",
         stats.iter().map(|s| s.deliveries).sum::<i64>()
+    );
+}
+
+/// `owf customs-sandbox` on a free port, once it answers; its base URL.
+async fn start_sandbox(database_url: &str) -> (Server, String) {
+    let listen = format!("127.0.0.1:{}", free_port());
+    let child = Command::new(env!("CARGO_BIN_EXE_owf"))
+        .args([
+            "customs-sandbox",
+            "--database-url",
+            database_url,
+            "--listen",
+            &listen,
+        ])
+        .env("OWF_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start owf customs-sandbox");
+    let server = Server(child);
+    let url = format!("http://{listen}");
+    let client = reqwest::Client::new();
+    eventually(Duration::from_secs(20), "the sandbox to answer", || async {
+        client
+            .get(format!("{url}/receipts?after=0&limit=1"))
+            .send()
+            .await
+            .ok()
+            .filter(|r| r.status().is_success())
+    })
+    .await;
+    (server, url)
+}
+
+#[tokio::test]
+async fn a_deeply_nested_message_does_not_kill_the_sandbox() {
+    let dir =
+        common::TempDir(std::env::temp_dir().join(format!("owf_nested_{}", std::process::id())));
+    let url = format!("sqlite:{}/owf.db", dir.0.display());
+    let (mut sandbox, base) = start_sandbox(&url).await;
+
+    const DEPTH: usize = 100_000;
+    let xml = format!("{}{}", "<a>".repeat(DEPTH), "</a>".repeat(DEPTH));
+    let head = MessageHead {
+        message_id: "6F1C0D2E-0000-4000-8000-00000000DEEP".into(),
+        message_type: "OWH101".into(),
+        sender_id: "DXPENT4403960ABC".into(),
+        receiver_id: "OWHCUSTOMS".into(),
+        send_time: "2025-03-12 10:15:00".into(),
+        version: "1.0".into(),
+    };
+    let body = serde_json::to_vec(&Envelope::new(head, &xml, Vec::new())).unwrap();
+    assert!(body.len() > 900_000, "{} bytes", body.len());
+    let client = reqwest::Client::new();
+    let answer = client
+        .post(format!("{base}/messages"))
+        .header("content-type", "text/plain")
+        .body(body)
+        .send()
+        .await
+        .expect("the sandbox answers the nested message");
+    assert_eq!(answer.status(), reqwest::StatusCode::OK);
+
+    let receipts = client
+        .get(format!("{base}/receipts?after=0&limit=10"))
+        .send()
+        .await
+        .expect("the sandbox still answers");
+    assert_eq!(receipts.status(), reqwest::StatusCode::OK);
+    let page: ReceiptPage = serde_json::from_str(&receipts.text().await.unwrap()).unwrap();
+    assert_eq!(page.receipts.len(), 1);
+    let receipt = &page.receipts[0].xml;
+    assert!(
+        receipt.contains("<owh:returnStatus>-900001</owh:returnStatus>"),
+        "{receipt}"
+    );
+    assert!(receipt.contains("XML 元素嵌套超过 64 层"), "{receipt}");
+    assert!(
+        sandbox.0.try_wait().unwrap().is_none(),
+        "the process is alive"
     );
 }

@@ -14,6 +14,10 @@ pub const MESSAGES_PATH: &str = "/messages";
 pub const RECEIPTS_PATH: &str = "/receipts";
 /// `ReceiverID` of customs.
 pub const RECEIVER_ID: &str = "OWHCUSTOMS";
+/// Longest answer from customs the relay reads (an acknowledgement, or a page of receipts: 500
+/// receipts with the longest `returnInfo` are under 3 MiB). JSON nesting is bounded by
+/// serde_json's recursion limit (128), the XML inside by [`super::xml`]'s limits.
+pub const MAX_ANSWER_BYTES: usize = 16 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]

@@ -6,17 +6,43 @@
 //! as a start and an end tag (never self-closing); attributes in document order; text and
 //! attribute values escaped by quick-xml. Messages are written in exactly this form (after the
 //! declaration), so a document and its canonical form differ only by the declaration.
+//!
+//! Bounded: a document read is at most [`MAX_DOCUMENT_BYTES`] long, [`MAX_DEPTH`] deep and
+//! [`MAX_NODES`] nodes big, with at most [`MAX_ATTRIBUTES`] attributes per element, and a tree is dropped and written with an explicit stack, never by
+//! recursion — so no input can overflow the stack or take much memory. (The derived `Clone`,
+//! `PartialEq` and `Debug` do recurse, as deep as the tree: at most [`MAX_DEPTH`] for a tree
+//! read, a handful of levels for one built by owf.)
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 
-/// A malformed document or one without an expected element.
+/// Longest document read. A real OWH message is a few KiB; the largest possible one (every
+/// field of a warehouse at its length limit, 20 proof documents) stays under 100 KiB.
+pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
+/// Deepest nesting of elements read. Real OWH messages nest fewer than 10 levels.
+pub const MAX_DEPTH: usize = 64;
+/// Most nodes (elements, attributes and texts) in a document read. A real message has a few
+/// hundred.
+pub const MAX_NODES: usize = 10_000;
+/// Most attributes of one element read (each is checked against the others, so many would be
+/// slow). Real OWH messages have at most 3.
+pub const MAX_ATTRIBUTES: usize = 16;
+
+/// A malformed document, one beyond the limits, or one without an expected element.
 #[derive(Debug, thiserror::Error)]
 pub enum XmlError {
     #[error("XML 格式错误：{0}")]
     Syntax(#[from] quick_xml::Error),
     #[error("XML 属性错误：{0}")]
     Attribute(#[from] quick_xml::events::attributes::AttrError),
+    #[error("XML 报文超过 {} KiB 上限", MAX_DOCUMENT_BYTES / 1024)]
+    TooLarge,
+    #[error("XML 元素嵌套超过 {MAX_DEPTH} 层")]
+    TooDeep,
+    #[error("XML 节点（元素、属性和文本）超过 {MAX_NODES} 个")]
+    TooManyNodes,
+    #[error("XML 元素 {0} 的属性超过 {MAX_ATTRIBUTES} 个")]
+    TooManyAttributes(String),
     #[error("XML 没有根元素或有多个根元素")]
     Root,
     #[error("{parent} 缺少元素 {name}")]
@@ -148,71 +174,34 @@ impl Element {
         }
     }
 
-    /// Reads a document (its one root element).
+    /// Reads a document (its one root element), within the limits of the module documentation.
     pub fn parse(xml: &str) -> Result<Element, XmlError> {
+        if xml.len() > MAX_DOCUMENT_BYTES {
+            return Err(XmlError::TooLarge);
+        }
         let mut reader = Reader::from_str(xml);
-        let mut stack: Vec<Element> = Vec::new();
-        let mut root = None;
+        let mut tree = TreeBuilder::default();
         loop {
             match reader.read_event()? {
-                Event::Start(start) => stack.push(Self::from_start(&start)?),
+                Event::Start(start) => {
+                    let element = tree.element(&start)?;
+                    tree.open.push(element);
+                }
                 Event::Empty(start) => {
-                    let element = Self::from_start(&start)?;
-                    Self::close(&mut stack, &mut root, element)?;
+                    let element = tree.element(&start)?;
+                    tree.close(element)?;
                 }
                 Event::End(_) => {
-                    let element = stack.pop().ok_or(XmlError::Root)?;
-                    Self::close(&mut stack, &mut root, element)?;
+                    let element = tree.open.pop().ok_or(XmlError::Root)?;
+                    tree.close(element)?;
                 }
-                Event::Text(text) => {
-                    let text = text.unescape()?.into_owned();
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(Node::Text(text)),
-                        None if text.trim().is_empty() => {}
-                        None => return Err(XmlError::Root),
-                    }
-                }
-                Event::CData(data) => {
-                    let text = String::from_utf8_lossy(&data).into_owned();
-                    stack
-                        .last_mut()
-                        .ok_or(XmlError::Root)?
-                        .children
-                        .push(Node::Text(text));
-                }
+                Event::Text(text) => tree.text(text.unescape()?.into_owned())?,
+                Event::CData(data) => tree.text(String::from_utf8_lossy(&data).into_owned())?,
                 Event::Eof => break,
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
             }
         }
-        if !stack.is_empty() {
-            return Err(XmlError::Root);
-        }
-        root.ok_or(XmlError::Root)
-    }
-
-    fn from_start(start: &BytesStart<'_>) -> Result<Element, XmlError> {
-        let mut element = Element::new(String::from_utf8_lossy(start.name().as_ref()));
-        for attr in start.attributes() {
-            let attr = attr?;
-            element.attrs.push((
-                String::from_utf8_lossy(attr.key.as_ref()).into_owned(),
-                attr.unescape_value()?.into_owned(),
-            ));
-        }
-        Ok(element)
-    }
-
-    fn close(
-        stack: &mut [Element],
-        root: &mut Option<Element>,
-        element: Element,
-    ) -> Result<(), XmlError> {
-        match stack.last_mut() {
-            Some(parent) => parent.children.push(Node::Element(element)),
-            None if root.is_none() => *root = Some(element),
-            None => return Err(XmlError::Root),
-        }
-        Ok(())
+        tree.finish()
     }
 
     /// The canonical form (see the module documentation).
@@ -232,25 +221,115 @@ impl Element {
         String::from_utf8(writer.into_inner()).expect("UTF-8 in, UTF-8 out")
     }
 
+    /// Writes the element with an explicit stack of steps (no recursion).
     fn write(&self, writer: &mut Writer<Vec<u8>>) {
-        let mut start = BytesStart::new(self.name.as_str());
-        for (name, value) in &self.attrs {
-            start.push_attribute((name.as_str(), value.as_str()));
+        enum Step<'a> {
+            Open(&'a Element),
+            Text(&'a str),
+            Close(&'a str),
         }
-        writer
-            .write_event(Event::Start(start))
-            .expect("writing to memory");
-        for child in &self.children {
-            match child {
-                Node::Element(e) => e.write(writer),
-                Node::Text(t) => writer
-                    .write_event(Event::Text(BytesText::new(t)))
-                    .expect("writing to memory"),
+        let mut steps = vec![Step::Open(self)];
+        while let Some(step) = steps.pop() {
+            let event = match step {
+                Step::Open(element) => {
+                    steps.push(Step::Close(&element.name));
+                    steps.extend(element.children.iter().rev().map(|child| match child {
+                        Node::Element(e) => Step::Open(e),
+                        Node::Text(t) => Step::Text(t),
+                    }));
+                    let mut start = BytesStart::new(element.name.as_str());
+                    for (name, value) in &element.attrs {
+                        start.push_attribute((name.as_str(), value.as_str()));
+                    }
+                    Event::Start(start)
+                }
+                Step::Text(text) => Event::Text(BytesText::new(text)),
+                Step::Close(name) => Event::End(BytesEnd::new(name)),
+            };
+            writer.write_event(event).expect("writing to memory");
+        }
+    }
+}
+
+/// Drops the descendants one by one from a flat list, so a deep tree cannot overflow the stack
+/// the way the default recursive drop would.
+impl Drop for Element {
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.children);
+        while let Some(node) = pending.pop() {
+            if let Node::Element(mut element) = node {
+                pending.append(&mut element.children);
             }
         }
-        writer
-            .write_event(Event::End(BytesEnd::new(self.name.as_str())))
-            .expect("writing to memory");
+    }
+}
+
+/// The state of [`Element::parse`]: the open elements, the root once closed, and the nodes
+/// counted so far.
+#[derive(Default)]
+struct TreeBuilder {
+    open: Vec<Element>,
+    root: Option<Element>,
+    nodes: usize,
+}
+
+impl TreeBuilder {
+    fn count(&mut self) -> Result<(), XmlError> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(XmlError::TooManyNodes);
+        }
+        Ok(())
+    }
+
+    /// The element of a start tag, one level below the open elements.
+    fn element(&mut self, start: &BytesStart<'_>) -> Result<Element, XmlError> {
+        if self.open.len() >= MAX_DEPTH {
+            return Err(XmlError::TooDeep);
+        }
+        self.count()?;
+        let mut element = Element::new(String::from_utf8_lossy(start.name().as_ref()));
+        for (n, attr) in start.attributes().enumerate() {
+            if n == MAX_ATTRIBUTES {
+                return Err(XmlError::TooManyAttributes(element.name.clone()));
+            }
+            self.count()?;
+            let attr = attr?;
+            element.attrs.push((
+                String::from_utf8_lossy(attr.key.as_ref()).into_owned(),
+                attr.unescape_value()?.into_owned(),
+            ));
+        }
+        Ok(element)
+    }
+
+    /// Adds a complete element to its parent, or makes it the root.
+    fn close(&mut self, element: Element) -> Result<(), XmlError> {
+        match self.open.last_mut() {
+            Some(parent) => parent.children.push(Node::Element(element)),
+            None if self.root.is_none() => self.root = Some(element),
+            None => return Err(XmlError::Root),
+        }
+        Ok(())
+    }
+
+    /// Adds text to the open element; outside the root only white space is allowed.
+    fn text(&mut self, text: String) -> Result<(), XmlError> {
+        self.count()?;
+        match self.open.last_mut() {
+            Some(parent) => parent.children.push(Node::Text(text)),
+            None if text.trim().is_empty() => {}
+            None => return Err(XmlError::Root),
+        }
+        Ok(())
+    }
+
+    /// The root, once every element is closed.
+    fn finish(self) -> Result<Element, XmlError> {
+        if !self.open.is_empty() {
+            return Err(XmlError::Root);
+        }
+        self.root.ok_or(XmlError::Root)
     }
 }
 
@@ -292,5 +371,48 @@ mod tests {
         let doc = Element::parse("<a><b>1</b></a>").unwrap();
         assert_eq!(doc.text_of("c").unwrap_err().to_string(), "a 缺少元素 c");
         assert_eq!(doc.without("b").canonical(), b"<a></a>");
+    }
+
+    fn nested(depth: usize) -> String {
+        format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth))
+    }
+
+    #[test]
+    fn documents_beyond_the_limits_are_refused() {
+        assert!(Element::parse(&nested(MAX_DEPTH)).is_ok());
+        let deep = Element::parse(&nested(100_000)).unwrap_err();
+        assert!(matches!(deep, XmlError::TooDeep));
+        assert_eq!(deep.to_string(), "XML 元素嵌套超过 64 层");
+        let self_closing = format!("{}<b/>{}", "<a>".repeat(64), "</a>".repeat(64));
+        assert!(matches!(
+            Element::parse(&self_closing),
+            Err(XmlError::TooDeep)
+        ));
+        let large = format!("<a>{}</a>", "x".repeat(MAX_DOCUMENT_BYTES));
+        assert_eq!(
+            Element::parse(&large).unwrap_err().to_string(),
+            "XML 报文超过 1024 KiB 上限"
+        );
+        let wide = format!("<a>{}</a>", "<b/>".repeat(MAX_NODES));
+        assert!(matches!(Element::parse(&wide), Err(XmlError::TooManyNodes)));
+        let attributes: String = (0..100_000).map(|n| format!(" x{n}=''")).collect();
+        assert_eq!(
+            Element::parse(&format!("<a{attributes}/>"))
+                .unwrap_err()
+                .to_string(),
+            "XML 元素 a 的属性超过 16 个"
+        );
+    }
+
+    #[test]
+    fn deep_trees_are_written_and_dropped_without_recursion() {
+        let mut deep = Element::new("a");
+        for _ in 0..100_000 {
+            deep = Element::new("a").child(deep);
+        }
+        let canonical = deep.canonical();
+        assert_eq!(canonical.len(), 7 * 100_001);
+        assert!(canonical.starts_with(b"<a><a>") && canonical.ends_with(b"</a></a>"));
+        drop(deep);
     }
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::customs::envelope::{
-    Ack, Envelope, ReceiptPage, ReceiptQuery, MESSAGES_PATH, RECEIPTS_PATH,
+    Ack, Envelope, ReceiptPage, ReceiptQuery, MAX_ANSWER_BYTES, MESSAGES_PATH, RECEIPTS_PATH,
 };
 
 /// Why a call to customs failed.
@@ -36,6 +36,21 @@ fn transport(e: reqwest::Error) -> CustomsError {
     CustomsError::Transient(format!("{kind}：{e}"))
 }
 
+/// The body of an answer, read up to [`MAX_ANSWER_BYTES`] and refused beyond.
+async fn read_answer(mut response: reqwest::Response) -> Result<String, CustomsError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(CustomsError::Transient(format!(
+                "海关应答超过 {} MiB 上限",
+                MAX_ANSWER_BYTES >> 20
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
 impl CustomsClient {
     pub fn new(base: &str, timeout: Duration) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
@@ -64,7 +79,7 @@ impl CustomsClient {
             .await
             .map_err(transport)?;
         let status = response.status();
-        let text = response.text().await.map_err(transport)?;
+        let text = read_answer(response).await?;
         if status.is_success() {
             return serde_json::from_str(&text)
                 .map_err(|e| CustomsError::Transient(format!("海关确认无法解析：{e}")));
@@ -90,7 +105,7 @@ impl CustomsClient {
             .await
             .map_err(transport)?;
         let status = response.status();
-        let text = response.text().await.map_err(transport)?;
+        let text = read_answer(response).await?;
         if !status.is_success() {
             return Err(CustomsError::Transient(format!(
                 "读取海关回执失败（HTTP {}：{}）",
