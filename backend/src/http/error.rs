@@ -11,6 +11,7 @@ use axum::Json;
 use owf_shared::api::ApiError;
 use serde::de::DeserializeOwned;
 
+use crate::store::readiness::Unwritable;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +36,8 @@ pub enum AppError {
     Validation(BTreeMap<String, String>),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Unavailable(#[from] Unwritable),
 }
 
 impl From<sqlx::Error> for AppError {
@@ -56,6 +59,7 @@ impl AppError {
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             Self::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         }
     }
 }
@@ -63,7 +67,8 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = if status.is_server_error() {
+        // A 503 says what is unavailable; other server errors only that one happened.
+        let message = if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             tracing::error!(error = %self, "request failed");
             "服务器内部错误，请稍后重试；数据未丢失".to_owned()
         } else {

@@ -1,4 +1,4 @@
-//! `GET /metrics`: the relay's numbers in the Prometheus text format.
+//! `GET /metrics`: the numbers of the relay and of the writer in the Prometheus text format.
 
 use std::fmt::Write;
 
@@ -8,9 +8,10 @@ use axum::response::IntoResponse;
 
 use super::{AppError, AppState};
 use crate::store::outbox::RelayCounts;
+use crate::store::WriterCounts;
 
-/// The exposition text of `counts`.
-pub fn render(counts: &RelayCounts) -> String {
+/// The exposition text of `counts` and `writer`.
+pub fn render(counts: &RelayCounts, writer: &WriterCounts) -> String {
     let metrics = [
         (
             "owf_outbox_depth",
@@ -42,6 +43,18 @@ pub fn render(counts: &RelayCounts) -> String {
             "Customs receipts (回执) applied to filings.",
             counts.receipts_applied,
         ),
+        (
+            "owf_store_write_failures_total",
+            "counter",
+            "Writes the database failed (disk full, lost connection, failed commit) in this process.",
+            writer.failures,
+        ),
+        (
+            "owf_store_writer_reconnections_total",
+            "counter",
+            "Write connections replaced after a failed transaction in this process.",
+            writer.reconnections,
+        ),
     ];
     let mut text = String::new();
     for (name, kind, help, value) in metrics {
@@ -57,7 +70,7 @@ pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse,
     let counts = state.store.relay_counts().await?;
     Ok((
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        render(&counts),
+        render(&counts, &state.store.writer_counts()),
     ))
 }
 
@@ -67,16 +80,24 @@ mod tests {
 
     #[test]
     fn renders_prometheus_text() {
-        let text = render(&RelayCounts {
-            depth: 3,
-            sent: 10,
-            retried: 2,
-            failed: 1,
-            receipts_applied: 20,
-        });
+        let text = render(
+            &RelayCounts {
+                depth: 3,
+                sent: 10,
+                retried: 2,
+                failed: 1,
+                receipts_applied: 20,
+            },
+            &WriterCounts {
+                failures: 4,
+                reconnections: 1,
+            },
+        );
         assert!(text.contains("# TYPE owf_outbox_depth gauge\nowf_outbox_depth 3\n"));
         assert!(text.contains("owf_relay_sent_total 10\n"));
         assert!(text.contains("owf_relay_receipts_applied_total 20\n"));
-        assert_eq!(text.lines().count(), 15);
+        assert!(text.contains("owf_store_write_failures_total 4\n"));
+        assert!(text.contains("owf_store_writer_reconnections_total 1\n"));
+        assert_eq!(text.lines().count(), 21);
     }
 }

@@ -5,6 +5,7 @@ mod attachments;
 mod error;
 mod filings;
 mod headers;
+mod health;
 mod metrics;
 pub mod openapi;
 mod origin;
@@ -82,7 +83,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     let [csp, nosniff, referrer] = headers::layers(dist);
     Router::new()
         .nest("/api", api)
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
         .fallback_service(spa)
         .layer(middleware::from_fn_with_state(state.clone(), origin::guard))

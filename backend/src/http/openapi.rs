@@ -220,7 +220,15 @@ const ROUTES: &[Route] = &[
         "200",
         "Object",
     ),
-    route("get", "/healthz", "健康检查", None, None, "200", "Text"),
+    route(
+        "get",
+        "/healthz",
+        "就绪检查：数据库可写入时答 ok，否则 503",
+        None,
+        None,
+        "200",
+        "Text",
+    ),
     route(
         "get",
         "/metrics",
@@ -306,7 +314,7 @@ pub fn document() -> Value {
             "type": "object",
             "required": ["code", "message", "fields"],
             "properties": {
-                "code": { "type": "string", "description": "bad_request | unauthenticated | bad_credentials | locked | forbidden_origin | not_found | conflict | payload_too_large | validation | internal" },
+                "code": { "type": "string", "description": "bad_request | unauthenticated | bad_credentials | locked | forbidden_origin | not_found | conflict | payload_too_large | validation | internal | unavailable" },
                 "message": { "type": "string", "description": "中文提示" },
                 "fields": { "type": "object", "additionalProperties": { "type": "string" }, "description": "字段 → 中文提示；_form 为整单提示" }
             }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod filings;
 pub mod outbox;
+pub mod readiness;
 mod writer;
 
 use std::collections::HashMap;
@@ -19,6 +20,8 @@ use sqlx::{AnyConnection, AnyPool, Executor};
 use tokio::sync::Notify;
 
 use crate::customs::sign::MessageSigner;
+use readiness::Readiness;
+pub use writer::WriterCounts;
 use writer::{WriteFuture, Writer};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -68,6 +71,8 @@ pub struct Store {
     outbox_written: Arc<Notify>,
     /// Parsed signing keys by enterprise id.
     signers: Arc<Mutex<HashMap<i64, Arc<MessageSigner>>>>,
+    /// The last readiness check, shared by the callers of `/healthz`.
+    readiness: Arc<Readiness>,
 }
 
 impl Store {
@@ -127,6 +132,7 @@ impl Store {
             dialect,
             outbox_written: Arc::new(Notify::new()),
             signers: Arc::default(),
+            readiness: Arc::default(),
         })
     }
 
@@ -142,6 +148,11 @@ impl Store {
         W: for<'c> Fn(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
     {
         self.writer.write(work).await
+    }
+
+    /// The writer's failures and reconnections since the process started.
+    pub fn writer_counts(&self) -> WriterCounts {
+        self.writer.counts()
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -7,11 +7,19 @@
 //! transaction: a write is a function of the connection that may run more than once, and only
 //! its last run counts. PostgreSQL goes through the same queue: one code path, and batching saves
 //! it commits too.
+//!
+//! When the transaction itself fails — BEGIN, COMMIT or ROLLBACK, as on a full disk or a dropped
+//! connection — the connection is closed rather than reused (a failed COMMIT can leave it in a
+//! transaction SQLite already ended), and the next batch runs on a new one: writes succeed again
+//! as soon as the cause is gone, without a restart.
 
+use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::{AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Dialect, StoreError};
@@ -57,27 +65,47 @@ where
     }
 
     fn answer(self: Box<Self>, committed: Result<(), String>) {
-        let result = match self.outcome {
-            Some(Ok(value)) => committed.map(|()| value).map_err(StoreError::Commit),
-            Some(Err(e)) => Err(e),
-            None => Err(StoreError::WriteAborted),
+        let result = match (self.outcome, committed) {
+            (Some(Err(e)), _) => Err(e),
+            (Some(Ok(value)), Ok(())) => Ok(value),
+            // Committing failed, or the transaction did not even begin.
+            (_, Err(e)) => Err(StoreError::Commit(e)),
+            (None, Ok(())) => Err(StoreError::WriteAborted),
         };
         let _ = self.caller.send(result);
     }
+}
+
+/// What the writer counts for `/metrics` since the process started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriterCounts {
+    /// Writes that failed in the database (a database error, a failed commit, a panic) — not
+    /// the refusals a write decides itself, such as a duplicate.
+    pub failures: i64,
+    /// Write connections closed after a failed transaction and replaced by a new one.
+    pub reconnections: i64,
+}
+
+#[derive(Default)]
+struct Counters {
+    failures: AtomicI64,
+    reconnections: AtomicI64,
 }
 
 /// The queue of writes; cheap to clone.
 #[derive(Clone)]
 pub struct Writer {
     jobs: mpsc::UnboundedSender<Box<dyn Job>>,
+    counters: Arc<Counters>,
 }
 
 impl Writer {
     /// Starts the task that runs the writes on `pool`.
     pub fn start(pool: AnyPool, dialect: Dialect) -> Self {
         let (jobs, queue) = mpsc::unbounded_channel();
-        tokio::spawn(run(pool, dialect, queue));
-        Self { jobs }
+        let counters = Arc::new(Counters::default());
+        tokio::spawn(run(pool, dialect, queue, counters.clone()));
+        Self { jobs, counters }
     }
 
     /// Runs `work` in the next batch and returns its result once that batch committed. `work`
@@ -96,11 +124,30 @@ impl Writer {
         self.jobs
             .send(Box::new(job))
             .map_err(|_| StoreError::WriteAborted)?;
-        result.await.map_err(|_| StoreError::WriteAborted)?
+        // No answer: the batch panicked.
+        let result = result.await.unwrap_or(Err(StoreError::WriteAborted));
+        if let Err(StoreError::Database(_) | StoreError::Commit(_) | StoreError::WriteAborted) =
+            result
+        {
+            self.counters.failures.fetch_add(1, Ordering::Relaxed);
+        }
+        result
+    }
+
+    pub fn counts(&self) -> WriterCounts {
+        WriterCounts {
+            failures: self.counters.failures.load(Ordering::Relaxed),
+            reconnections: self.counters.reconnections.load(Ordering::Relaxed),
+        }
     }
 }
 
-async fn run(pool: AnyPool, dialect: Dialect, mut queue: mpsc::UnboundedReceiver<Box<dyn Job>>) {
+async fn run(
+    pool: AnyPool,
+    dialect: Dialect,
+    mut queue: mpsc::UnboundedReceiver<Box<dyn Job>>,
+    counters: Arc<Counters>,
+) {
     let begin = match dialect {
         // Take the write lock at once: a batch never waits halfway for another writer.
         Dialect::Sqlite => "BEGIN IMMEDIATE",
@@ -111,14 +158,38 @@ async fn run(pool: AnyPool, dialect: Dialect, mut queue: mpsc::UnboundedReceiver
         let jobs = std::mem::replace(&mut waiting, Vec::with_capacity(MAX_BATCH));
         // A batch of its own task: should a write panic, its batch fails (the callers hear
         // [`StoreError::WriteAborted`]) and the queue goes on.
-        let _ = tokio::spawn(run_batch(pool.clone(), begin, jobs)).await;
+        let batch = tokio::spawn(run_batch(pool.clone(), begin, jobs, counters.clone()));
+        if let Err(e) = batch.await {
+            if let Ok(panic) = e.try_into_panic() {
+                tracing::error!(
+                    panic = panic_message(panic.as_ref()),
+                    "a write panicked: its batch failed, the writes waiting in it were answered \
+                     with an error"
+                );
+            }
+        }
+    }
+}
+
+/// The message a panic was raised with.
+fn panic_message(panic: &(dyn Any + Send)) -> &str {
+    match panic.downcast_ref::<&str>() {
+        Some(message) => message,
+        None => panic
+            .downcast_ref::<String>()
+            .map_or("(no message)", String::as_str),
     }
 }
 
 /// Runs the jobs in one transaction and answers every caller.
-async fn run_batch(pool: AnyPool, begin: &'static str, mut jobs: Vec<Box<dyn Job>>) {
+async fn run_batch(
+    pool: AnyPool,
+    begin: &'static str,
+    mut jobs: Vec<Box<dyn Job>>,
+    counters: Arc<Counters>,
+) {
     while !jobs.is_empty() {
-        match run_jobs(&pool, begin, &mut jobs).await {
+        match run_jobs(&pool, begin, &mut jobs, &counters).await {
             Ok(None) => {
                 for job in jobs.drain(..) {
                     job.answer(Ok(()));
@@ -127,6 +198,7 @@ async fn run_batch(pool: AnyPool, begin: &'static str, mut jobs: Vec<Box<dyn Job
             // Rolled back: the failed write hears its error, the others run again.
             Ok(Some(failed)) => jobs.remove(failed).answer(Ok(())),
             Err(e) => {
+                tracing::error!(error = %e, writes = jobs.len(), "a write transaction failed");
                 let committed = Err(e.to_string());
                 for job in jobs.drain(..) {
                     job.answer(committed.clone());
@@ -136,14 +208,32 @@ async fn run_batch(pool: AnyPool, begin: &'static str, mut jobs: Vec<Box<dyn Job
     }
 }
 
-/// Runs every job in one transaction: committed (`None`), or rolled back at the first job that
-/// failed (its index).
+/// Runs every job in one transaction on a connection of `pool`: committed (`None`), or rolled
+/// back at the first job that failed (its index). A connection whose transaction failed is
+/// closed, so the pool opens a new one for the next batch.
 async fn run_jobs(
     pool: &AnyPool,
     begin: &'static str,
     jobs: &mut [Box<dyn Job>],
+    counters: &Counters,
 ) -> Result<Option<usize>, sqlx::Error> {
-    let mut tx = pool.begin_with(begin).await?;
+    let mut conn = pool.acquire().await?;
+    let outcome = transaction(&mut conn, begin, jobs).await;
+    if outcome.is_err() {
+        counters.reconnections.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!("closing the write connection after its transaction failed");
+        // Already broken or mid-transaction: how it closes does not matter.
+        let _ = conn.close().await;
+    }
+    outcome
+}
+
+async fn transaction(
+    conn: &mut AnyConnection,
+    begin: &'static str,
+    jobs: &mut [Box<dyn Job>],
+) -> Result<Option<usize>, sqlx::Error> {
+    let mut tx = conn.begin_with(begin).await?;
     for (index, job) in jobs.iter_mut().enumerate() {
         if !job.run(&mut tx).await {
             tx.rollback().await?;
@@ -226,8 +316,39 @@ mod tests {
         assert_eq!(values(&pool).await, [1, 2, 3]);
     }
 
+    /// The log lines written while it is the thread's subscriber.
+    #[derive(Clone, Default)]
+    struct Log(Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Log {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl tracing_subscriber::fmt::MakeWriter<'_> for Log {
+        type Writer = Log;
+
+        fn make_writer(&self) -> Log {
+            self.clone()
+        }
+    }
+
     #[tokio::test]
-    async fn a_panicking_write_fails_its_batch_and_the_queue_goes_on() {
+    async fn a_panicking_write_fails_its_batch_is_logged_and_the_queue_goes_on() {
+        let log = Log::default();
+        // The test's runtime has one thread: the writer's tasks log to this subscriber.
+        let _logging = tracing::subscriber::set_default(
+            tracing_subscriber::fmt()
+                .with_writer(log.clone())
+                .with_ansi(false)
+                .finish(),
+        );
         let (writer, pool, _file) = writer().await;
         let panicking = writer.write(|_conn| -> WriteFuture<'_, ()> {
             Box::pin(async { panic!("a write that panics") })
@@ -237,5 +358,11 @@ mod tests {
         assert!(matches!(beside, Err(StoreError::WriteAborted)));
         insert(&writer, 2).await.unwrap();
         assert_eq!(values(&pool).await, [2]);
+        let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            logged.contains("ERROR") && logged.contains("a write that panics"),
+            "{logged}"
+        );
+        assert_eq!(writer.counts().failures, 2);
     }
 }

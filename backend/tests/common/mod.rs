@@ -72,7 +72,7 @@ pub async fn postgres() -> Option<TestApp> {
 }
 
 impl TestApp {
-    fn new(store: Store, dir: Option<TempDir>) -> Self {
+    pub fn new(store: Store, dir: Option<TempDir>) -> Self {
         let state = AppState {
             store: store.clone(),
             config: Arc::new(HttpConfig {

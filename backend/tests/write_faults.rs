@@ -1,0 +1,197 @@
+//! Faults of the database under the writer: a full disk (a real SQLite file on a small tmpfs
+//! whose space runs out and is freed again) and a PostgreSQL connection terminated by the server.
+//! Saves fail while the fault lasts, `/healthz` says so, and once the cause is gone the next save
+//! and check succeed — without a restart.
+
+mod common;
+mod support;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use common::*;
+use serde_json::{json, Value};
+use support::eventually;
+
+/// A small tmpfs mounted for the test, unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    /// `None` (skipped) when this user may not mount; as root — `make test`, CI — it must work.
+    fn mount(size: &str) -> Option<Self> {
+        let dir = std::env::temp_dir().join(format!("owf_disk_full_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if mounted {
+            return Some(Self(dir));
+        }
+        let _ = std::fs::remove_dir(&dir);
+        let uid = Command::new("id").arg("-u").output().unwrap().stdout;
+        assert_ne!(
+            uid, b"0\n",
+            "mount -t tmpfs failed although running as root"
+        );
+        eprintln!("skipped: mounting a tmpfs needs root");
+        None
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+/// Fills the filesystem of `dir` up with one file; returns its path.
+fn fill(dir: &Path) -> PathBuf {
+    let path = dir.join("filler");
+    let mut file = std::fs::File::create(&path).unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    while file.write_all(&chunk).and_then(|()| file.flush()).is_ok() {}
+    // The last partial chunk may not have fit: fill the rest byte by byte.
+    while file.write_all(&[0]).is_ok() {}
+    path
+}
+
+/// 暂存 of the draft `detail` with a new contact name.
+async fn save(app: &TestApp, token: &str, detail: &Value, name: &str) -> (StatusCode, Value) {
+    let path = format!("/api/registrations/{}", detail["id"]);
+    let version = &detail["lifecycle"]["version"];
+    let form = json!({ "contact_name": name });
+    app.call(
+        Method::PUT,
+        &path,
+        Some(json!({ "version": version, "form": form })),
+        token,
+    )
+    .await
+}
+
+async fn healthz(app: &TestApp) -> (StatusCode, String) {
+    let (status, body) = app.download("/healthz", "").await;
+    (status, String::from_utf8(body).unwrap())
+}
+
+/// The value of the `/metrics` line `name`.
+async fn metric(app: &TestApp, name: &str) -> i64 {
+    let (_, body) = app.download("/metrics", "").await;
+    let text = String::from_utf8(body).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("{name} missing in {text}"))
+        .parse()
+        .unwrap()
+}
+
+/// A draft 企业登记 of the zone enterprise and the token of its user.
+async fn draft(app: &TestApp) -> (String, Value) {
+    let token = app.login(ZONE_CARD, ZONE_PASSWORD).await;
+    let (status, detail) = app
+        .call(
+            Method::POST,
+            "/api/registrations",
+            Some(json!({ "form": { "contact_name": "林晓" } })),
+            &token,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{detail}");
+    (token, detail)
+}
+
+#[tokio::test]
+async fn a_full_disk_fails_saves_until_space_is_freed_then_they_succeed() {
+    let Some(disk) = Tmpfs::mount("4m") else {
+        return;
+    };
+    let url = format!("sqlite:{}/owf.db", disk.0.display());
+    let store = owf_backend::store::Store::connect(&url).await.unwrap();
+    let app = with_demo(TestApp::new(store, None)).await;
+    let (token, detail) = draft(&app).await;
+    assert_eq!(healthz(&app).await, (StatusCode::OK, "ok".to_owned()));
+
+    let filler = fill(&disk.0);
+    let (status, body) = save(&app, &token, &detail, "周敏").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    let (status, reason) = healthz(&app).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{reason}");
+    assert!(reason.contains("数据库暂时无法写入"), "{reason}");
+    assert!(metric(&app, "owf_store_write_failures_total").await >= 2);
+    assert!(metric(&app, "owf_store_writer_reconnections_total").await >= 2);
+
+    std::fs::remove_file(filler).unwrap();
+    let (status, saved) = save(&app, &token, &detail, "周敏").await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["form"]["contact_name"], "周敏");
+    assert_eq!(healthz(&app).await, (StatusCode::OK, "ok".to_owned()));
+}
+
+/// An administrator (or a failover) ends the writer's PostgreSQL connection while it waits
+/// inside a save's transaction: that save fails, the next one runs on a new connection.
+#[tokio::test]
+async fn a_terminated_postgres_write_connection_is_replaced() {
+    let Some(app) = postgres().await else {
+        return;
+    };
+    let app = with_demo(app).await;
+    let (token, detail) = draft(&app).await;
+    let database: String = sqlx::query_scalar("SELECT current_database()::text")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let admin_url = std::env::var("OWF_TEST_PG_URL").unwrap();
+    let base = admin_url.rsplit_once('/').unwrap().0;
+    let mut admin =
+        <sqlx::AnyConnection as sqlx::Connection>::connect(&format!("{base}/{database}"))
+            .await
+            .unwrap();
+    // Hold the draft's row so the save's UPDATE waits inside the writer's transaction.
+    sqlx::query("BEGIN").execute(&mut admin).await.unwrap();
+    sqlx::query("SELECT id FROM filings WHERE id = $1 FOR UPDATE")
+        .bind(detail["id"].as_i64().unwrap())
+        .execute(&mut admin)
+        .await
+        .unwrap();
+
+    let terminate = async {
+        let writer_pid: i32 = eventually(
+            Duration::from_secs(10),
+            "the save to wait for the row",
+            || async {
+                sqlx::query_scalar(
+                    "SELECT pid FROM pg_stat_activity \
+                     WHERE datname = $1 AND wait_event_type = 'Lock'",
+                )
+                .bind(&database)
+                .fetch_optional(app.store.pool())
+                .await
+                .unwrap()
+            },
+        )
+        .await;
+        sqlx::query("SELECT pg_terminate_backend($1)")
+            .bind(writer_pid)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+    };
+    let ((status, body), ()) = tokio::join!(save(&app, &token, &detail, "周敏"), terminate);
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    sqlx::query("ROLLBACK").execute(&mut admin).await.unwrap();
+
+    let (status, saved) = save(&app, &token, &detail, "周敏").await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["form"]["contact_name"], "周敏");
+    assert_eq!(healthz(&app).await, (StatusCode::OK, "ok".to_owned()));
+    assert_eq!(
+        metric(&app, "owf_store_writer_reconnections_total").await,
+        1
+    );
+}
