@@ -122,7 +122,10 @@ async fn a_full_disk_fails_saves_until_space_is_freed_then_they_succeed() {
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
     let (status, reason) = healthz(&app).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{reason}");
-    assert!(reason.contains("数据库暂时无法写入"), "{reason}");
+    assert!(
+        reason.contains("数据库暂时无法写入") && reason.contains("disk is full"),
+        "{reason}"
+    );
     assert!(metric(&app, "owf_store_write_failures_total").await >= 2);
     assert!(metric(&app, "owf_store_writer_reconnections_total").await >= 2);
 

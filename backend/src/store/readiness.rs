@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::{now_ms, Store};
+use super::{now_ms, Store, StoreError};
 
 /// Longest a check waits for its write.
 pub const TIMEOUT: Duration = Duration::from_secs(3);
@@ -51,7 +51,9 @@ impl Store {
             })
         });
         let outcome = match tokio::time::timeout(TIMEOUT, write).await {
-            Ok(written) => written.map_err(|e| Unwritable::Failed(e.to_string())),
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(StoreError::Commit(cause))) => Err(Unwritable::Failed(cause)),
+            Ok(Err(e)) => Err(Unwritable::Failed(e.to_string())),
             Err(_) => Err(Unwritable::TimedOut),
         };
         *last = Some(Checked {
