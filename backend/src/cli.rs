@@ -61,9 +61,18 @@ pub struct ServeArgs {
     /// Create the two demo enterprises and users if missing, and print their logins.
     #[arg(long, env = "OWF_DEMO")]
     pub demo: bool,
-    /// How long a login lasts, in hours.
-    #[arg(long, env = "OWF_SESSION_HOURS", default_value_t = 8)]
+    /// How long a login lasts, in hours (1 to 8760).
+    #[arg(long, env = "OWF_SESSION_HOURS", default_value_t = 8, value_parser = session_hours)]
     pub session_hours: i64,
+    /// Login attempts allowed per client address and minute (a burst of that many, then one
+    /// every 60/N seconds). Behind a reverse proxy every client shares the proxy's address.
+    #[arg(long, env = "OWF_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_attempts_per_minute: u32,
+    /// The app is served over HTTPS (e.g. behind a TLS-terminating proxy): the session cookie
+    /// gets `Secure` and every response `Strict-Transport-Security`.
+    #[arg(long, env = "OWF_SECURE_COOKIES")]
+    pub secure_cookies: bool,
     /// Other origins allowed to call the API with cookies (comma-separated,
     /// e.g. `http://static.example.test:8081`), for a frontend hosted apart from the backend.
     #[arg(long, env = "OWF_ALLOWED_ORIGINS", value_delimiter = ',')]
@@ -85,6 +94,8 @@ impl ServeArgs {
             http: HttpConfig {
                 session_hours: self.session_hours,
                 allowed_origins: self.allowed_origins.clone(),
+                login_attempts_per_minute: self.login_attempts_per_minute,
+                secure_cookies: self.secure_cookies,
             },
             relay: (!self.relay.no_relay).then(|| self.relay.config()),
             customs_url: self.relay.customs_url.clone(),
@@ -144,6 +155,16 @@ impl RelayArgs {
             batch_size: self.relay_batch.max(1),
             request_timeout: Duration::from_millis(self.relay_timeout_ms),
         }
+    }
+}
+
+/// How long a login lasts: whole hours from 1 to a year.
+fn session_hours(text: &str) -> Result<i64, String> {
+    match text.parse::<i64>() {
+        Ok(hours) if (1..=8760).contains(&hours) => Ok(hours),
+        _ => Err(format!(
+            "{text} 不是有效的登录时长：须为 1 到 8760 之间的整数小时"
+        )),
     }
 }
 
@@ -425,4 +446,39 @@ async fn shutdown_signal() {
         }
     };
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve(args: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["owf", "serve"].iter().chain(args))?;
+        match cli.command {
+            Command::Serve(args) => Ok(args),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn session_hours_below_one_are_refused_with_a_clear_message() {
+        let err = serve(&["--session-hours", "0"]).unwrap_err().to_string();
+        assert!(
+            err.contains("0 不是有效的登录时长：须为 1 到 8760 之间的整数小时"),
+            "{err}"
+        );
+        assert!(serve(&["--session-hours", "8761"]).is_err());
+        assert_eq!(serve(&["--session-hours", "1"]).unwrap().session_hours, 1);
+    }
+
+    #[test]
+    fn secure_cookies_and_the_login_limit_reach_the_http_settings() {
+        let http = serve(&["--secure-cookies", "--login-attempts-per-minute", "30"])
+            .unwrap()
+            .config()
+            .http;
+        assert!(http.secure_cookies);
+        assert_eq!(http.login_attempts_per_minute, 30);
+        assert!(serve(&["--login-attempts-per-minute", "0"]).is_err());
+    }
 }

@@ -1,10 +1,88 @@
-//! Login, who-am-I, logout, lockout and the 401 contract — on SQLite and PostgreSQL.
+//! Login, who-am-I, logout, lockout, login limits and the 401 contract — on SQLite and
+//! PostgreSQL.
 
 mod common;
 
-use axum::http::{Method, StatusCode};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
 use common::*;
-use serde_json::json;
+use http_body_util::BodyExt;
+use owf_backend::auth::password_checks::PASSWORD_CHECKS;
+use owf_backend::http::{router, AppState, HttpConfig, LOCK_MINUTES, MAX_FAILED_LOGINS};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// The answer to every failed login, whatever the reason.
+const FAILED: &str = "IC卡号或密码错误（同一IC卡连续 5 次登录失败将锁定 15 分钟）";
+
+/// The app with other HTTP settings than the harness's.
+fn app_with(app: &TestApp, config: HttpConfig) -> Router {
+    let state = AppState {
+        store: app.store.clone(),
+        config: Arc::new(config),
+    };
+    router(state, std::path::Path::new("/nonexistent-dist"))
+}
+
+fn config() -> HttpConfig {
+    HttpConfig {
+        session_hours: 8,
+        allowed_origins: Vec::new(),
+        login_attempts_per_minute: 1000,
+        secure_cookies: false,
+    }
+}
+
+/// A login from `peer` (`None`: no client address); returns status, headers and JSON body.
+async fn login_from(
+    app: &Router,
+    peer: Option<SocketAddr>,
+    card_no: &str,
+    password: &str,
+) -> (StatusCode, HeaderMap, Value) {
+    let body = json!({ "card_no": card_no, "password": password }).to_string();
+    let mut req = Request::post("/api/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    if let Some(peer) = peer {
+        req.extensions_mut().insert(ConnectInfo(peer));
+    }
+    let res = app.clone().oneshot(req).await.unwrap();
+    let (parts, body) = res.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (parts.status, parts.headers, json)
+}
+
+/// A wrong login, repeated while the server answers 429 (as a client honouring Retry-After
+/// would, only sooner); returns the final status and body.
+async fn guess_until_answered(app: &TestApp, card_no: &str, password: &str) -> (StatusCode, Value) {
+    let body = json!({ "card_no": card_no, "password": password }).to_string();
+    loop {
+        let (status, _, json) = app
+            .send(Method::POST, "/api/session", Some(&body), None, None)
+            .await;
+        if status != StatusCode::TOO_MANY_REQUESTS {
+            return (status, json);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn failed_logins(app: &TestApp, card_no: &str) -> i64 {
+    sqlx::query_scalar("SELECT failed_logins FROM users WHERE card_no = $1")
+        .bind(card_no)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
 
 async fn login_returns_the_enterprise_and_sets_a_cookie(app: TestApp) {
     let app = with_demo(app).await;
@@ -36,7 +114,7 @@ async fn wrong_card_or_password_gets_one_generic_message(app: TestApp) {
         messages[0], messages[1],
         "no hint which of card or password was wrong"
     );
-    assert_eq!(messages[0], "IC卡号或密码错误");
+    assert_eq!(messages[0], FAILED);
 }
 
 async fn api_without_session_gets_401_json(app: TestApp) {
@@ -68,17 +146,18 @@ async fn logout_revokes_the_session(app: TestApp) {
 
 async fn five_failures_lock_the_account_until_unlocked(app: TestApp) {
     let app = with_demo(app).await;
+    assert_eq!(
+        (MAX_FAILED_LOGINS, LOCK_MINUTES),
+        (5, 15),
+        "as the message says"
+    );
     let wrong = json!({ "card_no": ZONE_CARD, "password": "wrong" }).to_string();
     for attempt in 1..=5 {
         let (status, _, err) = app
             .send(Method::POST, "/api/session", Some(&wrong), None, None)
             .await;
-        if attempt < 5 {
-            assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
-        } else {
-            assert_eq!(status, StatusCode::LOCKED, "attempt {attempt}");
-            assert!(err["message"].as_str().unwrap().contains("锁定"), "{err}");
-        }
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+        assert_eq!(err["message"], FAILED);
     }
     let right = json!({ "card_no": ZONE_CARD, "password": ZONE_PASSWORD }).to_string();
     let (status, token, err) = app
@@ -86,15 +165,185 @@ async fn five_failures_lock_the_account_until_unlocked(app: TestApp) {
         .await;
     assert_eq!(
         status,
-        StatusCode::LOCKED,
+        StatusCode::UNAUTHORIZED,
         "even the right password is refused while locked"
     );
     assert!(token.is_none());
-    assert_eq!(err["code"], "locked");
+    assert_eq!(err["code"], "bad_credentials");
     // The other enterprise's user is unaffected.
     app.login(PLAIN_CARD, PLAIN_PASSWORD).await;
     assert!(app.store.unlock_user(ZONE_CARD).await.unwrap());
     app.login(ZONE_CARD, ZONE_PASSWORD).await;
+}
+
+async fn a_lock_that_ran_out_lets_the_right_password_in(app: TestApp) {
+    let app = with_demo(app).await;
+    let wrong = json!({ "card_no": ZONE_CARD, "password": "wrong" }).to_string();
+    for _ in 0..5 {
+        app.send(Method::POST, "/api/session", Some(&wrong), None, None)
+            .await;
+    }
+    // Test setup: the 15 minutes have passed.
+    sqlx::query("UPDATE users SET locked_until = 1 WHERE card_no = $1")
+        .bind(ZONE_CARD)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    app.login(ZONE_CARD, ZONE_PASSWORD).await;
+    assert_eq!(failed_logins(&app, ZONE_CARD).await, 0);
+}
+
+async fn unknown_and_locked_cards_get_the_same_answer(app: TestApp) {
+    let app = with_demo(app).await;
+    let wrong = json!({ "card_no": ZONE_CARD, "password": "wrong" }).to_string();
+    for _ in 0..5 {
+        app.send(Method::POST, "/api/session", Some(&wrong), None, None)
+            .await;
+    }
+    let mut answers = Vec::new();
+    for (card, password) in [
+        (ZONE_CARD, ZONE_PASSWORD),     // locked, right password
+        (ZONE_CARD, "wrong"),           // locked, wrong password
+        ("8944039999999", "whatever1"), // no such card
+        (PLAIN_CARD, "wrong"),          // existing card, wrong password
+    ] {
+        let body = json!({ "card_no": card, "password": password }).to_string();
+        let (status, token, json) = app
+            .send(Method::POST, "/api/session", Some(&body), None, None)
+            .await;
+        assert!(token.is_none());
+        answers.push((status, json));
+    }
+    for answer in &answers[1..] {
+        assert_eq!(*answer, answers[0], "every failure answers alike");
+    }
+    assert_eq!(answers[0].0, StatusCode::UNAUTHORIZED);
+    assert_eq!(answers[0].1["message"], FAILED);
+}
+
+async fn parallel_guesses_check_no_more_passwords_than_the_lockout_allows(app: TestApp) {
+    let app = with_demo(app).await;
+    let guesses = (0..20).map(|n| {
+        guess_until_answered(
+            &app,
+            ZONE_CARD,
+            if n % 2 == 0 { "wrong" } else { "wrong too" },
+        )
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    for (status, json) in &answers {
+        assert_eq!(*status, StatusCode::UNAUTHORIZED);
+        assert_eq!(json["message"], FAILED);
+    }
+    assert_eq!(
+        failed_logins(&app, ZONE_CARD).await,
+        MAX_FAILED_LOGINS,
+        "20 parallel guesses: only 5 were checked against the password"
+    );
+    let (status, json) = guess_until_answered(&app, ZONE_CARD, ZONE_PASSWORD).await;
+    assert_eq!(
+        (status, &json["code"]),
+        (StatusCode::UNAUTHORIZED, &json!("bad_credentials")),
+        "the right password after the burst does not log in while locked"
+    );
+    assert!(app.store.unlock_user(ZONE_CARD).await.unwrap());
+    app.login(ZONE_CARD, ZONE_PASSWORD).await;
+}
+
+async fn password_checks_beyond_the_slots_answer_429(app: TestApp) {
+    let app = app_with(&app, config());
+    let attempts = (0..3 * PASSWORD_CHECKS).map(|n| {
+        let app = &app;
+        async move { login_from(app, None, &format!("89440300{n:05}"), "wrong-password").await }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let busy: Vec<_> = answers
+        .iter()
+        .filter(|(status, _, _)| *status == StatusCode::TOO_MANY_REQUESTS)
+        .collect();
+    assert_eq!(
+        busy.len(),
+        2 * PASSWORD_CHECKS,
+        "only {PASSWORD_CHECKS} checks run at once; the rest are refused, not queued"
+    );
+    for (_, headers, json) in busy {
+        assert_eq!(headers[header::RETRY_AFTER], "1");
+        assert_eq!(json["code"], "too_many_requests");
+        assert_eq!(json["message"], "登录请求过多，请 1 秒后再试");
+    }
+}
+
+async fn a_client_over_its_login_limit_is_told_when_to_retry(app: TestApp) {
+    let app = with_demo(app).await;
+    let router = app_with(
+        &app,
+        HttpConfig {
+            login_attempts_per_minute: 3,
+            ..config()
+        },
+    );
+    let first: SocketAddr = "192.0.2.1:40000".parse().unwrap();
+    let other: SocketAddr = "192.0.2.2:40000".parse().unwrap();
+    for _ in 0..3 {
+        let (status, _, _) = login_from(&router, Some(first), PLAIN_CARD, "wrong").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, headers, json) = login_from(&router, Some(first), ZONE_CARD, ZONE_PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // One attempt every 20 s; a little of that has passed during the three attempts.
+    let secs: u64 = headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&secs), "Retry-After {secs}");
+    assert_eq!(json["message"], format!("登录请求过多，请 {secs} 秒后再试"));
+    let (status, _, _) = login_from(&router, Some(other), ZONE_CARD, ZONE_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "another client is not held back");
+}
+
+async fn secure_cookies_add_secure_and_hsts(app: TestApp) {
+    let app = with_demo(app).await;
+    for secure in [false, true] {
+        let router = app_with(
+            &app,
+            HttpConfig {
+                secure_cookies: secure,
+                ..config()
+            },
+        );
+        let (status, headers, _) = login_from(&router, None, ZONE_CARD, ZONE_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK);
+        let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+        assert_eq!(cookie.ends_with("; Secure"), secure, "{cookie}");
+        assert_eq!(
+            headers
+                .get(header::STRICT_TRANSPORT_SECURITY)
+                .map(|v| v.to_str().unwrap()),
+            secure.then_some("max-age=31536000")
+        );
+    }
+}
+
+async fn expired_sessions_are_purged_at_the_next_login(app: TestApp) {
+    let app = with_demo(app).await;
+    let old = app.login(ZONE_CARD, ZONE_PASSWORD).await;
+    app.login(PLAIN_CARD, PLAIN_PASSWORD).await;
+    // Test setup: the first session's hours are over.
+    sqlx::query("UPDATE sessions SET expires_at = 1 WHERE user_id = (SELECT id FROM users WHERE card_no = $1)")
+        .bind(ZONE_CARD)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let (status, _) = app.get("/api/session", Some(&old)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.count("sessions").await, 2);
+    app.login(PLAIN_CARD, PLAIN_PASSWORD).await;
+    assert_eq!(
+        app.count("sessions").await,
+        2,
+        "the expired session is gone; the two live ones remain"
+    );
 }
 
 async fn success_resets_the_failure_count(app: TestApp) {
@@ -165,6 +414,13 @@ both_databases!(
     api_without_session_gets_401_json,
     logout_revokes_the_session,
     five_failures_lock_the_account_until_unlocked,
+    a_lock_that_ran_out_lets_the_right_password_in,
+    unknown_and_locked_cards_get_the_same_answer,
+    parallel_guesses_check_no_more_passwords_than_the_lockout_allows,
+    password_checks_beyond_the_slots_answer_429,
+    a_client_over_its_login_limit_is_told_when_to_retry,
+    secure_cookies_add_secure_and_hsts,
+    expired_sessions_are_purged_at_the_next_login,
     success_resets_the_failure_count,
     malformed_or_oversized_bodies_get_json_errors,
     foreign_origins_cannot_change_state,

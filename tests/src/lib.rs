@@ -76,6 +76,8 @@ impl Server {
             http: HttpConfig {
                 session_hours: 8,
                 allowed_origins,
+                login_attempts_per_minute: 10,
+                secure_cookies: false,
             },
             // The real relay and customs sandbox, answering quickly.
             relay: Some(RelayConfig {

@@ -4,7 +4,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::HeaderValue;
+use axum::http::{HeaderName, HeaderValue};
 use owf_shared::api::SessionInfo;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -29,20 +29,27 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The `Set-Cookie` value that hands `token` to the browser for `max_age_secs`.
-pub fn set_cookie(token: &str, max_age_secs: i64) -> HeaderValue {
+/// The `Set-Cookie` value that hands `token` to the browser for `max_age_secs`; `secure` adds
+/// the `Secure` attribute (HTTPS deployments).
+pub fn set_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
     HeaderValue::from_str(&format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}"
+        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{}",
+        secure_attribute(secure)
     ))
     .expect("hex token is a valid header value")
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
-pub fn clear_cookie() -> (axum::http::HeaderName, HeaderValue) {
-    (
-        SET_COOKIE,
-        HeaderValue::from_static("owf_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
-    )
+pub fn clear_cookie(secure: bool) -> (HeaderName, HeaderValue) {
+    (SET_COOKIE, set_cookie("", 0, secure))
+}
+
+fn secure_attribute(secure: bool) -> &'static str {
+    if secure {
+        "; Secure"
+    } else {
+        ""
+    }
 }
 
 /// The session token sent by the browser, if any.
@@ -95,6 +102,24 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(token_hash(&a), token_hash(&a));
         assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn secure_cookies_carry_the_secure_attribute() {
+        let plain = set_cookie("abc", 60, false);
+        assert_eq!(
+            plain,
+            "owf_session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60"
+        );
+        assert!(set_cookie("abc", 60, true)
+            .to_str()
+            .unwrap()
+            .ends_with("; Max-Age=60; Secure"));
+        let (_, cleared) = clear_cookie(true);
+        assert_eq!(
+            cleared,
+            "owf_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+        );
     }
 
     #[test]

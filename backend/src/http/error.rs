@@ -1,17 +1,20 @@
 //! The one mapping from errors to HTTP responses: every failure is `{ code, message, fields }`.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::header::RETRY_AFTER;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use owf_shared::api::ApiError;
 use serde::de::DeserializeOwned;
 
 use crate::store::readiness::Unwritable;
+use super::session::{LOCK_MINUTES, MAX_FAILED_LOGINS};
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -20,10 +23,15 @@ pub enum AppError {
     BadRequest(String),
     #[error("请先登录")]
     Unauthenticated,
-    #[error("IC卡号或密码错误")]
+    /// The one answer for an unknown card, a wrong password and a locked card alike.
+    #[error(
+        "IC卡号或密码错误（同一IC卡连续 {} 次登录失败将锁定 {} 分钟）",
+        MAX_FAILED_LOGINS,
+        LOCK_MINUTES
+    )]
     BadCredentials,
-    #[error("连续登录失败次数过多，账户已锁定至 {until}，请稍后再试或联系管理员解锁")]
-    Locked { until: String },
+    #[error("登录请求过多，请 {} 秒后再试", retry_after_secs(*.retry_after))]
+    TooManyLogins { retry_after: Duration },
     #[error("请求来源不被允许")]
     ForbiddenOrigin,
     #[error("记录不存在或无权查看")]
@@ -52,7 +60,7 @@ impl AppError {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             Self::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
-            Self::Locked { .. } => (StatusCode::LOCKED, "locked"),
+            Self::TooManyLogins { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Self::ForbiddenOrigin => (StatusCode::FORBIDDEN, "forbidden_origin"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
@@ -74,6 +82,10 @@ impl IntoResponse for AppError {
         } else {
             self.to_string()
         };
+        let retry_after = match &self {
+            Self::TooManyLogins { retry_after } => Some(retry_after_secs(*retry_after)),
+            _ => None,
+        };
         let fields = match self {
             Self::Validation(fields) => fields,
             _ => BTreeMap::new(),
@@ -83,8 +95,21 @@ impl IntoResponse for AppError {
             message,
             fields,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
+}
+
+/// Whole seconds to wait, at least one.
+fn retry_after_secs(wait: Duration) -> u64 {
+    u64::try_from(wait.as_millis().div_ceil(1000))
+        .unwrap_or(u64::MAX)
+        .max(1)
 }
 
 /// A JSON body whose rejections (malformed, wrong types, too large) become `AppError`s.

@@ -64,6 +64,15 @@ pub fn layers(dist: &Path) -> [SetResponseHeaderLayer<HeaderValue>; 3] {
     ]
 }
 
+/// `Strict-Transport-Security` when the app is served over HTTPS (`--secure-cookies`): browsers
+/// then reach this host only over HTTPS for a year. Without HTTPS the layer adds nothing.
+pub fn hsts(https: bool) -> SetResponseHeaderLayer<Option<HeaderValue>> {
+    SetResponseHeaderLayer::overriding(
+        header::STRICT_TRANSPORT_SECURITY,
+        https.then(|| HeaderValue::from_static("max-age=31536000")),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

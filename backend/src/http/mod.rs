@@ -42,6 +42,10 @@ pub struct HttpConfig {
     pub session_hours: i64,
     /// Other origins (scheme://host:port) allowed to call the API with credentials.
     pub allowed_origins: Vec<String>,
+    /// Login attempts per client address and minute.
+    pub login_attempts_per_minute: u32,
+    /// Served over HTTPS: the session cookie gets `Secure`, responses get HSTS.
+    pub secure_cookies: bool,
 }
 
 #[derive(Clone)]
@@ -53,12 +57,7 @@ pub struct AppState {
 /// The whole application: API, health check and the frontend from `dist`.
 pub fn router(state: AppState, dist: &Path) -> Router {
     let api = Router::new()
-        .route(
-            "/session",
-            post(session::login)
-                .get(session::whoami)
-                .delete(session::logout),
-        )
+        .route("/session", session::routes(&state.config))
         .nest("/registrations", filing_routes::<RegistrationForm>())
         .nest(
             "/warehouses",
@@ -91,6 +90,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .layer(csp)
         .layer(nosniff)
         .layer(referrer)
+        .layer(headers::hsts(state.config.secure_cookies))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -314,7 +314,7 @@ pub fn document() -> Value {
             "type": "object",
             "required": ["code", "message", "fields"],
             "properties": {
-                "code": { "type": "string", "description": "bad_request | unauthenticated | bad_credentials | locked | forbidden_origin | not_found | conflict | payload_too_large | validation | internal | unavailable" },
+                "code": { "type": "string", "description": "bad_request | unauthenticated | bad_credentials | too_many_requests | forbidden_origin | not_found | conflict | payload_too_large | validation | internal | unavailable" },
                 "message": { "type": "string", "description": "中文提示" },
                 "fields": { "type": "object", "additionalProperties": { "type": "string" }, "description": "字段 → 中文提示；_form 为整单提示" }
             }

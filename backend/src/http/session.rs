@@ -1,108 +1,112 @@
 //! `/api/session`: login (IC卡号 + password), who am I, logout.
 
-use axum::extract::State;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::IntoResponse;
-use axum::Json;
+use axum::routing::{post, MethodRouter};
+use axum::{Extension, Json};
 use owf_shared::api::{LoginRequest, SessionInfo};
-use time::{format_description::well_known::Rfc3339, OffsetDateTime, UtcOffset};
 
-use super::{AppError, AppJson, AppState};
-use crate::auth::{password, session, CurrentUser};
+use super::{AppError, AppJson, AppState, HttpConfig};
+use crate::auth::password_checks::PasswordChecks;
+use crate::auth::rate_limit::ClientRateLimit;
+use crate::auth::{session, CurrentUser};
+use crate::store::accounts::Lockout;
 use crate::store::now_ms;
 
-/// Consecutive failures that lock an account.
+/// Consecutive failures that lock a card.
 pub const MAX_FAILED_LOGINS: i64 = 5;
 /// How long a lock lasts.
 pub const LOCK_MINUTES: i64 = 15;
+/// When to try again while every password check slot is taken.
+const BUSY_RETRY: Duration = Duration::from_secs(1);
+/// Expired sessions deleted by each login (bounded work; each login adds one session).
+const PURGE_PER_LOGIN: i64 = 100;
 
-pub async fn login(
+/// What bounds login: attempts per client, and password checks at once.
+#[derive(Clone)]
+struct LoginLimits {
+    clients: Arc<ClientRateLimit>,
+    checks: Arc<PasswordChecks>,
+}
+
+/// `/api/session`: login, who am I, logout.
+pub fn routes(config: &HttpConfig) -> MethodRouter<AppState> {
+    let limits = LoginLimits {
+        clients: Arc::new(ClientRateLimit::new(config.login_attempts_per_minute)),
+        checks: Arc::default(),
+    };
+    post(login)
+        .layer(Extension(limits))
+        .get(whoami)
+        .delete(logout)
+}
+
+/// Every failure — unknown card, wrong password, locked card — gets the same answer after the
+/// same work (one password check), so the answer does not tell which cards exist or are locked.
+async fn login(
     State(state): State<AppState>,
+    Extension(limits): Extension<LoginLimits>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     AppJson(req): AppJson<LoginRequest>,
 ) -> Result<impl IntoResponse, AppError> {
-    let card_no = req.card_no.trim();
-    let Some(mut creds) = state.store.credentials(card_no).await? else {
-        // As slow as a wrong password, so timing does not tell which cards exist.
-        verify_off_runtime(req.password, unknown_card_hash().to_owned()).await;
+    let client = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+    limits
+        .clients
+        .take(client)
+        .map_err(|retry_after| AppError::TooManyLogins { retry_after })?;
+    let check = limits.checks.reserve().ok_or(AppError::TooManyLogins {
+        retry_after: BUSY_RETRY,
+    })?;
+    let now = now_ms();
+    let lockout = Lockout {
+        max_failures: MAX_FAILED_LOGINS,
+        now,
+        lock_until: now + LOCK_MINUTES * 60_000,
+    };
+    let attempt = state
+        .store
+        .count_login_attempt(req.card_no.trim(), lockout)
+        .await?;
+    let user_id = attempt.as_ref().map(|a| a.user_id);
+    let matched = check
+        .verify(req.password, attempt.map(|a| a.password_hash))
+        .await;
+    let Some(user_id) = user_id.filter(|_| matched) else {
         return Err(AppError::BadCredentials);
     };
-    let now = now_ms();
-    match creds.locked_until {
-        Some(until) if until > now => return Err(locked(until)),
-        Some(_) => {
-            state.store.unlock_user(card_no).await?;
-            creds.failed_logins = 0;
-        }
-        None => {}
-    }
-    if !verify_off_runtime(req.password, creds.password_hash.clone()).await {
-        let lock_until = now + LOCK_MINUTES * 60_000;
-        return match state
-            .store
-            .record_failed_login(creds.user_id, MAX_FAILED_LOGINS, lock_until)
-            .await?
-        {
-            Some(until) => Err(locked(until)),
-            None => Err(AppError::BadCredentials),
-        };
-    }
-    if creds.failed_logins > 0 {
-        state.store.unlock_user(card_no).await?;
-    }
+    state.store.login_succeeded(user_id).await?;
+    state.store.purge_expired_sessions(PURGE_PER_LOGIN).await?;
     let token = session::new_token();
     let max_age = state.config.session_hours * 3600;
     state
         .store
-        .create_session(
-            &session::token_hash(&token),
-            creds.user_id,
-            now + max_age * 1000,
-        )
+        .create_session(&session::token_hash(&token), user_id, now + max_age * 1000)
         .await?;
     let info = state
         .store
         .session(&session::token_hash(&token))
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    Ok((
-        [(SET_COOKIE, session::set_cookie(&token, max_age))],
-        Json(info),
-    ))
+    let cookie = session::set_cookie(&token, max_age, state.config.secure_cookies);
+    Ok(([(SET_COOKIE, cookie)], Json(info)))
 }
 
-/// Checks a password on the blocking pool: argon2id is deliberately slow and would otherwise
-/// hold up every other request on this runtime thread.
-async fn verify_off_runtime(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || password::verify(&password, &hash))
-        .await
-        .unwrap_or(false)
-}
-
-/// A hash to verify against when the card is unknown.
-fn unknown_card_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| password::hash("owf: no such card"))
-}
-
-fn locked(until_ms: i64) -> AppError {
-    let beijing = UtcOffset::from_hms(8, 0, 0).expect("valid offset");
-    let until = OffsetDateTime::from_unix_timestamp(until_ms / 1000)
-        .map(|t| t.to_offset(beijing))
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .map(|s| s.replace('T', " ").trim_end_matches("+08:00").to_owned())
-        .unwrap_or_default();
-    AppError::Locked { until }
-}
-
-pub async fn whoami(user: CurrentUser) -> Json<SessionInfo> {
+async fn whoami(user: CurrentUser) -> Json<SessionInfo> {
     Json(user.session)
 }
 
-pub async fn logout(
+async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<impl IntoResponse, AppError> {
     state.store.delete_session(&user.token_hash).await?;
-    Ok(([session::clear_cookie()], Json(serde_json::json!({}))))
+    Ok((
+        [session::clear_cookie(state.config.secure_cookies)],
+        Json(serde_json::json!({})),
+    ))
 }

@@ -25,13 +25,19 @@ pub struct NewEnterprise {
     pub credit_level: CreditLevel,
 }
 
-/// What login needs to know about a card holder.
+/// A login attempt counted against a card that may try: what checking the password needs.
 #[derive(Debug, Clone)]
-pub struct Credentials {
+pub struct LoginAttempt {
     pub user_id: i64,
     pub password_hash: String,
-    pub failed_logins: i64,
-    pub locked_until: Option<i64>,
+}
+
+/// How many failures lock a card, and until when a lock set now lasts.
+#[derive(Debug, Clone, Copy)]
+pub struct Lockout {
+    pub max_failures: i64,
+    pub now: i64,
+    pub lock_until: i64,
 }
 
 /// The columns [`enterprise_from_row`] reads, from `enterprises e`.
@@ -154,47 +160,52 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn credentials(&self, card_no: &str) -> Result<Option<Credentials>, StoreError> {
+    /// Counts a login attempt on `card_no` before its password is checked, in one conditional
+    /// update: a card that is not locked gets the attempt counted (a lock that has run out
+    /// starts the count again), and the attempt that reaches `max_failures` locks the card
+    /// until `lock_until` — so parallel attempts cannot check more passwords than allowed.
+    /// `None` when the card is unknown or locked. A successful login clears the count
+    /// ([`Store::login_succeeded`]).
+    pub async fn count_login_attempt(
+        &self,
+        card_no: &str,
+        lockout: Lockout,
+    ) -> Result<Option<LoginAttempt>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, password_hash, failed_logins, locked_until FROM users WHERE card_no = $1",
+            "UPDATE users SET \
+             failed_logins = CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END, \
+             locked_until = CASE \
+                 WHEN (CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END) >= $2 \
+                 THEN $3 ELSE NULL END \
+             WHERE card_no = $1 AND (locked_until IS NULL OR locked_until <= $4) \
+             RETURNING id, password_hash",
         )
         .bind(card_no)
+        .bind(lockout.max_failures)
+        .bind(lockout.lock_until)
+        .bind(lockout.now)
         .fetch_optional(self.pool())
         .await?;
         Ok(row
             .map(|r| -> Result<_, sqlx::Error> {
-                Ok(Credentials {
+                Ok(LoginAttempt {
                     user_id: r.try_get("id")?,
                     password_hash: r.try_get("password_hash")?,
-                    failed_logins: r.try_get("failed_logins")?,
-                    locked_until: r.try_get("locked_until")?,
                 })
             })
             .transpose()?)
     }
 
-    /// Counts a failed login; locks the user until `lock_until` once `max_failures` is reached.
-    /// Returns the lock time when this failure locked the account.
-    pub async fn record_failed_login(
-        &self,
-        user_id: i64,
-        max_failures: i64,
-        lock_until: i64,
-    ) -> Result<Option<i64>, StoreError> {
-        let locked = sqlx::query_scalar::<_, Option<i64>>(
-            "UPDATE users SET failed_logins = failed_logins + 1, \
-             locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END \
-             WHERE id = $1 RETURNING locked_until",
-        )
-        .bind(user_id)
-        .bind(max_failures)
-        .bind(lock_until)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(locked.filter(|t| *t == lock_until))
+    /// Clears the failure count and any lock after the right password.
+    pub async fn login_succeeded(&self, user_id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
-    /// Clears the failure count and any lock (successful login, or `owf admin user unlock`).
+    /// Clears the failure count and any lock (`owf admin user unlock`).
     /// Returns false when no user has that card.
     pub async fn unlock_user(&self, card_no: &str) -> Result<bool, StoreError> {
         let done = sqlx::query(
@@ -245,6 +256,19 @@ impl Store {
                 })
             })
             .transpose()?)
+    }
+
+    /// Deletes up to `limit` expired sessions (bounded work per call); returns how many.
+    pub async fn purge_expired_sessions(&self, limit: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM sessions WHERE token_hash IN \
+             (SELECT token_hash FROM sessions WHERE expires_at <= $1 LIMIT $2)",
+        )
+        .bind(now_ms())
+        .bind(limit)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {

@@ -78,6 +78,9 @@ impl TestApp {
             config: Arc::new(HttpConfig {
                 session_hours: 8,
                 allowed_origins: vec!["http://static.test:9000".into()],
+                // In-process requests have no client address and share one bucket.
+                login_attempts_per_minute: 1000,
+                secure_cookies: false,
             }),
         };
         let router = router(state, std::path::Path::new("/nonexistent-dist"));

@@ -1,0 +1,113 @@
+//! Failed logins sent in parallel cannot exhaust memory: `owf serve`, a child process as in
+//! production, answers waves of parallel logins with unknown cards while its peak resident
+//! memory (VmHWM) stays under [`PEAK_CAP_MB`]. Every password check needs 19 MiB; without a
+//! bound, 100 at once take about 2 GB.
+
+mod support;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use support::eventually;
+
+const PARALLEL: usize = 100;
+const WAVES: usize = 3;
+/// The server's peak resident memory must stay under this.
+const PEAK_CAP_MB: u64 = 300;
+
+/// The child `owf serve`, killed when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Server {
+    /// Peak resident memory so far, from `/proc/<pid>/status`.
+    fn peak_mb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id())).unwrap();
+        let kb: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.trim().strip_suffix("kB"))
+            .and_then(|kb| kb.trim().parse().ok())
+            .expect("VmHWM in /proc/<pid>/status");
+        kb / 1024
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_failed_logins_keep_memory_bounded() {
+    let dir = std::env::temp_dir().join(format!("owf_login_memory_{}", std::process::id()));
+    let url = format!("sqlite:{}/owf.db", dir.display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let server = Server(
+        Command::new(env!("CARGO_BIN_EXE_owf"))
+            .args(["serve", "--database-url", &url, "--listen", &listen])
+            .args(["--dist", "/nonexistent-dist"])
+            // Every request comes from 127.0.0.1: lift the per-client limit so the bound on
+            // password checks alone must hold memory down.
+            .args(["--login-attempts-per-minute", "100000"])
+            .env("OWF_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start owf serve"),
+    );
+    let client = reqwest::Client::new();
+    let health = format!("http://{listen}/healthz");
+    eventually(Duration::from_secs(20), "owf serve to answer", || async {
+        client
+            .get(&health)
+            .send()
+            .await
+            .ok()
+            .filter(|r| r.status().is_success())
+    })
+    .await;
+    let started_mb = server.peak_mb();
+
+    let login = format!("http://{listen}/api/session");
+    let (mut checked, mut busy) = (0, 0);
+    for wave in 0..WAVES {
+        let attempts = (0..PARALLEL).map(|n| {
+            let body = format!(r#"{{"card_no":"8900{wave:02}{n:07}","password":"guess-{n}"}}"#);
+            client
+                .post(&login)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+        });
+        for answer in futures_util::future::join_all(attempts).await {
+            let answer = answer.expect("the server answers");
+            match answer.status() {
+                StatusCode::UNAUTHORIZED => checked += 1,
+                StatusCode::TOO_MANY_REQUESTS => {
+                    assert!(answer.headers().contains_key("retry-after"));
+                    busy += 1;
+                }
+                other => panic!("unexpected answer {other}"),
+            }
+        }
+    }
+    let peak_mb = server.peak_mb();
+    println!(
+        "{WAVES} waves of {PARALLEL} parallel failed logins: {checked} checked, {busy} told to \
+         retry; peak resident memory {started_mb} MB at start, {peak_mb} MB after"
+    );
+    assert!(checked > 0, "some passwords were checked");
+    assert!(
+        peak_mb < PEAK_CAP_MB,
+        "peak resident memory {peak_mb} MB, cap {PEAK_CAP_MB} MB"
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
