@@ -13,8 +13,8 @@ use axum::Json;
 use owf_shared::api::ApiError;
 use serde::de::DeserializeOwned;
 
-use crate::store::readiness::Unwritable;
 use super::session::{LOCK_MINUTES, MAX_FAILED_LOGINS};
+use crate::store::readiness::Unwritable;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
