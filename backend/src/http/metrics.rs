@@ -42,6 +42,12 @@ pub fn render(counts: &RelayCounts) -> String {
             "Customs receipts (回执) applied to filings.",
             counts.receipts_applied,
         ),
+        (
+            "owf_relay_receipts_dead_total",
+            "counter",
+            "Customs receipts that could not be read, kept as dead letters.",
+            counts.receipts_dead,
+        ),
     ];
     let mut text = String::new();
     for (name, kind, help, value) in metrics {
@@ -73,10 +79,12 @@ mod tests {
             retried: 2,
             failed: 1,
             receipts_applied: 20,
+            receipts_dead: 4,
         });
         assert!(text.contains("# TYPE owf_outbox_depth gauge\nowf_outbox_depth 3\n"));
         assert!(text.contains("owf_relay_sent_total 10\n"));
         assert!(text.contains("owf_relay_receipts_applied_total 20\n"));
-        assert_eq!(text.lines().count(), 15);
+        assert!(text.contains("owf_relay_receipts_dead_total 4\n"));
+        assert_eq!(text.lines().count(), 18);
     }
 }
