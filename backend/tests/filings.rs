@@ -3,7 +3,7 @@
 
 mod common;
 
-use axum::http::{Method, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use common::*;
 use serde_json::{json, Value};
 
@@ -576,12 +576,17 @@ async fn warehouse_declare_needs_its_proof_document_and_a_registered_mode(app: T
         .await;
     assert_eq!(status, StatusCode::CREATED, "{info}");
     let path = format!("/api/warehouses/{id}");
+    let (_, detail) = t.app.get(&path, Some(&t.zone)).await;
+    assert_eq!(
+        detail["lifecycle"]["version"], 2,
+        "a new document is a change of the filing"
+    );
     let (status, saved) = t
         .app
         .call(
             Method::PUT,
             &path,
-            Some(json!({ "version": 1, "form": leased_warehouse("LA Ontario DC", "1500 S Milliken Ave") })),
+            Some(json!({ "version": 2, "form": leased_warehouse("LA Ontario DC", "1500 S Milliken Ave") })),
             &t.zone,
         )
         .await;
@@ -603,6 +608,19 @@ async fn warehouse_declare_needs_its_proof_document_and_a_registered_mode(app: T
         StatusCode::CONFLICT,
         "no documents added after 申报: {err}"
     );
+    assert_eq!(err["message"], "当前状态为“申报中”，不能再添加证明材料");
+    let (status, err) = t
+        .app
+        .call(
+            Method::DELETE,
+            &format!("{path}/attachments/{}", info["id"]),
+            None,
+            &t.zone,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "none removed either: {err}");
+    assert_eq!(err["message"], "当前状态为“申报中”，不能删除证明材料");
+    assert_eq!(t.app.count("attachments").await, 1);
 }
 
 async fn uploads_are_checked_by_content_and_size(app: TestApp) {
@@ -680,10 +698,16 @@ async fn uploads_are_checked_by_content_and_size(app: TestApp) {
         "recognised by content"
     );
     let file = format!("{base}/{}", info["id"]);
-    let (status, bytes) = t.app.download(&file, &t.zone).await;
+    let (status, headers, bytes) = t.app.download(&file, &t.zone).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(bytes, PDF);
-    let (status, _) = t.app.download(&file, &t.plain).await;
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename*=UTF-8''%E4%BA%A7%E6%9D%83.pdf",
+        "saved, never opened in the API's origin"
+    );
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let (status, _, _) = t.app.download(&file, &t.plain).await;
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,
@@ -954,6 +978,184 @@ async fn every_documented_route_exists(app: TestApp) {
     assert!(checked >= 20, "{checked} routes documented");
 }
 
+/// 申报 and removing a proof document at the same moment, round after round: the declaration
+/// stands with every document it lists (and the removal is refused), or the document is removed
+/// and the declaration refused as stale — never a declared message listing a removed document,
+/// and never a frozen set other than the one the message lists.
+async fn declaring_while_a_document_is_removed_never_loses_it(app: TestApp) {
+    let t = two(app).await;
+    t.approved_registration().await;
+    for round in 0..20 {
+        let form = leased_warehouse(&format!("DC {round}"), &format!("{round} Road"));
+        let wh = t.create(&t.zone, "warehouses", form).await;
+        let id = wh["id"].as_i64().unwrap();
+        let upload_path = |doc_type: &str, name: &str| {
+            format!("/api/warehouses/{id}/attachments?doc_type={doc_type}&file_name={name}")
+        };
+        let (status, _) = t
+            .app
+            .upload(&upload_path("02", "lease.pdf"), PDF.to_vec(), &t.zone)
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, extra) = t
+            .app
+            .upload(&upload_path("99", "extra.pdf"), PDF.to_vec(), &t.zone)
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (_, detail) = t
+            .app
+            .get(&format!("/api/warehouses/{id}"), Some(&t.zone))
+            .await;
+        let remove = format!("/api/warehouses/{id}/attachments/{}", extra["id"]);
+        let ((declared, body), (removed, refusal)) = tokio::join!(
+            t.declare(&t.zone, "warehouses", &detail),
+            t.app.call(Method::DELETE, &remove, None, &t.zone)
+        );
+        let stored: Vec<String> = sqlx::query_scalar(
+            "SELECT file_name FROM attachments WHERE filing_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(t.app.store.pool())
+        .await
+        .unwrap();
+        let payload: Option<String> =
+            sqlx::query_scalar("SELECT payload FROM outbox WHERE filing_id = $1")
+                .bind(id)
+                .fetch_optional(t.app.store.pool())
+                .await
+                .unwrap();
+        match payload {
+            Some(payload) => {
+                assert_eq!(declared, StatusCode::OK, "round {round}: {body}");
+                let listed = payload.matches("<owh:fileName>").count();
+                assert!(
+                    stored
+                        .iter()
+                        .all(|name| payload
+                            .contains(&format!("<owh:fileName>{name}</owh:fileName>")))
+                        && listed == stored.len(),
+                    "round {round}: the message lists {listed} documents, {stored:?} are stored \
+                     (removal answered {removed})"
+                );
+                let frozen: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM outbox_attachments a JOIN outbox o ON o.id = a.outbox_id \
+                     WHERE o.filing_id = $1",
+                )
+                .bind(id)
+                .fetch_one(t.app.store.pool())
+                .await
+                .unwrap();
+                assert_eq!(
+                    frozen, listed as i64,
+                    "round {round}: the relay sends what is listed"
+                );
+                if removed != StatusCode::NO_CONTENT {
+                    assert_eq!(removed, StatusCode::CONFLICT, "round {round}: {refusal}");
+                }
+            }
+            None => {
+                assert_eq!(removed, StatusCode::NO_CONTENT, "round {round}: {refusal}");
+                assert_eq!(declared, StatusCode::CONFLICT, "round {round}: {body}");
+                assert_eq!(stored, ["lease.pdf"]);
+            }
+        }
+    }
+}
+
+async fn each_enterprise_has_a_storage_quota(app: TestApp) {
+    let t = two(app).await;
+    t.approved_registration().await;
+    let (wh, _) = t.warehouse_with_lease().await;
+    let other = t
+        .create(&t.zone, "warehouses", leased_warehouse("DC 2", "2 Road"))
+        .await;
+    // Test setup: another warehouse of the enterprise holds documents up to less than one more
+    // PDF below the quota.
+    let filler = owf_shared::proof::MAX_ENTERPRISE_BYTES as i64 - 2 * PDF.len() as i64 + 1;
+    sqlx::query(
+        "INSERT INTO attachments (filing_id, doc_type, file_name, content_type, size, sha256, \
+         content, created_at) VALUES ($1, '99', 'archive.pdf', 'application/pdf', $2, '', $3, 0)",
+    )
+    .bind(other["id"].as_i64().unwrap())
+    .bind(filler)
+    .bind(PDF)
+    .execute(t.app.store.pool())
+    .await
+    .unwrap();
+    let path = format!(
+        "/api/warehouses/{}/attachments?doc_type=99&file_name=more.pdf",
+        wh["id"]
+    );
+    let before = t.app.count("attachments").await;
+    let (status, err) = t.app.upload(&path, PDF.to_vec(), &t.zone).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{err}");
+    assert_eq!(err["code"], "payload_too_large");
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.contains("200.0 MB 的存储上限") && message.contains("请先移除"),
+        "{message}"
+    );
+    assert_eq!(t.app.count("attachments").await, before, "nothing stored");
+    let (_, detail) = t
+        .app
+        .get(&format!("/api/warehouses/{}", wh["id"]), Some(&t.zone))
+        .await;
+    assert_eq!(detail["lifecycle"]["version"], 2, "the filing unchanged");
+
+    // The quota is the enterprise's own: another enterprise still uploads.
+    let reg = t
+        .create(&t.plain, "registrations", plain_registration())
+        .await;
+    t.app.force_status(reg["id"].as_i64().unwrap(), 399).await;
+    let theirs = t
+        .create(&t.plain, "warehouses", leased_warehouse("DC", "1 Road"))
+        .await;
+    let path = format!(
+        "/api/warehouses/{}/attachments?doc_type=02&file_name=l.pdf",
+        theirs["id"]
+    );
+    assert_eq!(
+        t.app.upload(&path, PDF.to_vec(), &t.plain).await.0,
+        StatusCode::CREATED
+    );
+}
+
+async fn names_and_file_names_with_invisible_controls_are_refused(app: TestApp) {
+    let t = two(app).await;
+    t.approved_registration().await;
+    let (status, err) = t
+        .app
+        .call(
+            Method::POST,
+            "/api/warehouses",
+            Some(json!({ "form": leased_warehouse("LA\u{202E}CD", "1 Road") })),
+            &t.zone,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(
+        err["fields"]["wh_name"],
+        "海外仓名称不能包含不可见的格式控制字符 U+202E（它会改变文字的显示方向或隐藏内容）"
+    );
+    let (wh, _) = t.warehouse_with_lease().await;
+    let before = t.app.count("attachments").await;
+    // invoice<U+202E>fdp.exe, which shows as invoiceexe.pdf; and a zero-width space.
+    for name in ["invoice%E2%80%AEfdp.exe", "lease%E2%80%8B.pdf"] {
+        let path = format!(
+            "/api/warehouses/{}/attachments?doc_type=99&file_name={name}",
+            wh["id"]
+        );
+        let (status, err) = t.app.upload(&path, PDF.to_vec(), &t.zone).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        let message = err["fields"]["attachments"].as_str().unwrap();
+        assert!(
+            message.starts_with("文件名不能包含不可见的格式控制字符 U+"),
+            "{message}"
+        );
+    }
+    assert_eq!(t.app.count("attachments").await, before, "nothing stored");
+}
+
 both_databases!(
     every_documented_route_exists,
     registration_draft_gets_an_apply_no_and_identity_from_the_login,
@@ -975,4 +1177,7 @@ both_databases!(
     lists_filter_page_and_sort_newest_first,
     another_enterprise_sees_nothing_and_gets_404_everywhere,
     bad_input_gets_a_json_4xx_and_changes_nothing,
+    declaring_while_a_document_is_removed_never_loses_it,
+    each_enterprise_has_a_storage_quota,
+    names_and_file_names_with_invisible_controls_are_refused,
 );

@@ -7,8 +7,12 @@ mod support;
 
 use std::time::Duration;
 
+use axum::extract::Query;
 use axum::http::{Method, StatusCode};
+use axum::Json;
 use common::*;
+use owf_backend::customs::envelope::{ReceiptQuery, RECEIPTS_PATH};
+use owf_backend::customs::message::{MessageType, Receipt};
 use owf_backend::customs::sandbox::Faults;
 use owf_backend::relay::RelayConfig;
 use owf_backend::store::attachments::NewAttachment;
@@ -89,14 +93,14 @@ async fn attach(store: &Store, filing_id: i64, content: &[u8], claimed: Option<&
         .unwrap()
         .unwrap();
     let document = NewAttachment {
-        doc_type: "01",
-        file_name: "deed.pdf",
-        content_type: "application/pdf",
-        sha256: claimed.unwrap_or(&sha256),
-        content,
+        doc_type: "01".into(),
+        file_name: "deed.pdf".into(),
+        content_type: "application/pdf".into(),
+        sha256: claimed.map_or(sha256, str::to_owned),
+        content: content.to_vec().into(),
     };
     store
-        .add_attachment(enterprise.id, filing_id, 20, &document)
+        .add_attachment(enterprise.id, filing_id, document)
         .await
         .unwrap()
         .expect("stored");
@@ -213,21 +217,58 @@ async fn rejected_filings_show_the_reason_and_can_be_declared_again(app: TestApp
     assert_eq!(saved["lifecycle"]["status"], 1);
     declare(&app, "registrations", reg, &token).await;
     drive_until(&app.store, &relay, &[reg], Status::Approved).await;
+}
 
-    // A proof document whose content does not match its recorded hash: 退单 with the reason.
+/// The proof documents a declaration froze are checked before sending: one whose content is no
+/// longer what was declared (or whose recorded hash never matched) fails the message for good,
+/// with the reason, and customs never receives other content than the message lists.
+async fn a_document_changed_after_declaring_is_never_sent(app: TestApp) {
+    let app = with_demo(app).await;
+    let customs = customs(&app.store, instant_customs()).await;
+    let relay = relay(&app.store, &customs, fast_relay());
+    let token = app.login(ZONE_CARD, ZONE_PASSWORD).await;
+    let reg = create_and_declare(&app, "registrations", &zone_registration("5300"), &token).await;
+    drive_until(&app.store, &relay, &[reg], Status::Approved).await;
+
+    let (_, created) = post(&app, "/api/warehouses", &owned_warehouse("LA DC"), &token).await;
+    let changed = created["id"].as_i64().unwrap();
+    attach(&app.store, changed, b"%PDF-1.4 the deed", None).await;
+    declare(&app, "warehouses", changed, &token).await;
+    // As a damaged disk or a hand in the database would: the content changes after 申报.
+    sqlx::query("UPDATE attachments SET content = $1 WHERE filing_id = $2")
+        .bind(&b"%PDF-1.4 another deed"[..])
+        .bind(changed)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     let (_, created) = post(&app, "/api/warehouses", &owned_warehouse("NJ DC"), &token).await;
-    let wh = created["id"].as_i64().unwrap();
-    attach(&app.store, wh, b"the real deed", Some(&"0".repeat(64))).await;
-    declare(&app, "warehouses", wh, &token).await;
-    drive_until(&app.store, &relay, &[wh], Status::Rejected).await;
-    let (_, detail) = app
-        .get(&format!("/api/warehouses/{wh}"), Some(&token))
-        .await;
-    let info = detail["lifecycle"]["last_return_info"].as_str().unwrap();
-    assert!(
-        info.contains("证明材料“deed.pdf”") && info.contains("校验值不符"),
-        "{info}"
-    );
+    let misrecorded = created["id"].as_i64().unwrap();
+    attach(
+        &app.store,
+        misrecorded,
+        b"the real deed",
+        Some(&"0".repeat(64)),
+    )
+    .await;
+    declare(&app, "warehouses", misrecorded, &token).await;
+
+    drive_until(
+        &app.store,
+        &relay,
+        &[changed, misrecorded],
+        Status::SendFailed,
+    )
+    .await;
+    for wh in [changed, misrecorded] {
+        let (state, attempts, error) = delivery(&app.store, wh).await;
+        assert_eq!((state.as_str(), attempts), ("failed", 1), "not retried");
+        assert_eq!(
+            error.unwrap(),
+            "证明材料“deed.pdf”的内容与申报时记录的校验值或大小不符，报文未发送"
+        );
+    }
+    let stats = customs.sandbox.store().message_stats().await.unwrap();
+    assert_eq!(stats.len(), 1, "customs got only the registration");
 }
 
 async fn a_tampered_message_gets_a_format_error_receipt(app: TestApp) {
@@ -382,11 +423,140 @@ async fn refusals_and_exhausted_attempts_fail_and_can_be_declared_again(app: Tes
 both_databases!(
     declared_filings_reach_approval,
     rejected_filings_show_the_reason_and_can_be_declared_again,
+    a_document_changed_after_declaring_is_never_sent,
+    unreadable_receipts_are_kept_as_dead_letters_and_passed,
+    receipts_without_a_guid_are_unreadable,
     a_tampered_message_gets_a_format_error_receipt,
     an_outage_delays_but_loses_nothing,
     a_lost_acknowledgement_is_resent_and_processed_once,
     refusals_and_exhausted_attempts_fail_and_can_be_declared_again,
 );
+
+/// A customs answering the receipt stream from `items` (those without a readable `seq` in every
+/// page), and nothing else.
+async fn receipt_stream(items: Vec<Value>) -> (String, tokio::task::JoinHandle<()>) {
+    let items = std::sync::Arc::new(items);
+    let receipts = move |Query(q): Query<ReceiptQuery>| {
+        let items = items.clone();
+        async move {
+            let page: Vec<Value> = items
+                .iter()
+                .filter(|item| item["seq"].as_i64().is_none_or(|seq| seq > q.after))
+                .cloned()
+                .collect();
+            Json(json!({ "receipts": page }))
+        }
+    };
+    let app = axum::Router::new().route(RECEIPTS_PATH, axum::routing::get(receipts));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, server)
+}
+
+/// A receipt (OWH102) for the declaration `guid`, itself identified by `receipt_id`.
+fn receipt(receipt_id: &str, guid: &str, return_status: i32, info: &str) -> String {
+    Receipt {
+        receipt_id: receipt_id.into(),
+        message_type: MessageType::RegistrationReturn,
+        guid: guid.into(),
+        apply_no: "E20261201000000001".into(),
+        customs_code: "4403000001".into(),
+        return_status,
+        return_time: "20261201101531123".into(),
+        return_info: info.into(),
+    }
+    .to_document()
+}
+
+/// `(seq, raw, reason)` of every dead letter, in arrival order.
+async fn dead_letters(store: &Store) -> Vec<(Option<i64>, String, String)> {
+    sqlx::query_as("SELECT seq, raw, reason FROM relay_dead_receipts ORDER BY id")
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+}
+
+async fn unreadable_receipts_are_kept_as_dead_letters_and_passed(app: TestApp) {
+    let id = declared_registration(&app.store, 1).await;
+    let guid = outbox_guids(&app.store).await.remove(0);
+    let broken = "<owh:OWH102Message xmlns:owh=\"urn:sim:owh:1.0\" guid=\"R-1\"><owh:Owh";
+    let unknown = receipt("R-4", &guid, 555, "?");
+    let items = vec![
+        json!({ "seq": 1, "xml": broken }),
+        json!({ "seq": 2, "payload": "no xml here" }),
+        json!({ "seq": 3, "xml": unknown }),
+        json!({ "seq": 4, "xml": receipt("R-5", &guid, 120, "海关入库") }),
+        json!({ "xml": "an item without its place in the stream" }),
+    ];
+    let (url, _server) = receipt_stream(items).await;
+    let relay = owf_backend::relay::Relay::new(app.store.clone(), &url, fast_relay()).unwrap();
+
+    assert_eq!(relay.pull_receipts().await.unwrap(), 4);
+    assert_eq!(app.store.receipt_cursor().await.unwrap(), 4, "moved on");
+    assert_eq!(
+        statuses(&app.store, &[id]).await,
+        [Status::Received],
+        "the readable receipt behind the unreadable ones applied"
+    );
+    let dead = dead_letters(&app.store).await;
+    let seqs: Vec<_> = dead.iter().map(|d| d.0).collect();
+    assert_eq!(seqs, [Some(1), Some(2), Some(3), None]);
+    assert_eq!(dead[0].1, broken, "the raw text is kept");
+    assert!(dead[0].2.starts_with("回执报文无法解析"), "{dead:?}");
+    assert!(dead[1].1.contains("no xml here"));
+    assert!(dead[1].2.starts_with("回执条目格式错误"), "{dead:?}");
+    assert_eq!(
+        (dead[2].1.as_str(), dead[2].2.as_str()),
+        (unknown.as_str(), "未知的回执状态 555")
+    );
+
+    // Read again, the item without a place is not kept twice; nothing else is new.
+    assert_eq!(relay.pull_receipts().await.unwrap(), 0);
+    assert_eq!(dead_letters(&app.store).await.len(), 4);
+    let (status, _, metrics) = app.download("/metrics", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let metrics = String::from_utf8(metrics).unwrap();
+    assert!(
+        metrics.contains("\nowf_relay_receipts_dead_total 4\n"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("\nowf_relay_receipts_applied_total 1\n"));
+}
+
+/// A receipt without its own guid cannot be applied exactly once: it is unreadable, never
+/// stored under an empty id (which would drop every later id-less receipt as a duplicate).
+async fn receipts_without_a_guid_are_unreadable(app: TestApp) {
+    let first = declared_registration(&app.store, 1).await;
+    let second = declared_registration(&app.store, 2).await;
+    let guids = sqlx::query_scalar::<_, String>("SELECT guid FROM outbox ORDER BY filing_id")
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+    let items = vec![
+        json!({ "seq": 1, "xml": receipt("", &guids[0], 120, "海关入库") }),
+        json!({ "seq": 2, "xml": receipt(" ", &guids[1], 120, "海关入库") }),
+        json!({ "seq": 3, "xml": receipt("R-3", "", 120, "海关入库") }),
+        json!({ "seq": 4, "xml": receipt("R-4", &guids[1], 120, "海关入库") }),
+    ];
+    let (url, _server) = receipt_stream(items).await;
+    let relay = owf_backend::relay::Relay::new(app.store.clone(), &url, fast_relay()).unwrap();
+    assert_eq!(relay.pull_receipts().await.unwrap(), 4);
+    assert_eq!(
+        statuses(&app.store, &[first, second]).await,
+        [Status::Declared, Status::Received],
+        "only the receipt with its guid applied"
+    );
+    let dead = dead_letters(&app.store).await;
+    assert_eq!(dead.len(), 3, "{dead:?}");
+    assert!(dead.iter().all(|d| d.2.contains("guid")), "{dead:?}");
+    assert_eq!(
+        app.count("relay_receipts WHERE TRIM(receipt_id) = '' OR TRIM(guid) = ''")
+            .await,
+        0
+    );
+    assert_eq!(app.count("relay_receipts").await, 1);
+}
 
 /// Claimers racing for the outbox in tight loops never get the same row within a lease.
 async fn concurrent_claims_are_disjoint(store: &Store, rows: usize) {

@@ -54,17 +54,16 @@ const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
 /// Stores the 01 proof document of each warehouse draft in `ids`.
 pub async fn attach_all(store: &Store, enterprise_id: i64, ids: &[i64]) {
-    let sha256 = hex::encode(Sha256::digest(PDF));
     let document = NewAttachment {
-        doc_type: "01",
-        file_name: "deed.pdf",
-        content_type: "application/pdf",
-        sha256: &sha256,
-        content: PDF,
+        doc_type: "01".into(),
+        file_name: "deed.pdf".into(),
+        content_type: "application/pdf".into(),
+        sha256: hex::encode(Sha256::digest(PDF)),
+        content: PDF.into(),
     };
     for id in ids {
         store
-            .add_attachment(enterprise_id, *id, 20, &document)
+            .add_attachment(enterprise_id, *id, document.clone())
             .await
             .expect("store attachment")
             .expect("attachment accepted");

@@ -112,9 +112,14 @@ pub async fn declare_drafts(
     before: i64,
     concurrency: usize,
 ) -> Load {
-    let drafts = Arc::new(seed::drafts_after(store, before).await);
-    let ids: Vec<i64> = drafts.iter().map(|d| d.0).collect();
+    let ids: Vec<i64> = seed::drafts_after(store, before)
+        .await
+        .iter()
+        .map(|d| d.0)
+        .collect();
     seed::attach_all(store, enterprise_id, &ids).await;
+    // Attaching raised each draft's version: declared at the new one.
+    let drafts = Arc::new(seed::drafts_after(store, before).await);
     let client = api.clone();
     stats::run(drafts.len(), concurrency, move |i| {
         let (api, (id, version)) = (client.clone(), drafts[i]);

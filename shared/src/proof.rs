@@ -1,8 +1,11 @@
 //! 证明材料 upload rules, the same in the browser (before sending) and on the server: which
-//! files are accepted — PDF, JPEG or PNG, recognised by their content, not their name — how
-//! large, and how many per filing.
+//! files are accepted — PDF, JPEG or PNG, recognised by their content, not their name; names
+//! without invisible direction or zero-width characters — how large, how many per filing, and
+//! how much per enterprise.
 
 use std::fmt;
+
+use crate::text::{self, TextError};
 
 /// Largest accepted file: 10 MB.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
@@ -10,6 +13,8 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_FILES: usize = 20;
 /// Longest kept file name, in characters.
 pub const MAX_FILE_NAME_CHARS: usize = 100;
+/// Storage quota of one enterprise: all its documents together, 200 MB.
+pub const MAX_ENTERPRISE_BYTES: u64 = 200 * 1024 * 1024;
 
 /// An accepted file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,9 +70,19 @@ pub fn format_size(bytes: u64) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadError {
     Empty,
-    TooLarge { size: usize },
+    TooLarge {
+        size: usize,
+    },
     NotAccepted,
     TooMany,
+    /// The file name carries an invisible direction or zero-width character.
+    FileName(TextError),
+    /// Storing `size` more bytes would take the enterprise past [`MAX_ENTERPRISE_BYTES`];
+    /// `used` are stored already.
+    OverQuota {
+        used: u64,
+        size: u64,
+    },
 }
 
 impl fmt::Display for UploadError {
@@ -84,15 +99,31 @@ impl fmt::Display for UploadError {
                 "只接受 PDF、JPEG 或 PNG 文件（按文件内容识别，改扩展名无效）"
             ),
             Self::TooMany => write!(f, "每份海外仓资料最多 {MAX_FILES} 个证明材料"),
+            Self::FileName(e) => write!(f, "文件名{e}，请改名后再上传"),
+            Self::OverQuota { used, size } => write!(
+                f,
+                "本企业的证明材料已占用 {}，再存入 {} 将超过每家企业 {} 的存储上限；请先移除不再需要的材料",
+                format_size(*used),
+                format_size(*size),
+                format_size(MAX_ENTERPRISE_BYTES)
+            ),
         }
     }
 }
 
-/// Checks a file of `size` bytes starting with `head`, for a filing that already has
-/// `existing` documents; returns its format.
-pub fn check_upload(size: usize, head: &[u8], existing: usize) -> Result<FileType, UploadError> {
+/// Checks a file named `name` of `size` bytes starting with `head`, for a filing that already
+/// has `existing` documents; returns its format.
+pub fn check_upload(
+    name: &str,
+    size: usize,
+    head: &[u8],
+    existing: usize,
+) -> Result<FileType, UploadError> {
     if existing >= MAX_FILES {
         return Err(UploadError::TooMany);
+    }
+    if let Some(c) = name.chars().find(|&c| text::is_invisible_control(c)) {
+        return Err(UploadError::FileName(TextError::Invisible(c)));
     }
     if size == 0 {
         return Err(UploadError::Empty);
@@ -148,18 +179,24 @@ mod tests {
     #[test]
     fn upload_limits() {
         let pdf = b"%PDF-1.4";
-        assert_eq!(check_upload(8, pdf, 0), Ok(FileType::Pdf));
-        assert_eq!(check_upload(MAX_FILE_BYTES, pdf, 19), Ok(FileType::Pdf));
+        assert_eq!(check_upload("a.pdf", 8, pdf, 0), Ok(FileType::Pdf));
         assert_eq!(
-            check_upload(MAX_FILE_BYTES + 1, pdf, 0),
+            check_upload("a.pdf", MAX_FILE_BYTES, pdf, 19),
+            Ok(FileType::Pdf)
+        );
+        assert_eq!(
+            check_upload("a.pdf", MAX_FILE_BYTES + 1, pdf, 0),
             Err(UploadError::TooLarge {
                 size: MAX_FILE_BYTES + 1
             })
         );
-        assert_eq!(check_upload(0, b"", 0), Err(UploadError::Empty));
-        assert_eq!(check_upload(8, pdf, MAX_FILES), Err(UploadError::TooMany));
+        assert_eq!(check_upload("a.pdf", 0, b"", 0), Err(UploadError::Empty));
         assert_eq!(
-            check_upload(4, b"\x7fELF", 0),
+            check_upload("a.pdf", 8, pdf, MAX_FILES),
+            Err(UploadError::TooMany)
+        );
+        assert_eq!(
+            check_upload("a.pdf", 4, b"\x7fELF", 0),
             Err(UploadError::NotAccepted)
         );
         assert!(UploadError::TooLarge {
@@ -167,6 +204,37 @@ mod tests {
         }
         .to_string()
         .contains("11.0 MB"));
+    }
+
+    #[test]
+    fn file_names_with_invisible_controls_are_refused() {
+        let pdf = b"%PDF-1.4";
+        let refused = check_upload("invoice\u{202E}fdp.exe", 8, pdf, 0).unwrap_err();
+        assert_eq!(
+            refused,
+            UploadError::FileName(TextError::Invisible('\u{202E}'))
+        );
+        assert_eq!(
+            refused.to_string(),
+            "文件名不能包含不可见的格式控制字符 U+202E（它会改变文字的显示方向或隐藏内容），请改名后再上传"
+        );
+        assert!(check_upload("租赁\u{200B}协议.pdf", 8, pdf, 0).is_err());
+        assert_eq!(check_upload("租赁协议.pdf", 8, pdf, 0), Ok(FileType::Pdf));
+    }
+
+    #[test]
+    fn the_quota_message_names_what_is_used_and_the_limit() {
+        let message = UploadError::OverQuota {
+            used: MAX_ENTERPRISE_BYTES - 1024,
+            size: 2 * 1024 * 1024,
+        }
+        .to_string();
+        assert!(
+            message.contains("已占用 200.0 MB")
+                && message.contains("2.0 MB")
+                && message.contains("200.0 MB 的存储上限"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! count as 1; a composed emoji such as 👨‍👩‍👧 counts as its 5 scalars. Text travels in XML 1.0
 //! messages, so characters XML 1.0 forbids (control characters other than tab, LF and CR, and
 //! U+FFFE/U+FFFF) are refused.
+//!
+//! Names (of enterprises, warehouses, people and files) also refuse the invisible characters that
+//! change how the text around them is shown: `invoice\u{202E}fdp.exe` shows as `invoiceexe.pdf`,
+//! and a zero-width space makes two names that look the same differ.
 
 use std::fmt;
 
@@ -14,6 +18,8 @@ pub enum TextError {
     TooLong { max: usize, len: usize },
     /// A character that cannot travel in an XML 1.0 message.
     Forbidden(char),
+    /// A bidirectional or zero-width control character, refused in names.
+    Invisible(char),
 }
 
 impl fmt::Display for TextError {
@@ -21,6 +27,11 @@ impl fmt::Display for TextError {
         match self {
             Self::TooLong { max, len } => write!(f, "最多 {max} 个字符（当前 {len} 个）"),
             Self::Forbidden(c) => write!(f, "不能包含控制字符 U+{:04X}", u32::from(*c)),
+            Self::Invisible(c) => write!(
+                f,
+                "不能包含不可见的格式控制字符 U+{:04X}（它会改变文字的显示方向或隐藏内容）",
+                u32::from(*c)
+            ),
         }
     }
 }
@@ -35,6 +46,31 @@ pub fn check(value: &str, max: usize) -> Result<(), TextError> {
         return Err(TextError::TooLong { max, len });
     }
     Ok(())
+}
+
+/// Checks a name as [`check`] does, and refuses the invisible characters of
+/// [`is_invisible_control`] in it.
+pub fn check_name(value: &str, max: usize) -> Result<(), TextError> {
+    if let Some(c) = value.chars().find(|&c| is_invisible_control(c)) {
+        return Err(TextError::Invisible(c));
+    }
+    check(value, max)
+}
+
+/// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), direction
+/// marks (U+200E, U+200F, U+061C) and zero-width characters (U+200B–U+200D, U+2060, U+FEFF).
+pub fn is_invisible_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+    )
 }
 
 fn xml_char(c: char) -> bool {
@@ -83,6 +119,32 @@ mod tests {
             "不能包含控制字符 U+0001"
         );
         assert_eq!(check("第一行\n第二行\t制表\r", 20), Ok(()));
+    }
+
+    #[test]
+    fn names_refuse_bidi_and_zero_width_controls() {
+        let spoofed = "invoice\u{202E}fdp.exe";
+        assert_eq!(check(spoofed, 100), Ok(()), "free text keeps them");
+        assert_eq!(
+            check_name(spoofed, 100),
+            Err(TextError::Invisible('\u{202E}'))
+        );
+        for c in [
+            '\u{202A}', '\u{202D}', '\u{2066}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}',
+            '\u{200B}', '\u{200D}', '\u{2060}', '\u{FEFF}',
+        ] {
+            assert_eq!(
+                check_name(&format!("海外仓{c}一号"), 100),
+                Err(TextError::Invisible(c))
+            );
+        }
+        assert_eq!(
+            check_name("a\u{200B}b", 100).unwrap_err().to_string(),
+            "不能包含不可见的格式控制字符 U+200B（它会改变文字的显示方向或隐藏内容）"
+        );
+        assert_eq!(check_name("深圳前海 Logistics (LA) 😀", 100), Ok(()));
+        assert_eq!(check_name("\u{7}", 100), Err(TextError::Forbidden('\u{7}')));
+        assert!(check_name(&"名".repeat(101), 100).is_err());
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub fn validate_registration(form: &RegistrationForm, level: Level, ctx: &Contex
             );
         }
     }
-    if let Some(name) = c.text(Field::EntName, &form.ent_name) {
+    if let Some(name) = c.name(Field::EntName, &form.ent_name) {
         if name != ctx.ent_name.trim() {
             c.error(
                 Field::EntName,
@@ -112,9 +112,9 @@ pub fn validate_registration(form: &RegistrationForm, level: Level, ctx: &Contex
     if level == Level::Declare && ems_no.is_none() && modes.contains(&TradeMode::BondedEcommerce) {
         c.error(Field::EmsNo, "选择监管方式 1210 时必须填写账册编号".into());
     }
-    c.text(Field::LegalRep, &form.legal_rep);
+    c.name(Field::LegalRep, &form.legal_rep);
     c.text(Field::EntAddress, &form.ent_address);
-    c.text(Field::ContactName, &form.contact_name);
+    c.name(Field::ContactName, &form.contact_name);
     c.parse(Field::ContactPhone, &form.contact_phone, Phone::parse);
     c.text(Field::Note, &form.note);
     if level == Level::Declare && !form.commitment_ack {
@@ -148,7 +148,7 @@ pub fn validate_warehouse(
             );
         }
     }
-    c.text(Field::WhName, &form.wh_name);
+    c.name(Field::WhName, &form.wh_name);
     c.text(Field::WhCode, &form.wh_code);
     if let Some(country) = c.parse(Field::CountryCode, &form.country_code, Country::parse) {
         if !country.overseas() {
@@ -165,7 +165,7 @@ pub fn validate_warehouse(
     let ownership = c.parse(Field::Ownership, &form.ownership, Ownership::parse);
     let start = c.parse(Field::LeaseStart, &form.lease_start, Date::parse);
     let end = c.parse(Field::LeaseEnd, &form.lease_end, Date::parse);
-    let lessor = c.text(Field::LessorName, &form.lessor_name);
+    let lessor = c.name(Field::LessorName, &form.lessor_name);
     if let (Some(start), Some(end)) = (start, end) {
         if end < start {
             c.error(
@@ -175,7 +175,7 @@ pub fn validate_warehouse(
         }
     }
     c.text(Field::SalesPlatforms, &form.sales_platforms);
-    c.text(Field::WhContact, &form.wh_contact);
+    c.name(Field::WhContact, &form.wh_contact);
     c.parse(Field::WhPhone, &form.wh_phone, Phone::parse);
     c.text(Field::Note, &form.note);
     if level == Level::Declare {
@@ -329,6 +329,14 @@ impl Checker {
     fn text<'v>(&mut self, field: Field, raw: &'v str) -> Option<&'v str> {
         let value = self.filled(field, raw)?;
         let checked = text::check(value, field.max_chars().unwrap_or(usize::MAX));
+        self.accept(field, checked.map(|()| value))
+    }
+
+    /// A name (of the enterprise, the warehouse, a person): free text without the invisible
+    /// characters that could disguise it.
+    fn name<'v>(&mut self, field: Field, raw: &'v str) -> Option<&'v str> {
+        let value = self.filled(field, raw)?;
+        let checked = text::check_name(value, field.max_chars().unwrap_or(usize::MAX));
         self.accept(field, checked.map(|()| value))
     }
 
@@ -712,6 +720,32 @@ mod tests {
             ..registration()
         };
         assert!(reg_errors(&emoji, Level::Declare).is_empty());
+    }
+
+    #[test]
+    fn names_refuse_invisible_direction_and_zero_width_characters() {
+        let form = RegistrationForm {
+            contact_name: "林\u{202E}晓".into(),
+            ..registration()
+        };
+        assert_eq!(
+            only(&reg_errors(&form, Level::Draft), "contact_name"),
+            "联系人不能包含不可见的格式控制字符 U+202E（它会改变文字的显示方向或隐藏内容）"
+        );
+        let form = WarehouseForm {
+            wh_name: "LA\u{200B} DC".into(),
+            ..warehouse()
+        };
+        assert!(only(
+            &wh_errors(&form, &[DocType::Ownership], Level::Draft),
+            "wh_name"
+        )
+        .contains("U+200B"));
+        let note = RegistrationForm {
+            note: "备注\u{200D}可以".into(),
+            ..registration()
+        };
+        assert!(reg_errors(&note, Level::Declare).is_empty(), "not a name");
     }
 
     #[test]

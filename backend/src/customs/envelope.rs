@@ -128,8 +128,10 @@ pub struct IssuedReceipt {
     pub xml: String,
 }
 
-/// A page of the receipt stream, in `seq` order.
+/// A page of the receipt stream, in `seq` order. Customs writes [`IssuedReceipt`]s; the relay
+/// reads each item on its own (`ReceiptPage<serde_json::Value>`), so that one it cannot read
+/// does not hide the others.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReceiptPage {
-    pub receipts: Vec<IssuedReceipt>,
+pub struct ReceiptPage<T = IssuedReceipt> {
+    pub receipts: Vec<T>,
 }

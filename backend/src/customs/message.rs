@@ -417,6 +417,17 @@ pub fn declaration(
     })
 }
 
+/// `value` of `field`, which must not be blank (a receipt without its guid is unreadable).
+fn non_blank(field: &'static str, value: &str) -> Result<String, MessageError> {
+    if value.trim().is_empty() {
+        return Err(MessageError::Value {
+            field,
+            value: value.to_owned(),
+        });
+    }
+    Ok(value.to_owned())
+}
+
 /// A 回执 from customs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
@@ -470,9 +481,9 @@ impl Receipt {
         let body = root.find(node)?;
         let status = body.text_of("returnStatus")?;
         Ok(Self {
-            receipt_id: root.attribute("guid").unwrap_or_default().to_owned(),
+            receipt_id: non_blank("guid", root.attribute("guid").unwrap_or_default())?,
             message_type,
-            guid: body.text_of("guid")?,
+            guid: non_blank("guid", &body.text_of("guid")?)?,
             apply_no: if apply_no_name.is_empty() {
                 String::new()
             } else {

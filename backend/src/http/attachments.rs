@@ -1,6 +1,8 @@
 //! 证明材料 of a warehouse filing: `/api/warehouses/{id}/attachments`. Files are checked by
-//! the shared upload rules (content, size, count), hashed with SHA-256 and stored in the
-//! database; only the owning enterprise can read them.
+//! the shared upload rules (content, name, size, count, the enterprise's quota), hashed with
+//! SHA-256 and stored in the database; adding or removing one raises the filing's version. Only
+//! the owning enterprise can read them, and they download as attachments, never shown in the
+//! API's origin.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -14,8 +16,8 @@ use axum::response::IntoResponse;
 use axum::Json;
 use owf_shared::codes::{Code, DocType};
 use owf_shared::form::WarehouseForm;
-use owf_shared::proof::{check_upload, display_name, UploadError, MAX_FILES, MAX_FILE_BYTES};
-use owf_shared::status::Action;
+use owf_shared::proof::{check_upload, display_name, UploadError, MAX_FILE_BYTES};
+use owf_shared::status::{Action, Status};
 use owf_shared::validate::FieldErrors;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -23,13 +25,32 @@ use sha2::{Digest, Sha256};
 use super::filings::{FilingForm, FilingId};
 use super::{AppError, AppQuery, AppState};
 use crate::auth::CurrentUser;
-use crate::store::attachments::NewAttachment;
+use crate::store::attachments::{NewAttachment, Refused};
 
 /// Field key of upload errors, where the form shows them.
 const FIELD: &str = "attachments";
 
 fn field_error(message: String) -> AppError {
     AppError::Validation(FieldErrors::from([(FIELD.to_owned(), message)]))
+}
+
+/// The answer to a refused upload or removal (`verb`: what could not be done).
+fn refused(refusal: Refused, verb: &str) -> AppError {
+    match refusal {
+        Refused::NotFound => AppError::NotFound,
+        Refused::NotEditable(status) => not_editable(status, verb),
+        Refused::TooMany => field_error(UploadError::TooMany.to_string()),
+        Refused::OverQuota { used, size } => {
+            AppError::PayloadTooLarge(UploadError::OverQuota { used, size }.to_string())
+        }
+    }
+}
+
+fn not_editable(status: Status, verb: &str) -> AppError {
+    AppError::Conflict(format!(
+        "当前状态为“{}”，不能{verb}证明材料",
+        status.label()
+    ))
 }
 
 /// Filing and document ids of a path; anything not a number does not exist.
@@ -73,38 +94,31 @@ pub async fn upload(
         }
     })?;
     if !record.status.allows(Action::Save) {
-        return Err(AppError::Conflict(format!(
-            "当前状态为“{}”，不能再添加证明材料",
-            record.status.label()
-        )));
+        return Err(not_editable(record.status, "再添加"));
     }
     let doc_type = DocType::parse(&q.doc_type).map_err(|e| {
         AppError::Validation(FieldErrors::from([("doc_type".to_owned(), e.to_string())]))
     })?;
     let existing = state.store.attachments(id).await?.len();
-    let file_type = check_upload(body.len(), &body, existing).map_err(|e| match e {
-        UploadError::TooLarge { .. } => AppError::PayloadTooLarge(e.to_string()),
-        other => field_error(other.to_string()),
-    })?;
+    let file_type =
+        check_upload(&q.file_name, body.len(), &body, existing).map_err(|e| match e {
+            UploadError::TooLarge { .. } => AppError::PayloadTooLarge(e.to_string()),
+            other => field_error(other.to_string()),
+        })?;
     let sha256: String = Sha256::digest(&body)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let file_name = display_name(&q.file_name);
     let new = NewAttachment {
-        doc_type: doc_type.code(),
-        file_name: &file_name,
-        content_type: file_type.content_type(),
-        sha256: &sha256,
-        content: &body,
+        doc_type: doc_type.code().to_owned(),
+        file_name: display_name(&q.file_name),
+        content_type: file_type.content_type().to_owned(),
+        sha256,
+        content: body,
     };
-    match state
-        .store
-        .add_attachment(enterprise.id, id, MAX_FILES, &new)
-        .await?
-    {
-        Some(info) => Ok((StatusCode::CREATED, Json(info))),
-        None => Err(field_error(UploadError::TooMany.to_string())),
+    match state.store.add_attachment(enterprise.id, id, new).await? {
+        Ok(info) => Ok((StatusCode::CREATED, Json(info))),
+        Err(refusal) => Err(refused(refusal, "再添加")),
     }
 }
 
@@ -132,7 +146,7 @@ pub async fn download(
             (CONTENT_TYPE, file.content_type),
             (
                 CONTENT_DISPOSITION,
-                format!("inline; filename*=UTF-8''{encoded}"),
+                format!("attachment; filename*=UTF-8''{encoded}"),
             ),
             (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         ],
@@ -146,24 +160,12 @@ pub async fn remove(
     Path(ids): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
     let (id, attachment_id) = parse_ids(ids)?;
-    let enterprise = &user.session.enterprise;
-    let record = state
+    match state
         .store
-        .filing(enterprise.id, WarehouseForm::KIND, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if state
-        .store
-        .delete_attachment(enterprise.id, id, attachment_id)
+        .delete_attachment(user.session.enterprise.id, id, attachment_id)
         .await?
     {
-        Ok(StatusCode::NO_CONTENT)
-    } else if record.status.allows(Action::Save) {
-        Err(AppError::NotFound)
-    } else {
-        Err(AppError::Conflict(format!(
-            "当前状态为“{}”，不能删除证明材料",
-            record.status.label()
-        )))
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(refusal) => Err(refused(refusal, "删除")),
     }
 }

@@ -44,6 +44,12 @@ pub fn render(counts: &RelayCounts, writer: &WriterCounts) -> String {
             counts.receipts_applied,
         ),
         (
+            "owf_relay_receipts_dead_total",
+            "counter",
+            "Customs receipts that could not be read, kept as dead letters.",
+            counts.receipts_dead,
+        ),
+        (
             "owf_store_write_failures_total",
             "counter",
             "Writes the database failed (disk full, lost connection, failed commit) in this process.",
@@ -87,6 +93,7 @@ mod tests {
                 retried: 2,
                 failed: 1,
                 receipts_applied: 20,
+                receipts_dead: 4,
             },
             &WriterCounts {
                 failures: 4,
@@ -96,8 +103,9 @@ mod tests {
         assert!(text.contains("# TYPE owf_outbox_depth gauge\nowf_outbox_depth 3\n"));
         assert!(text.contains("owf_relay_sent_total 10\n"));
         assert!(text.contains("owf_relay_receipts_applied_total 20\n"));
+        assert!(text.contains("owf_relay_receipts_dead_total 4\n"));
         assert!(text.contains("owf_store_write_failures_total 4\n"));
         assert!(text.contains("owf_store_writer_reconnections_total 1\n"));
-        assert_eq!(text.lines().count(), 21);
+        assert_eq!(text.lines().count(), 24);
     }
 }

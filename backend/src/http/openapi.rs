@@ -178,7 +178,7 @@ const ROUTES: &[Route] = &[
     route(
         "post",
         "/api/warehouses/{id}/attachments",
-        "上传证明材料（?doc_type=02&file_name=…，请求体为文件本身：PDF/JPEG/PNG，≤ 10 MB）",
+        "上传证明材料（?doc_type=02&file_name=…，请求体为文件本身：PDF/JPEG/PNG，≤ 10 MB；每家企业合计 ≤ 200 MB；备案的 version 加 1）",
         Some("File"),
         None,
         "201",
@@ -187,7 +187,7 @@ const ROUTES: &[Route] = &[
     route(
         "get",
         "/api/warehouses/{id}/attachments/{attachment_id}",
-        "下载证明材料",
+        "下载证明材料（Content-Disposition: attachment）",
         None,
         None,
         "200",
@@ -196,7 +196,7 @@ const ROUTES: &[Route] = &[
     route(
         "delete",
         "/api/warehouses/{id}/attachments/{attachment_id}",
-        "删除证明材料",
+        "删除证明材料（备案的 version 加 1）",
         None,
         None,
         "204",

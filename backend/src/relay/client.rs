@@ -95,8 +95,12 @@ impl CustomsClient {
         })
     }
 
-    /// Receipts issued after sequence number `after`.
-    pub async fn receipts(&self, after: i64, limit: i64) -> Result<ReceiptPage, CustomsError> {
+    /// Receipts issued after sequence number `after`, each item as it came.
+    pub async fn receipts(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<ReceiptPage<serde_json::Value>, CustomsError> {
         let response = self
             .http
             .get(format!("{}{RECEIPTS_PATH}", self.base))

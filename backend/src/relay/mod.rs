@@ -9,8 +9,14 @@
 //! the lease runs out another (or the restarted) relay sends them again, and customs, deduping by
 //! guid, acknowledges without processing twice.
 //!
+//! A declaration's proof documents are the ones frozen with it: each is checked against the hash
+//! and size recorded at declaration before it is sent, and a missing or changed one fails the
+//! message for good with the reason — customs never gets other content than was declared.
+//!
 //! Receiving: read the receipt stream after the stored cursor and apply each receipt once
-//! ([`Store::apply_receipt`]), then move the cursor.
+//! ([`Store::apply_receipt`]), then move the cursor. A receipt that cannot be read — an item that
+//! does not parse, an unknown status, a missing guid — is kept as a dead letter with its raw text
+//! ([`Store::add_dead_receipt`], counted in `/metrics`) and the cursor moves past it.
 //!
 //! Tests step it with [`Relay::send_due`] and [`Relay::pull_receipts`].
 
@@ -20,15 +26,22 @@ pub mod client;
 use std::sync::Arc;
 use std::time::Duration;
 
+use owf_shared::status::ReceiptStatus;
+use serde::Deserialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
 
 use self::backoff::Backoff;
 use self::client::{CustomsClient, CustomsError};
-use crate::customs::envelope::{Ack, Envelope, FileData, MessageHead, RECEIVER_ID};
-use crate::customs::message::{MessageType, Receipt};
+use crate::customs::envelope::{Ack, Envelope, FileData, IssuedReceipt, MessageHead, RECEIVER_ID};
+use crate::customs::message::Receipt;
 use crate::customs::xml::Element;
+use crate::store::attachments::FrozenAttachment;
 use crate::store::filings::display_time;
-use crate::store::outbox::{ClaimedMessage, Delivery, IncomingReceipt, ReceiptApplied};
+use crate::store::outbox::{
+    ClaimedMessage, DeadReceipt, Delivery, IncomingReceipt, ReceiptApplied,
+};
 use crate::store::{now_ms, Store, StoreError};
 
 /// Relay settings.
@@ -80,6 +93,51 @@ pub enum RelayError {
     Task(#[from] tokio::task::JoinError),
     #[error("待发送的报文无法读取：{0}")]
     Unreadable(#[from] crate::customs::xml::XmlError),
+    #[error("申报时的证明材料（编号 {0}）已不存在，报文未发送")]
+    MissingDocument(i64),
+    #[error("证明材料“{0}”的内容与申报时记录的校验值或大小不符，报文未发送")]
+    ChangedDocument(String),
+}
+
+/// A frozen document's content, if it is still what the declaration recorded.
+fn checked_file(frozen: FrozenAttachment) -> Result<FileData, RelayError> {
+    let file = frozen
+        .file
+        .ok_or(RelayError::MissingDocument(frozen.attachment_id))?;
+    let sha256 = hex::encode(Sha256::digest(&file.content));
+    if sha256 != frozen.sha256 || file.content.len() as u64 != frozen.size {
+        return Err(RelayError::ChangedDocument(file.file_name));
+    }
+    Ok(FileData::new(file.file_name, file.doc_type, &file.content))
+}
+
+/// An item of the receipt stream that cannot be applied: its text and why.
+struct Unreadable {
+    raw: String,
+    reason: String,
+}
+
+/// The receipt an item of the receipt stream carries.
+fn read_receipt(item: &Value) -> Result<IncomingReceipt, Unreadable> {
+    let issued = IssuedReceipt::deserialize(item).map_err(|e| Unreadable {
+        raw: item.to_string(),
+        reason: format!("回执条目格式错误：{e}"),
+    })?;
+    let unreadable = |reason: String| Unreadable {
+        raw: issued.xml.clone(),
+        reason,
+    };
+    let receipt =
+        Receipt::parse(&issued.xml).map_err(|e| unreadable(format!("回执报文无法解析：{e}")))?;
+    let return_status = ReceiptStatus::from_code(receipt.return_status)
+        .ok_or_else(|| unreadable(format!("未知的回执状态 {}", receipt.return_status)))?;
+    Ok(IncomingReceipt {
+        receipt_id: receipt.receipt_id,
+        guid: receipt.guid,
+        return_status,
+        return_time: receipt.return_time,
+        return_info: receipt.return_info,
+    })
 }
 
 /// One relay worker.
@@ -148,8 +206,12 @@ impl Relay {
     async fn deliver(&self, message: ClaimedMessage) -> Result<(), RelayError> {
         let delivery = match self.envelope(&message).await {
             Ok(envelope) => self.outcome(&message, self.client.send(&envelope).await),
-            Err(RelayError::Unreadable(e)) => Delivery::Failed {
-                error: RelayError::Unreadable(e).to_string(),
+            Err(
+                e @ (RelayError::Unreadable(_)
+                | RelayError::MissingDocument(_)
+                | RelayError::ChangedDocument(_)),
+            ) => Delivery::Failed {
+                error: e.to_string(),
             },
             Err(other) => return Err(other),
         };
@@ -194,22 +256,18 @@ impl Relay {
         }
     }
 
-    /// The transport envelope: the signed XML and, for a warehouse, its proof documents.
+    /// The transport envelope: the signed XML and the proof documents frozen with it.
     async fn envelope(&self, message: &ClaimedMessage) -> Result<Envelope, RelayError> {
         let sender = Element::parse(&message.payload)?
             .find("BaseTransfer")?
             .text_of("dxpId")?;
-        let files = if MessageType::from_code(&message.message_type) == Some(MessageType::Warehouse)
-        {
-            self.store
-                .attachment_files(message.filing_id)
-                .await?
-                .into_iter()
-                .map(|f| FileData::new(f.file_name, f.doc_type, &f.content))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let files = self
+            .store
+            .frozen_attachments(message.id)
+            .await?
+            .into_iter()
+            .map(checked_file)
+            .collect::<Result<_, _>>()?;
         let head = MessageHead {
             message_id: message.guid.clone(),
             message_type: message.message_type.clone(),
@@ -221,45 +279,57 @@ impl Relay {
         Ok(Envelope::new(head, &message.payload, files))
     }
 
-    /// Reads one page of receipts after the cursor and applies them in order. Returns how many
-    /// were read.
+    /// Reads one page of receipts after the cursor, applies them in order and keeps the
+    /// unreadable ones as dead letters. Returns how many it moved the cursor past.
     pub async fn pull_receipts(&self) -> Result<usize, RelayError> {
         const PAGE: i64 = 500;
         let cursor = self.store.receipt_cursor().await?;
         let page = self.client.receipts(cursor, PAGE).await?;
         let mut read = cursor;
-        let mut result = Ok(page.receipts.len());
-        for issued in &page.receipts {
-            match Receipt::parse(&issued.xml) {
-                Ok(receipt) => {
-                    let incoming = IncomingReceipt {
-                        receipt_id: receipt.receipt_id.clone(),
-                        guid: receipt.guid.clone(),
-                        return_status: receipt.return_status,
-                        return_time: receipt.return_time,
-                        return_info: receipt.return_info,
-                    };
-                    match self.store.apply_receipt(incoming).await {
-                        Ok(ReceiptApplied::Ignored(why)) => {
-                            tracing::warn!(receipt = %receipt.receipt_id, guid = %receipt.guid, %why, "receipt not applied")
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            result = Err(e.into());
-                            break;
-                        }
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(seq = issued.seq, error = %e, "unreadable receipt skipped")
-                }
+        let mut passed = 0;
+        let mut result = Ok(());
+        for item in &page.receipts {
+            if let Err(e) = self.take(item).await {
+                result = Err(e);
+                break;
             }
-            read = issued.seq;
+            if let Some(seq) = item
+                .get("seq")
+                .and_then(Value::as_i64)
+                .filter(|s| *s > read)
+            {
+                read = seq;
+                passed += 1;
+            }
         }
         if read > cursor {
             self.store.advance_receipt_cursor(read).await?;
         }
-        result
+        result.map(|()| passed)
+    }
+
+    /// Applies one item of the receipt stream, or keeps it as a dead letter.
+    async fn take(&self, item: &Value) -> Result<(), RelayError> {
+        match read_receipt(item) {
+            Ok(receipt) => {
+                let (id, guid) = (receipt.receipt_id.clone(), receipt.guid.clone());
+                if let ReceiptApplied::Ignored(why) = self.store.apply_receipt(receipt).await? {
+                    tracing::warn!(receipt = %id, %guid, %why, "receipt not applied");
+                }
+            }
+            Err(Unreadable { raw, reason }) => {
+                let seq = item.get("seq").and_then(Value::as_i64);
+                tracing::error!(?seq, %reason, "unreadable receipt kept as a dead letter");
+                let dead = DeadReceipt {
+                    seq,
+                    digest: hex::encode(Sha256::digest(item.to_string())),
+                    raw,
+                    reason,
+                };
+                self.store.add_dead_receipt(&dead).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Sends and receives until the task is dropped.

@@ -1,16 +1,230 @@
 //! 证明材料: proof documents of warehouse filings, stored in the database.
+//!
+//! A document belongs to its filing's content: adding or removing one raises the filing's version
+//! in the same transaction, and only while the filing may be edited. So a declaration decided on
+//! one set of documents finds its version stale if the set changed meanwhile, and a declared
+//! filing keeps every document its message lists. Declaring freezes the set — ids, hashes,
+//! sizes — beside the outbox message ([`Store::freeze_attachments_in`]); the relay sends exactly
+//! those ([`Store::frozen_attachments`]).
 
+use bytes::Bytes;
 use owf_shared::api::AttachmentInfo;
-use sqlx::Row;
+use owf_shared::proof::{MAX_ENTERPRISE_BYTES, MAX_FILES};
+use owf_shared::status::{Action, Status};
+use sqlx::{AnyConnection, Row};
 
-use super::{Store, StoreError};
+use super::{now_ms, Store, StoreError};
 
-/// A proof document with its content, as it travels to customs with the declaration.
+/// A proof document's stored name, type and content.
 #[derive(Debug, Clone)]
 pub struct AttachmentFile {
     pub doc_type: String,
     pub file_name: String,
     pub content: Vec<u8>,
+}
+
+/// A document as a declaration froze it, with what is stored under its id now (`None` when it
+/// is gone).
+#[derive(Debug, Clone)]
+pub struct FrozenAttachment {
+    pub attachment_id: i64,
+    /// Lower-case hex SHA-256 recorded at declaration.
+    pub sha256: String,
+    pub size: u64,
+    pub file: Option<AttachmentFile>,
+}
+
+/// A document to store.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub doc_type: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub content: Bytes,
+}
+
+/// A stored document's content for download.
+#[derive(Debug, Clone)]
+pub struct AttachmentContent {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// Why a document was not added or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// No such warehouse filing of the enterprise, or no such document of it.
+    NotFound,
+    /// The filing's status allows no changes (申报中, 审核通过, …).
+    NotEditable(Status),
+    /// The filing has [`MAX_FILES`] documents already.
+    TooMany,
+    /// `size` more bytes would take the enterprise's documents past [`MAX_ENTERPRISE_BYTES`];
+    /// `used` are stored.
+    OverQuota { used: u64, size: u64 },
+}
+
+/// Filing statuses in which documents may be added or removed (those that allow 暂存).
+fn editable_statuses() -> String {
+    Status::ALL
+        .into_iter()
+        .filter(|s| s.allows(Action::Save))
+        .map(|s| s.code().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn size_of(bytes: i64) -> u64 {
+    u64::try_from(bytes).unwrap_or_default()
+}
+
+/// The status of a warehouse filing of the enterprise; `None` when there is none.
+async fn warehouse_status(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    filing_id: i64,
+) -> Result<Option<Status>, StoreError> {
+    let code: Option<i64> = sqlx::query_scalar(
+        "SELECT status FROM filings WHERE id = $1 AND enterprise_id = $2 AND kind = 'warehouse'",
+    )
+    .bind(filing_id)
+    .bind(enterprise_id)
+    .fetch_optional(conn)
+    .await?;
+    code.map(|code| {
+        i32::try_from(code)
+            .ok()
+            .and_then(Status::from_code)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code}").into()).into())
+    })
+    .transpose()
+}
+
+/// The query of how many bytes of documents the enterprise (bound at `enterprise`) stores.
+fn used_bytes(enterprise: &str) -> String {
+    format!(
+        "SELECT CAST(COALESCE(SUM(a.size), 0) AS BIGINT) FROM attachments a \
+         JOIN filings g ON g.id = a.filing_id WHERE g.enterprise_id = {enterprise}"
+    )
+}
+
+/// Why adding `size` bytes to the filing was refused.
+async fn refusal(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    filing_id: i64,
+    size: i64,
+) -> Result<Refused, StoreError> {
+    let Some(status) = warehouse_status(conn, enterprise_id, filing_id).await? else {
+        return Ok(Refused::NotFound);
+    };
+    if !status.allows(Action::Save) {
+        return Ok(Refused::NotEditable(status));
+    }
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE filing_id = $1")
+        .bind(filing_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if count >= MAX_FILES as i64 {
+        return Ok(Refused::TooMany);
+    }
+    let used: i64 = sqlx::query_scalar(&used_bytes("$1"))
+        .bind(enterprise_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(Refused::OverQuota {
+        used: size_of(used),
+        size: size_of(size),
+    })
+}
+
+/// [`Store::add_attachment`] inside the writer's transaction.
+async fn add_in(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    filing_id: i64,
+    new: &NewAttachment,
+    now: i64,
+) -> Result<Result<AttachmentInfo, Refused>, StoreError> {
+    let size = new.content.len() as i64;
+    let raised = sqlx::query(&format!(
+        "UPDATE filings SET version = version + 1, updated_at = $1 \
+         WHERE id = $2 AND enterprise_id = $3 AND kind = 'warehouse' AND status IN ({}) \
+         AND (SELECT COUNT(*) FROM attachments WHERE filing_id = $2) < $4 \
+         AND ({}) + $5 <= $6",
+        editable_statuses(),
+        used_bytes("$3"),
+    ))
+    .bind(now)
+    .bind(filing_id)
+    .bind(enterprise_id)
+    .bind(MAX_FILES as i64)
+    .bind(size)
+    .bind(MAX_ENTERPRISE_BYTES as i64)
+    .execute(&mut *conn)
+    .await?;
+    if raised.rows_affected() == 0 {
+        return Ok(Err(refusal(conn, enterprise_id, filing_id, size).await?));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO attachments (filing_id, doc_type, file_name, content_type, size, sha256, \
+         content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(filing_id)
+    .bind(&new.doc_type)
+    .bind(&new.file_name)
+    .bind(&new.content_type)
+    .bind(size)
+    .bind(&new.sha256)
+    .bind(new.content.as_ref())
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(Ok(AttachmentInfo {
+        id,
+        doc_type: new.doc_type.clone(),
+        file_name: new.file_name.clone(),
+        size: size_of(size),
+        sha256: new.sha256.clone(),
+        content_type: new.content_type.clone(),
+    }))
+}
+
+/// [`Store::delete_attachment`] inside the writer's transaction.
+async fn delete_in(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    filing_id: i64,
+    attachment_id: i64,
+    now: i64,
+) -> Result<Result<(), Refused>, StoreError> {
+    let raised = sqlx::query(&format!(
+        "UPDATE filings SET version = version + 1, updated_at = $1 \
+         WHERE id = $2 AND enterprise_id = $3 AND kind = 'warehouse' AND status IN ({}) \
+         AND EXISTS (SELECT 1 FROM attachments WHERE id = $4 AND filing_id = $2)",
+        editable_statuses()
+    ))
+    .bind(now)
+    .bind(filing_id)
+    .bind(enterprise_id)
+    .bind(attachment_id)
+    .execute(&mut *conn)
+    .await?;
+    if raised.rows_affected() == 0 {
+        return Ok(Err(
+            match warehouse_status(conn, enterprise_id, filing_id).await? {
+                Some(status) if !status.allows(Action::Save) => Refused::NotEditable(status),
+                _ => Refused::NotFound,
+            },
+        ));
+    }
+    sqlx::query("DELETE FROM attachments WHERE id = $1")
+        .bind(attachment_id)
+        .execute(conn)
+        .await?;
+    Ok(Ok(()))
 }
 
 impl Store {
@@ -29,7 +243,7 @@ impl Store {
                     id: r.try_get("id")?,
                     doc_type: r.try_get("doc_type")?,
                     file_name: r.try_get("file_name")?,
-                    size: u64::try_from(r.try_get::<i64, _>("size")?).unwrap_or_default(),
+                    size: size_of(r.try_get("size")?),
                     sha256: r.try_get("sha256")?,
                     content_type: r.try_get("content_type")?,
                 })
@@ -38,96 +252,42 @@ impl Store {
             .map_err(Into::into)
     }
 
-    /// The documents of a filing with their content, oldest first.
-    pub async fn attachment_files(
-        &self,
-        filing_id: i64,
-    ) -> Result<Vec<AttachmentFile>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT doc_type, file_name, content FROM attachments WHERE filing_id = $1 ORDER BY id",
-        )
-        .bind(filing_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| -> Result<_, sqlx::Error> {
-                Ok(AttachmentFile {
-                    doc_type: r.try_get("doc_type")?,
-                    file_name: r.try_get("file_name")?,
-                    content: r.try_get("content")?,
-                })
-            })
-            .collect::<Result<_, _>>()
-            .map_err(Into::into)
-    }
-}
-
-/// A document to store.
-#[derive(Debug, Clone)]
-pub struct NewAttachment<'a> {
-    pub doc_type: &'a str,
-    pub file_name: &'a str,
-    pub content_type: &'a str,
-    pub sha256: &'a str,
-    pub content: &'a [u8],
-}
-
-/// A stored document's content for download.
-#[derive(Debug, Clone)]
-pub struct AttachmentContent {
-    pub file_name: String,
-    pub content_type: String,
-    pub content: Vec<u8>,
-}
-
-/// Filing statuses in which documents may be added or removed (those that allow 暂存).
-fn editable_statuses() -> String {
-    owf_shared::status::Status::ALL
-        .into_iter()
-        .filter(|s| s.allows(owf_shared::status::Action::Save))
-        .map(|s| s.code().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-impl Store {
-    /// Stores a document on an editable warehouse filing of the enterprise, unless it already
-    /// has `max_files`; `None` when nothing was stored.
+    /// Stores a document on an editable warehouse filing of the enterprise and raises the
+    /// filing's version — unless the filing has [`MAX_FILES`] already or the enterprise's
+    /// documents would exceed [`MAX_ENTERPRISE_BYTES`].
     pub async fn add_attachment(
         &self,
         enterprise_id: i64,
         filing_id: i64,
-        max_files: usize,
-        new: &NewAttachment<'_>,
-    ) -> Result<Option<AttachmentInfo>, StoreError> {
-        let sql = format!(
-            "INSERT INTO attachments (filing_id, doc_type, file_name, content_type, size, sha256, content, created_at) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM filings \
-             WHERE id = $1 AND enterprise_id = $9 AND kind = 'warehouse' AND status IN ({})) \
-             AND (SELECT COUNT(*) FROM attachments WHERE filing_id = $1) < $10 RETURNING id",
-            editable_statuses()
-        );
-        let id: Option<i64> = sqlx::query_scalar(&sql)
-            .bind(filing_id)
-            .bind(new.doc_type)
-            .bind(new.file_name)
-            .bind(new.content_type)
-            .bind(new.content.len() as i64)
-            .bind(new.sha256)
-            .bind(new.content)
-            .bind(super::now_ms())
-            .bind(enterprise_id)
-            .bind(max_files as i64)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(id.map(|id| AttachmentInfo {
-            id,
-            doc_type: new.doc_type.to_owned(),
-            file_name: new.file_name.to_owned(),
-            size: new.content.len() as u64,
-            sha256: new.sha256.to_owned(),
-            content_type: new.content_type.to_owned(),
-        }))
+        new: NewAttachment,
+    ) -> Result<Result<AttachmentInfo, Refused>, StoreError> {
+        let now = now_ms();
+        self.write(move |conn| {
+            let new = new.clone();
+            Box::pin(async move { add_in(conn, enterprise_id, filing_id, &new, now).await })
+        })
+        .await
+    }
+
+    /// Removes a document from an editable warehouse filing of the enterprise and raises the
+    /// filing's version.
+    pub async fn delete_attachment(
+        &self,
+        enterprise_id: i64,
+        filing_id: i64,
+        attachment_id: i64,
+    ) -> Result<Result<(), Refused>, StoreError> {
+        let now = now_ms();
+        self.write(move |conn| {
+            Box::pin(delete_in(
+                conn,
+                enterprise_id,
+                filing_id,
+                attachment_id,
+                now,
+            ))
+        })
+        .await
     }
 
     /// A document of a warehouse filing of the enterprise.
@@ -158,25 +318,57 @@ impl Store {
             .transpose()?)
     }
 
-    /// Removes a document from an editable warehouse filing of the enterprise; `false` when
-    /// there is no such document or the filing is not editable.
-    pub async fn delete_attachment(
-        &self,
-        enterprise_id: i64,
+    /// Freezes the filing's documents as they are in this transaction beside the outbox message
+    /// `outbox_id` of its declaration.
+    pub(super) async fn freeze_attachments_in(
+        conn: &mut AnyConnection,
+        outbox_id: i64,
         filing_id: i64,
-        attachment_id: i64,
-    ) -> Result<bool, StoreError> {
-        let sql = format!(
-            "DELETE FROM attachments WHERE id = $1 AND filing_id = $2 AND EXISTS (SELECT 1 FROM filings \
-             WHERE id = $2 AND enterprise_id = $3 AND kind = 'warehouse' AND status IN ({}))",
-            editable_statuses()
-        );
-        let done = sqlx::query(&sql)
-            .bind(attachment_id)
-            .bind(filing_id)
-            .bind(enterprise_id)
-            .execute(self.pool())
-            .await?;
-        Ok(done.rows_affected() > 0)
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO outbox_attachments (outbox_id, attachment_id, sha256, size) \
+             SELECT $1, id, sha256, size FROM attachments WHERE filing_id = $2",
+        )
+        .bind(outbox_id)
+        .bind(filing_id)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The documents frozen with the outbox message `outbox_id`, in the order its declaration
+    /// lists them, each with what is stored under its id now.
+    pub async fn frozen_attachments(
+        &self,
+        outbox_id: i64,
+    ) -> Result<Vec<FrozenAttachment>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.attachment_id, o.sha256, o.size, a.doc_type, a.file_name, a.content \
+             FROM outbox_attachments o LEFT JOIN attachments a ON a.id = o.attachment_id \
+             WHERE o.outbox_id = $1 ORDER BY o.attachment_id",
+        )
+        .bind(outbox_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| -> Result<_, sqlx::Error> {
+                let doc_type: Option<String> = r.try_get("doc_type")?;
+                let file = match doc_type {
+                    Some(doc_type) => Some(AttachmentFile {
+                        doc_type,
+                        file_name: r.try_get("file_name")?,
+                        content: r.try_get("content")?,
+                    }),
+                    None => None,
+                };
+                Ok(FrozenAttachment {
+                    attachment_id: r.try_get("attachment_id")?,
+                    sha256: r.try_get("sha256")?,
+                    size: size_of(r.try_get("size")?),
+                    file,
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map_err(Into::into)
     }
 }

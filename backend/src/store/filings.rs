@@ -748,7 +748,8 @@ impl Store {
         .await
     }
 
-    /// 申报 of `record`: status 申报中, history and the outbox message in one transaction.
+    /// 申报 of `record`: status 申报中, history, the outbox message and its frozen proof
+    /// documents in one transaction.
     /// Returns the filing as the declaration left it; `None` when the version is stale (nothing
     /// written).
     pub async fn declare_filing(
@@ -774,17 +775,19 @@ impl Store {
                     .bind(t.id)
                     .execute(&mut *conn)
                     .await?;
-                    sqlx::query(
+                    let outbox_id: i64 = sqlx::query_scalar(
                         "INSERT INTO outbox (filing_id, guid, message_type, payload, state, \
-                         next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'pending', $5, $5)",
+                         next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'pending', $5, $5) \
+                         RETURNING id",
                     )
                     .bind(t.id)
                     .bind(&message.guid)
                     .bind(&message.message_type)
                     .bind(&message.payload)
                     .bind(now)
-                    .execute(conn)
+                    .fetch_one(&mut *conn)
                     .await?;
+                    Self::freeze_attachments_in(conn, outbox_id, t.id).await?;
                     Ok(Some(Declared {
                         entry: t.entry(now),
                         record: FilingRecord {

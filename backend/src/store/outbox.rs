@@ -1,6 +1,6 @@
 //! The outbox seen from the relay: claiming due messages under a lease, recording what became
-//! of each delivery, applying customs receipts (回执) exactly once, the receipt cursor, and the
-//! counts `/metrics` shows.
+//! of each delivery, applying customs receipts (回执) exactly once, keeping the receipts it could
+//! not read (dead letters), the receipt cursor, and the counts `/metrics` shows.
 //!
 //! Fencing: a claim increments `attempts`, and an outcome is recorded only while the row is still
 //! `pending` at that attempt, so a relay whose lease ran out cannot overwrite a newer claim.
@@ -51,13 +51,13 @@ pub struct OutboxState {
     pub last_error: Option<String>,
 }
 
-/// A receipt as the relay received it.
+/// A receipt as the relay read it.
 #[derive(Debug, Clone)]
 pub struct IncomingReceipt {
     pub receipt_id: String,
     /// guid of the declaration it answers.
     pub guid: String,
-    pub return_status: i32,
+    pub return_status: ReceiptStatus,
     pub return_time: String,
     pub return_info: String,
 }
@@ -83,6 +83,21 @@ pub struct RelayCounts {
     pub retried: i64,
     pub failed: i64,
     pub receipts_applied: i64,
+    /// Receipts that could not be read, kept as dead letters.
+    pub receipts_dead: i64,
+}
+
+/// A receipt the relay could not read.
+#[derive(Debug, Clone)]
+pub struct DeadReceipt {
+    /// Its place in customs' receipt stream, when that much could be read.
+    pub seq: Option<i64>,
+    /// Lower-case hex SHA-256 of the item as received: an item read twice is kept once.
+    pub digest: String,
+    /// The receipt's text (the XML, or the whole item when even that could not be found).
+    pub raw: String,
+    /// Why it could not be read.
+    pub reason: String,
 }
 
 /// The claim statement: concurrent relays on PostgreSQL skip each other's locked rows; SQLite
@@ -243,6 +258,22 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps a receipt that could not be read (once per digest).
+    pub async fn add_dead_receipt(&self, dead: &DeadReceipt) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO relay_dead_receipts (seq, digest, raw, reason, received_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (digest) DO NOTHING",
+        )
+        .bind(dead.seq)
+        .bind(&dead.digest)
+        .bind(&dead.raw)
+        .bind(&dead.reason)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Outbox depth and the relay's totals (durable: counted from the tables, so they survive
     /// restarts and add up over every relay sharing the database).
     pub async fn relay_counts(&self) -> Result<RelayCounts, StoreError> {
@@ -260,12 +291,16 @@ impl Store {
             sqlx::query_scalar("SELECT COUNT(*) FROM relay_receipts WHERE applied = 1")
                 .fetch_one(self.pool())
                 .await?;
+        let receipts_dead: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM relay_dead_receipts")
+            .fetch_one(self.pool())
+            .await?;
         Ok(RelayCounts {
             depth: row.try_get("depth")?,
             sent: row.try_get("sent")?,
             retried: row.try_get("retried")?,
             failed: row.try_get("failed")?,
             receipts_applied,
+            receipts_dead,
         })
     }
 }
@@ -338,7 +373,7 @@ async fn apply_receipt_in(
     )
     .bind(&receipt.receipt_id)
     .bind(&receipt.guid)
-    .bind(i64::from(receipt.return_status))
+    .bind(i64::from(receipt.return_status.code()))
     .bind(&receipt.return_time)
     .bind(&receipt.return_info)
     .bind(now)
@@ -394,12 +429,7 @@ async fn apply_to_filing(
             "回执所属的申报已被重新申报取代".into(),
         ));
     }
-    let Some(status) = ReceiptStatus::from_code(receipt.return_status) else {
-        return Ok(ReceiptApplied::Ignored(format!(
-            "未知的回执状态 {}",
-            receipt.return_status
-        )));
-    };
+    let status = receipt.return_status;
     if state == "pending" {
         sqlx::query(
             "UPDATE outbox SET state = 'sent', sent_at = $1, lease_owner = NULL, \
@@ -435,7 +465,7 @@ async fn apply_to_filing(
         from: filing.status,
         to,
         actor: CUSTOMS_ACTOR.to_owned(),
-        note: format!("[{}] {}", receipt.return_status, receipt.return_info),
+        note: format!("[{}] {}", status.code(), receipt.return_info),
     };
     if !Store::transition_in(conn, filing.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);

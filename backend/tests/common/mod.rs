@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use owf_backend::http::{router, AppState, HttpConfig};
@@ -169,17 +169,18 @@ impl TestApp {
         )
     }
 
-    /// Raw response bytes of a GET as the logged-in user `token`.
-    pub async fn download(&self, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+    /// Status, headers and raw response bytes of a GET as the logged-in user `token`.
+    pub async fn download(&self, path: &str, token: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
         let req = Request::builder()
             .uri(path)
             .header(header::COOKIE, format!("owf_session={token}"))
             .body(Body::empty())
             .unwrap();
         let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
+        let (status, headers) = (res.status(), res.headers().clone());
         (
             status,
+            headers,
             res.into_body().collect().await.unwrap().to_bytes().to_vec(),
         )
     }

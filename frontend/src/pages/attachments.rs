@@ -36,7 +36,7 @@ fn chosen(input: NodeRef<leptos::html::Input>) -> Option<web_sys::File> {
 /// format, or why it is refused.
 async fn check(file: &web_sys::File, existing: usize) -> Result<FileType, String> {
     let head = file_head(file).await;
-    check_upload(file.size() as usize, &head, existing).map_err(|e| e.to_string())
+    check_upload(&file.name(), file.size() as usize, &head, existing).map_err(|e| e.to_string())
 }
 
 fn doc_label(code: &str) -> String {
