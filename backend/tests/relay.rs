@@ -10,6 +10,7 @@ use std::time::Duration;
 use axum::http::{Method, StatusCode};
 use common::*;
 use owf_backend::customs::sandbox::Faults;
+use owf_backend::relay::client::CustomsEndpoint;
 use owf_backend::relay::RelayConfig;
 use owf_backend::store::attachments::NewAttachment;
 use owf_backend::store::Store;
@@ -342,7 +343,10 @@ async fn refusals_and_exhausted_attempts_fail_and_can_be_declared_again(app: Tes
     // A URL where customs answers 404: refused for good.
     let wrong = owf_backend::relay::Relay::new(
         app.store.clone(),
-        &format!("{}/no-such-gateway", customs.url),
+        &CustomsEndpoint {
+            url: format!("{}/no-such-gateway", customs.endpoint.url),
+            ..customs.endpoint.clone()
+        },
         fast_relay(),
     )
     .unwrap();
