@@ -12,13 +12,14 @@ use owf_shared::codes::{Code, CustomsDistrict};
 use owf_shared::ids::{CustomsCode, Uscc};
 
 use crate::auth::password;
-use crate::customs::sandbox::{Faults, SandboxConfig};
+use crate::customs::sandbox::{self, Faults, Sandbox, SandboxConfig, MAX_LATENCY_MS};
 use crate::http::HttpConfig;
+use crate::listener::Limits;
 use crate::relay::backoff::Backoff;
 use crate::relay::RelayConfig;
 use crate::store::accounts::NewEnterprise;
 use crate::store::Store;
-use crate::{demo, ServeConfig};
+use crate::{demo, OwnSandbox, ServeConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -77,9 +78,20 @@ pub struct ServeArgs {
     /// e.g. `http://static.example.test:8081`), for a frontend hosted apart from the backend.
     #[arg(long, env = "OWF_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
-    /// Do not mount the customs sandbox under `/customs-sandbox`.
+    /// Run no customs sandbox in this process (the relay then needs `--customs-url`).
     #[arg(long, env = "OWF_NO_SANDBOX")]
     pub no_sandbox: bool,
+    /// Where this process's customs sandbox listens: its own listener, loopback by default,
+    /// never the app's (port 0: any free port).
+    #[arg(long, env = "OWF_SANDBOX_LISTEN", default_value = "127.0.0.1:8090")]
+    pub sandbox_listen: SocketAddr,
+    /// Shared secret the relay sends to customs (`Authorization: Bearer …`) and this process's
+    /// sandbox requires on every route. Default: none sent to another customs; a random one per
+    /// process for the own sandbox.
+    #[arg(long, env = "OWF_CUSTOMS_SECRET", value_parser = secret, hide_env_values = true)]
+    pub customs_secret: Option<String>,
+    #[command(flatten)]
+    pub listener: ListenerArgs,
     #[command(flatten)]
     pub relay: RelayArgs,
     #[command(flatten)]
@@ -97,10 +109,64 @@ impl ServeArgs {
                 login_attempts_per_minute: self.login_attempts_per_minute,
                 secure_cookies: self.secure_cookies,
             },
+            limits: self.listener.limits(),
             relay: (!self.relay.no_relay).then(|| self.relay.config()),
             customs_url: self.relay.customs_url.clone(),
-            sandbox: (!self.no_sandbox).then(|| self.sandbox.config()),
+            customs_secret: self.customs_secret.clone(),
+            sandbox: (!self.no_sandbox).then(|| OwnSandbox {
+                listen: self.sandbox_listen,
+                config: self.sandbox.config(),
+            }),
         }
+    }
+}
+
+/// A shared secret: at least 16 printable ASCII characters, no spaces.
+fn secret(text: &str) -> Result<String, String> {
+    if text.len() >= 16 && text.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(text.to_owned())
+    } else {
+        Err("密钥须为至少 16 个可打印 ASCII 字符（不含空格）".to_owned())
+    }
+}
+
+const LIMITS: Limits = Limits::DEFAULT;
+
+/// The bounds of every connection.
+#[derive(Debug, Args)]
+pub struct ListenerArgs {
+    /// Seconds for a request's headers to arrive, counted from the connection's opening or its
+    /// previous answer (so also how long a kept-alive connection waits); then 408 and closed.
+    #[arg(long, env = "OWF_HEADER_TIMEOUT_SECS", default_value_t = LIMITS.header_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+    /// Seconds for a request's body to arrive and its answer to begin; then 408 and closed.
+    #[arg(long, env = "OWF_REQUEST_TIMEOUT_SECS", default_value_t = LIMITS.request_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_secs: u64,
+    /// Seconds a connection may stay open with no byte moving either way (e.g. a client that
+    /// stops reading its answer).
+    #[arg(long, env = "OWF_IDLE_TIMEOUT_SECS", default_value_t = LIMITS.idle_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_secs: u64,
+    /// Open connections at most; one more is closed as soon as it is accepted.
+    #[arg(long, env = "OWF_MAX_CONNECTIONS", default_value_t = LIMITS.max_connections, value_parser = connections)]
+    pub max_connections: usize,
+}
+
+impl ListenerArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(self.header_timeout_secs),
+            request_timeout: Duration::from_secs(self.request_timeout_secs),
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+            max_connections: self.max_connections,
+        }
+    }
+}
+
+/// A connection cap: at least one.
+fn connections(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("{text} 不是正整数")),
     }
 }
 
@@ -114,8 +180,7 @@ pub struct RelayArgs {
     /// runs it).
     #[arg(long, env = "OWF_NO_RELAY")]
     pub no_relay: bool,
-    /// Base URL of customs. Default: this server's own sandbox,
-    /// `http://<listen address>/customs-sandbox`.
+    /// Base URL of customs. Default: this process's own sandbox, `http://<--sandbox-listen>`.
     #[arg(long, env = "OWF_CUSTOMS_URL")]
     pub customs_url: Option<String>,
     /// Delivery attempts before a message is given up as 发送海关失败.
@@ -171,13 +236,13 @@ fn session_hours(text: &str) -> Result<i64, String> {
 /// A share between 0 and 1.
 fn rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        Ok(r) if sandbox::is_rate(r) => Ok(r),
         _ => Err(format!("{text} 不是 0 到 1 之间的比例")),
     }
 }
 
 /// The customs sandbox: receipt delays and fault knobs (the knobs can also be changed at run
-/// time with `PUT /customs-sandbox/admin/faults` from this machine).
+/// time with `PUT /admin/faults` on the sandbox's listener, with the secret).
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
     /// From acceptance to the 120 海关入库 receipt, in milliseconds.
@@ -188,7 +253,7 @@ pub struct SandboxArgs {
     pub sandbox_verdict_delay_ms: u64,
     /// Fault: latency added to every sandbox answer, in milliseconds (for a message, after it
     /// is stored).
-    #[arg(long, env = "OWF_SANDBOX_LATENCY_MS", default_value_t = 0)]
+    #[arg(long, env = "OWF_SANDBOX_LATENCY_MS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(..=MAX_LATENCY_MS))]
     pub sandbox_latency_ms: u64,
     /// Fault: share of sandbox requests answered 500 (0–1).
     #[arg(long, env = "OWF_SANDBOX_ERROR_RATE", default_value_t = 0.0, value_parser = rate)]
@@ -223,9 +288,15 @@ pub struct SandboxServeArgs {
     /// their certificates): normally the same database as `owf serve`'s.
     #[command(flatten)]
     pub db: DatabaseArgs,
-    /// Address to listen on; point `owf serve --customs-url http://<this>` at it.
+    /// Address to listen on; point `owf serve --no-sandbox --customs-url http://<this>` at it.
     #[arg(long, env = "OWF_SANDBOX_LISTEN", default_value = "127.0.0.1:8090")]
     pub listen: SocketAddr,
+    /// Shared secret every caller must send (`Authorization: Bearer …`); give `owf serve` the
+    /// same one.
+    #[arg(long, env = "OWF_CUSTOMS_SECRET", value_parser = secret, hide_env_values = true)]
+    pub customs_secret: String,
+    #[command(flatten)]
+    pub listener: ListenerArgs,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
 }
@@ -428,9 +499,15 @@ pub async fn run_sandbox(args: SandboxServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("无法监听 {}：{e}", args.listen))?;
     println!("海关沙箱已启动：http://{}", args.listen);
-    crate::serve_sandbox(args.sandbox.config(), store, listener, shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())
+    let sandbox = Sandbox::new(store, args.sandbox.config(), &args.customs_secret);
+    crate::listener::serve(
+        listener,
+        sandbox.router(),
+        args.listener.limits(),
+        shutdown_signal(),
+    )
+    .await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

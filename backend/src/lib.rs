@@ -5,6 +5,7 @@ pub mod cli;
 pub mod customs;
 pub mod demo;
 pub mod http;
+pub mod listener;
 pub mod relay;
 pub mod store;
 
@@ -13,14 +14,22 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::customs::sandbox::{Sandbox, SandboxConfig};
 use crate::http::{AppState, HttpConfig};
+use crate::listener::Limits;
+use crate::relay::client::CustomsEndpoint;
 use crate::relay::{Relay, RelayConfig};
 use crate::store::Store;
 
-/// Where `owf serve` mounts the customs sandbox.
-pub const SANDBOX_PATH: &str = "/customs-sandbox";
+/// The customs sandbox `owf serve` runs in its own process, on a listener of its own.
+#[derive(Debug, Clone)]
+pub struct OwnSandbox {
+    /// Where it listens: loopback by default, never on the app's listener.
+    pub listen: SocketAddr,
+    pub config: SandboxConfig,
+}
 
 /// Everything `owf serve` needs, whether from the command line or a test.
 #[derive(Debug, Clone)]
@@ -28,16 +37,26 @@ pub struct ServeConfig {
     pub database_url: String,
     pub dist: PathBuf,
     pub http: HttpConfig,
+    /// The bounds of every connection, on the app's listener and the sandbox's.
+    pub limits: Limits,
     /// The customs relay's settings; `None` runs no relay in this process.
     pub relay: Option<RelayConfig>,
     /// Base URL of customs; `None` means this server's own sandbox.
     pub customs_url: Option<String>,
-    /// The customs sandbox mounted under [`SANDBOX_PATH`]; `None` mounts none.
-    pub sandbox: Option<SandboxConfig>,
+    /// The secret the relay sends to customs and the own sandbox requires; `None` sends none to
+    /// another customs, and draws a random one for this process when it runs its own sandbox.
+    pub customs_secret: Option<String>,
+    /// The customs sandbox to run beside the app; `None` runs none.
+    pub sandbox: Option<OwnSandbox>,
 }
 
-/// The base URL of the sandbox mounted on a server listening at `addr`.
-pub fn own_sandbox_url(addr: SocketAddr) -> String {
+/// A fresh random secret (64 hex digits).
+pub fn random_secret() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+/// The base URL at which this machine reaches a listener bound to `addr`.
+pub fn local_url(addr: SocketAddr) -> String {
     let host = if addr.ip().is_unspecified() {
         match addr {
             SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
@@ -46,65 +65,82 @@ pub fn own_sandbox_url(addr: SocketAddr) -> String {
     } else {
         addr.ip()
     };
-    format!(
-        "http://{}{SANDBOX_PATH}",
-        SocketAddr::new(host, addr.port())
-    )
+    format!("http://{}", SocketAddr::new(host, addr.port()))
 }
 
-/// Serves the app on `listener` until `shutdown`, with the customs sandbox mounted and the relay
-/// running as configured.
+/// Serves the app on `listener` until `shutdown`, with the customs sandbox on its own listener
+/// and the relay running as configured.
 pub async fn serve(
     config: ServeConfig,
     store: Store,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let state = AppState {
-        store: store.clone(),
-        config: Arc::new(config.http),
+    let secret = config
+        .customs_secret
+        .clone()
+        .or_else(|| config.sandbox.is_some().then(random_secret));
+    let sandbox = match (&config.sandbox, &secret) {
+        (Some(own), Some(secret)) => {
+            let bound = TcpListener::bind(own.listen).await.map_err(|e| {
+                std::io::Error::new(e.kind(), format!("海关沙箱无法监听 {}：{e}", own.listen))
+            })?;
+            let url = local_url(bound.local_addr()?);
+            tracing::info!(%url, "customs sandbox listening");
+            let sandbox = Sandbox::new(store.clone(), own.config.clone(), secret);
+            Some((bound, url, sandbox))
+        }
+        _ => None,
     };
-    let mut app = http::router(state, &config.dist);
-    if let Some(sandbox) = config.sandbox {
-        app = app.nest(SANDBOX_PATH, Sandbox::new(store.clone(), sandbox).router());
-    }
     let relay = match config.relay {
         Some(relay_config) => {
-            let url = match config.customs_url {
-                Some(url) => url,
-                None => own_sandbox_url(listener.local_addr()?),
+            let url = match (&config.customs_url, &sandbox) {
+                (Some(url), _) => url.clone(),
+                (None, Some((_, url, _))) => url.clone(),
+                (None, None) => {
+                    return Err(std::io::Error::other(
+                        "没有海关地址：请用 --customs-url 指定，或运行自带的海关沙箱",
+                    ))
+                }
             };
-            let relay = Relay::new(store, &url, relay_config).map_err(std::io::Error::other)?;
+            let customs = CustomsEndpoint { url, secret };
+            let relay =
+                Relay::new(store.clone(), &customs, relay_config).map_err(std::io::Error::other)?;
             Some(tokio::spawn(relay.run()))
         }
         None => None,
     };
-    let served = axum::serve(
+    let (stop, stopping) = watch::channel(false);
+    let stopped = move || {
+        let mut stopping = stopping.clone();
+        async move {
+            let _ = stopping.wait_for(|stopped| *stopped).await;
+        }
+    };
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let state = AppState {
+        store,
+        config: Arc::new(config.http),
+    };
+    let app = listener::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+        http::router(state, &config.dist),
+        config.limits,
+        stopped(),
+    );
+    let customs = async {
+        if let Some((bound, _, sandbox)) = sandbox {
+            listener::serve(bound, sandbox.router(), config.limits, stopped()).await;
+        }
+    };
+    tokio::join!(app, customs);
     if let Some(relay) = relay {
         relay.abort();
     }
-    served
-}
-
-/// Serves the customs sandbox alone (`owf customs-sandbox`) until `shutdown`.
-pub async fn serve_sandbox(
-    config: SandboxConfig,
-    store: Store,
-    listener: TcpListener,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = Sandbox::new(store, config).router();
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    Ok(())
 }
 
 #[cfg(test)]
@@ -112,18 +148,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_own_sandbox_is_reached_over_loopback() {
+    fn a_listener_on_every_address_is_reached_over_loopback() {
         assert_eq!(
-            own_sandbox_url("0.0.0.0:8080".parse().unwrap()),
-            "http://127.0.0.1:8080/customs-sandbox"
+            local_url("0.0.0.0:8090".parse().unwrap()),
+            "http://127.0.0.1:8090"
         );
+        assert_eq!(local_url("[::]:8090".parse().unwrap()), "http://[::1]:8090");
         assert_eq!(
-            own_sandbox_url("[::]:8080".parse().unwrap()),
-            "http://[::1]:8080/customs-sandbox"
-        );
-        assert_eq!(
-            own_sandbox_url("192.0.2.1:80".parse().unwrap()),
-            "http://192.0.2.1:80/customs-sandbox"
+            local_url("192.0.2.1:80".parse().unwrap()),
+            "http://192.0.2.1:80"
         );
     }
 }

@@ -9,7 +9,6 @@ mod common;
 mod support;
 
 use std::collections::BTreeSet;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use owf_backend::customs::envelope::{Envelope, MessageHead, ReceiptPage};
@@ -20,57 +19,33 @@ use support::*;
 
 const FILINGS: usize = 210;
 
-/// The child `owf serve`, killed when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start(database_url: &str) -> Server {
-    let listen = format!("127.0.0.1:{}", free_port());
-    let child = Command::new(env!("CARGO_BIN_EXE_owf"))
-        .args(["serve", "--database-url", database_url, "--listen", &listen])
-        .args(["--dist", "/nonexistent-dist"])
-        // Slow enough customs that the relay is mid-stream when it is killed, and receipts
-        // slower than the lease, so the restarted relay resends what was in doubt.
-        .args(["--sandbox-latency-ms", "25", "--relay-batch", "4"])
-        .args([
+async fn start(database_url: &str) -> Owf {
+    owf_serve(
+        database_url,
+        &[
+            "--sandbox-listen",
+            "127.0.0.1:0",
+            // Slow enough customs that the relay is mid-stream when it is killed, and receipts
+            // slower than the lease, so the restarted relay resends what was in doubt.
+            "--sandbox-latency-ms",
+            "25",
+            "--relay-batch",
+            "4",
             "--sandbox-received-delay-ms",
             "1500",
             "--sandbox-verdict-delay-ms",
             "1600",
-        ])
-        .args(["--relay-poll-ms", "20", "--relay-lease-secs", "1"])
-        .args(["--relay-timeout-ms", "1000", "--relay-backoff-ms", "50"])
-        .env("OWF_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start owf serve");
-    let server = Server(child);
-    let health = format!("http://{listen}/healthz");
-    let client = reqwest::Client::new();
-    eventually(Duration::from_secs(20), "owf serve to answer", || async {
-        client
-            .get(&health)
-            .send()
-            .await
-            .ok()
-            .filter(|r| r.status().is_success())
-    })
-    .await;
-    server
+            "--relay-poll-ms",
+            "20",
+            "--relay-lease-secs",
+            "1",
+            "--relay-timeout-ms",
+            "1000",
+            "--relay-backoff-ms",
+            "50",
+        ],
+    )
+    .await
 }
 
 async fn count_status(store: &Store, statuses: &[Status]) -> usize {

@@ -14,6 +14,7 @@ use common::*;
 use owf_backend::customs::envelope::{ReceiptQuery, RECEIPTS_PATH};
 use owf_backend::customs::message::{MessageType, Receipt};
 use owf_backend::customs::sandbox::Faults;
+use owf_backend::relay::client::CustomsEndpoint;
 use owf_backend::relay::RelayConfig;
 use owf_backend::store::attachments::NewAttachment;
 use owf_backend::store::Store;
@@ -383,7 +384,10 @@ async fn refusals_and_exhausted_attempts_fail_and_can_be_declared_again(app: Tes
     // A URL where customs answers 404: refused for good.
     let wrong = owf_backend::relay::Relay::new(
         app.store.clone(),
-        &format!("{}/no-such-gateway", customs.url),
+        &CustomsEndpoint {
+            url: format!("{}/no-such-gateway", customs.endpoint.url),
+            ..customs.endpoint.clone()
+        },
         fast_relay(),
     )
     .unwrap();

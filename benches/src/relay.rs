@@ -107,14 +107,10 @@ pub async fn run(bin: &Path, dist: &Path, filings: usize, concurrency: usize) ->
     let delivered = latencies(&store, first).await;
 
     let faults = |down: bool| json!({ "latency_ms": 0, "error_rate": 0.0, "drop_ack_rate": 0.0, "down": down });
-    let (status, _) = api
-        .put("/customs-sandbox/admin/faults", &faults(true))
-        .await;
+    let status = server.set_faults(&faults(true)).await;
     assert_eq!(status, 200, "sandbox down");
     declare_batch(&api, &store, enterprise.id, "Backlog", filings, concurrency).await;
-    let (status, _) = api
-        .put("/customs-sandbox/admin/faults", &faults(false))
-        .await;
+    let status = server.set_faults(&faults(false)).await;
     assert_eq!(status, 200, "sandbox up");
     let up = Instant::now();
     wait_sent(&store, 1 + 2 * filings as i64, limit).await;

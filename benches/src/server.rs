@@ -8,10 +8,15 @@ use std::time::{Duration, Instant};
 use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use serde_json::Value;
 
+/// The secret between the server's relay and its customs sandbox.
+const CUSTOMS_SECRET: &str = "bench-customs-secret-0123456789";
+
 /// A running `owf serve`, killed when dropped.
 pub struct Owf {
     child: Child,
     pub base: String,
+    /// Base URL of its customs sandbox (its own loopback listener).
+    customs: String,
 }
 
 /// Resident memory of a process, in KiB: now (VmRSS) and its peak so far (VmHWM).
@@ -26,9 +31,12 @@ impl Owf {
     /// until it answers `/healthz`.
     pub async fn start(bin: &Path, database_url: &str, dist: &Path, extra: &[&str]) -> Self {
         let listen = format!("127.0.0.1:{}", owf_e2e::free_port());
+        let customs = format!("127.0.0.1:{}", owf_e2e::free_port());
         let child = Command::new(bin)
             .args(["serve", "--demo", "--database-url", database_url])
             .args(["--listen", &listen])
+            .args(["--sandbox-listen", &customs])
+            .args(["--customs-secret", CUSTOMS_SECRET])
             .arg("--dist")
             .arg(dist)
             .args(extra)
@@ -39,6 +47,7 @@ impl Owf {
         let server = Self {
             child,
             base: format!("http://{listen}"),
+            customs: format!("http://{customs}"),
         };
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -54,6 +63,20 @@ impl Owf {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Sets the customs sandbox's fault knobs; the answer's status.
+    pub async fn set_faults(&self, faults: &Value) -> u16 {
+        reqwest::Client::new()
+            .put(format!("{}/admin/faults", self.customs))
+            .bearer_auth(CUSTOMS_SECRET)
+            .header(CONTENT_TYPE, "application/json")
+            .body(faults.to_string())
+            .send()
+            .await
+            .expect("fault knobs request")
+            .status()
+            .as_u16()
     }
 
     pub fn memory(&self) -> Memory {
@@ -141,16 +164,6 @@ impl Api {
         self.send(
             self.http
                 .post(format!("{}{path}", self.base))
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.to_string()),
-        )
-        .await
-    }
-
-    pub async fn put(&self, path: &str, body: &Value) -> (u16, Value) {
-        self.send(
-            self.http
-                .put(format!("{}{path}", self.base))
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.to_string()),
         )

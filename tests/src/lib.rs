@@ -12,9 +12,10 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use owf_backend::customs::sandbox::SandboxConfig;
 use owf_backend::http::HttpConfig;
+use owf_backend::listener::Limits;
 use owf_backend::relay::RelayConfig;
 use owf_backend::store::Store;
-use owf_backend::ServeConfig;
+use owf_backend::{OwnSandbox, ServeConfig};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower_http::services::{ServeDir, ServeFile};
@@ -54,9 +55,14 @@ pub fn temp_dir(prefix: &str) -> PathBuf {
     dir
 }
 
+/// The secret between the test server's relay and its customs sandbox.
+const CUSTOMS_SECRET: &str = "e2e-customs-secret-0123456789";
+
 /// A running owf server with its own database.
 pub struct Server {
     pub addr: SocketAddr,
+    /// Its customs sandbox's listener.
+    pub customs: SocketAddr,
     pub store: Store,
     dir: PathBuf,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -70,6 +76,7 @@ impl Server {
     /// Starts with extra origins allowed to call the API (a frontend hosted elsewhere).
     pub async fn start_with(allowed_origins: Vec<String>) -> Self {
         let dir = temp_dir("owf-e2e");
+        let customs = SocketAddr::from(([127, 0, 0, 1], free_port()));
         let config = ServeConfig {
             database_url: format!("sqlite:{}/owf.db", dir.display()),
             dist: dist(),
@@ -79,16 +86,21 @@ impl Server {
                 login_attempts_per_minute: 10,
                 secure_cookies: false,
             },
+            limits: Limits::DEFAULT,
             // The real relay and customs sandbox, answering quickly.
             relay: Some(RelayConfig {
                 poll_interval: Duration::from_millis(50),
                 ..RelayConfig::DEFAULT
             }),
             customs_url: None,
-            sandbox: Some(SandboxConfig {
-                received_delay: Duration::from_millis(300),
-                verdict_delay: Duration::from_millis(800),
-                ..SandboxConfig::DEFAULT
+            customs_secret: Some(CUSTOMS_SECRET.to_owned()),
+            sandbox: Some(OwnSandbox {
+                listen: customs,
+                config: SandboxConfig {
+                    received_delay: Duration::from_millis(300),
+                    verdict_delay: Duration::from_millis(800),
+                    ..SandboxConfig::DEFAULT
+                },
             }),
         };
         let store = Store::connect(&config.database_url).await.unwrap();
@@ -106,6 +118,7 @@ impl Server {
         });
         Self {
             addr,
+            customs,
             store,
             dir,
             shutdown: Some(tx),
@@ -121,42 +134,47 @@ impl Server {
         let cookie = session
             .map(|s| format!("Cookie: owf_session={s}\r\n"))
             .unwrap_or_default();
-        self.raw_status(&format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\n{cookie}Connection: close\r\n\r\n",
-            self.addr
-        ))
+        raw_status(
+            self.addr,
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: {}\r\n{cookie}Connection: close\r\n\r\n",
+                self.addr
+            ),
+        )
         .await
     }
 
     /// Takes the customs sandbox down (every call answered 503) or brings it back up, through
-    /// its loopback-only fault knobs.
+    /// its fault knobs (on its own listener, with the secret).
     pub async fn customs_down(&self, down: bool) {
         let body =
             json!({ "latency_ms": 0, "error_rate": 0.0, "drop_ack_rate": 0.0, "down": down })
                 .to_string();
-        let status = self
-            .raw_status(&format!(
-                "PUT /customs-sandbox/admin/faults HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                self.addr,
+        let status = raw_status(
+            self.customs,
+            &format!(
+                "PUT /admin/faults HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {CUSTOMS_SECRET}\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                self.customs,
                 body.len()
-            ))
-            .await;
+            ),
+        )
+        .await;
         assert_eq!(status, 200, "fault knobs refused");
     }
+}
 
-    /// Sends one raw HTTP/1.1 request; returns the response status.
-    async fn raw_status(&self, request: &str) -> u16 {
-        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
-        stream.write_all(request.as_bytes()).await.unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).await.unwrap();
-        response
-            .split_whitespace()
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .expect("HTTP status line")
-    }
+/// Sends one raw HTTP/1.1 request to `addr`; returns the response status.
+async fn raw_status(addr: SocketAddr, request: &str) -> u16 {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("HTTP status line")
 }
 
 /// `dist/` served by a separate static web server on another port (another origin of the same

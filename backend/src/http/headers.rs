@@ -45,10 +45,23 @@ pub fn content_security_policy(dist: &Path) -> String {
     )
 }
 
-/// Layers that add the security headers (only where a handler did not set them).
+/// Layers that add the security headers of the app serving `dist` (only where a handler did not
+/// set them).
 pub fn layers(dist: &Path) -> [SetResponseHeaderLayer<HeaderValue>; 3] {
     let csp = HeaderValue::from_str(&content_security_policy(dist))
         .expect("policy is a valid header value");
+    with_policy(csp)
+}
+
+/// The security headers of a JSON-only service (the customs sandbox): its answers load nothing
+/// and are framed nowhere.
+pub fn api_layers() -> [SetResponseHeaderLayer<HeaderValue>; 3] {
+    with_policy(HeaderValue::from_static(
+        "default-src 'none'; frame-ancestors 'none'",
+    ))
+}
+
+fn with_policy(csp: HeaderValue) -> [SetResponseHeaderLayer<HeaderValue>; 3] {
     let set =
         |name: HeaderName, value: HeaderValue| SetResponseHeaderLayer::if_not_present(name, value);
     [

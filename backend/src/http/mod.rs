@@ -4,7 +4,7 @@
 mod attachments;
 mod error;
 mod filings;
-mod headers;
+pub(crate) mod headers;
 mod health;
 mod metrics;
 pub mod openapi;

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+
 use crate::customs::envelope::{
     Ack, Envelope, ReceiptPage, ReceiptQuery, MAX_ANSWER_BYTES, MESSAGES_PATH, RECEIPTS_PATH,
 };
@@ -16,6 +18,14 @@ pub enum CustomsError {
     /// Any other 4xx: customs refused the message; sending it again would not help.
     #[error("{0}")]
     Permanent(String),
+}
+
+/// Where customs is: its base URL, and the shared secret sent on every call as
+/// `Authorization: Bearer …` (the customs sandbox requires it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomsEndpoint {
+    pub url: String,
+    pub secret: Option<String>,
 }
 
 /// The customs endpoint at a base URL.
@@ -52,14 +62,22 @@ async fn read_answer(mut response: reqwest::Response) -> Result<String, CustomsE
 }
 
 impl CustomsClient {
-    pub fn new(base: &str, timeout: Duration) -> Result<Self, reqwest::Error> {
+    pub fn new(customs: &CustomsEndpoint, timeout: Duration) -> Result<Self, reqwest::Error> {
+        let mut headers = HeaderMap::new();
+        if let Some(secret) = &customs.secret {
+            let mut bearer = HeaderValue::from_str(&format!("Bearer {secret}"))
+                .expect("the secret is printable ASCII");
+            bearer.set_sensitive(true);
+            headers.insert(AUTHORIZATION, bearer);
+        }
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
+            .default_headers(headers)
             .build()?;
         Ok(Self {
             http,
-            base: base.trim_end_matches('/').to_owned(),
+            base: customs.url.trim_end_matches('/').to_owned(),
         })
     }
 

@@ -33,9 +33,9 @@ use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
 
 use self::backoff::Backoff;
-use self::client::{CustomsClient, CustomsError};
+use self::client::{CustomsClient, CustomsEndpoint, CustomsError};
 use crate::customs::envelope::{Ack, Envelope, FileData, IssuedReceipt, MessageHead, RECEIVER_ID};
-use crate::customs::message::Receipt;
+use crate::customs::message::{MessageType, Receipt};
 use crate::customs::xml::Element;
 use crate::store::attachments::FrozenAttachment;
 use crate::store::filings::display_time;
@@ -156,8 +156,12 @@ fn millis(d: Duration) -> i64 {
 
 impl Relay {
     /// A relay sending to customs at `customs_url`.
-    pub fn new(store: Store, customs_url: &str, config: RelayConfig) -> Result<Self, RelayError> {
-        let client = CustomsClient::new(customs_url, config.request_timeout)?;
+    pub fn new(
+        store: Store,
+        customs: &CustomsEndpoint,
+        config: RelayConfig,
+    ) -> Result<Self, RelayError> {
+        let client = CustomsClient::new(customs, config.request_timeout)?;
         let owner = format!(
             "relay-{}-{}",
             std::process::id(),

@@ -1,15 +1,19 @@
 //! Relay test support: a customs sandbox served over real HTTP on a free port, fast relay
-//! settings, many enterprises with declared registrations, and polling with a deadline.
+//! settings, many enterprises with declared registrations, polling with a deadline, and the real
+//! `owf serve` as a child process.
 
 #![allow(dead_code)]
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use owf_backend::customs::message;
 use owf_backend::customs::sandbox::{Faults, Sandbox, SandboxConfig};
+use owf_backend::listener::Limits;
 use owf_backend::relay::backoff::Backoff;
+use owf_backend::relay::client::CustomsEndpoint;
 use owf_backend::relay::{Relay, RelayConfig};
 use owf_backend::store::accounts::NewEnterprise;
 use owf_backend::store::filings::{IndexColumns, NewFiling, Transition};
@@ -45,10 +49,10 @@ pub fn fast_relay() -> RelayConfig {
     }
 }
 
-/// A sandbox served on 127.0.0.1 at a free port.
+/// A sandbox served on 127.0.0.1 at a free port, requiring its own random secret.
 pub struct Customs {
     pub sandbox: Sandbox,
-    pub url: String,
+    pub endpoint: CustomsEndpoint,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -59,24 +63,28 @@ impl Drop for Customs {
 }
 
 pub async fn customs(store: &Store, config: SandboxConfig) -> Customs {
-    let sandbox = Sandbox::new(store.clone(), config);
+    let secret = owf_backend::random_secret();
+    let sandbox = Sandbox::new(store.clone(), config, &secret);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = sandbox
-        .router()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
+    let url = owf_backend::local_url(listener.local_addr().unwrap());
+    let server = tokio::spawn(owf_backend::listener::serve(
+        listener,
+        sandbox.router(),
+        Limits::DEFAULT,
+        std::future::pending(),
+    ));
     Customs {
         sandbox,
-        url,
+        endpoint: CustomsEndpoint {
+            url,
+            secret: Some(secret),
+        },
         server,
     }
 }
 
 pub fn relay(store: &Store, customs: &Customs, config: RelayConfig) -> Relay {
-    Relay::new(store.clone(), &customs.url, config).unwrap()
+    Relay::new(store.clone(), &customs.endpoint, config).unwrap()
 }
 
 /// Polls `check` until it yields a value or `limit` passes.
@@ -231,4 +239,54 @@ pub async fn outbox_guids(store: &Store) -> Vec<String> {
         .await
         .unwrap();
     rows.iter().map(|r| r.get::<String, _>("guid")).collect()
+}
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A child `owf serve`, killed when dropped.
+pub struct Owf {
+    child: Child,
+    /// The app's listener.
+    pub addr: SocketAddr,
+}
+
+impl Drop for Owf {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `owf serve --database-url <database_url> <args>` on a free port, serving no frontend,
+/// and waits until it answers `/healthz`.
+pub async fn owf_serve(database_url: &str, args: &[&str]) -> Owf {
+    let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
+    let child = Command::new(env!("CARGO_BIN_EXE_owf"))
+        .args(["serve", "--database-url", database_url])
+        .args(["--listen", &addr.to_string(), "--dist", "/nonexistent-dist"])
+        .args(args)
+        .env("OWF_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start owf serve");
+    let server = Owf { child, addr };
+    let health = format!("http://{addr}/healthz");
+    let client = reqwest::Client::new();
+    eventually(Duration::from_secs(20), "owf serve to answer", || async {
+        client
+            .get(&health)
+            .send()
+            .await
+            .ok()
+            .filter(|r| r.status().is_success())
+    })
+    .await;
+    server
 }

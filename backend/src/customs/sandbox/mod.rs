@@ -8,23 +8,33 @@
 //! * `GET /receipts?after=N&limit=M` — receipts issued after sequence number N: 120 海关入库
 //!   after `received_delay`, the verdict (399 审核通过 / 100 退单) after `verdict_delay`, or at
 //!   once an OWH900 format-error receipt with a negative code.
-//! * `GET|PUT /admin/faults` — the fault knobs, answered only to loopback peers.
+//! * `GET|PUT /admin/faults` — the fault knobs; values out of range are refused with 422.
+//!
+//! Every route answers only a caller presenting the shared secret (`Authorization: Bearer …`,
+//! compared in constant time), else 401: the relay, or an operator who holds the secret.
+//! Message bodies being received at once are bounded ([`INTAKE_BUDGET_BYTES`]); beyond that a
+//! message is answered 503 and the relay sends it again later.
 
 pub mod review;
 pub mod store;
 
-use std::net::SocketAddr;
+use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, WWW_AUTHENTICATE};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use owf_shared::proof::{MAX_FILES, MAX_FILE_BYTES};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+use tokio::sync::Semaphore;
 
 use self::store::{AcceptedMessage, PlannedReceipt, SandboxStore};
 use super::envelope::{
@@ -33,8 +43,26 @@ use super::envelope::{
 use super::message::{c17, MessageType};
 use crate::store::{now_ms, Store, StoreError};
 
-/// Largest accepted envelope (the message with its proof documents).
-pub const MAX_ENVELOPE_BYTES: usize = 64 << 20;
+/// The length of the base64 of `bytes` bytes.
+const fn base64_len(bytes: usize) -> usize {
+    bytes.div_ceil(3) * 4
+}
+
+/// The largest signed XML message (its proof documents travel beside it, not inside).
+const MAX_XML_BYTES: usize = 1 << 20;
+/// The rest of an envelope: its head, the JSON syntax, each document's name and type.
+const ENVELOPE_OVERHEAD_BYTES: usize = 64 << 10;
+/// Largest accepted envelope: the XML and the most proof documents of the largest size, each
+/// base64 in the JSON — 1,398,104 + 20 × 13,981,016 + 65,536 = 281,083,960 bytes (268 MiB).
+pub const MAX_ENVELOPE_BYTES: usize =
+    base64_len(MAX_XML_BYTES) + MAX_FILES * base64_len(MAX_FILE_BYTES) + ENVELOPE_OVERHEAD_BYTES;
+/// Message bodies received and judged at once, in bytes: one envelope of the largest size, or
+/// many ordinary ones (a few KiB each). A message that would exceed it is answered 503.
+pub const INTAKE_BUDGET_BYTES: usize = MAX_ENVELOPE_BYTES;
+/// Largest body of the other routes (the fault knobs).
+const MAX_SMALL_BODY_BYTES: usize = 1 << 10;
+/// Longest latency the fault knob accepts, in milliseconds.
+pub const MAX_LATENCY_MS: u64 = 60_000;
 /// Most receipts in one page.
 const MAX_PAGE: i64 = 1000;
 
@@ -51,6 +79,27 @@ pub struct Faults {
     pub drop_ack_rate: f64,
     /// Answer everything 503, as if customs were down.
     pub down: bool,
+}
+
+/// Whether `rate` is a share between 0 and 1.
+pub fn is_rate(rate: f64) -> bool {
+    (0.0..=1.0).contains(&rate)
+}
+
+impl Faults {
+    /// What is wrong with these knobs, if anything.
+    pub fn problem(&self) -> Option<String> {
+        if self.latency_ms > MAX_LATENCY_MS {
+            return Some(format!("latency_ms 不能超过 {MAX_LATENCY_MS} 毫秒"));
+        }
+        [
+            ("error_rate", self.error_rate),
+            ("drop_ack_rate", self.drop_ack_rate),
+        ]
+        .into_iter()
+        .find(|(_, rate)| !is_rate(*rate))
+        .map(|(name, rate)| format!("{name} 必须是 0 到 1 之间的比例，收到 {rate}"))
+    }
 }
 
 /// Sandbox settings.
@@ -84,20 +133,27 @@ impl Default for SandboxConfig {
     }
 }
 
-/// The sandbox service: store, settings and the live fault knobs.
+/// The sandbox service: store, settings, the live fault knobs, the shared secret and the
+/// message intake budget.
 #[derive(Clone)]
 pub struct Sandbox {
     store: SandboxStore,
     config: Arc<SandboxConfig>,
     faults: Arc<RwLock<Faults>>,
+    secret: Arc<str>,
+    intake: Arc<Semaphore>,
 }
 
 #[derive(Debug, thiserror::Error)]
 enum SandboxError {
     #[error("{0}")]
     Refused(String),
-    #[error("仅允许本机访问")]
-    NotLocal,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("缺少或错误的海关接口密钥")]
+    Unauthorized,
+    #[error("海关系统繁忙，请稍后重发")]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -106,7 +162,14 @@ impl IntoResponse for SandboxError {
     fn into_response(self) -> Response {
         match self {
             Self::Refused(why) => (StatusCode::BAD_REQUEST, why).into_response(),
-            Self::NotLocal => (StatusCode::FORBIDDEN, self.to_string()).into_response(),
+            Self::Invalid(why) => (StatusCode::UNPROCESSABLE_ENTITY, why).into_response(),
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                [(WWW_AUTHENTICATE, "Bearer")],
+                self.to_string(),
+            )
+                .into_response(),
+            Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, self.to_string()).into_response(),
             Self::Store(e) => {
                 tracing::error!(error = %e, "customs sandbox store failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "海关系统内部错误").into_response()
@@ -120,12 +183,15 @@ fn chance(rate: f64) -> bool {
 }
 
 impl Sandbox {
-    pub fn new(store: Store, config: SandboxConfig) -> Self {
+    /// The sandbox answering only callers that present `secret`.
+    pub fn new(store: Store, config: SandboxConfig, secret: &str) -> Self {
         let faults = Arc::new(RwLock::new(config.faults.clone()));
         Self {
             store: SandboxStore::new(store),
             config: Arc::new(config),
             faults,
+            secret: secret.into(),
+            intake: Arc::new(Semaphore::new(INTAKE_BUDGET_BYTES)),
         }
     }
 
@@ -141,13 +207,26 @@ impl Sandbox {
         *self.faults.write().expect("faults lock") = faults;
     }
 
-    /// The sandbox's routes, to serve alone or to nest under `/customs-sandbox`.
+    /// The sandbox's routes, with the secret required and the security headers on every one.
     pub fn router(&self) -> Router {
+        let [csp, nosniff, referrer] = crate::http::headers::api_layers();
         Router::new()
-            .route(MESSAGES_PATH, post(receive))
+            .route(
+                MESSAGES_PATH,
+                post(receive)
+                    .layer::<_, Infallible>(middleware::from_fn_with_state(
+                        self.clone(),
+                        within_budget,
+                    ))
+                    .layer(DefaultBodyLimit::max(MAX_ENVELOPE_BYTES)),
+            )
             .route(RECEIPTS_PATH, get(receipts))
             .route("/admin/faults", get(read_faults).put(write_faults))
-            .layer(DefaultBodyLimit::max(MAX_ENVELOPE_BYTES))
+            .layer(DefaultBodyLimit::max(MAX_SMALL_BODY_BYTES))
+            .layer(middleware::from_fn_with_state(self.clone(), authorised))
+            .layer(csp)
+            .layer(nosniff)
+            .layer(referrer)
             .with_state(self.clone())
     }
 
@@ -203,6 +282,38 @@ impl Sandbox {
                 due_at: decided,
             },
         ]
+    }
+}
+
+/// Lets through only a caller presenting the shared secret.
+async fn authorised(State(sandbox): State<Sandbox>, request: Request, next: Next) -> Response {
+    let presented = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if bool::from(presented.as_bytes().ct_eq(sandbox.secret.as_bytes())) {
+        next.run(request).await
+    } else {
+        SandboxError::Unauthorized.into_response()
+    }
+}
+
+/// Holds a message's share of the intake budget (its declared length; the largest envelope when
+/// it declares none) while it is received and judged; 503 when the budget is spent.
+async fn within_budget(State(sandbox): State<Sandbox>, request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok())
+        .unwrap_or(MAX_ENVELOPE_BYTES)
+        .min(MAX_ENVELOPE_BYTES);
+    let share = u32::try_from(declared).expect("the largest envelope fits in u32");
+    match sandbox.intake.clone().try_acquire_many_owned(share) {
+        Ok(_share) => next.run(request).await,
+        Err(_) => SandboxError::Busy.into_response(),
     }
 }
 
@@ -299,33 +410,16 @@ async fn receipts(
     .into_response())
 }
 
-/// Only a direct loopback peer may turn the knobs (not one relayed by a local proxy).
-fn is_local(peer: SocketAddr, headers: &HeaderMap) -> bool {
-    let proxied = ["forwarded", "x-forwarded-for", "x-real-ip"]
-        .iter()
-        .any(|h| headers.contains_key(*h));
-    peer.ip().is_loopback() && !proxied
-}
-
-async fn read_faults(
-    State(sandbox): State<Sandbox>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Result<Json<Faults>, SandboxError> {
-    if !is_local(peer, &headers) {
-        return Err(SandboxError::NotLocal);
-    }
-    Ok(Json(sandbox.faults()))
+async fn read_faults(State(sandbox): State<Sandbox>) -> Json<Faults> {
+    Json(sandbox.faults())
 }
 
 async fn write_faults(
     State(sandbox): State<Sandbox>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
     Json(faults): Json<Faults>,
 ) -> Result<Json<Faults>, SandboxError> {
-    if !is_local(peer, &headers) {
-        return Err(SandboxError::NotLocal);
+    if let Some(problem) = faults.problem() {
+        return Err(SandboxError::Invalid(problem));
     }
     tracing::info!(?faults, "customs sandbox faults changed");
     sandbox.set_faults(faults.clone());
@@ -337,16 +431,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_direct_loopback_peers_turn_the_knobs() {
-        let local: SocketAddr = "127.0.0.1:5000".parse().unwrap();
-        let v6: SocketAddr = "[::1]:5000".parse().unwrap();
-        let remote: SocketAddr = "192.0.2.7:5000".parse().unwrap();
-        let none = HeaderMap::new();
-        assert!(is_local(local, &none));
-        assert!(is_local(v6, &none));
-        assert!(!is_local(remote, &none));
-        let mut proxied = HeaderMap::new();
-        proxied.insert("x-forwarded-for", "192.0.2.7".parse().unwrap());
-        assert!(!is_local(local, &proxied));
+    fn fault_knobs_out_of_range_are_named() {
+        assert_eq!(Faults::default().problem(), None);
+        let bad_rate = Faults {
+            error_rate: -5.0,
+            ..Faults::default()
+        };
+        assert!(bad_rate.problem().unwrap().contains("error_rate"));
+        let not_a_number = Faults {
+            drop_ack_rate: f64::NAN,
+            ..Faults::default()
+        };
+        assert!(not_a_number.problem().unwrap().contains("drop_ack_rate"));
+        let too_slow = Faults {
+            latency_ms: MAX_LATENCY_MS + 1,
+            ..Faults::default()
+        };
+        assert!(too_slow.problem().unwrap().contains("latency_ms"));
     }
 }
