@@ -10,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use owf_backend::customs::sandbox::store::SandboxStore;
+use owf_backend::store::key_encryption::{self, KeyEncryptionKey};
 use owf_backend::store::Store;
 use owf_shared::status::Status;
 use support::*;
@@ -51,6 +52,7 @@ async fn start(database_url: &str) -> Server {
         .args(["--relay-poll-ms", "20", "--relay-lease-secs", "1"])
         .args(["--relay-timeout-ms", "1000", "--relay-backoff-ms", "50"])
         .env("OWF_LOG", "warn")
+        .env(key_encryption::ENV_VAR, key_encryption::DEMO_KEY_HEX)
         .stdout(Stdio::null())
         .spawn()
         .expect("start owf serve");
@@ -87,7 +89,10 @@ async fn sigkill_while_relaying_loses_and_duplicates_nothing() {
     let dir =
         common::TempDir(std::env::temp_dir().join(format!("owf_crash_{}", std::process::id())));
     let url = format!("sqlite:{}/owf.db", dir.0.display());
-    let store = Store::connect(&url).await.unwrap();
+    let store = Store::connect(&url)
+        .await
+        .unwrap()
+        .with_key_encryption(KeyEncryptionKey::demo());
 
     let first = start(&url).await;
     let mut ids = Vec::with_capacity(FILINGS);
