@@ -202,7 +202,12 @@ impl Store {
         Ok(id)
     }
 
+    /// The login data of the card `card_no`; a card number with a NUL character (which
+    /// PostgreSQL cannot even compare) belongs to no one.
     pub async fn credentials(&self, card_no: &str) -> Result<Option<Credentials>, StoreError> {
+        if card_no.contains('\0') {
+            return Ok(None);
+        }
         let row = sqlx::query(
             "SELECT id, password_hash, failed_logins, locked_until FROM users WHERE card_no = $1",
         )
