@@ -425,7 +425,7 @@ fn key_encryption_key(demo: bool) -> Result<KeyEncryptionKey, String> {
             Ok(KeyEncryptionKey::demo())
         }
         None => Err(format!(
-            "未设置 {KEY_ENCRYPTION_VAR}：企业签名密钥须加密存储。请设置 32 字节的密钥 \
+            "未设置 {KEY_ENCRYPTION_VAR}：企业签名密钥须加密存储。请设置 32 字节的密钥\
              （64 个十六进制字符，例如 `openssl rand -hex 32` 的输出）并妥善保管；只做演示时可用 --demo"
         )),
     }

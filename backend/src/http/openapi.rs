@@ -438,4 +438,37 @@ mod tests {
             .contains("统一社会信用代码"));
         assert!(doc["paths"]["/api/warehouses/{id}/declare"]["post"].is_object());
     }
+
+    #[test]
+    fn queries_files_and_empty_answers_are_described_as_served() {
+        let doc = document();
+        let names = |op: &Value| -> Vec<String> {
+            op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}:{}",
+                        p["in"].as_str().unwrap(),
+                        p["name"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        let delete = &doc["paths"]["/api/registrations/{id}"]["delete"];
+        assert_eq!(names(delete), ["path:id", "query:version"]);
+        assert!(delete["responses"]["204"].get("content").is_none());
+        let list = names(&doc["paths"]["/api/filings"]["get"]);
+        assert!(list.contains(&"query:page_size".to_owned()), "{list:?}");
+        let upload = &doc["paths"]["/api/warehouses/{id}/attachments"]["post"];
+        assert!(names(upload).contains(&"query:file_name".to_owned()));
+        assert!(upload["requestBody"]["content"]["application/pdf"].is_object());
+        let download = &doc["paths"]["/api/warehouses/{id}/attachments/{attachment_id}"]["get"];
+        assert!(download["responses"]["200"]["content"]["image/png"].is_object());
+        assert!(
+            doc["paths"]["/healthz"]["get"]["responses"]["200"]["content"]["text/plain"]
+                .is_object()
+        );
+    }
 }
