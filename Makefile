@@ -5,13 +5,15 @@ SHELL := /bin/bash
 
 TRUNK_VERSION := 0.21.14
 BINARYEN_VERSION := 132
+SCHEMATHESIS_VERSION := 4.32.5
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock (pinned with `=`).
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3}' Cargo.lock)
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/binaryen/node_modules/.bin:$(PATH)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
 ARGS ?= --demo
 
-.PHONY: run test test-fast dist tools-build tools-test check-wasm clean bench
+.PHONY: run test test-fast dist tools-build tools-test tools-fuzz check-wasm clean bench
 
 ## Build everything and serve the app on http://127.0.0.1:8080 with the demo accounts.
 run: dist
@@ -19,14 +21,15 @@ run: dist
 	./target/release/owf serve $(ARGS)
 
 ## Every test: format, lints, wasm build of the shared crate, unit + integration tests on
-## SQLite and PostgreSQL, end-to-end tests in headless Chromium.
-test: tools-build tools-test
+## SQLite and PostgreSQL, end-to-end tests in headless Chromium, API fuzzing of the server.
+test: tools-build tools-test tools-fuzz
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p owf-frontend --target wasm32-unknown-unknown -- -D warnings
 	cargo check -p owf-shared --target wasm32-unknown-unknown
 	$(MAKE) dist
 	scripts/with-postgres.sh cargo test --workspace
+	tools/schemathesis/bin/python scripts/api-fuzz.py $(TARGET_DIR)/debug/owf
 
 ## Unit tests and backend integration tests on SQLite only: no browser, no PostgreSQL.
 test-fast:
@@ -55,10 +58,17 @@ tools-test:
 	dpkg -s libssl-dev >/dev/null 2>&1 || missing="$$missing libssl-dev"; \
 	dpkg -s pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing="$$missing fonts-wqy-microhei"; \
+	python3 -c 'import ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+## schemathesis (API fuzzing) in a virtualenv under tools/.
+tools-fuzz: tools-test
+	@tools/schemathesis/bin/schemathesis --version 2>/dev/null | grep -q " $(SCHEMATHESIS_VERSION)$$" || { \
+	  python3 -m venv tools/schemathesis && \
+	  tools/schemathesis/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION); }
 
 clean:
 	rm -rf dist target/e2e-screenshots
@@ -66,9 +76,8 @@ clean:
 ## Benchmarks (not part of `make test`): the release server beside baselines measured in the same
 ## run; prints the table and writes BENCHMARKS.md. `make bench BENCH_ARGS=--quick` for a short run.
 BENCH_ARGS ?=
-BENCH_TARGET := $(or $(CARGO_TARGET_DIR),target)
 bench: tools-build tools-test dist
 	cargo build --release -p owf-backend -p owf-bench
 	@start=$$(date +%s); \
-	scripts/with-postgres.sh $(BENCH_TARGET)/release/owf-bench --owf $(BENCH_TARGET)/release/owf $(BENCH_ARGS); \
+	scripts/with-postgres.sh $(TARGET_DIR)/release/owf-bench --owf $(TARGET_DIR)/release/owf $(BENCH_ARGS); \
 	echo "owf-bench took $$(( $$(date +%s) - start )) s"

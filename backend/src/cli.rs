@@ -18,6 +18,7 @@ use crate::listener::Limits;
 use crate::relay::backoff::Backoff;
 use crate::relay::RelayConfig;
 use crate::store::accounts::NewEnterprise;
+use crate::store::key_encryption::{KeyEncryptionKey, ENV_VAR as KEY_ENCRYPTION_VAR};
 use crate::store::Store;
 use crate::{demo, OwnSandbox, ServeConfig};
 
@@ -383,6 +384,7 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
             in_zone,
             credit_level,
         }) => {
+            let store = store.with_key_encryption(key_encryption_key(false)?);
             let credit_level = CreditLevel::from_code(&credit_level).ok_or_else(|| {
                 format!("未知信用等级 {credit_level}（advanced | registered | discredited）")
             })?;
@@ -463,9 +465,18 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
 /// `owf serve`: migrate, optionally seed the demo, listen, serve until Ctrl-C / SIGTERM.
 pub async fn run_serve(args: ServeArgs) -> Result<(), String> {
     let config = args.config();
+    let key = key_encryption_key(args.demo)?;
     let store = Store::connect(&config.database_url)
         .await
+        .map_err(|e| e.to_string())?
+        .with_key_encryption(key);
+    let encrypted = store
+        .encrypt_signing_keys()
+        .await
         .map_err(|e| e.to_string())?;
+    if encrypted > 0 {
+        tracing::info!(encrypted, "stored plaintext signing keys are now encrypted");
+    }
     if args.demo {
         let accounts = demo::seed(&store).await.map_err(|e| e.to_string())?;
         println!("演示账户 (demo accounts):");
@@ -488,6 +499,28 @@ pub async fn run_serve(args: ServeArgs) -> Result<(), String> {
     crate::serve(config, store, listener, shutdown_signal())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// The key that encrypts the enterprises' signing keys at rest, from `OWF_KEY_ENCRYPTION_KEY`;
+/// with `--demo` and no variable, the public demo key and a warning.
+fn key_encryption_key(demo: bool) -> Result<KeyEncryptionKey, String> {
+    match std::env::var_os(KEY_ENCRYPTION_VAR) {
+        Some(value) => value
+            .to_str()
+            .ok_or_else(|| format!("{KEY_ENCRYPTION_VAR} 不是有效的文本"))
+            .and_then(|hex| KeyEncryptionKey::from_hex(hex).map_err(|e| e.to_string())),
+        None if demo => {
+            tracing::warn!(
+                "!!! {KEY_ENCRYPTION_VAR} 未设置：企业签名密钥用公开的演示密钥加密 —— 只可用于演示，\
+                 切勿用于真实企业；正式部署请设置自己的密钥（`openssl rand -hex 32`）!!!"
+            );
+            Ok(KeyEncryptionKey::demo())
+        }
+        None => Err(format!(
+            "未设置 {KEY_ENCRYPTION_VAR}：企业签名密钥须加密存储。请设置 32 字节的密钥\
+             （64 个十六进制字符，例如 `openssl rand -hex 32` 的输出）并妥善保管；只做演示时可用 --demo"
+        )),
+    }
 }
 
 /// `owf customs-sandbox`: migrate, listen, serve the sandbox until Ctrl-C / SIGTERM.

@@ -5,12 +5,14 @@ use std::process::{Command, Output, Stdio};
 
 use owf_backend::auth::password::{self, Memory};
 use owf_backend::store::accounts::Lockout;
+use owf_backend::store::key_encryption::{DEMO_KEY_HEX, ENV_VAR};
 
 fn owf(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_owf"))
         .arg("admin")
         .args(["--database-url", db])
         .args(args)
+        .env(ENV_VAR, DEMO_KEY_HEX)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

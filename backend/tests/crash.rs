@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use owf_backend::customs::envelope::{Envelope, MessageHead, ReceiptPage};
 use owf_backend::customs::sandbox::store::SandboxStore;
+use owf_backend::store::key_encryption::{self, KeyEncryptionKey};
 use owf_backend::store::Store;
 use owf_shared::status::Status;
 use support::*;
@@ -66,7 +67,10 @@ async fn sigkill_while_relaying_loses_and_duplicates_nothing() {
     let dir =
         common::TempDir(std::env::temp_dir().join(format!("owf_crash_{}", std::process::id())));
     let url = format!("sqlite:{}/owf.db", dir.0.display());
-    let store = Store::connect(&url).await.unwrap();
+    let store = Store::connect(&url)
+        .await
+        .unwrap()
+        .with_key_encryption(KeyEncryptionKey::demo());
 
     let first = start(&url).await;
     let mut ids = Vec::with_capacity(FILINGS);
@@ -134,6 +138,9 @@ async fn sigkill_while_relaying_loses_and_duplicates_nothing() {
     );
 }
 
+/// The secret `owf customs-sandbox` is started with, sent by every request of the test.
+const SANDBOX_SECRET: &str = "nested-message-test-secret";
+
 /// `owf customs-sandbox` on a free port, once it answers; its base URL.
 async fn start_sandbox(database_url: &str) -> (Server, String) {
     let listen = format!("127.0.0.1:{}", free_port());
@@ -144,6 +151,8 @@ async fn start_sandbox(database_url: &str) -> (Server, String) {
             database_url,
             "--listen",
             &listen,
+            "--customs-secret",
+            SANDBOX_SECRET,
         ])
         .env("OWF_LOG", "warn")
         .stdout(Stdio::null())
@@ -155,6 +164,7 @@ async fn start_sandbox(database_url: &str) -> (Server, String) {
     eventually(Duration::from_secs(20), "the sandbox to answer", || async {
         client
             .get(format!("{url}/receipts?after=0&limit=1"))
+            .bearer_auth(SANDBOX_SECRET)
             .send()
             .await
             .ok()
@@ -186,6 +196,7 @@ async fn a_deeply_nested_message_does_not_kill_the_sandbox() {
     let client = reqwest::Client::new();
     let answer = client
         .post(format!("{base}/messages"))
+        .bearer_auth(SANDBOX_SECRET)
         .header("content-type", "text/plain")
         .body(body)
         .send()
@@ -195,6 +206,7 @@ async fn a_deeply_nested_message_does_not_kill_the_sandbox() {
 
     let receipts = client
         .get(format!("{base}/receipts?after=0&limit=10"))
+        .bearer_auth(SANDBOX_SECRET)
         .send()
         .await
         .expect("the sandbox still answers");

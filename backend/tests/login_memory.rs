@@ -5,77 +5,34 @@
 
 mod support;
 
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
 use reqwest::StatusCode;
-use support::eventually;
+use support::owf_serve;
 
 const PARALLEL: usize = 100;
 const WAVES: usize = 3;
 /// The server's peak resident memory must stay under this.
 const PEAK_CAP_MB: u64 = 300;
 
-/// The child `owf serve`, killed when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Server {
-    /// Peak resident memory so far, from `/proc/<pid>/status`.
-    fn peak_mb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id())).unwrap();
-        let kb: u64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|rest| rest.trim().strip_suffix("kB"))
-            .and_then(|kb| kb.trim().parse().ok())
-            .expect("VmHWM in /proc/<pid>/status");
-        kb / 1024
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parallel_failed_logins_keep_memory_bounded() {
     let dir = std::env::temp_dir().join(format!("owf_login_memory_{}", std::process::id()));
     let url = format!("sqlite:{}/owf.db", dir.display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen = format!("127.0.0.1:{port}");
-    let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_owf"))
-            .args(["serve", "--database-url", &url, "--listen", &listen])
-            .args(["--dist", "/nonexistent-dist"])
-            // Every request comes from 127.0.0.1: lift the per-client limit so the bound on
-            // password checks alone must hold memory down.
-            .args(["--login-attempts-per-minute", "100000"])
-            .env("OWF_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start owf serve"),
-    );
-    let client = reqwest::Client::new();
-    let health = format!("http://{listen}/healthz");
-    eventually(Duration::from_secs(20), "owf serve to answer", || async {
-        client
-            .get(&health)
-            .send()
-            .await
-            .ok()
-            .filter(|r| r.status().is_success())
-    })
+    // Every request comes from 127.0.0.1: lift the per-client limit so the bound on password
+    // checks alone must hold memory down.
+    let server = owf_serve(
+        &url,
+        &[
+            "--sandbox-listen",
+            "127.0.0.1:0",
+            "--login-attempts-per-minute",
+            "100000",
+        ],
+    )
     .await;
+    let client = reqwest::Client::new();
     let started_mb = server.peak_mb();
 
-    let login = format!("http://{listen}/api/session");
+    let login = format!("http://{}/api/session", server.addr);
     let (mut checked, mut busy) = (0, 0);
     for wave in 0..WAVES {
         let attempts = (0..PARALLEL).map(|n| {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use owf_backend::store::filings::{bind_all, list_statement, ListStatement};
+use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::{now_ms, Dialect, Store};
 use owf_shared::api::ListQuery;
 use owf_shared::field::FilingKind;
@@ -131,7 +132,10 @@ pub async fn run(
     filings: usize,
     requests: usize,
 ) -> Queries {
-    let store = Store::connect(url).await.expect("bench store");
+    let store = Store::connect(url)
+        .await
+        .expect("bench store")
+        .with_key_encryption(KeyEncryptionKey::demo());
     let started = Instant::now();
     let ids = seed::enterprises(&store, enterprises).await;
     seed::filings(&store, &ids, filings / enterprises.max(1)).await;

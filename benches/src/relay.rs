@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::Store;
 use serde_json::json;
 use sqlx::Row;
@@ -75,7 +76,10 @@ pub async fn run(bin: &Path, dist: &Path, filings: usize, concurrency: usize) ->
     let api = server
         .login(owf_e2e::ZONE_CARD, owf_e2e::ZONE_PASSWORD)
         .await;
-    let store = Store::connect(&url).await.expect("bench store");
+    let store = Store::connect(&url)
+        .await
+        .expect("bench store")
+        .with_key_encryption(KeyEncryptionKey::demo());
     let enterprise = seed::zone_enterprise(&store).await;
 
     // Rule R3, through customs: the registration declared and approved by the sandbox.

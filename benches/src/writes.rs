@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::{now_ms, Store};
 use serde_json::json;
 use sqlx::Row;
@@ -41,7 +42,10 @@ pub async fn run(bin: &Path, dist: &Path, requests: usize, concurrency: usize) -
         .await;
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     let idle = server.memory();
-    let store = Store::connect(&url).await.expect("bench store");
+    let store = Store::connect(&url)
+        .await
+        .expect("bench store")
+        .with_key_encryption(KeyEncryptionKey::demo());
     let enterprise = seed::zone_enterprise(&store).await;
     let (registration, _) = seed::registration(&api).await;
     seed::approve(&store, registration).await;

@@ -14,6 +14,7 @@ use owf_backend::customs::sandbox::SandboxConfig;
 use owf_backend::http::HttpConfig;
 use owf_backend::listener::Limits;
 use owf_backend::relay::RelayConfig;
+use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::Store;
 use owf_backend::{OwnSandbox, ServeConfig};
 use serde_json::{json, Value};
@@ -103,7 +104,10 @@ impl Server {
                 },
             }),
         };
-        let store = Store::connect(&config.database_url).await.unwrap();
+        let store = Store::connect(&config.database_url)
+            .await
+            .unwrap()
+            .with_key_encryption(KeyEncryptionKey::demo());
         owf_backend::demo::seed(&store).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -36,6 +36,8 @@ pub enum AppError {
     ForbiddenOrigin,
     #[error("记录不存在或无权查看")]
     NotFound,
+    #[error("此地址不支持该请求方法")]
+    MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -65,6 +67,7 @@ impl AppError {
             Self::TooManyLogins { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Self::ForbiddenOrigin => (StatusCode::FORBIDDEN, "forbidden_origin"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
@@ -139,7 +142,8 @@ where
     }
 }
 
-/// A URL query whose rejection (wrong types, bad values) becomes a JSON 400.
+/// A URL query whose rejection (wrong types, bad values) becomes a JSON 400. A NUL character
+/// (`%00`) is refused too: no condition or file name holds one, and PostgreSQL cannot compare it.
 pub struct AppQuery<T>(pub T);
 
 impl<S, T> FromRequestParts<S> for AppQuery<T>
@@ -150,6 +154,9 @@ where
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        if parts.uri.query().is_some_and(|q| q.contains("%00")) {
+            return Err(AppError::BadRequest("请求参数不能包含 NUL 字符".to_owned()));
+        }
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(value)| Self(value))

@@ -84,6 +84,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .nest("/api", api)
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .fallback_service(spa)
         .layer(middleware::from_fn_with_state(state.clone(), origin::guard))
         .layer(origin::cors(&state.config.allowed_origins))

@@ -6,13 +6,24 @@ use axum::Json;
 use owf_shared::field::{Field, FilingKind, Requirement};
 use serde_json::{json, Map, Value};
 
+/// The URL query of a route.
+#[derive(Clone, Copy)]
+enum Query {
+    /// The conditions, paging and sorting of a list (`owf_shared::api::ListQuery`).
+    List,
+    /// `?version=N` of a delete.
+    Version,
+    /// `?doc_type=…&file_name=…` of an upload.
+    Upload,
+}
+
 /// A documented route: method, path, summary, request body schema, success status and schema.
 struct Route {
     method: &'static str,
     path: &'static str,
     summary: &'static str,
     body: Option<&'static str>,
-    query: Option<&'static str>,
+    query: Option<Query>,
     status: &'static str,
     response: &'static str,
 }
@@ -22,7 +33,7 @@ const fn route(
     path: &'static str,
     summary: &'static str,
     body: Option<&'static str>,
-    query: Option<&'static str>,
+    query: Option<Query>,
     status: &'static str,
     response: &'static str,
 ) -> Route {
@@ -63,7 +74,7 @@ const ROUTES: &[Route] = &[
         "/api/registrations",
         "海外仓企业登记申报：查询",
         None,
-        Some("ListQuery"),
+        Some(Query::List),
         "200",
         "PageOfRegistrationRow",
     ),
@@ -99,7 +110,7 @@ const ROUTES: &[Route] = &[
         "/api/registrations/{id}",
         "删除暂存记录（?version=N）",
         None,
-        Some("VersionCheck"),
+        Some(Query::Version),
         "204",
         "Empty",
     ),
@@ -117,7 +128,7 @@ const ROUTES: &[Route] = &[
         "/api/warehouses",
         "海外仓资料信息查询",
         None,
-        Some("ListQuery"),
+        Some(Query::List),
         "200",
         "PageOfWarehouseRow",
     ),
@@ -162,7 +173,7 @@ const ROUTES: &[Route] = &[
         "/api/warehouses/{id}",
         "删除暂存记录（?version=N）",
         None,
-        Some("VersionCheck"),
+        Some(Query::Version),
         "204",
         "Empty",
     ),
@@ -180,7 +191,7 @@ const ROUTES: &[Route] = &[
         "/api/warehouses/{id}/attachments",
         "上传证明材料（?doc_type=02&file_name=…，请求体为文件本身：PDF/JPEG/PNG，≤ 10 MB；每家企业合计 ≤ 200 MB；备案的 version 加 1）",
         Some("File"),
-        None,
+        Some(Query::Upload),
         "201",
         "AttachmentInfo",
     ),
@@ -207,7 +218,7 @@ const ROUTES: &[Route] = &[
         "/api/filings",
         "海外仓备案查询：企业登记与海外仓资料",
         None,
-        Some("ListQuery"),
+        Some(Query::List),
         "200",
         "PageOfFilingRow",
     ),
@@ -242,10 +253,55 @@ const ROUTES: &[Route] = &[
 
 fn schema_ref(name: &str) -> Value {
     match name {
-        "File" => json!({ "type": "string", "format": "binary" }),
-        "Text" => json!({ "type": "string" }),
         "Empty" | "Object" => json!({ "type": "object" }),
         other => json!({ "$ref": format!("#/components/schemas/{other}") }),
+    }
+}
+
+/// The media types of a request or response body: a proof document is the file itself, the
+/// health check and metrics are text, everything else is JSON.
+fn content(name: &str) -> Value {
+    match name {
+        "File" => {
+            let file = json!({ "schema": { "type": "string", "format": "binary" } });
+            json!({ "application/pdf": file, "image/jpeg": file, "image/png": file })
+        }
+        "Text" => json!({ "text/plain": { "schema": { "type": "string" } } }),
+        other => json!({ "application/json": { "schema": schema_ref(other) } }),
+    }
+}
+
+/// The URL query parameters of a route.
+fn query_parameters(query: Query) -> Vec<Value> {
+    let parameter = |name: &str, schema: Value, required: bool| json!({ "name": name, "in": "query", "required": required, "schema": schema });
+    let text = || json!({ "type": "string" });
+    match query {
+        Query::List => {
+            let mut list: Vec<Value> = [
+                "apply_no",
+                "customs_code",
+                "ent_name",
+                "wh_name",
+                "country_code",
+                "trade_mode",
+                "decl_from",
+                "decl_to",
+                "sort",
+            ]
+            .into_iter()
+            .map(|name| parameter(name, text(), false))
+            .collect();
+            for name in ["status", "page", "page_size"] {
+                list.push(parameter(name, json!({ "type": "integer" }), false));
+            }
+            list.push(parameter("desc", json!({ "type": "boolean" }), false));
+            list
+        }
+        Query::Version => vec![parameter("version", json!({ "type": "integer" }), true)],
+        Query::Upload => vec![
+            parameter("doc_type", text(), true),
+            parameter("file_name", text(), true),
+        ],
     }
 }
 
@@ -278,15 +334,19 @@ fn described(rust_type: &str) -> Value {
 pub fn document() -> Value {
     let mut paths = Map::new();
     for r in ROUTES {
+        let mut success = json!({ "description": "成功" });
+        if r.status != "204" {
+            success["content"] = content(r.response);
+        }
         let mut op = json!({
             "summary": r.summary,
             "responses": {
-                r.status: { "description": "成功", "content": { "application/json": { "schema": schema_ref(r.response) } } },
-                "default": { "description": "错误", "content": { "application/json": { "schema": schema_ref("ApiError") } } }
+                r.status: success,
+                "default": { "description": "错误", "content": content("ApiError") }
             }
         });
         if let Some(body) = r.body {
-            op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema_ref(body) } } });
+            op["requestBody"] = json!({ "required": true, "content": content(body) });
         }
         let mut parameters: Vec<Value> = ["id", "attachment_id"]
             .into_iter()
@@ -294,7 +354,7 @@ pub fn document() -> Value {
             .map(|p| json!({ "name": p, "in": "path", "required": true, "schema": { "type": "integer" } }))
             .collect();
         if let Some(query) = r.query {
-            parameters.push(json!({ "name": "query", "in": "query", "style": "form", "explode": true, "schema": schema_ref(query) }));
+            parameters.extend(query_parameters(query));
         }
         if !parameters.is_empty() {
             op["parameters"] = json!(parameters);
@@ -314,7 +374,7 @@ pub fn document() -> Value {
             "type": "object",
             "required": ["code", "message", "fields"],
             "properties": {
-                "code": { "type": "string", "description": "bad_request | unauthenticated | bad_credentials | too_many_requests | forbidden_origin | not_found | conflict | payload_too_large | validation | internal | unavailable" },
+                "code": { "type": "string", "description": "bad_request | unauthenticated | bad_credentials | too_many_requests | forbidden_origin | not_found | method_not_allowed | conflict | payload_too_large | validation | internal | unavailable | request_timeout" },
                 "message": { "type": "string", "description": "中文提示" },
                 "fields": { "type": "object", "additionalProperties": { "type": "string" }, "description": "字段 → 中文提示；_form 为整单提示" }
             }
@@ -331,11 +391,19 @@ pub fn document() -> Value {
                 "form": schema_ref(form) } }),
         );
     }
+    schemas.insert(
+        "LoginRequest".into(),
+        json!({ "type": "object", "required": ["card_no", "password"], "properties": {
+            "card_no": { "type": "string", "description": "IC卡号" },
+            "password": { "type": "string" } } }),
+    );
+    schemas.insert(
+        "VersionCheck".into(),
+        json!({ "type": "object", "required": ["version"], "properties": {
+            "version": { "type": "integer", "description": "用户看到的记录版本" } } }),
+    );
     for name in [
-        "LoginRequest",
         "SessionInfo",
-        "ListQuery",
-        "VersionCheck",
         "RegistrationDetail",
         "WarehouseDetail",
         "WarehouseEligibility",
@@ -377,5 +445,38 @@ mod tests {
             .unwrap()
             .contains("统一社会信用代码"));
         assert!(doc["paths"]["/api/warehouses/{id}/declare"]["post"].is_object());
+    }
+
+    #[test]
+    fn queries_files_and_empty_answers_are_described_as_served() {
+        let doc = document();
+        let names = |op: &Value| -> Vec<String> {
+            op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}:{}",
+                        p["in"].as_str().unwrap(),
+                        p["name"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        let delete = &doc["paths"]["/api/registrations/{id}"]["delete"];
+        assert_eq!(names(delete), ["path:id", "query:version"]);
+        assert!(delete["responses"]["204"].get("content").is_none());
+        let list = names(&doc["paths"]["/api/filings"]["get"]);
+        assert!(list.contains(&"query:page_size".to_owned()), "{list:?}");
+        let upload = &doc["paths"]["/api/warehouses/{id}/attachments"]["post"];
+        assert!(names(upload).contains(&"query:file_name".to_owned()));
+        assert!(upload["requestBody"]["content"]["application/pdf"].is_object());
+        let download = &doc["paths"]["/api/warehouses/{id}/attachments/{attachment_id}"]["get"];
+        assert!(download["responses"]["200"]["content"]["image/png"].is_object());
+        assert!(
+            doc["paths"]["/healthz"]["get"]["responses"]["200"]["content"]["text/plain"]
+                .is_object()
+        );
     }
 }

@@ -5,6 +5,7 @@ use std::sync::{Arc, PoisonError};
 use owf_shared::api::{CreditLevel, EnterpriseInfo, SessionInfo};
 use sqlx::Row;
 
+use super::key_encryption::{is_encrypted, KeyEncryptionKey};
 use super::{now_ms, Store, StoreError};
 use crate::customs::sign::{KeyPair, MessageSigner};
 
@@ -59,14 +60,23 @@ pub(crate) fn enterprise_from_row(row: &sqlx::any::AnyRow) -> Result<EnterpriseI
 }
 
 impl Store {
-    /// Adds an enterprise with a new signing key pair; `None` when its 海关编码 or
-    /// 统一社会信用代码 already exists.
+    /// The key that encrypts the signing keys at rest.
+    fn key_encryption(&self) -> Result<&KeyEncryptionKey, StoreError> {
+        self.key_encryption
+            .as_ref()
+            .ok_or(StoreError::NoKeyEncryptionKey)
+    }
+
+    /// Adds an enterprise with a new signing key pair, its private key encrypted; `None` when
+    /// its 海关编码 or 统一社会信用代码 already exists.
     pub async fn add_enterprise(&self, e: &NewEnterprise) -> Result<Option<i64>, StoreError> {
+        let key = self.key_encryption()?;
         let keys = KeyPair::generate();
-        let id = sqlx::query_scalar::<_, i64>(
+        let mut tx = self.pool().begin().await?;
+        let Some(id) = sqlx::query_scalar::<_, i64>(
             "INSERT INTO enterprises (customs_code, uscc, name, customs_district, in_zone, credit_level, \
-             created_at, sign_key, public_key, cert_no) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id",
+             created_at, public_key, cert_no) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(&e.customs_code)
         .bind(&e.uscc)
@@ -75,17 +85,26 @@ impl Store {
         .bind(i64::from(e.in_zone))
         .bind(e.credit_level.code())
         .bind(now_ms())
-        .bind(&keys.sign_key)
         .bind(&keys.public_key)
         .bind(&keys.cert_no)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        // The id is the encryption's associated data, so the key is written once it is known.
+        sqlx::query("UPDATE enterprises SET sign_key = $1 WHERE id = $2")
+            .bind(key.encrypt(id, &keys.sign_key))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(id))
     }
 
     /// The enterprise's signer (its USBKey stand-in). An enterprise created before keys existed
-    /// gets its key pair now. A key never changes once stored, so it is read and parsed (which
-    /// derives the public key, as costly as a signature) once per process.
+    /// gets its key pair now. A key never changes once stored, so it is read, decrypted and
+    /// parsed (which derives the public key, as costly as a signature) once per process.
     pub async fn signer(&self, enterprise_id: i64) -> Result<Arc<MessageSigner>, StoreError> {
         if let Some(signer) = self
             .signers
@@ -95,6 +114,7 @@ impl Store {
         {
             return Ok(signer.clone());
         }
+        let key = self.key_encryption()?;
         loop {
             let row = sqlx::query("SELECT sign_key, cert_no FROM enterprises WHERE id = $1")
                 .bind(enterprise_id)
@@ -102,9 +122,10 @@ impl Store {
                 .await?;
             let sign_key: String = row.try_get("sign_key")?;
             if !sign_key.is_empty() {
+                let secret = key.decrypt(enterprise_id, &sign_key)?;
                 let cert_no: String = row.try_get("cert_no")?;
                 let signer =
-                    Arc::new(MessageSigner::new(&sign_key, &cert_no).map_err(StoreError::Key)?);
+                    Arc::new(MessageSigner::new(&secret, &cert_no).map_err(StoreError::Key)?);
                 self.signers
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -116,13 +137,40 @@ impl Store {
                 "UPDATE enterprises SET sign_key = $1, public_key = $2, cert_no = $3 \
                  WHERE id = $4 AND sign_key = ''",
             )
-            .bind(&keys.sign_key)
+            .bind(key.encrypt(enterprise_id, &keys.sign_key))
             .bind(&keys.public_key)
             .bind(&keys.cert_no)
             .bind(enterprise_id)
             .execute(self.pool())
             .await?;
         }
+    }
+
+    /// At start: encrypts the signing keys still stored as plain hex (written before keys were
+    /// encrypted) and checks that the key opens every encrypted one, so a wrong key stops the
+    /// start instead of the first declaration. Returns how many keys it encrypted.
+    pub async fn encrypt_signing_keys(&self) -> Result<u64, StoreError> {
+        let key = self.key_encryption()?;
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, sign_key FROM enterprises WHERE sign_key <> '' ORDER BY id")
+                .fetch_all(self.pool())
+                .await?;
+        let mut encrypted = 0;
+        for (id, stored) in rows {
+            if is_encrypted(&stored) {
+                key.decrypt(id, &stored)?;
+                continue;
+            }
+            let done =
+                sqlx::query("UPDATE enterprises SET sign_key = $1 WHERE id = $2 AND sign_key = $3")
+                    .bind(key.encrypt(id, &stored))
+                    .bind(id)
+                    .bind(&stored)
+                    .execute(self.pool())
+                    .await?;
+            encrypted += done.rows_affected();
+        }
+        Ok(encrypted)
     }
 
     pub async fn enterprise_by_customs_code(
@@ -164,13 +212,17 @@ impl Store {
     /// update: a card that is not locked gets the attempt counted (a lock that has run out
     /// starts the count again), and the attempt that reaches `max_failures` locks the card
     /// until `lock_until` — so parallel attempts cannot check more passwords than allowed.
-    /// `None` when the card is unknown or locked. A successful login clears the count
+    /// `None` when the card is unknown or locked; a card number with a NUL character (which
+    /// PostgreSQL cannot even compare) belongs to no one. A successful login clears the count
     /// ([`Store::login_succeeded`]).
     pub async fn count_login_attempt(
         &self,
         card_no: &str,
         lockout: Lockout,
     ) -> Result<Option<LoginAttempt>, StoreError> {
+        if card_no.contains('\0') {
+            return Ok(None);
+        }
         let row = sqlx::query(
             "UPDATE users SET \
              failed_logins = CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END, \

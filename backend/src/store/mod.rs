@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod filings;
+pub mod key_encryption;
 pub mod outbox;
 pub mod readiness;
 mod writer;
@@ -22,6 +23,7 @@ use tokio::sync::Notify;
 use crate::customs::sign::MessageSigner;
 use readiness::Readiness;
 pub use writer::WriterCounts;
+use key_encryption::{KeyEncryptionError, KeyEncryptionKey};
 use writer::{WriteFuture, Writer};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -57,6 +59,13 @@ pub enum StoreError {
     WriteAborted,
     #[error("企业签名密钥无效：{0}")]
     Key(crate::customs::sign::SignError),
+    #[error(transparent)]
+    KeyEncryption(#[from] KeyEncryptionError),
+    #[error(
+        "未配置签名密钥的加密密钥（{}），不能生成或使用企业签名密钥",
+        key_encryption::ENV_VAR
+    )]
+    NoKeyEncryptionKey,
 }
 
 /// The connection pool and its dialect.
@@ -73,6 +82,9 @@ pub struct Store {
     signers: Arc<Mutex<HashMap<i64, Arc<MessageSigner>>>>,
     /// The last readiness check, shared by the callers of `/healthz`.
     readiness: Arc<Readiness>,
+    /// Encrypts the signing keys at rest; `None` in a store that never touches them (the
+    /// customs sandbox, which reads public keys only).
+    key_encryption: Option<KeyEncryptionKey>,
 }
 
 impl Store {
@@ -133,7 +145,18 @@ impl Store {
             outbox_written: Arc::new(Notify::new()),
             signers: Arc::default(),
             readiness: Arc::default(),
+            key_encryption: None,
         })
+    }
+
+    /// This store with the key that encrypts the enterprises' signing keys, needed to create
+    /// enterprises and to sign (with no signing key decrypted yet).
+    pub fn with_key_encryption(self, key: KeyEncryptionKey) -> Self {
+        Self {
+            key_encryption: Some(key),
+            signers: Arc::default(),
+            ..self
+        }
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -10,6 +10,7 @@ use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use owf_backend::http::{router, AppState, HttpConfig};
+use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::Store;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -41,7 +42,10 @@ fn unique(prefix: &str) -> String {
 pub async fn sqlite() -> TestApp {
     let dir = TempDir(std::env::temp_dir().join(unique("owf_test")));
     let url = format!("sqlite:{}/owf.db", dir.0.display());
-    let store = Store::connect(&url).await.expect("sqlite store");
+    let store = Store::connect(&url)
+        .await
+        .expect("sqlite store")
+        .with_key_encryption(KeyEncryptionKey::demo());
     TestApp::new(store, Some(dir))
 }
 
@@ -67,7 +71,8 @@ pub async fn postgres() -> Option<TestApp> {
     let base = admin_url.rsplit_once('/').expect("database in url").0;
     let store = Store::connect(&format!("{base}/{name}"))
         .await
-        .expect("postgres store");
+        .expect("postgres store")
+        .with_key_encryption(KeyEncryptionKey::demo());
     Some(TestApp::new(store, None))
 }
 

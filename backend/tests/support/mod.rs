@@ -17,6 +17,7 @@ use owf_backend::relay::client::CustomsEndpoint;
 use owf_backend::relay::{Relay, RelayConfig};
 use owf_backend::store::accounts::NewEnterprise;
 use owf_backend::store::filings::{IndexColumns, NewFiling, Transition};
+use owf_backend::store::key_encryption;
 use owf_backend::store::Store;
 use owf_shared::api::CreditLevel;
 use owf_shared::field::FilingKind;
@@ -257,6 +258,20 @@ pub struct Owf {
     pub addr: SocketAddr,
 }
 
+impl Owf {
+    /// Peak resident memory of the process so far, in MiB (VmHWM of `/proc/<pid>/status`).
+    pub fn peak_mb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kb: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.trim().strip_suffix("kB"))
+            .and_then(|kb| kb.trim().parse().ok())
+            .expect("VmHWM in /proc/<pid>/status");
+        kb / 1024
+    }
+}
+
 impl Drop for Owf {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -273,6 +288,7 @@ pub async fn owf_serve(database_url: &str, args: &[&str]) -> Owf {
         .args(["--listen", &addr.to_string(), "--dist", "/nonexistent-dist"])
         .args(args)
         .env("OWF_LOG", "warn")
+        .env(key_encryption::ENV_VAR, key_encryption::DEMO_KEY_HEX)
         .stdout(Stdio::null())
         .spawn()
         .expect("start owf serve");
