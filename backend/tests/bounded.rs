@@ -9,6 +9,7 @@ use axum::routing::get;
 use axum::Router;
 use common::*;
 use owf_backend::customs::envelope::{IssuedReceipt, ReceiptPage, MAX_ANSWER_BYTES, RECEIPTS_PATH};
+use owf_backend::relay::client::CustomsEndpoint;
 use owf_backend::relay::Relay;
 use support::*;
 
@@ -49,7 +50,8 @@ async fn deeply_nested_envelope_gets_400(app: TestApp) {
     let client = reqwest::Client::new();
     for body in [nested_arrays(), nested_objects()] {
         let response = client
-            .post(format!("{}/messages", customs.url))
+            .post(format!("{}/messages", customs.endpoint.url))
+            .bearer_auth(customs.endpoint.secret.as_deref().unwrap())
             .header("content-type", "application/json")
             .body(body)
             .send()
@@ -79,7 +81,12 @@ fn page(xml: String) -> String {
 
 async fn a_deeply_nested_receipt_does_not_crash_the_relay(app: TestApp) {
     let (url, server) = customs_answering(page(nested_xml())).await;
-    let relay = Relay::new(app.store.clone(), &url, fast_relay()).unwrap();
+    let relay = Relay::new(
+        app.store.clone(),
+        &CustomsEndpoint { url, secret: None },
+        fast_relay(),
+    )
+    .unwrap();
     assert!(relay.pull_receipts().await.is_ok());
     assert_eq!(app.store.receipt_cursor().await.unwrap(), 1, "read past it");
     server.abort();
@@ -87,7 +94,12 @@ async fn a_deeply_nested_receipt_does_not_crash_the_relay(app: TestApp) {
 
 async fn an_oversized_receipt_page_is_not_read(app: TestApp) {
     let (url, server) = customs_answering(page("x".repeat(MAX_ANSWER_BYTES))).await;
-    let relay = Relay::new(app.store.clone(), &url, fast_relay()).unwrap();
+    let relay = Relay::new(
+        app.store.clone(),
+        &CustomsEndpoint { url, secret: None },
+        fast_relay(),
+    )
+    .unwrap();
     let error = relay.pull_receipts().await.unwrap_err().to_string();
     assert_eq!(error, "海关应答超过 16 MiB 上限");
     assert_eq!(app.store.receipt_cursor().await.unwrap(), 0);

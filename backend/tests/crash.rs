@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use owf_backend::customs::envelope::{Envelope, MessageHead, ReceiptPage};
 use owf_backend::customs::sandbox::store::SandboxStore;
-use owf_backend::store::key_encryption::{self, KeyEncryptionKey};
+use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::Store;
 use owf_shared::status::Status;
 use support::*;
@@ -142,36 +142,10 @@ async fn sigkill_while_relaying_loses_and_duplicates_nothing() {
 const SANDBOX_SECRET: &str = "nested-message-test-secret";
 
 /// `owf customs-sandbox` on a free port, once it answers; its base URL.
-async fn start_sandbox(database_url: &str) -> (Server, String) {
-    let listen = format!("127.0.0.1:{}", free_port());
-    let child = Command::new(env!("CARGO_BIN_EXE_owf"))
-        .args([
-            "customs-sandbox",
-            "--database-url",
-            database_url,
-            "--listen",
-            &listen,
-            "--customs-secret",
-            SANDBOX_SECRET,
-        ])
-        .env("OWF_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start owf customs-sandbox");
-    let server = Server(child);
-    let url = format!("http://{listen}");
-    let client = reqwest::Client::new();
-    eventually(Duration::from_secs(20), "the sandbox to answer", || async {
-        client
-            .get(format!("{url}/receipts?after=0&limit=1"))
-            .bearer_auth(SANDBOX_SECRET)
-            .send()
-            .await
-            .ok()
-            .filter(|r| r.status().is_success())
-    })
-    .await;
-    (server, url)
+async fn start_sandbox(database_url: &str) -> (Owf, String) {
+    let sandbox = owf_customs_sandbox(database_url, SANDBOX_SECRET).await;
+    let url = format!("http://{}", sandbox.addr);
+    (sandbox, url)
 }
 
 #[tokio::test]
@@ -219,8 +193,5 @@ async fn a_deeply_nested_message_does_not_kill_the_sandbox() {
         "{receipt}"
     );
     assert!(receipt.contains("XML 元素嵌套超过 64 层"), "{receipt}");
-    assert!(
-        sandbox.0.try_wait().unwrap().is_none(),
-        "the process is alive"
-    );
+    assert!(sandbox.is_running(), "the process is alive");
 }

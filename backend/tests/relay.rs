@@ -494,7 +494,12 @@ async fn unreadable_receipts_are_kept_as_dead_letters_and_passed(app: TestApp) {
         json!({ "xml": "an item without its place in the stream" }),
     ];
     let (url, _server) = receipt_stream(items).await;
-    let relay = owf_backend::relay::Relay::new(app.store.clone(), &url, fast_relay()).unwrap();
+    let relay = owf_backend::relay::Relay::new(
+        app.store.clone(),
+        &CustomsEndpoint { url, secret: None },
+        fast_relay(),
+    )
+    .unwrap();
 
     assert_eq!(relay.pull_receipts().await.unwrap(), 4);
     assert_eq!(app.store.receipt_cursor().await.unwrap(), 4, "moved on");
@@ -544,7 +549,12 @@ async fn receipts_without_a_guid_are_unreadable(app: TestApp) {
         json!({ "seq": 4, "xml": receipt("R-4", &guids[1], 120, "海关入库") }),
     ];
     let (url, _server) = receipt_stream(items).await;
-    let relay = owf_backend::relay::Relay::new(app.store.clone(), &url, fast_relay()).unwrap();
+    let relay = owf_backend::relay::Relay::new(
+        app.store.clone(),
+        &CustomsEndpoint { url, secret: None },
+        fast_relay(),
+    )
+    .unwrap();
     assert_eq!(relay.pull_receipts().await.unwrap(), 4);
     assert_eq!(
         statuses(&app.store, &[first, second]).await,

@@ -73,13 +73,13 @@ async fn save(app: &TestApp, token: &str, detail: &Value, name: &str) -> (Status
 }
 
 async fn healthz(app: &TestApp) -> (StatusCode, String) {
-    let (status, body) = app.download("/healthz", "").await;
+    let (status, _, body) = app.download("/healthz", "").await;
     (status, String::from_utf8(body).unwrap())
 }
 
 /// The value of the `/metrics` line `name`.
 async fn metric(app: &TestApp, name: &str) -> i64 {
-    let (_, body) = app.download("/metrics", "").await;
+    let (_, _, body) = app.download("/metrics", "").await;
     let text = String::from_utf8(body).unwrap();
     text.lines()
         .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))

@@ -35,7 +35,7 @@ use tokio::task::JoinSet;
 use self::backoff::Backoff;
 use self::client::{CustomsClient, CustomsEndpoint, CustomsError};
 use crate::customs::envelope::{Ack, Envelope, FileData, IssuedReceipt, MessageHead, RECEIVER_ID};
-use crate::customs::message::{MessageType, Receipt};
+use crate::customs::message::Receipt;
 use crate::customs::xml::Element;
 use crate::store::attachments::FrozenAttachment;
 use crate::store::filings::display_time;

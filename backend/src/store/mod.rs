@@ -21,9 +21,9 @@ use sqlx::{AnyConnection, AnyPool, Executor};
 use tokio::sync::Notify;
 
 use crate::customs::sign::MessageSigner;
+use key_encryption::{KeyEncryptionError, KeyEncryptionKey};
 use readiness::Readiness;
 pub use writer::WriterCounts;
-use key_encryption::{KeyEncryptionError, KeyEncryptionKey};
 use writer::{WriteFuture, Writer};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -251,14 +251,19 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A child `owf serve`, killed when dropped.
+/// A child `owf serve` or `owf customs-sandbox`, killed when dropped.
 pub struct Owf {
     child: Child,
-    /// The app's listener.
+    /// The app's (or the standalone sandbox's) listener.
     pub addr: SocketAddr,
 }
 
 impl Owf {
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
     /// Peak resident memory of the process so far, in MiB (VmHWM of `/proc/<pid>/status`).
     pub fn peak_mb(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
@@ -305,4 +310,31 @@ pub async fn owf_serve(database_url: &str, args: &[&str]) -> Owf {
     })
     .await;
     server
+}
+
+/// Starts `owf customs-sandbox --database-url <database_url> --customs-secret <secret>` on a free
+/// port and waits until it answers (with the secret).
+pub async fn owf_customs_sandbox(database_url: &str, secret: &str) -> Owf {
+    let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
+    let child = Command::new(env!("CARGO_BIN_EXE_owf"))
+        .args(["customs-sandbox", "--database-url", database_url])
+        .args(["--listen", &addr.to_string(), "--customs-secret", secret])
+        .env("OWF_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start owf customs-sandbox");
+    let sandbox = Owf { child, addr };
+    let receipts = format!("http://{addr}/receipts?after=0&limit=1");
+    let client = reqwest::Client::new();
+    eventually(Duration::from_secs(20), "the sandbox to answer", || async {
+        client
+            .get(&receipts)
+            .bearer_auth(secret)
+            .send()
+            .await
+            .ok()
+            .filter(|r| r.status().is_success())
+    })
+    .await;
+    sandbox
 }
