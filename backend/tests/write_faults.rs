@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
 use common::*;
+use owf_backend::store::key_encryption::KeyEncryptionKey;
 use serde_json::{json, Value};
 use support::eventually;
 
@@ -109,7 +110,10 @@ async fn a_full_disk_fails_saves_until_space_is_freed_then_they_succeed() {
         return;
     };
     let url = format!("sqlite:{}/owf.db", disk.0.display());
-    let store = owf_backend::store::Store::connect(&url).await.unwrap();
+    let store = owf_backend::store::Store::connect(&url)
+        .await
+        .unwrap()
+        .with_key_encryption(KeyEncryptionKey::demo());
     let app = with_demo(TestApp::new(store, None)).await;
     let (token, detail) = draft(&app).await;
     assert_eq!(healthz(&app).await, (StatusCode::OK, "ok".to_owned()));
