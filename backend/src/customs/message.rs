@@ -503,57 +503,14 @@ impl Receipt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::customs::samples::{registration, warehouse};
     use crate::customs::sign::{self, KeyPair};
-
-    fn registration() -> Declaration {
-        Declaration {
-            guid: "6F1C0D2E-0000-4000-8000-000000000001".into(),
-            app_time: "20250312101500".into(),
-            apply_no: "E20250312000000001".into(),
-            ent_apply_no: String::new(),
-            customs_code: "4403960ABC".into(),
-            ic_card: "8944030000001".into(),
-            cop_code: "4403960ABC".into(),
-            cop_name: "深圳前海综保跨境供应链有限公司".into(),
-            dxp_id: dxp_id("4403960ABC"),
-            form: DeclaredForm::Registration(RegistrationForm {
-                uscc: "91440300MA5G8K2P04".into(),
-                ent_name: "深圳前海综保跨境供应链有限公司".into(),
-                customs_district: "5300".into(),
-                trade_modes: vec!["9810".into(), "1210".into()],
-                ems_no: "T5300W000001".into(),
-                note: "a < b & c".into(),
-                commitment_ack: true,
-                ..RegistrationForm::default()
-            }),
-        }
-    }
 
     #[test]
     fn declarations_round_trip_signed() {
         let keys = KeyPair::generate();
         let signer = MessageSigner::new(&keys.sign_key, &keys.cert_no).unwrap();
-        let warehouse = Declaration {
-            apply_no: "W20250312000000017".into(),
-            ent_apply_no: "E20250312000000001".into(),
-            form: DeclaredForm::Warehouse(
-                WarehouseForm {
-                    trade_mode: "9810".into(),
-                    wh_name: "LA Ontario DC".into(),
-                    lease_start: "2024-01-01".into(),
-                    lease_end: "2026-12-31".into(),
-                    ..WarehouseForm::default()
-                },
-                vec![AttachmentRef {
-                    doc_type: "02".into(),
-                    file_name: "lease.pdf".into(),
-                    size: 12,
-                    sha256: "ab".repeat(32),
-                }],
-            ),
-            ..registration()
-        };
-        for declaration in [registration(), warehouse] {
+        for declaration in [registration(), warehouse()] {
             let xml = signer.sign(declaration.to_element()).to_document();
             let root = Element::parse(&xml).unwrap();
             assert_eq!(Declaration::from_element(&root).unwrap(), declaration);

@@ -2,7 +2,11 @@
 //! customs sandbox that answers them.
 
 pub mod envelope;
+#[cfg(test)]
+mod fuzz;
 pub mod message;
+#[cfg(test)]
+mod samples;
 pub mod sandbox;
 pub mod sign;
 pub mod xml;

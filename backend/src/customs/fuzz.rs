@@ -1,19 +1,17 @@
 //! Fuzzing every reader of what arrives from outside on the customs side: the XML reader, the
 //! transport envelope, the receipt page and the OWH message readers (declaration, signature,
 //! receipt) — over arbitrary text, and over real signed messages cut, spliced and nested deep.
-//! A few seconds of cases in every `cargo test` (`cargo fuzz` would need a nightly compiler).
+//! A few seconds of cases in every `cargo test` (unit tests of this crate) (`cargo fuzz` would need a nightly compiler).
 //! Whatever the input, a reader returns a value or an error: a panic fails the case, a stack
 //! overflow aborts the whole test.
 
 use std::sync::LazyLock;
 
-use owf_backend::customs::envelope::{Envelope, IssuedReceipt, MessageHead, ReceiptPage};
-use owf_backend::customs::message::{
-    dxp_id, AttachmentRef, Declaration, DeclaredForm, MessageType, Receipt,
-};
-use owf_backend::customs::sign::{self, KeyPair, MessageSigner};
-use owf_backend::customs::xml::Element;
-use owf_shared::form::{RegistrationForm, WarehouseForm};
+use crate::customs::envelope::{Envelope, IssuedReceipt, MessageHead, ReceiptPage};
+use crate::customs::message::{dxp_id, Declaration, MessageType, Receipt};
+use crate::customs::samples::{registration, warehouse};
+use crate::customs::sign::{self, KeyPair, MessageSigner};
+use crate::customs::xml::Element;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
@@ -25,54 +23,6 @@ struct Samples {
     receipts: Vec<String>,
     envelope: String,
     page: String,
-}
-
-fn registration() -> Declaration {
-    Declaration {
-        guid: "6F1C0D2E-0000-4000-8000-000000000001".into(),
-        app_time: "20250312101500".into(),
-        apply_no: "E20250312000000001".into(),
-        ent_apply_no: String::new(),
-        customs_code: "4403960ABC".into(),
-        ic_card: "8944030000001".into(),
-        cop_code: "4403960ABC".into(),
-        cop_name: "深圳前海综保跨境供应链有限公司".into(),
-        dxp_id: dxp_id("4403960ABC"),
-        form: DeclaredForm::Registration(RegistrationForm {
-            uscc: "91440300MA5G8K2P04".into(),
-            ent_name: "深圳前海综保跨境供应链有限公司".into(),
-            customs_district: "5300".into(),
-            trade_modes: vec!["9810".into(), "1210".into()],
-            ems_no: "T5300W000001".into(),
-            note: "a < b & c".into(),
-            commitment_ack: true,
-            ..RegistrationForm::default()
-        }),
-    }
-}
-
-fn warehouse() -> Declaration {
-    Declaration {
-        guid: "6F1C0D2E-0000-4000-8000-000000000002".into(),
-        apply_no: "W20250312000000017".into(),
-        ent_apply_no: "E20250312000000001".into(),
-        form: DeclaredForm::Warehouse(
-            WarehouseForm {
-                trade_mode: "9810".into(),
-                wh_name: "LA Ontario DC".into(),
-                lease_start: "2024-01-01".into(),
-                lease_end: "2026-12-31".into(),
-                ..WarehouseForm::default()
-            },
-            vec![AttachmentRef {
-                doc_type: "02".into(),
-                file_name: "lease.pdf".into(),
-                size: 12,
-                sha256: "ab".repeat(32),
-            }],
-        ),
-        ..registration()
-    }
 }
 
 fn receipt(message_type: MessageType, return_status: i32, apply_no: &str) -> String {
