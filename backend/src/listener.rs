@@ -101,6 +101,11 @@ pub async fn serve(
             continue;
         };
         at_cap = false;
+        // As axum::serve does: without it, an answer written in two parts (a file's head, then
+        // its body) waits for the client's delayed ACK, about 40 ms.
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(%peer, error = %e, "TCP_NODELAY not set");
+        }
         let (stream, activity) = Watched::new(stream);
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {

@@ -89,7 +89,7 @@ async fn main() {
     if args.only == Some(Only::Relay) {
         step("relay (SQLite, in-process sandbox)");
         let relay = relay::run(&args.owf, &args.dist, args.relay_filings, args.concurrency).await;
-        print!("{}", report::relay_rows(&relay, None));
+        print!("{}", report::relay_rows(&relay));
         return;
     }
     step("bundle");

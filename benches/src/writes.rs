@@ -21,7 +21,8 @@ pub struct Writes {
     pub declare: Load,
     pub base_create: Load,
     pub base_declare: Load,
-    /// `GET /healthz` at the same concurrency: what HTTP alone costs on this machine.
+    /// `GET /config.json` (a static file: no session, no database) at the same concurrency:
+    /// what HTTP alone costs on this machine.
     pub http_floor: Load,
     /// After start and login, before any load.
     pub idle: Memory,
@@ -54,7 +55,7 @@ pub async fn run(bin: &Path, dist: &Path, requests: usize, concurrency: usize) -
     let http_floor = stats::run(requests, concurrency, move |_| {
         let api = client.clone();
         async move {
-            assert_eq!(api.get("/healthz").await.0, 200, "healthz");
+            assert_eq!(api.get("/config.json").await.0, 200, "config.json");
         }
     })
     .await;
