@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use owf_backend::auth::password::{self, Memory};
+use owf_backend::auth::password;
 use owf_backend::store::accounts::Lockout;
 use owf_backend::store::key_encryption::{DEMO_KEY_HEX, ENV_VAR};
 
@@ -114,11 +114,7 @@ async fn admin_adds_enterprises_and_users_and_unlocks() {
         .await
         .unwrap()
         .expect("the new user may log in");
-    assert!(password::verify(
-        "a-long-password",
-        &attempt.password_hash,
-        &mut Memory::default()
-    ));
+    assert!(password::verify("a-long-password", &attempt.password_hash));
     assert!(store
         .count_login_attempt("8944030000009", lockout)
         .await

@@ -1,7 +1,7 @@
 //! Failed logins sent in parallel cannot exhaust memory: `owf serve`, a child process as in
 //! production, answers waves of parallel logins with unknown cards while its peak resident
-//! memory (VmHWM) stays under [`PEAK_CAP_MB`]. Every password check needs 19 MiB; without a
-//! bound, 100 at once take about 2 GB.
+//! memory (VmHWM) stays under [`PEAK_CAP_MB`], and once they are answered it gives the checks'
+//! memory back. Every password check needs 19 MiB; without a bound, 100 at once take about 2 GB.
 
 mod support;
 
@@ -12,6 +12,8 @@ const PARALLEL: usize = 100;
 const WAVES: usize = 3;
 /// The server's peak resident memory must stay under this.
 const PEAK_CAP_MB: u64 = 300;
+/// The memory of one password check (argon2id's 19 MiB): an idle server keeps none of it.
+const CHECK_MB: u64 = 19;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parallel_failed_logins_keep_memory_bounded() {
@@ -31,6 +33,7 @@ async fn parallel_failed_logins_keep_memory_bounded() {
     .await;
     let client = reqwest::Client::new();
     let started_mb = server.peak_mb();
+    let resident_before_mb = server.resident_mb();
 
     let login = format!("http://{}/api/session", server.addr);
     let (mut checked, mut busy) = (0, 0);
@@ -56,14 +59,21 @@ async fn parallel_failed_logins_keep_memory_bounded() {
         }
     }
     let peak_mb = server.peak_mb();
+    let resident_after_mb = server.resident_mb();
     println!(
         "{WAVES} waves of {PARALLEL} parallel failed logins: {checked} checked, {busy} told to \
-         retry; peak resident memory {started_mb} MB at start, {peak_mb} MB after"
+         retry; peak resident memory {started_mb} MB at start, {peak_mb} MB after; resident \
+         {resident_before_mb} MB before, {resident_after_mb} MB after"
     );
     assert!(checked > 0, "some passwords were checked");
     assert!(
         peak_mb < PEAK_CAP_MB,
         "peak resident memory {peak_mb} MB, cap {PEAK_CAP_MB} MB"
+    );
+    assert!(
+        resident_after_mb < resident_before_mb + CHECK_MB,
+        "after the logins the server still holds {resident_after_mb} MB (before: \
+         {resident_before_mb} MB): the password checks' memory was not given back"
     );
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);

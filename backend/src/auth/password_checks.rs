@@ -1,25 +1,24 @@
-//! At most [`PASSWORD_CHECKS`] password checks at once. argon2id needs 19 MiB per check; each
-//! running check holds one of as many reused [`Memory`] buffers, so login attempts in parallel
-//! cannot grow the server's memory. A check that finds every slot taken is refused, not queued.
+//! At most [`PASSWORD_CHECKS`] password checks at once. argon2id needs 19 MiB per check, held
+//! only while it runs, so login attempts in parallel cannot grow the server's memory beyond
+//! 4 × 19 MiB, and an idle server holds none. A check that finds every slot taken is refused, not
+//! queued.
 
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::password::{self, Memory};
+use super::password;
 
 /// Password checks that may run at once (4 × 19 MiB).
 pub const PASSWORD_CHECKS: usize = 4;
 
-/// The slots for password checks and their reused memory.
+/// The slots for password checks.
 pub struct PasswordChecks {
     slots: Arc<Semaphore>,
-    memory: Mutex<Vec<Memory>>,
 }
 
 /// A reserved slot: one password check may run.
 pub struct PasswordCheck {
-    checks: Arc<PasswordChecks>,
     _slot: OwnedSemaphorePermit,
 }
 
@@ -27,34 +26,15 @@ impl Default for PasswordChecks {
     fn default() -> Self {
         Self {
             slots: Arc::new(Semaphore::new(PASSWORD_CHECKS)),
-            memory: Mutex::default(),
         }
     }
 }
 
 impl PasswordChecks {
     /// A slot for one check; `None` while every slot is taken.
-    pub fn reserve(self: &Arc<Self>) -> Option<PasswordCheck> {
+    pub fn reserve(&self) -> Option<PasswordCheck> {
         let slot = self.slots.clone().try_acquire_owned().ok()?;
-        Some(PasswordCheck {
-            checks: self.clone(),
-            _slot: slot,
-        })
-    }
-
-    fn take_memory(&self) -> Memory {
-        self.memory
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop()
-            .unwrap_or_default()
-    }
-
-    fn give_back(&self, memory: Memory) {
-        self.memory
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(memory);
+        Some(PasswordCheck { _slot: slot })
     }
 }
 
@@ -64,15 +44,14 @@ impl PasswordCheck {
     /// argon2id runs on the blocking pool: it would otherwise hold up this runtime thread.
     pub async fn verify(self, password: String, stored: Option<String>) -> bool {
         tokio::task::spawn_blocking(move || {
-            let mut memory = self.checks.take_memory();
             let matched = match &stored {
-                Some(hash) => password::verify(&password, hash, &mut memory),
+                Some(hash) => password::verify(&password, hash),
                 None => {
-                    password::verify(&password, no_card_hash(), &mut memory);
+                    password::verify(&password, no_card_hash());
                     false
                 }
             };
-            self.checks.give_back(memory);
+            drop(self);
             matched
         })
         .await

@@ -266,13 +266,22 @@ impl Owf {
 
     /// Peak resident memory of the process so far, in MiB (VmHWM of `/proc/<pid>/status`).
     pub fn peak_mb(&self) -> u64 {
+        self.status_mb("VmHWM:")
+    }
+
+    /// Resident memory of the process now, in MiB (VmRSS of `/proc/<pid>/status`).
+    pub fn resident_mb(&self) -> u64 {
+        self.status_mb("VmRSS:")
+    }
+
+    fn status_mb(&self, field: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
         let kb: u64 = status
             .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .find_map(|line| line.strip_prefix(field))
             .and_then(|rest| rest.trim().strip_suffix("kB"))
             .and_then(|kb| kb.trim().parse().ok())
-            .expect("VmHWM in /proc/<pid>/status");
+            .unwrap_or_else(|| panic!("{field} in /proc/<pid>/status"));
         kb / 1024
     }
 }
