@@ -143,6 +143,15 @@ const ROUTES: &[Route] = &[
     ),
     route(
         "get",
+        "/api/codes",
+        "海关参数代码表（国别(地区)、关区、监管方式），可缓存（ETag）",
+        None,
+        None,
+        "200",
+        "CodeTables",
+    ),
+    route(
+        "get",
         "/api/warehouses/eligibility",
         "本企业能否报送海外仓资料（须有审核通过的企业登记）",
         None,
@@ -407,6 +416,7 @@ pub fn document() -> Value {
         "RegistrationDetail",
         "WarehouseDetail",
         "WarehouseEligibility",
+        "CodeTables",
         "AttachmentInfo",
         "PageOfRegistrationRow",
         "PageOfWarehouseRow",
