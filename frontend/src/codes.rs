@@ -12,7 +12,9 @@ use crate::api::{self, Failure};
 
 thread_local! {
     /// The tables once loaded; a signal, so codes shown before they arrive get their names.
-    static LOADED: RwSignal<Option<Arc<CodeTables>>> = RwSignal::new(None);
+    /// Reference-counted rather than arena-allocated: it must outlive whichever component
+    /// happens to touch it first.
+    static LOADED: ArcRwSignal<Option<Arc<CodeTables>>> = ArcRwSignal::new(None);
 }
 
 /// The tables, fetched on first use.

@@ -447,6 +447,21 @@ impl Browser {
         self.find("#enterprise-name").await;
     }
 
+    /// Types `text` over the whole value of the input matching `css`, as a clerk who selects
+    /// what is there and types (WebDriver's clear would also leave the field).
+    pub async fn type_over(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.click().await.unwrap();
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).select();",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
     /// Chooses the option with code `value` in the select or the combobox matching `css`: a
     /// combobox as a clerk does, typing the code and clicking the option it finds.
     pub async fn select(&self, css: &str, value: &str) {
@@ -456,8 +471,7 @@ impl Browser {
             return;
         }
         let id = el.attr("id").await.unwrap().expect("a combobox has an id");
-        el.clear().await.unwrap();
-        el.send_keys(value).await.unwrap();
+        self.type_over(css, value).await;
         self.click(&format!("#{id}-opt-{value}")).await;
         let chosen = el.prop("value").await.unwrap().unwrap_or_default();
         assert!(

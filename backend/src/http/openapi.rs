@@ -304,6 +304,12 @@ fn query_parameters(query: Query) -> Vec<Value> {
                 list.push(parameter(name, json!({ "type": "integer" }), false));
             }
             list.push(parameter("desc", json!({ "type": "boolean" }), false));
+            list.push(parameter(
+                "lease",
+                json!({ "type": "string", "enum": ["expiring", "expired"],
+                        "description": "租期将满（90 天内到期）/ 租期已过期" }),
+                false,
+            ));
             list
         }
         Query::Version => vec![parameter("version", json!({ "type": "integer" }), true)],
