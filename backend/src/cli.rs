@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use owf_shared::api::CreditLevel;
-use owf_shared::codes::{Code, CustomsDistrict};
+use owf_shared::codes::CodeTables;
+use owf_shared::field::Field;
 use owf_shared::ids::{CustomsCode, Uscc};
 
 use crate::auth::password;
@@ -333,7 +334,7 @@ pub enum EnterpriseCommand {
         /// 企业名称.
         #[arg(long)]
         name: String,
-        /// 主管海关 (4-digit customs district code).
+        /// 主管海关: any code of the customs district table (关区代码表), e.g. 5304 蛇口海关.
         #[arg(long)]
         district: String,
         /// The enterprise is a 区内企业 (special-zone enterprise).
@@ -388,11 +389,15 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
             let credit_level = CreditLevel::from_code(&credit_level).ok_or_else(|| {
                 format!("未知信用等级 {credit_level}（advanced | registered | discredited）")
             })?;
-            let customs_code =
-                CustomsCode::parse(customs_code.trim()).map_err(|e| format!("海关编码{e}"))?;
-            let uscc = Uscc::parse(uscc.trim()).map_err(|e| format!("统一社会信用代码{e}"))?;
-            let district =
-                CustomsDistrict::parse(district.trim()).map_err(|e| format!("主管海关{e}"))?;
+            let customs_code = CustomsCode::parse(&Field::CustomsCode.normalize(&customs_code))
+                .map_err(|e| format!("海关编码{e}"))?;
+            let uscc = Uscc::parse(&Field::Uscc.normalize(&uscc))
+                .map_err(|e| format!("统一社会信用代码{e}"))?;
+            let tables = CodeTables::embedded();
+            let district = tables
+                .districts
+                .parse(&Field::CustomsDistrict.normalize(&district))
+                .map_err(|e| format!("主管海关{e}"))?;
             let name = name.trim().to_owned();
             if name.is_empty() {
                 return Err("企业名称不能为空".to_owned());
@@ -401,7 +406,7 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
                 customs_code: customs_code.as_str().to_owned(),
                 uscc: uscc.as_str().to_owned(),
                 name,
-                customs_district: district.code().to_owned(),
+                customs_district: district.code.clone(),
                 in_zone,
                 credit_level,
             };
@@ -411,8 +416,10 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
                 .map_err(|e| e.to_string())?
             {
                 Some(id) => Ok(format!(
-                    "已添加企业 {} {}（id {id}）",
-                    enterprise.customs_code, enterprise.name
+                    "已添加企业 {} {}（id {id}），主管海关 {}",
+                    enterprise.customs_code,
+                    enterprise.name,
+                    district.display()
                 )),
                 None => Err("海关编码或统一社会信用代码已存在".to_owned()),
             }

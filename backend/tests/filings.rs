@@ -409,7 +409,9 @@ async fn rejected_filings_are_editable_and_declarable_again(app: TestApp) {
     assert_eq!(t.app.store.outbox_count(id).await.unwrap(), 2);
 }
 
-async fn warehouses_need_an_approved_registration(app: TestApp) {
+/// R3 as the manual states it: warehouse drafts need a registration in the filing table (any
+/// status), declaring needs it approved.
+async fn warehouse_drafts_need_a_registration_and_declaring_an_approved_one(app: TestApp) {
     let t = two(app).await;
     let (_, eligibility) = t
         .app
@@ -417,13 +419,12 @@ async fn warehouses_need_an_approved_registration(app: TestApp) {
         .await;
     assert_eq!(eligibility["allowed"], false);
     assert!(eligibility["reason"].as_str().unwrap().contains("尚未办理"));
-    let form = leased_warehouse("LA Ontario DC", "1500 S Milliken Ave");
     let (status, err) = t
         .app
         .call(
             Method::POST,
             "/api/warehouses",
-            Some(json!({ "form": form.clone() })),
+            Some(json!({ "form": leased_warehouse("DC", "1 Road") })),
             &t.zone,
         )
         .await;
@@ -439,24 +440,96 @@ async fn warehouses_need_an_approved_registration(app: TestApp) {
         .create(&t.zone, "registrations", zone_registration())
         .await;
     t.declare(&t.zone, "registrations", &reg).await;
+    let apply_no = reg["ent_apply_no"].as_str().unwrap();
+    // 申报中: drafts allowed, declaring refused with the registration, its status and what to do.
     let (_, eligibility) = t
         .app
         .get("/api/warehouses/eligibility", Some(&t.zone))
         .await;
-    assert!(
-        eligibility["reason"].as_str().unwrap().contains("申报中"),
-        "{eligibility}"
-    );
+    assert_eq!(eligibility["allowed"], true, "{eligibility}");
+    assert_eq!(eligibility["declarable"], false, "{eligibility}");
+    assert_eq!(eligibility["registration_status"], 2);
+    assert_eq!(eligibility["trade_modes"], json!(["9810", "1210"]));
+    let (wh, _) = t.warehouse_with_lease().await;
+    assert_eq!(wh["ent_apply_no"], reg["ent_apply_no"]);
+    let path = format!("/api/warehouses/{}", wh["id"]);
+    let (_, wh) = t.app.get(&path, Some(&t.zone)).await;
+    let mut form = leased_warehouse("DC", "1 Road");
+    form["note"] = json!("暂存时企业登记尚在申报中");
+    let (status, wh) = t
+        .app
+        .call(
+            Method::PUT,
+            &path,
+            Some(json!({ "version": wh["lifecycle"]["version"], "form": form })),
+            &t.zone,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "edited while 申报中: {wh}");
+    let (status, err) = t.declare(&t.zone, "warehouses", &wh).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = err["fields"]["_form"].as_str().unwrap();
+    assert!(message.contains(apply_no), "{message}");
+    assert!(message.contains("“申报中”"), "{message}");
+    assert!(message.contains("请等待海关审核通过"), "{message}");
+    assert_eq!(eligibility["declare_reason"].as_str(), Some(message));
+    // 审核通过: now it may be declared.
     t.app.force_status(reg["id"].as_i64().unwrap(), 399).await;
     let (_, eligibility) = t
         .app
         .get("/api/warehouses/eligibility", Some(&t.zone))
         .await;
-    assert_eq!(eligibility["allowed"], true);
-    assert_eq!(eligibility["trade_modes"], json!(["9810", "1210"]));
-    let wh = t.create(&t.zone, "warehouses", form).await;
-    assert_eq!(wh["ent_apply_no"], reg["ent_apply_no"]);
-    assert!(wh["wh_apply_no"].as_str().unwrap().starts_with('W'));
+    assert_eq!(eligibility["declarable"], true, "{eligibility}");
+    let (status, declared) = t.declare(&t.zone, "warehouses", &wh).await;
+    assert_eq!(status, StatusCode::OK, "{declared}");
+    assert_eq!(declared["lifecycle"]["status"], 2);
+}
+
+/// 租期将满/已过期: leased warehouses by their 租赁截止日期, with the warning in the rows.
+async fn lease_expiry_shows_in_rows_and_filters_queries(app: TestApp) {
+    let t = two(app).await;
+    t.approved_registration().await;
+    let today = owf_backend::store::filings::beijing_today();
+    for (name, days) in [("soon", 30), ("later", 200), ("ended", -5)] {
+        let mut form = leased_warehouse(name, &format!("{name} road"));
+        form["lease_start"] = json!(today.add_days(-400).to_string());
+        form["lease_end"] = json!(today.add_days(days).to_string());
+        t.create(&t.zone, "warehouses", form).await;
+    }
+    let mut owned = leased_warehouse("owned", "owned road");
+    owned["ownership"] = json!("1");
+    t.create(&t.zone, "warehouses", owned).await;
+    let names = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["wh_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (status, soon) = t
+        .app
+        .get("/api/warehouses?lease=expiring", Some(&t.zone))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{soon}");
+    assert_eq!(names(&soon), ["soon"]);
+    assert_eq!(
+        soon["items"][0]["lease_warning"],
+        format!("租期将于 {} 到期", today.add_days(30))
+    );
+    let (_, ended) = t.app.get("/api/filings?lease=expired", Some(&t.zone)).await;
+    assert_eq!(names(&ended), ["ended"]);
+    assert!(ended["items"][0]["lease_warning"]
+        .as_str()
+        .unwrap()
+        .contains("已过期"));
+    let (_, all) = t.app.get("/api/warehouses", Some(&t.zone)).await;
+    assert_eq!(all["total"], 4);
+    let (status, _) = t
+        .app
+        .get("/api/warehouses?lease=soonish", Some(&t.zone))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 async fn one_warehouse_one_form(app: TestApp) {
@@ -546,9 +619,31 @@ async fn writes_arriving_together_fail_alone(app: TestApp) {
 async fn warehouse_declare_needs_its_proof_document_and_a_registered_mode(app: TestApp) {
     let t = two(app).await;
     t.approved_registration().await;
+    // A mode the registration does not hold is refused already as a draft.
     let mut form = leased_warehouse("LA Ontario DC", "1500 S Milliken Ave");
     form["trade_mode"] = json!("0110");
-    let wh = t.create(&t.zone, "warehouses", form).await;
+    let (status, err) = t
+        .app
+        .call(
+            Method::POST,
+            "/api/warehouses",
+            Some(json!({ "form": form })),
+            &t.zone,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = err["fields"]["trade_mode"].as_str().unwrap();
+    assert!(
+        message.contains("0110") && message.contains("已登记：9810、1210"),
+        "{err}"
+    );
+    let wh = t
+        .create(
+            &t.zone,
+            "warehouses",
+            leased_warehouse("LA Ontario DC", "1500 S Milliken Ave"),
+        )
+        .await;
     let (status, err) = t.declare(&t.zone, "warehouses", &wh).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -556,13 +651,6 @@ async fn warehouse_declare_needs_its_proof_document_and_a_registered_mode(app: T
             .as_str()
             .unwrap()
             .contains("租赁协议"),
-        "{err}"
-    );
-    assert!(
-        err["fields"]["trade_mode"]
-            .as_str()
-            .unwrap()
-            .contains("0110"),
         "{err}"
     );
     let id = wh["id"].as_i64().unwrap();
@@ -893,7 +981,7 @@ async fn bad_input_gets_a_json_4xx_and_changes_nothing(app: TestApp) {
         (Method::PUT, &path, r#"{"version": "one", "form": {}}"#.into()),
         (Method::PUT, &path, json!({ "version": 1, "form": { "contact_name": huge } }).to_string()),
         (Method::PUT, &path, json!({ "version": 1, "form": { "contact_name": "x'; DROP TABLE filings; --" , "uscc": "9144' OR '1'='1"} }).to_string()),
-        (Method::PUT, &path, json!({ "version": 1, "form": { "uscc": "９１４４０３００ＭＡ５Ｇ８Ｋ２Ｐ０４" } }).to_string()),
+        (Method::PUT, &path, json!({ "version": 1, "form": { "uscc": "９１４４０３００ＭＡ５Ｇ８Ｋ２Ｐ０５" } }).to_string()),
         (Method::POST, &declare, r#"{"version": null}"#.into()),
         (Method::POST, "/api/warehouses", json!({ "form": { "area_sqm": "1e9999" } }).to_string()),
     ];
@@ -1169,8 +1257,9 @@ both_databases!(
     a_discredited_enterprise_cannot_declare,
     delete_removes_only_drafts,
     rejected_filings_are_editable_and_declarable_again,
-    warehouses_need_an_approved_registration,
+    warehouse_drafts_need_a_registration_and_declaring_an_approved_one,
     one_warehouse_one_form,
+    lease_expiry_shows_in_rows_and_filters_queries,
     writes_arriving_together_fail_alone,
     warehouse_declare_needs_its_proof_document_and_a_registered_mode,
     uploads_are_checked_by_content_and_size,

@@ -188,21 +188,30 @@ async fn rejected_filings_show_the_reason_and_can_be_declared_again(app: TestApp
     let relay = relay(&app.store, &customs, fast_relay());
     let token = app.login(ZONE_CARD, ZONE_PASSWORD).await;
 
-    // 主管海关 2900 is a valid district, but not the one customs has for this enterprise.
-    let reg = create_and_declare(&app, "registrations", &zone_registration("2900"), &token).await;
+    // The registration carries 主管海关 5300 from the enterprise record; by the time customs
+    // judges it, customs' master data has the enterprise under 2900.
+    let reg = create_and_declare(&app, "registrations", &zone_registration("5300"), &token).await;
+    sqlx::query("UPDATE enterprises SET customs_district = '2900' WHERE customs_code = $1")
+        .bind("4403960ABC")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     drive_until(&app.store, &relay, &[reg], Status::Rejected).await;
     let (_, detail) = app
         .get(&format!("/api/registrations/{reg}"), Some(&token))
         .await;
     let info = detail["lifecycle"]["last_return_info"].as_str().unwrap();
     assert!(
-        info.contains("主管海关 2900") && info.contains("5300"),
+        info.contains("2900 杭州关区") && info.contains("当前为 5300 深圳海关"),
         "{info}"
     );
+    assert!(info.contains("请重新打开本登记并暂存后再申报"), "{info}");
     let last = history(&app.store, reg).await.pop().unwrap();
     assert_eq!((last.1, last.2.as_str()), (Status::Rejected, "海关"));
-    assert!(last.3.contains("主管海关 2900"));
+    assert!(last.3.contains("主管海关"));
 
+    // Saved again, the registration takes 主管海关 from the enterprise record, whatever the
+    // request says.
     let mut fixed = zone_registration("5300");
     fixed["version"] = detail["lifecycle"]["version"].clone();
     let (status, _, saved) = app

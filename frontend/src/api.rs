@@ -14,6 +14,8 @@ use owf_shared::api::{
     ApiError, AttachmentInfo, FilingRow, ListQuery, LoginRequest, Page, SessionInfo, VersionCheck,
     WarehouseEligibility,
 };
+use owf_shared::codes::CodeTables;
+use owf_shared::lease::LeaseFilter;
 use owf_shared::status::Status;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -105,6 +107,7 @@ pub fn encode_query(query: &ListQuery) -> String {
     let page = query.page.map(|n| n.to_string());
     let page_size = query.page_size.map(|n| n.to_string());
     let desc = query.desc.then(|| "true".to_owned());
+    let lease = query.lease.map(|l| l.code().to_owned());
     let pairs = [
         ("apply_no", &query.apply_no),
         ("customs_code", &query.customs_code),
@@ -115,6 +118,7 @@ pub fn encode_query(query: &ListQuery) -> String {
         ("status", &status),
         ("decl_from", &query.decl_from),
         ("decl_to", &query.decl_to),
+        ("lease", &lease),
         ("page", &page),
         ("page_size", &page_size),
         ("sort", &query.sort),
@@ -155,6 +159,10 @@ fn read_query(params: &UrlSearchParams) -> Option<ListQuery> {
         },
         decl_from: get("decl_from"),
         decl_to: get("decl_to"),
+        lease: match get("lease") {
+            None => None,
+            Some(code) => Some(LeaseFilter::from_code(&code)?),
+        },
         page: number("page")?,
         page_size: number("page_size")?,
         sort: get("sort"),
@@ -293,6 +301,11 @@ pub async fn delete(api: &str, id: i64, version: i64) -> Result<(), Failure> {
 pub async fn declare(api: &str, id: i64, version: i64) -> Result<String, Failure> {
     let builder = request(Method::POST, &format!("{api}/{id}/declare"));
     exchange(with_body(builder, &VersionCheck { version })).await
+}
+
+/// The customs master data (`/api/codes`, cached by the browser); see [`crate::codes`].
+pub async fn code_tables() -> Result<CodeTables, Failure> {
+    send(request(Method::GET, "/codes").build()).await
 }
 
 pub async fn eligibility() -> Result<WarehouseEligibility, Failure> {

@@ -16,6 +16,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use std::future::Future;
+use std::sync::Arc;
+
+use owf_shared::codes::CodeTables;
 
 use crate::api::{self, Failure};
 use crate::components::editor::FormState;
@@ -52,7 +55,7 @@ pub trait Filing: Copy + Send + Sync + 'static {
     ) -> FieldErrors;
     /// The form's fields and, for warehouses, the proof documents.
     fn fields(state: FormState<Self>) -> AnyView;
-    /// The 监管方式 codes of the enterprise's approved 企业登记, which Form B's validation needs.
+    /// The 监管方式 codes of the enterprise's 企业登记, which Form B's validation needs.
     fn registered_trade_modes() -> impl Future<Output = Result<Vec<String>, Failure>>;
 }
 
@@ -179,10 +182,10 @@ impl Filing for Warehouse {
     }
 }
 
-/// The validation context of the logged-in enterprise; `trade_modes` are the codes its approved
+/// The validation context of the logged-in enterprise; `trade_modes` are the codes its
 /// 企业登记 holds (from the warehouse eligibility; empty for Form A).
-pub fn context(session: &SessionInfo, trade_modes: &[String]) -> Context {
-    Context::new(&session.enterprise, today(), trade_modes)
+pub fn context(session: &SessionInfo, trade_modes: &[String], tables: Arc<CodeTables>) -> Context {
+    Context::new(&session.enterprise, today(), trade_modes, tables)
 }
 
 /// The browser's local date.

@@ -3,6 +3,7 @@
 mod api;
 mod app;
 mod auth;
+mod codes;
 mod components;
 mod filing;
 mod json;

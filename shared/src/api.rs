@@ -8,6 +8,7 @@ use crate::codes::{Code, DocType};
 use crate::field::{Field, FilingKind};
 use crate::form::{RegistrationForm, WarehouseForm};
 use crate::ids::Date;
+use crate::lease::LeaseFilter;
 use crate::status::Status;
 use crate::validate::FieldErrors;
 
@@ -211,17 +212,25 @@ impl WarehouseDetail {
     }
 }
 
-/// `GET /api/warehouses/eligibility`: whether the enterprise may file warehouses (rule R3: it
-/// must be present in the filing table, i.e. hold an approved 企业登记), and the facts the
-/// warehouse form's validation needs.
+/// `GET /api/warehouses/eligibility`: whether the enterprise may file warehouses (rule R3 of the
+/// manual: it must be in the filing table, i.e. hold a 企业登记 in any status, to enter and save
+/// warehouse drafts; declaring needs that registration approved), and the facts the warehouse
+/// form's validation needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WarehouseEligibility {
+    /// Warehouse drafts may be created, saved and edited.
     pub allowed: bool,
     /// Why not, in Chinese, when `allowed` is false.
     pub reason: Option<String>,
-    /// 企业申请编号 of the approved registration.
+    /// 企业申请编号 of the registration.
     pub ent_apply_no: Option<String>,
-    /// 监管方式 the approved registration holds (codes).
+    /// Status of the registration.
+    pub registration_status: Option<Status>,
+    /// Warehouses may be declared (申报): the registration is approved.
+    pub declarable: bool,
+    /// Why not, naming the registration, its status and what to do, when `declarable` is false.
+    pub declare_reason: Option<String>,
+    /// 监管方式 the registration holds (codes).
     pub trade_modes: Vec<String>,
 }
 
@@ -280,6 +289,9 @@ pub struct ListQuery {
     /// 申报日期止, `YYYY-MM-DD`, inclusive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decl_to: Option<String>,
+    /// 租期将满 / 已过期 (leased warehouses only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease: Option<LeaseFilter>,
     /// 1-based page; see [`ListQuery::page`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
@@ -422,6 +434,13 @@ pub struct WarehouseRow {
     pub country_code: String,
     /// 仓库性质 code
     pub ownership: String,
+    /// 租赁截止日期 of a leased warehouse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_end: Option<String>,
+    /// "租期将于 2027-01-15 到期" / "…已过期" ([`crate::lease::LeaseState::warning`]) on the
+    /// server's day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_warning: Option<String>,
     pub status: Status,
     /// 申报时间
     pub decl_time: Option<String>,
@@ -462,6 +481,8 @@ impl<'de> Deserialize<'de> for FilingRow {
             wh_name: Option<String>,
             country_code: Option<String>,
             ownership: Option<String>,
+            lease_end: Option<String>,
+            lease_warning: Option<String>,
         }
         fn given<T, E: serde::de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
             value.ok_or_else(|| E::missing_field(field))
@@ -488,6 +509,8 @@ impl<'de> Deserialize<'de> for FilingRow {
                 wh_name: given(row.wh_name, "wh_name")?,
                 country_code: given(row.country_code, "country_code")?,
                 ownership: given(row.ownership, "ownership")?,
+                lease_end: row.lease_end,
+                lease_warning: row.lease_warning,
                 status: row.status,
                 decl_time: row.decl_time,
                 last_return_time: row.last_return_time,
@@ -711,6 +734,8 @@ mod tests {
             wh_name: "LA".into(),
             country_code: "502".into(),
             ownership: "2".into(),
+            lease_end: Some("2027-01-15".into()),
+            lease_warning: Some("租期将于 2027-01-15 到期".into()),
             status: Status::Approved,
             decl_time: Some("2025-03-12T10:15:00Z".into()),
             last_return_time: None,

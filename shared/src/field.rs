@@ -34,7 +34,7 @@ const REGISTRATION_FIELDS: &[(Field, Requirement)] = &[
     (Field::CustomsCode, System),
     (Field::Uscc, Required),
     (Field::EntName, Required),
-    (Field::CustomsDistrict, Required),
+    (Field::CustomsDistrict, System),
     (Field::TradeModes, Required),
     (Field::InZone, System),
     (Field::EmsNo, Conditional),
@@ -340,6 +340,44 @@ impl Field {
             | Self::Attachments => return None,
         };
         Some(max)
+    }
+
+    /// Whether the field holds a code, number, date or phone number: typed full-width
+    /// characters are stored as their half-width forms ([`crate::text::code_input`]).
+    pub fn code_like(self) -> bool {
+        matches!(
+            self,
+            Self::Uscc
+                | Self::CustomsCode
+                | Self::CustomsDistrict
+                | Self::TradeModes
+                | Self::TradeMode
+                | Self::CountryCode
+                | Self::AreaSqm
+                | Self::Ownership
+                | Self::LeaseStart
+                | Self::LeaseEnd
+                | Self::ContactPhone
+                | Self::WhPhone
+        )
+    }
+
+    /// Whether lower-case letters typed into the field are stored upper-case (统一社会信用代码,
+    /// 海关编码: their letters are upper-case only).
+    pub fn upper_case(self) -> bool {
+        matches!(self, Self::Uscc | Self::CustomsCode)
+    }
+
+    /// `raw` as the field stores it: trimmed, and for [`Self::code_like`] fields half-width
+    /// (upper-case where [`Self::upper_case`]).
+    pub fn normalize(self, raw: &str) -> String {
+        if self.code_like() {
+            crate::text::code_input(raw.trim(), self.upper_case())
+                .trim()
+                .to_owned()
+        } else {
+            raw.trim().to_owned()
+        }
     }
 
     /// Who provides the field on `kind`'s form; `None` when the form has no such field.

@@ -72,33 +72,36 @@ pub struct WarehouseForm {
     pub note: String,
 }
 
-fn trim(value: &mut String) {
-    let trimmed = value.trim();
-    if trimmed.len() != value.len() {
-        *value = trimmed.to_owned();
+use crate::field::Field;
+
+fn normalize(field: Field, value: &mut String) {
+    let normalized = field.normalize(value);
+    if normalized != *value {
+        *value = normalized;
     }
 }
 
 impl RegistrationForm {
-    /// The form as it should be stored: surrounding whitespace (including full-width spaces)
-    /// removed from every value, blank 监管方式 entries dropped. Validation already ignores that
-    /// whitespace, so a form and its normalised form get the same errors.
+    /// The form as it should be stored ([`Field::normalize`]): surrounding whitespace (including
+    /// full-width spaces) removed from every value, codes and phone numbers half-width, 统一社会
+    /// 信用代码 upper-case, blank 监管方式 entries dropped. Validation reads values the same way,
+    /// so a form and its normalised form get the same errors.
     pub fn normalized(mut self) -> Self {
-        for value in [
-            &mut self.uscc,
-            &mut self.ent_name,
-            &mut self.customs_district,
-            &mut self.ems_no,
-            &mut self.legal_rep,
-            &mut self.ent_address,
-            &mut self.contact_name,
-            &mut self.contact_phone,
-            &mut self.note,
+        for (field, value) in [
+            (Field::Uscc, &mut self.uscc),
+            (Field::EntName, &mut self.ent_name),
+            (Field::CustomsDistrict, &mut self.customs_district),
+            (Field::EmsNo, &mut self.ems_no),
+            (Field::LegalRep, &mut self.legal_rep),
+            (Field::EntAddress, &mut self.ent_address),
+            (Field::ContactName, &mut self.contact_name),
+            (Field::ContactPhone, &mut self.contact_phone),
+            (Field::Note, &mut self.note),
         ]
         .into_iter()
-        .chain(self.trade_modes.iter_mut())
+        .chain(self.trade_modes.iter_mut().map(|m| (Field::TradeModes, m)))
         {
-            trim(value);
+            normalize(field, value);
         }
         self.trade_modes.retain(|mode| !mode.is_empty());
         self
@@ -106,27 +109,27 @@ impl RegistrationForm {
 }
 
 impl WarehouseForm {
-    /// The form as it should be stored: surrounding whitespace removed from every value.
+    /// The form as it should be stored, read as [`RegistrationForm::normalized`] does.
     pub fn normalized(mut self) -> Self {
-        for value in [
-            &mut self.trade_mode,
-            &mut self.wh_name,
-            &mut self.wh_code,
-            &mut self.country_code,
-            &mut self.city,
-            &mut self.wh_address,
-            &mut self.postcode,
-            &mut self.area_sqm,
-            &mut self.ownership,
-            &mut self.lease_start,
-            &mut self.lease_end,
-            &mut self.lessor_name,
-            &mut self.sales_platforms,
-            &mut self.wh_contact,
-            &mut self.wh_phone,
-            &mut self.note,
+        for (field, value) in [
+            (Field::TradeMode, &mut self.trade_mode),
+            (Field::WhName, &mut self.wh_name),
+            (Field::WhCode, &mut self.wh_code),
+            (Field::CountryCode, &mut self.country_code),
+            (Field::City, &mut self.city),
+            (Field::WhAddress, &mut self.wh_address),
+            (Field::Postcode, &mut self.postcode),
+            (Field::AreaSqm, &mut self.area_sqm),
+            (Field::Ownership, &mut self.ownership),
+            (Field::LeaseStart, &mut self.lease_start),
+            (Field::LeaseEnd, &mut self.lease_end),
+            (Field::LessorName, &mut self.lessor_name),
+            (Field::SalesPlatforms, &mut self.sales_platforms),
+            (Field::WhContact, &mut self.wh_contact),
+            (Field::WhPhone, &mut self.wh_phone),
+            (Field::Note, &mut self.note),
         ] {
-            trim(value);
+            normalize(field, value);
         }
         self
     }
@@ -142,8 +145,11 @@ mod tests {
         let mut keys: Vec<_> = kind
             .fields()
             .iter()
+            // 主管海关 is assigned from master data but travels with the form: the message
+            // carries it.
             .filter(|(field, requirement)| {
-                *requirement != Requirement::System && *field != Field::Attachments
+                (*requirement != Requirement::System || *field == Field::CustomsDistrict)
+                    && *field != Field::Attachments
             })
             .map(|(field, _)| field.key())
             .collect();
@@ -185,13 +191,15 @@ mod tests {
     #[test]
     fn normalized_trims_every_value() {
         let form = RegistrationForm {
-            uscc: " 91350100M000100Y43\u{3000}".into(),
+            uscc: " 91350100m000100y43\u{3000}".into(),
+            contact_phone: "（０５９２）1234567".into(),
             trade_modes: vec![" 9810 ".into(), "  ".into()],
             note: "\t备注\n".into(),
             ..RegistrationForm::default()
         }
         .normalized();
         assert_eq!(form.uscc, "91350100M000100Y43");
+        assert_eq!(form.contact_phone, "(0592)1234567");
         assert_eq!(form.trade_modes, ["9810"]);
         assert_eq!(form.note, "备注");
         let warehouse = WarehouseForm {

@@ -148,7 +148,9 @@ impl CustomsCode {
     }
 }
 
-/// 联系电话 (A13, B16): 5–30 of `0-9 + - ( )` and space.
+/// 联系电话 (A13, B16): 5–30 characters of `0-9 + - ( )` and space, optionally followed by an
+/// extension (分机) as clerks write it: `0755-88886666 转 8`, `… 分机 8`, `… ext 8`, `… ext. 8`,
+/// `… x8` (1–6 digits), or `0755-88886666-8`, which the main part already allows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Phone(String);
 
@@ -158,17 +160,38 @@ pub struct PhoneError;
 
 impl fmt::Display for PhoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("只能包含数字、+、-、括号和空格，长度 5–30 位")
+        f.write_str(
+            "只能包含数字、+、-、括号和空格，长度 5–30 位；分机号可写在后面，例如 0755-88886666 转 8",
+        )
     }
+}
+
+/// Words that introduce an extension, longest first.
+const EXTENSION_WORDS: [&str; 5] = ["ext.", "ext", "转", "分机", "x"];
+
+/// `input` without a trailing extension (`转 8`, `ext 8` …), or `None` when it has none.
+fn without_extension(input: &str) -> Option<&str> {
+    let digits = input.trim_end_matches(|c: char| c.is_ascii_digit());
+    let extension = input.len() - digits.len();
+    if !(1..=6).contains(&extension) {
+        return None;
+    }
+    let before = digits.trim_end();
+    let lower = before.to_ascii_lowercase();
+    EXTENSION_WORDS
+        .iter()
+        .find(|word| lower.ends_with(*word))
+        .map(|word| before[..before.len() - word.len()].trim_end())
 }
 
 impl Phone {
     pub fn parse(input: &str) -> Result<Self, PhoneError> {
-        let len = input.chars().count();
-        let chars_ok = input
+        let main = without_extension(input).unwrap_or(input);
+        let len = main.chars().count();
+        let chars_ok = main
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | ' '));
-        if (5..=30).contains(&len) && chars_ok {
+        if (5..=30).contains(&len) && chars_ok && input.chars().count() <= 30 {
             Ok(Self(input.to_owned()))
         } else {
             Err(PhoneError)
@@ -264,6 +287,41 @@ impl Date {
 
     pub fn day(self) -> u8 {
         self.day
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian, Howard Hinnant's algorithm).
+    pub fn days_since_epoch(self) -> i64 {
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days later (earlier when negative), within years 1–9999 (clamped).
+    pub fn add_days(self, days: i64) -> Date {
+        let z = self.days_since_epoch() + days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        let clamp = |v: i64, lo: i64, hi: i64| v.clamp(lo, hi);
+        Date::new(
+            clamp(year, 1, 9999) as u16,
+            clamp(month, 1, 12) as u8,
+            clamp(day, 1, 31) as u8,
+        )
+        .unwrap_or(self)
     }
 
     /// CEB C8 format `yyyyMMdd`.
@@ -591,5 +649,28 @@ mod tests {
             Area::parse("1.123456").unwrap_err().to_string(),
             "最多 5 位小数（当前 6 位）"
         );
+    }
+
+    #[test]
+    fn phone_numbers_with_an_extension() {
+        for ok in [
+            "0755-88886666 转 8",
+            "0755-88886666转8",
+            "0755-88886666 分机 123",
+            "0755-88886666 ext 8",
+            "0755-88886666 EXT. 8",
+            "+1 (213) 555-0100 x12",
+            "0755-88886666-8",
+        ] {
+            assert!(Phone::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "转 8",
+            "0755-88886666 转",
+            "0755-88886666 转 1234567",
+            "电话 12345",
+        ] {
+            assert_eq!(Phone::parse(bad), Err(PhoneError), "{bad}");
+        }
     }
 }

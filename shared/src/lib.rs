@@ -3,7 +3,8 @@
 //!
 //! * [`codes`]: code tables (监管方式, 国别（地区）, 关区, 仓库性质, 证明材料类型) behind [`codes::Code`].
 //! * [`ids`]: identifier and value newtypes (统一社会信用代码, 海关编码, 电话, 日期, 仓库面积).
-//! * [`text`]: free-text limits counted in characters.
+//! * [`text`]: free-text limits counted in characters, half-width conversion of typed codes.
+//! * [`lease`]: lease expiry (租期将满/已过期) of leased warehouses.
 //! * [`field`]: every field of both forms with key, Chinese label and who provides it.
 //! * [`form`]: the editable forms as they travel.
 //! * [`validate`]: draft (暂存) and declare (申报) validation → field key → Chinese message.
@@ -16,6 +17,7 @@ pub mod codes;
 pub mod field;
 pub mod form;
 pub mod ids;
+pub mod lease;
 pub mod proof;
 pub mod status;
 pub mod text;

@@ -85,6 +85,42 @@ pub fn first_full_width(value: &str) -> Option<char> {
         .find(|c| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}'))
 }
 
+/// `value` with the full-width forms of ASCII (U+FF01–U+FF5E, e.g. `５`, `Ａ`, `（`) and the
+/// ideographic space as their half-width characters: what a clerk meant when typing a code,
+/// a number or a phone number with a Chinese input method on.
+pub fn to_half_width(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// A typed code or number as it is stored: half-width, and upper-case where the code has
+/// only upper-case letters (`upper`: 统一社会信用代码, 海关编码).
+pub fn code_input(value: &str, upper: bool) -> String {
+    let half = to_half_width(value);
+    if upper {
+        half.to_ascii_uppercase()
+    } else {
+        half
+    }
+}
+
+/// Whether two names are the same name: full-width and half-width brackets (（） and ()) count
+/// as equal, as clerks and registers write them either way.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let fold = |c: char| match c {
+        '（' => '(',
+        '）' => ')',
+        c => c,
+    };
+    a.chars().map(fold).eq(b.chars().map(fold))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +189,23 @@ mod tests {
         assert_eq!(first_full_width("中文名称"), None);
         assert_eq!(first_full_width("52０0"), Some('０'));
         assert_eq!(first_full_width("a\u{3000}b"), Some('\u{3000}'));
+    }
+
+    #[test]
+    fn typed_codes_become_half_width_and_upper_case() {
+        assert_eq!(to_half_width("５２００．５"), "5200.5");
+        assert_eq!(to_half_width("（0592）1234567\u{3000}"), "(0592)1234567 ");
+        assert_eq!(code_input("91350100m000100y43", true), "91350100M000100Y43");
+        assert_eq!(code_input("９１ａ", true), "91A");
+        assert_eq!(code_input("中文", true), "中文");
+    }
+
+    #[test]
+    fn names_compare_brackets_of_either_width_as_equal() {
+        assert!(same_name(
+            "深圳市某某贸易（香港）有限公司",
+            "深圳市某某贸易(香港)有限公司"
+        ));
+        assert!(!same_name("某某(香港)有限公司", "某某(澳门)有限公司"));
     }
 }

@@ -13,9 +13,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
+use std::sync::Arc;
 
 use crate::api::{CreditLevel, EnterpriseInfo};
-use crate::codes::{Code, Country, CustomsDistrict, DocType, Ownership, TradeMode};
+use crate::codes::table::warehouse_location_refusal;
+use crate::codes::{Code, CodeTables, DocType, Ownership, TradeMode};
 use crate::field::{Field, FilingKind};
 use crate::form::{RegistrationForm, WarehouseForm};
 use crate::ids::{Area, Date, Phone, Uscc};
@@ -50,9 +52,13 @@ pub struct Context {
     pub uscc: String,
     /// The enterprise's registered 企业名称; A4 must equal it.
     pub ent_name: String,
-    /// The 监管方式 of the enterprise's 海外仓企业登记 (Form A); B3 must be one of them at 申报.
+    /// The enterprise's 主管海关 in customs master data; A5 must equal it.
+    pub customs_district: String,
+    /// The 监管方式 of the enterprise's 海外仓企业登记 (Form A); B3 must be one of them.
     /// Which registration counts (e.g. not 退单) is the server's decision.
     pub registered_trade_modes: Vec<TradeMode>,
+    /// The customs master data (国别(地区), 关区, 监管方式) codes are checked against.
+    pub tables: Arc<CodeTables>,
 }
 
 impl Context {
@@ -62,6 +68,7 @@ impl Context {
         enterprise: &EnterpriseInfo,
         today: Date,
         registered_trade_modes: &[String],
+        tables: Arc<CodeTables>,
     ) -> Self {
         Self {
             in_zone: enterprise.in_zone,
@@ -69,6 +76,8 @@ impl Context {
             today,
             uscc: enterprise.uscc.clone(),
             ent_name: enterprise.name.clone(),
+            customs_district: enterprise.customs_district.clone(),
+            tables,
             registered_trade_modes: registered_trade_modes
                 .iter()
                 .filter_map(|code| TradeMode::from_code(code))
@@ -92,7 +101,7 @@ pub fn validate_registration(form: &RegistrationForm, level: Level, ctx: &Contex
         }
     }
     if let Some(name) = c.name(Field::EntName, &form.ent_name) {
-        if name != ctx.ent_name.trim() {
+        if !text::same_name(name, ctx.ent_name.trim()) {
             c.error(
                 Field::EntName,
                 format!(
@@ -102,11 +111,7 @@ pub fn validate_registration(form: &RegistrationForm, level: Level, ctx: &Contex
             );
         }
     }
-    c.parse(
-        Field::CustomsDistrict,
-        &form.customs_district,
-        CustomsDistrict::parse,
-    );
+    customs_district(&mut c, &form.customs_district, ctx);
     let modes = registration_trade_modes(&mut c, &form.trade_modes, ctx);
     let ems_no = c.text(Field::EmsNo, &form.ems_no);
     if level == Level::Declare && ems_no.is_none() && modes.contains(&TradeMode::BondedEcommerce) {
@@ -123,6 +128,26 @@ pub fn validate_registration(form: &RegistrationForm, level: Level, ctx: &Contex
     c.finish(ctx)
 }
 
+/// A5 主管海关: assigned from customs master data, so it must be the enterprise's own; a form
+/// that says otherwise (an old draft, an altered request) names both and what to do.
+fn customs_district(c: &mut Checker, raw: &str, ctx: &Context) {
+    let districts = &ctx.tables.districts;
+    let own = ctx.customs_district.trim();
+    let sent = match c.parse(Field::CustomsDistrict, raw, |v| districts.parse(v)) {
+        Some(row) if row.code == own => return,
+        Some(row) => row.display(),
+        None if c.level == Level::Declare && raw.trim().is_empty() => "空".to_owned(),
+        None => return,
+    };
+    c.error(
+        Field::CustomsDistrict,
+        format!(
+            "主管海关应为本企业在海关登记的 {}（当前为 {sent}）。主管海关取自海关企业信息，不能自行修改：请重新打开本登记并暂存后再申报；如海关登记的主管海关有误，请联系主管海关更正企业信息",
+            districts.display(own)
+        ),
+    );
+}
+
 /// Validates Form B. `attachments` are the types of the proof documents (证明材料) stored for
 /// the record; the server fills them from its files, the browser from the record's detail.
 pub fn validate_warehouse(
@@ -133,7 +158,7 @@ pub fn validate_warehouse(
 ) -> FieldErrors {
     let mut c = Checker::new(FilingKind::Warehouse, level);
     if let Some(mode) = trade_mode(&mut c, Field::TradeMode, &form.trade_mode, ctx) {
-        if level == Level::Declare && !ctx.registered_trade_modes.contains(&mode) {
+        if !ctx.registered_trade_modes.contains(&mode) {
             let registered = if ctx.registered_trade_modes.is_empty() {
                 "无".to_owned()
             } else {
@@ -150,11 +175,14 @@ pub fn validate_warehouse(
     }
     c.name(Field::WhName, &form.wh_name);
     c.text(Field::WhCode, &form.wh_code);
-    if let Some(country) = c.parse(Field::CountryCode, &form.country_code, Country::parse) {
-        if !country.overseas() {
+    let countries = &ctx.tables.countries;
+    if let Some(country) = c.parse(Field::CountryCode, &form.country_code, |v| {
+        countries.parse(v)
+    }) {
+        if let Some(why) = warehouse_location_refusal(&country.code) {
             c.error(
                 Field::CountryCode,
-                "所在国家(地区)不能选择 142 中国：海外仓必须位于境外".into(),
+                format!("所在国家(地区)不能选择 {}：{why}", country.display()),
             );
         }
     }
@@ -246,19 +274,19 @@ fn registration_trade_modes(c: &mut Checker, raw: &[String], ctx: &Context) -> V
 /// One 监管方式 of A6 or B3: a code of the table, offered by the filing forms, and 1210 only
 /// for a 区内企业 (R4, refused already at 暂存).
 fn trade_mode(c: &mut Checker, field: Field, raw: &str, ctx: &Context) -> Option<TradeMode> {
-    let mode = c.parse(field, raw, TradeMode::parse)?;
-    if !mode.offered_for_filing() {
+    let row = c.parse(field, raw, |v| ctx.tables.trade_modes.parse(v))?;
+    let Some(mode) = TradeMode::from_code(&row.code).filter(|m| m.offered_for_filing()) else {
         c.error(
             field,
             format!(
                 "监管方式 {}（{}）不适用于海外仓备案，可选 {}",
-                mode.code(),
-                mode.label(),
+                row.code,
+                row.name,
                 codes_list(&TradeMode::FILING_OPTIONS)
             ),
         );
         return None;
-    }
+    };
     if mode == TradeMode::BondedEcommerce && !ctx.in_zone {
         c.error(
             field,
@@ -340,7 +368,9 @@ impl Checker {
         self.accept(field, checked.map(|()| value))
     }
 
-    /// A code, number or date: typed half-width and parsed by `parse`.
+    /// A code, number or date, parsed by `parse` as stored: full-width characters as their
+    /// half-width forms, and upper-case where the code has only upper-case letters
+    /// ([`text::code_input`], the same conversion the browser makes as the clerk types).
     fn parse<T, E: Display>(
         &mut self,
         field: Field,
@@ -348,14 +378,8 @@ impl Checker {
         parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Option<T> {
         let value = self.filled(field, raw)?;
-        if let Some(c) = text::first_full_width(value) {
-            self.error(
-                field,
-                format!("{}包含全角字符“{c}”，请切换到半角输入", field.label()),
-            );
-            return None;
-        }
-        self.accept(field, parse(value))
+        let value = text::code_input(value, field.upper_case());
+        self.accept(field, parse(value.trim()))
     }
 
     fn accept<T, E: Display>(&mut self, field: Field, result: Result<T, E>) -> Option<T> {
@@ -394,8 +418,14 @@ mod tests {
             today: Date::parse("2025-03-12").unwrap(),
             uscc: "91350100M000100Y43".into(),
             ent_name: "厦门海外仓贸易有限公司".into(),
+            customs_district: "3700".into(),
             registered_trade_modes: vec![TradeMode::OverseasWarehouse, TradeMode::General],
+            tables: tables(),
         }
+    }
+
+    fn tables() -> Arc<CodeTables> {
+        CodeTables::embedded()
     }
 
     fn zone_ctx() -> Context {
@@ -418,7 +448,12 @@ mod tests {
             credit_level: CreditLevel::Registered,
         };
         let codes = ["9810".to_owned(), "bogus".to_owned(), "0110".to_owned()];
-        let made = Context::new(&enterprise, Date::parse("2025-03-12").unwrap(), &codes);
+        let made = Context::new(
+            &enterprise,
+            Date::parse("2025-03-12").unwrap(),
+            &codes,
+            tables(),
+        );
         assert_eq!(made, ctx());
     }
 
@@ -509,7 +544,8 @@ mod tests {
             ]
         );
         assert_eq!(errors["uscc"], "请填写统一社会信用代码");
-        assert_eq!(errors["customs_district"], "请选择主管海关");
+        assert!(errors["customs_district"]
+            .starts_with("主管海关应为本企业在海关登记的 3700 厦门关区（当前为 空）"));
         assert_eq!(errors["commitment_ack"], "请阅读并勾选承诺声明后再申报");
 
         let errors = wh_errors(&WarehouseForm::default(), &[], Level::Declare);
@@ -595,11 +631,10 @@ mod tests {
     }
 
     #[test]
-    fn customs_district_must_be_in_the_table() {
+    fn customs_district_is_the_enterprise_s_own_from_master_data() {
         for (input, message) in [
             ("9999", "主管海关代码 9999 不在关区代码表中"),
-            ("37", "主管海关应为 4 位数字代码"),
-            ("３７００", "主管海关包含全角字符“３”，请切换到半角输入"),
+            ("37", "主管海关应为 4 位代码（数字或大写字母）"),
         ] {
             let form = RegistrationForm {
                 customs_district: input.into(),
@@ -610,6 +645,64 @@ mod tests {
                 message
             );
         }
+        // Full-width digits read as what the clerk meant.
+        let full_width = RegistrationForm {
+            customs_district: "３７００".into(),
+            ..registration()
+        };
+        assert!(reg_errors(&full_width, Level::Declare).is_empty());
+        let other = RegistrationForm {
+            customs_district: "5304".into(),
+            ..registration()
+        };
+        let message = only(&reg_errors(&other, Level::Draft), "customs_district");
+        assert!(
+            message.starts_with(
+                "主管海关应为本企业在海关登记的 3700 厦门关区（当前为 5304 蛇口海关）"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("请重新打开本登记并暂存后再申报"),
+            "{message}"
+        );
+        let blank = RegistrationForm {
+            customs_district: String::new(),
+            ..registration()
+        };
+        assert!(reg_errors(&blank, Level::Draft).is_empty());
+        assert!(
+            only(&reg_errors(&blank, Level::Declare), "customs_district").contains("（当前为 空）")
+        );
+        // Any office of the table, e.g. a subordinate customs.
+        let shekou = Context {
+            customs_district: "5304".into(),
+            ..ctx()
+        };
+        assert!(validate_registration(&other, Level::Declare, &shekou).is_empty());
+    }
+
+    #[test]
+    fn names_match_with_brackets_of_either_width() {
+        let ctx = Context {
+            ent_name: "厦门海外仓贸易（香港）有限公司".into(),
+            ..ctx()
+        };
+        let form = RegistrationForm {
+            ent_name: "厦门海外仓贸易(香港)有限公司".into(),
+            ..registration()
+        };
+        assert!(validate_registration(&form, Level::Declare, &ctx).is_empty());
+    }
+
+    #[test]
+    fn codes_are_read_upper_case_and_half_width() {
+        let form = RegistrationForm {
+            uscc: "91350100m000100y43".into(),
+            contact_phone: "（0592）1234567".into(),
+            ..registration()
+        };
+        assert!(reg_errors(&form, Level::Declare).is_empty());
     }
 
     #[test]
@@ -630,8 +723,13 @@ mod tests {
             "监管方式 9810 重复选择"
         );
         assert_eq!(
-            only(&reg_errors(&with(&["1234"]), Level::Draft), "trade_modes"),
-            "监管方式代码 1234 不在监管方式代码表中"
+            only(&reg_errors(&with(&["1111"]), Level::Draft), "trade_modes"),
+            "监管方式代码 1111 不在监管方式代码表中"
+        );
+        // In the customs table, but not a mode of overseas-warehouse filing.
+        assert_eq!(
+            only(&reg_errors(&with(&["0200"]), Level::Draft), "trade_modes"),
+            "监管方式 0200（料件销毁）不适用于海外仓备案，可选 9810、1210、0110"
         );
         assert_eq!(
             only(&reg_errors(&with(&[]), Level::Declare), "trade_modes"),
@@ -690,17 +788,14 @@ mod tests {
             contact_phone: "0592-1234567 转 8".into(),
             ..registration()
         };
-        assert_eq!(
-            only(&reg_errors(&form, Level::Draft), "contact_phone"),
-            "联系电话只能包含数字、+、-、括号和空格，长度 5–30 位"
-        );
-        let full_width = RegistrationForm {
-            contact_phone: "（0592）1234567".into(),
+        assert!(reg_errors(&form, Level::Declare).is_empty());
+        let letters = RegistrationForm {
+            contact_phone: "0592-CALL-ME".into(),
             ..registration()
         };
         assert_eq!(
-            only(&reg_errors(&full_width, Level::Draft), "contact_phone"),
-            "联系电话包含全角字符“（”，请切换到半角输入"
+            only(&reg_errors(&letters, Level::Draft), "contact_phone"),
+            "联系电话只能包含数字、+、-、括号和空格，长度 5–30 位；分机号可写在后面，例如 0755-88886666 转 8"
         );
     }
 
@@ -809,19 +904,20 @@ mod tests {
             only(&wh_errors(&with("9710"), &docs, Level::Draft), "trade_mode")
                 .contains("不适用于海外仓备案")
         );
-        // Not registered: fine as a draft, refused at declare.
+        // Not registered: refused already at draft, so the form never offers it.
         let ctx = Context {
             registered_trade_modes: vec![TradeMode::General],
             ..ctx()
         };
-        assert!(validate_warehouse(&with("9810"), &docs, Level::Draft, &ctx).is_empty());
-        assert_eq!(
-            only(
-                &validate_warehouse(&with("9810"), &docs, Level::Declare, &ctx),
-                "trade_mode"
-            ),
-            "监管方式 9810 不在本企业海外仓企业登记的监管方式中（已登记：0110），请改选或先变更企业登记"
-        );
+        for level in [Level::Draft, Level::Declare] {
+            assert_eq!(
+                only(
+                    &validate_warehouse(&with("9810"), &docs, level, &ctx),
+                    "trade_mode"
+                ),
+                "监管方式 9810 不在本企业海外仓企业登记的监管方式中（已登记：0110），请改选或先变更企业登记"
+            );
+        }
         let none = Context {
             registered_trade_modes: Vec::new(),
             ..ctx
@@ -851,6 +947,14 @@ mod tests {
             );
         }
         assert!(wh_errors(&with("110"), &[], Level::Draft).is_empty());
+        assert!(
+            wh_errors(&with("321"), &[], Level::Draft).is_empty(),
+            "匈牙利"
+        );
+        assert_eq!(
+            only(&wh_errors(&with("999"), &[], Level::Draft), "country_code"),
+            "所在国家(地区)不能选择 999 中性包装原产国别：它不是国家或地区，请选择仓库所在的国家(地区)"
+        );
         // 840 is the ISO numeric code of the USA, not a customs code.
         assert_eq!(
             only(&wh_errors(&with("840"), &[], Level::Draft), "country_code"),
@@ -869,15 +973,12 @@ mod tests {
             ..warehouse()
         };
         assert!(wh_errors(&with("1234.56789"), &[], Level::Draft).is_empty());
+        assert!(wh_errors(&with("５２００"), &[], Level::Draft).is_empty());
         for (input, message) in [
             ("0", "仓库面积(平方米)必须大于 0"),
             ("-3", "仓库面积(平方米)必须大于 0"),
             ("1.123456", "仓库面积(平方米)最多 5 位小数（当前 6 位）"),
             ("5,200", "仓库面积(平方米)应为数字，例如 5200 或 1234.5"),
-            (
-                "５２００",
-                "仓库面积(平方米)包含全角字符“５”，请切换到半角输入",
-            ),
         ] {
             assert_eq!(
                 only(&wh_errors(&with(input), &[], Level::Draft), "area_sqm"),
@@ -1037,7 +1138,7 @@ mod tests {
                     ..warehouse()
                 },
                 "wh_phone",
-                "仓库联系电话只能包含数字、+、-、括号和空格，长度 5–30 位",
+                "仓库联系电话只能包含数字、+、-、括号和空格，长度 5–30 位；分机号可写在后面，例如 0755-88886666 转 8",
             ),
         ] {
             assert_eq!(only(&wh_errors(&form, &[], Level::Draft), key), message);

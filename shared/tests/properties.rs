@@ -3,9 +3,11 @@
 //! moves along the edges of the diagram (domain.md §3.2, design.md §3).
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use owf_shared::api::CreditLevel;
-use owf_shared::codes::{Code, Country, CustomsDistrict, DocType, TradeMode};
+use owf_shared::codes::table::warehouse_location_refusal;
+use owf_shared::codes::{Code, CodeTables, DocType, Row, TradeMode};
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 use owf_shared::ids::{Area, Date, Uscc};
@@ -79,24 +81,30 @@ fn context() -> impl Strategy<Value = Context> {
         date(),
         uscc(),
         text_up_to(100),
+        select(tables().districts.rows().to_vec()),
     )
-        .prop_flat_map(|(in_zone, credit_level, today, uscc, ent_name)| {
+        .prop_flat_map(|(in_zone, credit_level, today, uscc, ent_name, district)| {
             filing_modes(in_zone).prop_map(move |registered_trade_modes| Context {
                 in_zone,
                 credit_level,
                 today,
                 uscc: uscc.clone(),
                 ent_name: ent_name.clone(),
+                customs_district: district.code.clone(),
                 registered_trade_modes,
+                tables: tables(),
             })
         })
+}
+
+fn tables() -> Arc<CodeTables> {
+    CodeTables::embedded()
 }
 
 fn valid_registration() -> impl Strategy<Value = (RegistrationForm, Context)> {
     context().prop_flat_map(|ctx| {
         (
             filing_modes(ctx.in_zone),
-            select(CustomsDistrict::ALL),
             "[A-Z0-9]{1,30}",
             optional_text(50),
             optional_text(200),
@@ -105,11 +113,11 @@ fn valid_registration() -> impl Strategy<Value = (RegistrationForm, Context)> {
             optional_text(1000),
         )
             .prop_map(
-                move |(modes, district, ems_no, legal_rep, ent_address, contact, phone, note)| {
+                move |(modes, ems_no, legal_rep, ent_address, contact, phone, note)| {
                     let form = RegistrationForm {
                         uscc: ctx.uscc.clone(),
                         ent_name: ctx.ent_name.clone(),
-                        customs_district: district.code().to_owned(),
+                        customs_district: ctx.customs_district.clone(),
                         trade_modes: modes.iter().map(|m| m.code().to_owned()).collect(),
                         ems_no,
                         legal_rep,
@@ -149,10 +157,13 @@ type ValidWarehouse = (WarehouseForm, Vec<DocType>, Context);
 
 fn valid_warehouse() -> impl Strategy<Value = ValidWarehouse> {
     context().prop_flat_map(|ctx| {
-        let overseas: Vec<Country> = Country::ALL
+        let overseas: Vec<Row> = ctx
+            .tables
+            .countries
+            .rows()
             .iter()
-            .copied()
-            .filter(|c| c.overseas())
+            .filter(|c| warehouse_location_refusal(&c.code).is_none())
+            .cloned()
             .collect();
         let texts = (
             text_up_to(100),
@@ -202,7 +213,7 @@ fn valid_warehouse() -> impl Strategy<Value = ValidWarehouse> {
                         trade_mode: mode.code().to_owned(),
                         wh_name,
                         wh_code,
-                        country_code: country.code().to_owned(),
+                        country_code: country.code.clone(),
                         city,
                         wh_address,
                         postcode,
@@ -245,15 +256,18 @@ fn arbitrary_context() -> impl Strategy<Value = Context> {
         wild(),
         wild(),
         subsequence(TradeMode::ALL.to_vec(), 0..=5),
+        wild(),
     )
         .prop_map(
-            |(in_zone, credit_level, today, uscc, ent_name, modes)| Context {
+            |(in_zone, credit_level, today, uscc, ent_name, modes, district)| Context {
                 in_zone,
                 credit_level,
                 today,
                 uscc,
                 ent_name,
+                customs_district: district,
                 registered_trade_modes: modes,
+                tables: tables(),
             },
         )
 }
@@ -399,7 +413,7 @@ proptest! {
         let _ = owf_shared::ids::Phone::parse(&input);
         let _ = Date::parse(&input);
         let _ = Area::parse(&input);
-        let _ = Country::parse(&input);
+        let _ = CodeTables::embedded().countries.parse(&input);
         let _ = owf_shared::status::is_receipt_time(&input);
         let chars = input.chars().count();
         if text::check(&input, usize::MAX).is_ok() {

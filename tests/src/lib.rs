@@ -133,6 +133,11 @@ impl Server {
         format!("http://{}{path}", self.addr)
     }
 
+    /// Its database, for `owf admin` commands run against it.
+    pub fn database_url(&self) -> String {
+        format!("sqlite:{}/owf.db", self.dir.display())
+    }
+
     /// Status code of a plain GET with an optional session cookie (outside the browser).
     pub async fn status_of(&self, path: &str, session: Option<&str>) -> u16 {
         let cookie = session
@@ -442,9 +447,37 @@ impl Browser {
         self.find("#enterprise-name").await;
     }
 
-    /// Chooses the option with `value` in the select matching `css`.
+    /// Types `text` over the whole value of the input matching `css`, as a clerk who selects
+    /// what is there and types (WebDriver's clear would also leave the field).
+    pub async fn type_over(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.click().await.unwrap();
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).select();",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    /// Chooses the option with code `value` in the select or the combobox matching `css`: a
+    /// combobox as a clerk does, typing the code and clicking the option it finds.
     pub async fn select(&self, css: &str, value: &str) {
-        self.find(css).await.select_by_value(value).await.unwrap();
+        let el = self.find(css).await;
+        if el.tag_name().await.unwrap() == "select" {
+            el.select_by_value(value).await.unwrap();
+            return;
+        }
+        let id = el.attr("id").await.unwrap().expect("a combobox has an id");
+        self.type_over(css, value).await;
+        self.click(&format!("#{id}-opt-{value}")).await;
+        let chosen = el.prop("value").await.unwrap().unwrap_or_default();
+        assert!(
+            chosen.starts_with(value),
+            "{css}: picked {chosen:?}, not {value}"
+        );
     }
 
     /// Whether the element matching `css` exists right now.

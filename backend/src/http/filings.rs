@@ -9,7 +9,7 @@ use axum::Json;
 use owf_shared::api::{
     AttachmentInfo, EnterpriseInfo, HistoryEntry, Lifecycle, ListQuery, Page, VersionCheck,
 };
-use owf_shared::codes::{Code, DocType};
+use owf_shared::codes::{Code, CodeTables, DocType};
 use owf_shared::field::FilingKind;
 use owf_shared::status::Status;
 use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
@@ -35,6 +35,9 @@ pub trait FilingForm: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
 
     fn split(save: Self::Save) -> (Option<i64>, Self);
     fn normalized(self) -> Self;
+    /// Sets the fields the system assigns from the enterprise's master data (主管海关 of a
+    /// registration), whatever the request said.
+    fn assign(&mut self, _enterprise: &EnterpriseInfo) {}
     /// The columns that queries and uniqueness guards use.
     fn index(&self) -> IndexColumns;
     /// The shared validation of this form.
@@ -92,8 +95,9 @@ pub fn display_receipt_time(c17: &str) -> String {
     )
 }
 
-/// Rule R3 for warehouses: the enterprise must be present in the filing table, which owf reads
-/// as "holds an approved (审核通过) 企业登记" — returned for its 监管方式. Registrations need
+/// Rule R3 for warehouses (资料信息报送): the enterprise must be in the filing table, i.e. hold a
+/// 企业登记 in any status (a deleted draft is gone), to create, save and edit warehouse drafts —
+/// returned for its 监管方式. Declaring needs it approved ([`declarable`]). Registrations need
 /// nothing before them.
 async fn registration_for<F: FilingForm>(
     state: &AppState,
@@ -108,31 +112,43 @@ async fn registration_for<F: FilingForm>(
         .map_err(|reason| AppError::Validation(FieldErrors::from([(FORM_KEY.to_owned(), reason)])))
 }
 
-/// The enterprise's approved registration, or why there is none.
+/// The enterprise's registration, or why there is none.
 pub async fn eligibility(
     state: &AppState,
     enterprise: &EnterpriseInfo,
 ) -> Result<Result<FilingRecord, String>, AppError> {
-    let Some(registration) = state.store.registration_of(enterprise.id).await? else {
-        return Ok(Err("本企业尚未办理海外仓企业登记，请先在“海外仓企业登记录入”中登记并申报，海关审核通过后才能报送海外仓资料".into()));
-    };
-    if registration.status != Status::Approved {
-        return Ok(Err(format!(
-            "本企业的海外仓企业登记（企业申请编号 {}）当前状态为“{}”，海关审核通过后才能报送海外仓资料",
-            registration.apply_no,
-            registration.status.label()
-        )));
+    match state.store.registration_of(enterprise.id).await? {
+        Some(registration) => Ok(Ok(registration)),
+        None => Ok(Err("本企业尚未办理海外仓企业登记，请先在“海外仓企业登记录入”中录入并暂存企业登记，之后即可录入海外仓资料；海外仓资料须在企业登记审核通过后才能申报".into())),
     }
-    Ok(Ok(registration))
+}
+
+/// R3 at 申报: why a warehouse may not be declared under `registration` yet, naming the
+/// registration, its status and what to do; `None` once it is approved (审核通过).
+pub fn declarable(registration: &FilingRecord) -> Option<String> {
+    if registration.status == Status::Approved {
+        return None;
+    }
+    let todo = match registration.status {
+        Status::Draft | Status::SendFailed => "请先申报企业登记",
+        Status::Rejected => "企业登记已被海关退单，请按退单原因修改后重新申报",
+        _ => "请等待海关审核通过",
+    };
+    Some(format!(
+        "本企业的海外仓企业登记（企业申请编号 {}）当前状态为“{}”，审核通过后才能申报海外仓资料：{todo}；海外仓资料可先暂存",
+        registration.apply_no,
+        registration.status.label()
+    ))
 }
 
 /// The validation context of the enterprise's filings today; the 监管方式 are those of its
-/// approved `registration`.
+/// `registration`.
 fn context(enterprise: &EnterpriseInfo, registration: Option<&FilingRecord>) -> Context {
     Context::new(
         enterprise,
         beijing_today(),
         registration.map_or(&[], |r| &r.trade_modes),
+        CodeTables::embedded(),
     )
 }
 
@@ -266,7 +282,8 @@ pub async fn create<F: FilingForm>(
 ) -> Result<impl IntoResponse, AppError> {
     let enterprise = &user.session.enterprise;
     let (_, form) = F::split(save);
-    let form = form.normalized();
+    let mut form = form.normalized();
+    form.assign(enterprise);
     let registration = registration_for::<F>(&state, enterprise).await?;
     check(form.validate(
         &[],
@@ -323,7 +340,8 @@ pub async fn update<F: FilingForm>(
     if record.version != version {
         return Err(stale(&record));
     }
-    let form = form.normalized();
+    let mut form = form.normalized();
+    form.assign(enterprise);
     let registration = registration_for::<F>(&state, enterprise).await?;
     check(form.validate(
         &[],
@@ -403,6 +421,12 @@ pub async fn declare<F: FilingForm>(
     }
     let form: F = stored_form(record)?;
     let registration = registration?;
+    if let Some(reason) = registration.as_ref().and_then(declarable) {
+        return Err(AppError::Validation(FieldErrors::from([(
+            FORM_KEY.to_owned(),
+            reason,
+        )])));
+    }
     let attachments: Vec<DocType> = parts
         .attachments
         .iter()

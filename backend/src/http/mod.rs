@@ -2,6 +2,7 @@
 //! fallback.
 
 mod attachments;
+mod codes;
 mod error;
 mod filings;
 pub(crate) mod headers;
@@ -74,6 +75,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 ),
         )
         .route("/filings", get(query::filings))
+        .route("/codes", get(codes::serve))
         .route("/openapi.json", get(openapi::serve))
         // Unknown API paths: 401 without a session (nothing is revealed), else 404.
         .fallback(|_: CurrentUser| async { AppError::NotFound })

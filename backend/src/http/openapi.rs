@@ -143,6 +143,15 @@ const ROUTES: &[Route] = &[
     ),
     route(
         "get",
+        "/api/codes",
+        "海关参数代码表（国别(地区)、关区、监管方式），可缓存（ETag）",
+        None,
+        None,
+        "200",
+        "CodeTables",
+    ),
+    route(
+        "get",
         "/api/warehouses/eligibility",
         "本企业能否报送海外仓资料（须有审核通过的企业登记）",
         None,
@@ -295,6 +304,12 @@ fn query_parameters(query: Query) -> Vec<Value> {
                 list.push(parameter(name, json!({ "type": "integer" }), false));
             }
             list.push(parameter("desc", json!({ "type": "boolean" }), false));
+            list.push(parameter(
+                "lease",
+                json!({ "type": "string", "enum": ["expiring", "expired"],
+                        "description": "租期将满（90 天内到期）/ 租期已过期" }),
+                false,
+            ));
             list
         }
         Query::Version => vec![parameter("version", json!({ "type": "integer" }), true)],
@@ -407,6 +422,7 @@ pub fn document() -> Value {
         "RegistrationDetail",
         "WarehouseDetail",
         "WarehouseEligibility",
+        "CodeTables",
         "AttachmentInfo",
         "PageOfRegistrationRow",
         "PageOfWarehouseRow",

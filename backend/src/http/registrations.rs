@@ -1,6 +1,6 @@
 //! 海外仓企业登记 (Form A): `/api/registrations`.
 
-use owf_shared::api::{RegistrationDetail, RegistrationRow, SaveRegistration};
+use owf_shared::api::{EnterpriseInfo, RegistrationDetail, RegistrationRow, SaveRegistration};
 use owf_shared::codes::DocType;
 use owf_shared::field::FilingKind;
 use owf_shared::form::RegistrationForm;
@@ -21,6 +21,10 @@ impl FilingForm for RegistrationForm {
 
     fn normalized(self) -> Self {
         RegistrationForm::normalized(self)
+    }
+
+    fn assign(&mut self, enterprise: &EnterpriseInfo) {
+        self.customs_district = enterprise.customs_district.clone();
     }
 
     fn index(&self) -> IndexColumns {

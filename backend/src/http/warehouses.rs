@@ -6,12 +6,15 @@ use owf_shared::api::{SaveWarehouse, WarehouseDetail, WarehouseEligibility, Ware
 use owf_shared::codes::DocType;
 use owf_shared::field::FilingKind;
 use owf_shared::form::WarehouseForm;
+use owf_shared::lease::LeaseState;
 use owf_shared::validate::{validate_warehouse, Context, FieldErrors, Level};
 
-use super::filings::{display_receipt_time, display_time, eligibility, Filing, FilingForm};
+use super::filings::{
+    declarable, display_receipt_time, display_time, eligibility, Filing, FilingForm,
+};
 use super::{AppError, AppState};
 use crate::auth::CurrentUser;
-use crate::store::filings::{normalised_key, FilingRecord, IndexColumns};
+use crate::store::filings::{beijing_today, normalised_key, FilingRecord, IndexColumns};
 
 fn non_empty(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
@@ -40,6 +43,8 @@ impl FilingForm for WarehouseForm {
             country_code: non_empty(&self.country_code),
             address_key: normalised_key(&self.wh_address),
             ownership: non_empty(&self.ownership),
+            lease_end: LeaseState::of_warehouse(&self.ownership, &self.lease_end, beijing_today())
+                .map(|_| self.lease_end.clone()),
         }
     }
 
@@ -69,6 +74,10 @@ impl FilingForm for WarehouseForm {
             trade_mode: r.trade_modes.into_iter().next().unwrap_or_default(),
             wh_name: r.wh_name.unwrap_or_default(),
             country_code: r.country_code.unwrap_or_default(),
+            lease_warning: r.lease_end.as_deref().and_then(|end| {
+                LeaseState::of_warehouse("2", end, beijing_today()).and_then(LeaseState::warning)
+            }),
+            lease_end: r.lease_end,
             ownership: r.ownership.unwrap_or_default(),
             status: r.status,
             decl_time: r.decl_time.map(display_time),
@@ -85,16 +94,25 @@ pub async fn eligible(
 ) -> Result<Json<WarehouseEligibility>, AppError> {
     let enterprise = &user.session.enterprise;
     let answer = match eligibility(&state, enterprise).await? {
-        Ok(registration) => WarehouseEligibility {
-            allowed: true,
-            reason: None,
-            ent_apply_no: Some(registration.apply_no),
-            trade_modes: registration.trade_modes,
-        },
+        Ok(registration) => {
+            let declare_reason = declarable(&registration);
+            WarehouseEligibility {
+                allowed: true,
+                reason: None,
+                ent_apply_no: Some(registration.apply_no),
+                registration_status: Some(registration.status),
+                declarable: declare_reason.is_none(),
+                declare_reason,
+                trade_modes: registration.trade_modes,
+            }
+        }
         Err(reason) => WarehouseEligibility {
             allowed: false,
             reason: Some(reason),
             ent_apply_no: None,
+            registration_status: None,
+            declarable: false,
+            declare_reason: None,
             trade_modes: Vec::new(),
         },
     };

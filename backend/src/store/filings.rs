@@ -51,6 +51,8 @@ pub struct IndexColumns {
     /// 详细地址 normalised for the one-warehouse-one-form guard.
     pub address_key: Option<String>,
     pub ownership: Option<String>,
+    /// 租赁截止日期 (ISO) of a leased warehouse, for the 租期将满/已过期 conditions.
+    pub lease_end: Option<String>,
 }
 
 /// Letters and digits only, lower-cased: `"12 Main St., Ontario"` and `"12 main st ontario"`
@@ -125,13 +127,14 @@ pub struct FilingRecord {
     pub wh_name: Option<String>,
     pub country_code: Option<String>,
     pub ownership: Option<String>,
+    pub lease_end: Option<String>,
 }
 
 const RECORD_COLUMNS: &str =
     "f.id, f.enterprise_id, f.kind, f.apply_no, r.apply_no AS registration_apply_no, \
      f.operator_card_no, f.form_json, f.trade_modes, f.status, f.version, f.decl_time, \
      f.last_return_time, f.last_return_info, f.created_at, f.updated_at, e.name AS ent_name, \
-     e.customs_code, f.wh_name, f.country_code, f.ownership";
+     e.customs_code, f.wh_name, f.country_code, f.ownership, f.lease_end";
 
 const RECORD_FROM: &str = "filings f JOIN enterprises e ON e.id = f.enterprise_id \
      LEFT JOIN filings r ON r.id = f.registration_id";
@@ -203,6 +206,7 @@ fn record_from_row(row: &AnyRow) -> Result<FilingRecord, sqlx::Error> {
         wh_name: row.try_get("wh_name")?,
         country_code: row.try_get("country_code")?,
         ownership: row.try_get("ownership")?,
+        lease_end: row.try_get("lease_end")?,
     })
 }
 
@@ -456,6 +460,18 @@ pub fn list_statement(
             ListArg::Int(day_start_ms(to) + 86_400_000),
         );
     }
+    if let Some(lease) = q.lease {
+        let (from, to) = lease.end_range(beijing_today());
+        sql.push(|n| format!("f.ownership = ${n}"), ListArg::Text("2".into()));
+        for (bound, op) in [(from, ">="), (to, "<=")] {
+            if let Some(date) = bound {
+                sql.push(
+                    |n| format!("f.lease_end {op} ${n}"),
+                    ListArg::Text(date.to_string()),
+                );
+            }
+        }
+    }
     let filter = sql.conditions.join(" AND ");
     let count_sql = format!(
         "SELECT COUNT(*) FROM filings f JOIN enterprises e ON e.id = f.enterprise_id WHERE {filter}"
@@ -529,6 +545,7 @@ impl Store {
             wh_name: ix.wh_name.clone(),
             country_code: ix.country_code.clone(),
             ownership: ix.ownership.clone(),
+            lease_end: ix.lease_end.clone(),
         };
         let entry = HistoryRecord {
             at: now,
@@ -545,9 +562,9 @@ impl Store {
                 record.id = sqlx::query_scalar(
                     "INSERT INTO filings (enterprise_id, kind, apply_no, registration_id, \
                          operator_card_no, form_json, trade_modes, wh_name, wh_name_key, wh_code, \
-                         country_code, address_key, ownership, status, version, created_at, \
-                         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-                         $13, $14, 1, $15, $15) RETURNING id",
+                         country_code, address_key, ownership, lease_end, status, version, \
+                         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+                         $10, $11, $12, $13, $16, $14, 1, $15, $15) RETURNING id",
                 )
                 .bind(record.enterprise_id)
                 .bind(kind_code(record.kind))
@@ -564,6 +581,7 @@ impl Store {
                 .bind(ix.ownership.as_deref())
                 .bind(i64::from(Status::Draft.code()))
                 .bind(now)
+                .bind(ix.lease_end.as_deref())
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(write_error)?;
@@ -727,7 +745,7 @@ impl Store {
                 sqlx::query(
                     "UPDATE filings SET form_json = $1, trade_modes = $2, wh_name = $3, \
                          wh_name_key = $4, wh_code = $5, country_code = $6, address_key = $7, \
-                         ownership = $8, operator_card_no = $9 WHERE id = $10",
+                         ownership = $8, operator_card_no = $9, lease_end = $11 WHERE id = $10",
                 )
                 .bind(&form_json)
                 .bind(joined_modes(&index.trade_modes))
@@ -739,6 +757,7 @@ impl Store {
                 .bind(index.ownership.as_deref())
                 .bind(&t.actor)
                 .bind(t.id)
+                .bind(index.lease_end.as_deref())
                 .execute(conn)
                 .await
                 .map_err(write_error)?;

@@ -11,6 +11,7 @@ use owf_shared::validate::Context;
 
 use crate::api::{self, Failure};
 use crate::auth::use_auth;
+use crate::codes;
 use crate::components::editor::filing_editor;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::status::Timeline;
@@ -46,7 +47,8 @@ pub fn filing_detail<K: Filing>() -> impl IntoView {
             let loaded = async {
                 if ctx.get_untracked().is_none() {
                     let modes = K::registered_trade_modes().await?;
-                    ctx.set(Some(context(&session, &modes)));
+                    let tables = codes::tables().await?;
+                    ctx.set(Some(context(&session, &modes, tables)));
                 }
                 api::get::<K>(id).await
             }

@@ -4,9 +4,12 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use owf_shared::codes::Code;
+use owf_shared::codes::{Code, Row};
 use owf_shared::field::{Field, FilingKind};
+use owf_shared::text;
 use owf_shared::validate::FieldErrors;
+
+pub use crate::components::combobox::{Choice, Combobox};
 
 /// What every input of one form shares: which form, whether it may be edited, its messages.
 #[derive(Clone, Copy)]
@@ -76,20 +79,22 @@ macro_rules! bind {
 }
 pub(crate) use bind;
 
-/// An option of a code table; `refused` says why the shared validation refuses it.
-#[derive(Clone)]
-pub struct Choice {
-    pub code: &'static str,
-    pub label: &'static str,
-    pub refused: Option<String>,
-}
-
+/// The options of a closed code table; `refused` says why the shared validation refuses one.
 pub fn choices<C: Code>(rows: &[C], refused: impl Fn(C) -> Option<String>) -> Vec<Choice> {
     rows.iter()
         .map(|&row| Choice {
-            code: row.code(),
-            label: row.label(),
             refused: refused(row),
+            ..Choice::new(row.code(), row.label())
+        })
+        .collect()
+}
+
+/// The options of a master-data table; `refused` says why the shared validation refuses one.
+pub fn table_choices(rows: &[Row], refused: impl Fn(&Row) -> Option<String>) -> Vec<Choice> {
+    rows.iter()
+        .map(|row| Choice {
+            refused: refused(row),
+            ..Choice::new(row.code.clone(), row.name.clone())
         })
         .collect()
 }
@@ -169,10 +174,30 @@ pub fn TextInput(
     let invalid = move || error.with(Option::is_some).to_string();
     let described = move || error.with(Option::is_some).then(|| error_id(field));
     let maxlength = field.max_chars().map(|max| max.to_string());
+    // Codes and numbers are converted as typed (full-width → half-width, and upper-case where
+    // the code has only upper-case letters), the same conversion the server stores.
+    let converted = RwSignal::new(false);
     let on_input = move |ev| {
-        bind.set.run(event_target_value(&ev));
+        let typed = event_target_value(&ev);
+        let value = if field.code_like() {
+            text::code_input(&typed, field.upper_case())
+        } else {
+            typed.clone()
+        };
+        converted.set(text::first_full_width(&typed).is_some() && value != typed);
+        bind.set.run(value);
         env.touch(key);
     };
+    let converted_note = move || {
+        converted.get().then(|| {
+            view! { <p class="hint" role="status">"已将全角字符转换为半角"</p> }
+        })
+    };
+    let hint = hint.or_else(|| {
+        field
+            .upper_case()
+            .then(|| "输入的小写字母会自动转换为大写".to_owned())
+    });
     let input = if multiline {
         view! {
             <textarea id=key name=key rows="3" maxlength=maxlength
@@ -197,51 +222,37 @@ pub fn TextInput(
     view! {
         <FieldFrame field required hint=hint.unwrap_or_default() wide=wide || multiline>
             {input}
+            {converted_note}
         </FieldFrame>
     }
 }
 
-/// A code-table select of `field`; refused options are disabled and say why.
+/// A code of a table for `field`, picked with a [`Combobox`]; refused options are disabled and
+/// say why.
 #[component]
-pub fn SelectInput(
+pub fn CodeInput(
     field: Field,
     bind: Binding,
-    options: Vec<Choice>,
+    #[prop(into)] options: Signal<Vec<Choice>>,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
     let env = FieldEnv::use_env();
     let key = field.key();
     let error = env.error(key);
     let required = required_signal(field, env.kind, None);
-    let options = options
-        .into_iter()
-        .map(|choice| {
-            let text = match &choice.refused {
-                Some(_) => format!("{} {}（不可选）", choice.code, choice.label),
-                None => format!("{} {}", choice.code, choice.label),
-            };
-            let selected = move || bind.value.get() == choice.code;
-            view! {
-                <option value=choice.code disabled=choice.refused.is_some() title=choice.refused
-                    selected=selected>{text}</option>
-            }
-        })
-        .collect_view();
     view! {
         <FieldFrame field required hint=hint.unwrap_or_default()>
-            <select id=key name=key disabled=move || !env.editable.get()
-                aria-invalid=move || error.with(Option::is_some).to_string()
-                aria-describedby=move || error.with(Option::is_some).then(|| error_id(field))
-                aria-required=move || required.get().to_string()
-                prop:value=move || bind.value.get()
-                on:change=move |ev| {
-                    bind.set.run(event_target_value(&ev));
+            <Combobox id=key value=bind.value
+                set=Callback::new(move |code| {
+                    bind.set.run(code);
                     env.touch(key);
-                }
-                on:blur=move |_| env.touch(key)>
-                <option value="" selected=move || bind.value.with(String::is_empty)>"请选择"</option>
-                {options}
-            </select>
+                })
+                options
+                disabled=Signal::derive(move || !env.editable.get())
+                invalid=Signal::derive(move || error.with(Option::is_some))
+                required
+                described_by=Signal::derive(move || error.with(Option::is_some).then(|| error_id(field)))
+                on_leave=Callback::new(move |()| env.touch(key)) />
         </FieldFrame>
     }
 }

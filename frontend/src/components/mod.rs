@@ -1,5 +1,6 @@
 //! The building blocks of the screens.
 
+pub mod combobox;
 pub mod csv;
 pub mod detail;
 pub mod dialog;

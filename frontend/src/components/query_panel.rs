@@ -4,13 +4,17 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
 use owf_shared::api::ListQuery;
-use owf_shared::codes::{Code, Country, TradeMode};
+use owf_shared::codes::TradeMode;
 use owf_shared::field::Field;
+use owf_shared::lease::LeaseFilter;
 use owf_shared::status::Status;
 
 use crate::api::{decode_query, encode_query};
+use crate::codes;
+use crate::components::field::{choices, table_choices, Choice, Combobox};
 
 /// A condition of domain.md §2.4.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,6 +27,8 @@ pub enum Condition {
     Country,
     TradeMode,
     Status,
+    /// 租期将满 / 已过期
+    Lease,
     /// 申报日期起–止
     DeclDates,
 }
@@ -122,16 +128,27 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
                 .into_any();
             }
             match condition {
-                Condition::Country => code_select(
-                    Field::CountryCode,
-                    Country::ALL,
-                    draft,
-                    |q| &q.country_code,
-                    |q| &mut q.country_code,
-                ),
+                Condition::Country => {
+                    // A failure shows with the results, which need the table too.
+                    spawn_local(async {
+                        let _ = codes::tables().await;
+                    });
+                    let options = Memo::new(|_| {
+                        codes::loaded().map_or_else(Vec::new, |tables| {
+                            table_choices(tables.countries.rows(), |_| None)
+                        })
+                    });
+                    code_select(
+                        Field::CountryCode,
+                        Signal::derive(move || options.get()),
+                        draft,
+                        |q| &q.country_code,
+                        |q| &mut q.country_code,
+                    )
+                }
                 Condition::TradeMode => code_select(
                     Field::TradeMode,
-                    &TradeMode::FILING_OPTIONS,
+                    Signal::stored(choices(&TradeMode::FILING_OPTIONS, |_| None)),
                     draft,
                     |q| &q.trade_mode,
                     |q| &mut q.trade_mode,
@@ -148,6 +165,23 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
                             <option value="">"全部"</option>
                             {Status::ALL.into_iter().map(|s| view! {
                                 <option value=s.code() selected=move || draft.with(|q| q.status == Some(s))>{s.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                }
+                .into_any(),
+                Condition::Lease => view! {
+                    <div class="field">
+                        <label for="q-lease">"租期"</label>
+                        <select id="q-lease" name="lease"
+                            prop:value=move || draft.with(|q| q.lease.map(|l| l.code()).unwrap_or_default())
+                            on:change=move |ev| {
+                                let code = event_target_value(&ev);
+                                draft.update(|q| q.lease = LeaseFilter::from_code(&code));
+                            }>
+                            <option value="">"全部"</option>
+                            {LeaseFilter::ALL.into_iter().map(|l| view! {
+                                <option value=l.code() selected=move || draft.with(|q| q.lease == Some(l))>{l.label()}</option>
                             }).collect_view()}
                         </select>
                     </div>
@@ -187,30 +221,27 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
     }
 }
 
-fn code_select<C: Code>(
+/// A code condition: a [`Combobox`] of `options` with "全部" first.
+fn code_select(
     field: Field,
-    rows: &'static [C],
+    options: Signal<Vec<Choice>>,
     draft: RwSignal<ListQuery>,
     get: fn(&ListQuery) -> &Option<String>,
     set: fn(&mut ListQuery) -> &mut Option<String>,
 ) -> AnyView {
     let key = field.key();
+    let with_all = Signal::derive(move || {
+        let mut all = vec![Choice::new("", "全部")];
+        options.with(|o| all.extend(o.iter().cloned()));
+        all
+    });
     view! {
         <div class="field">
             <label for=format!("q-{key}")>{field.label()}</label>
-            <select id=format!("q-{key}") name=key
-                prop:value=move || draft.with(|q| get(q).clone().unwrap_or_default())
-                on:change=move |ev| draft.update(|q| *set(q) = filled(event_target_value(&ev)))>
-                <option value="">"全部"</option>
-                {rows.iter().map(|row| {
-                    let code = row.code();
-                    view! {
-                        <option value=code selected=move || draft.with(|q| get(q).as_deref() == Some(code))>
-                            {format!("{code} {}", row.label())}
-                        </option>
-                    }
-                }).collect_view()}
-            </select>
+            <Combobox id=format!("q-{key}")
+                value=Signal::derive(move || draft.with(|q| get(q).clone().unwrap_or_default()))
+                set=Callback::new(move |code: String| draft.update(|q| *set(q) = filled(code)))
+                options=with_all />
         </div>
     }
     .into_any()

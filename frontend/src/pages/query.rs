@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 use owf_shared::api::FilingRow;
-use owf_shared::codes::{Country, TradeMode};
+use owf_shared::api::{ListQuery, Page};
+use owf_shared::codes::{TableKind, TradeMode};
 use owf_shared::field::Field;
 
-use crate::api;
+use crate::api::{self, Failure};
+use crate::codes;
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
 use crate::components::result_table::{table, Cell, Column};
@@ -20,6 +22,7 @@ const CONDITIONS: &[Condition] = &[
     Condition::Country,
     Condition::TradeMode,
     Condition::Status,
+    Condition::Lease,
     Condition::DeclDates,
 ];
 
@@ -53,7 +56,11 @@ fn columns() -> Vec<Column<FilingRow>> {
         }),
         Column::text(Field::CountryCode, |row| match row {
             R(_) => String::new(),
-            W(w) => coded::<Country>(&w.country_code),
+            W(w) => codes::display(TableKind::Countries, &w.country_code),
+        }),
+        Column::plain("租期", |row| match row {
+            R(_) => String::new(),
+            W(w) => w.lease_warning.clone().unwrap_or_default(),
         }),
         Column::text(Field::Status, |row| status(row).label().to_owned())
             .with_cell(Cell::Status(status)),
@@ -83,12 +90,18 @@ fn times(row: &FilingRow) -> (Option<&str>, Option<&str>, Option<&str>) {
     (decl.as_deref(), time.as_deref(), info.as_deref())
 }
 
+/// The rows of a query, with the names of their codes.
+async fn filings(query: ListQuery) -> Result<Page<FilingRow>, Failure> {
+    codes::tables().await?;
+    api::filings(query).await
+}
+
 #[component]
 pub fn FilingQuery() -> impl IntoView {
     view! {
         <ListScreen title="海外仓备案查询"
             intro="输入查询条件并点击“查询”，查看本企业的海外仓企业登记和海外仓资料信息；“重置”清空条件和结果。"
-            path="/query" conditions=CONDITIONS table=table(columns(), api::filings)
+            path="/query" conditions=CONDITIONS table=table(columns(), filings)
             export="海外仓备案查询.csv" />
     }
 }

@@ -1,7 +1,7 @@
 //! The fields of 海外仓企业登记 (Form A), shared by 录入 and the detail.
 
 use leptos::prelude::*;
-use owf_shared::codes::{Code, CustomsDistrict, TradeMode};
+use owf_shared::codes::{Code, TradeMode};
 use owf_shared::field::Field;
 use owf_shared::form::RegistrationForm;
 use owf_shared::validate::Level;
@@ -9,9 +9,7 @@ use owf_shared::validate_registration;
 
 use crate::auth::use_auth;
 use crate::components::editor::FormState;
-use crate::components::field::{
-    bind, choices, FieldEnv, FieldFrame, ReadOnly, SelectInput, TextInput,
-};
+use crate::components::field::{bind, choices, FieldEnv, FieldFrame, ReadOnly, TextInput};
 use crate::filing::{Filing, Registration};
 
 const COMMITMENT: &str =
@@ -29,7 +27,10 @@ pub fn fields(state: FormState<Registration>) -> AnyView {
             )
         })
     });
-    let districts = choices(CustomsDistrict::ALL, |_| None);
+    // 主管海关 comes from customs master data (the enterprise record); the server stores it so.
+    let district = state
+        .ctx
+        .with_value(|c| c.tables.districts.display(&c.customs_district));
     let ems_required = state.required_now(Field::EmsNo, |f| f.ems_no.clear());
     view! {
         <div class="form-grid">
@@ -39,13 +40,13 @@ pub fn fields(state: FormState<Registration>) -> AnyView {
             <ReadOnly field=Field::CreditLevel value=enterprise.credit_level.label() />
             <TextInput field=Field::Uscc bind=bind!(form, uscc) />
             <TextInput field=Field::EntName bind=bind!(form, ent_name) />
-            <SelectInput field=Field::CustomsDistrict bind=bind!(form, customs_district) options=districts />
+            <ReadOnly field=Field::CustomsDistrict value=district />
             <TradeModes state />
             <TextInput field=Field::EmsNo bind=bind!(form, ems_no) required=ems_required />
             <TextInput field=Field::LegalRep bind=bind!(form, legal_rep) />
             <TextInput field=Field::EntAddress bind=bind!(form, ent_address) />
             <TextInput field=Field::ContactName bind=bind!(form, contact_name) />
-            <TextInput field=Field::ContactPhone bind=bind!(form, contact_phone) input_type="tel" />
+            <TextInput field=Field::ContactPhone bind=bind!(form, contact_phone) input_type="tel" hint="可带分机号，例如 0755-88886666 转 8" />
             <TextInput field=Field::Note bind=bind!(form, note) multiline=true />
             <Commitment state />
         </div>
@@ -73,14 +74,16 @@ fn TradeModes(state: FormState<Registration>) -> impl IntoView {
         .into_iter()
         .map(|choice| {
             let id = format!("trade_modes-{}", choice.code);
-            let code = choice.code;
-            let checked = move || state.form.with(|f| f.trade_modes.iter().any(|m| m == code));
+            let code = StoredValue::new(choice.code.clone());
+            let checked =
+                move || code.with_value(|code| state.form.with(|f| f.trade_modes.contains(code)));
             let toggle = move |ev| {
+                let code = code.get_value();
                 let on = event_target_checked(&ev);
                 state.form.update(|f| {
-                    f.trade_modes.retain(|m| m != code);
+                    f.trade_modes.retain(|m| *m != code);
                     if on {
-                        f.trade_modes.push(code.to_owned());
+                        f.trade_modes.push(code);
                     }
                 });
                 env.touch(field.key());
@@ -91,12 +94,12 @@ fn TradeModes(state: FormState<Registration>) -> impl IntoView {
             let disabled = choice.refused.is_some();
             view! {
                 <div class="check">
-                    <input type="checkbox" id=id.clone() value=code
+                    <input type="checkbox" id=id.clone() value=choice.code.clone()
                         disabled=move || disabled || !env.editable.get()
                         aria-invalid=move || error.with(Option::is_some).to_string()
                         aria-describedby=disabled.then(|| format!("{id}-note"))
                         prop:checked=checked on:change=toggle />
-                    <label for=id>{format!("{} {}", code, choice.label)}</label>
+                    <label for=id>{choice.text()}</label>
                     {refused_note}
                 </div>
             }

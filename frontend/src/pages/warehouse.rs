@@ -2,12 +2,13 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use owf_shared::api::WarehouseRow;
-use owf_shared::codes::{Country, Ownership, TradeMode};
+use owf_shared::api::{ListQuery, Page, WarehouseRow};
+use owf_shared::codes::{Ownership, TableKind, TradeMode};
 use owf_shared::field::Field;
 
-use crate::api;
+use crate::api::{self, Failure};
 use crate::auth::use_auth;
+use crate::codes;
 use crate::components::detail::filing_detail;
 use crate::components::editor::filing_editor;
 use crate::components::feedback::{ErrorBanner, Loading};
@@ -25,14 +26,30 @@ pub fn WarehouseEntry() -> impl IntoView {
     let session = use_auth().session.get_untracked().expect("logged in");
     // Checked once: the editor must not be rebuilt while the clerk types.
     let eligibility = RwSignal::new(None);
-    spawn_local(async move { eligibility.set(Some(api::eligibility().await)) });
+    spawn_local(async move {
+        let loaded =
+            async { Ok::<_, Failure>((api::eligibility().await?, codes::tables().await?)) };
+        eligibility.set(Some(loaded.await));
+    });
     let body = move || {
         let body = match eligibility.get()? {
-            Ok(e) if e.allowed => {
-                let ctx = context(&session, &e.trade_modes);
-                untrack(|| filing_editor::<Warehouse>(RwSignal::new(None), ctx, None))
+            Ok((e, tables)) if e.allowed => {
+                let ctx = context(&session, &e.trade_modes, tables);
+                let notice = e.declare_reason.clone().map(|reason| {
+                    view! {
+                        <div class="notice warn" role="status" id="declare-notice">
+                            <strong>"可以录入和暂存，暂不能申报"</strong>
+                            <span>{reason}</span>
+                        </div>
+                    }
+                });
+                view! {
+                    {notice}
+                    {untrack(|| filing_editor::<Warehouse>(RwSignal::new(None), ctx, None))}
+                }
+                .into_any()
             }
-            Ok(e) => view! {
+            Ok((e, _)) => view! {
                 <div class="error-banner" role="alert" id="eligibility">
                     <strong>"暂不能报送海外仓资料信息"</strong>
                     <span class="error-message">{e.reason.unwrap_or_default()}</span>
@@ -60,6 +77,7 @@ const CONDITIONS: &[Condition] = &[
     Condition::Country,
     Condition::TradeMode,
     Condition::Status,
+    Condition::Lease,
     Condition::DeclDates,
 ];
 
@@ -69,8 +87,11 @@ fn columns() -> Vec<Column<WarehouseRow>> {
             Cell::Link(|w: &WarehouseRow| format!("/warehouse/{}", w.id)),
         ),
         Column::text(Field::WhName, |w| w.wh_name.clone()),
-        Column::text(Field::CountryCode, |w| coded::<Country>(&w.country_code)),
+        Column::text(Field::CountryCode, |w| {
+            codes::display(TableKind::Countries, &w.country_code)
+        }),
         Column::text(Field::Ownership, |w| coded::<Ownership>(&w.ownership)),
+        Column::plain("租期", |w| w.lease_warning.clone().unwrap_or_default()),
         Column::text(Field::TradeMode, |w| coded::<TradeMode>(&w.trade_mode)),
         Column::text(Field::EntName, |w| w.ent_name.clone()),
         Column::text(Field::Status, |w: &WarehouseRow| {
@@ -89,13 +110,19 @@ fn columns() -> Vec<Column<WarehouseRow>> {
     ]
 }
 
+/// The rows of a query, with the names of their codes.
+async fn list(query: ListQuery) -> Result<Page<WarehouseRow>, Failure> {
+    codes::tables().await?;
+    api::list::<Warehouse>(query).await
+}
+
 /// 海外仓资料信息查询
 #[component]
 pub fn WarehouseList() -> impl IntoView {
     view! {
         <ListScreen title="海外仓资料信息查询"
             intro="查询海外仓资料信息，点击“申请编号”进入详情；暂存数据可修改、删除、申报。"
-            path="/warehouse" conditions=CONDITIONS table=table(columns(), api::list::<Warehouse>) />
+            path="/warehouse" conditions=CONDITIONS table=table(columns(), list) />
     }
 }
 

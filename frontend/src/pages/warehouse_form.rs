@@ -1,20 +1,21 @@
 //! The fields of 海外仓资料信息 (Form B), shared by 报送 and the detail.
 
 use leptos::prelude::*;
-use owf_shared::codes::{Code, Country, Ownership, TradeMode};
+use owf_shared::codes::{Code, Ownership, TradeMode};
 use owf_shared::field::Field;
 use owf_shared::form::WarehouseForm;
+use owf_shared::lease::LeaseState;
 use owf_shared::validate::Level;
 use owf_shared::validate_warehouse;
 
 use crate::auth::use_auth;
 use crate::components::editor::FormState;
-use crate::components::field::{bind, choices, ReadOnly, SelectInput, TextInput};
+use crate::components::field::{bind, choices, table_choices, CodeInput, ReadOnly, TextInput};
 use crate::filing::Warehouse;
 use crate::pages::attachments::Attachments;
 
-/// Why the shared draft validation refuses a single value (1210 for a non-zone enterprise,
-/// 142 中国 as a warehouse location).
+/// Why the shared draft validation refuses a single value (1210 for a non-zone enterprise, a
+/// 监管方式 the registration does not hold, 142 中国 as a warehouse location).
 fn refused(state: FormState<Warehouse>, field: Field, probe: WarehouseForm) -> Option<String> {
     state
         .ctx
@@ -44,33 +45,44 @@ pub fn fields(state: FormState<Warehouse>) -> AnyView {
         };
         refused(state, Field::TradeMode, probe)
     });
-    let countries = choices(Country::ALL, |country| {
-        let probe = WarehouseForm {
-            country_code: country.code().to_owned(),
-            ..WarehouseForm::default()
-        };
-        refused(state, Field::CountryCode, probe)
+    let countries = state.ctx.with_value(|c| {
+        table_choices(c.tables.countries.rows(), |country| {
+            let probe = WarehouseForm {
+                country_code: country.code.clone(),
+                ..WarehouseForm::default()
+            };
+            refused(state, Field::CountryCode, probe)
+        })
     });
     let ownerships = choices(Ownership::ALL, |_| None);
     let leased = Memo::new(move |_| form.with(|f| f.ownership == Ownership::Leased.code()));
     let lease_start = state.required_now(Field::LeaseStart, |f| f.lease_start.clear());
     let lease_end = state.required_now(Field::LeaseEnd, |f| f.lease_end.clear());
     let lessor = state.required_now(Field::LessorName, |f| f.lessor_name.clear());
+    // 租期将满 / 已过期, from the form as it stands.
+    let today = state.ctx.with_value(|c| c.today);
+    let lease_warning = move || {
+        form.with(|f| LeaseState::of_warehouse(&f.ownership, &f.lease_end, today))
+            .and_then(LeaseState::warning)
+            .map(|warning| view! { <p class="notice warn wide" role="status" id="lease-warning">{warning}</p> })
+    };
     view! {
         <div class="form-grid">
+            {lease_warning}
             <ReadOnly field=Field::WhApplyNo value=assigned(|d| &d.wh_apply_no) />
             <ReadOnly field=Field::EntApplyNo value=assigned(|d| &d.ent_apply_no) />
             <ReadOnly field=Field::CustomsCode value=enterprise.customs_code />
             <ReadOnly field=Field::EntName value=enterprise.name />
-            <SelectInput field=Field::TradeMode bind=bind!(form, trade_mode) options=modes />
+            <CodeInput field=Field::TradeMode bind=bind!(form, trade_mode) options=modes />
             <TextInput field=Field::WhName bind=bind!(form, wh_name) />
             <TextInput field=Field::WhCode bind=bind!(form, wh_code) />
-            <SelectInput field=Field::CountryCode bind=bind!(form, country_code) options=countries />
+            <CodeInput field=Field::CountryCode bind=bind!(form, country_code) options=countries
+                hint="可输入代码或中文名称，例如 321 或 匈" />
             <TextInput field=Field::City bind=bind!(form, city) />
             <TextInput field=Field::WhAddress bind=bind!(form, wh_address) wide=true />
             <TextInput field=Field::Postcode bind=bind!(form, postcode) />
             <TextInput field=Field::AreaSqm bind=bind!(form, area_sqm) hint="例如 5200 或 1234.5" />
-            <SelectInput field=Field::Ownership bind=bind!(form, ownership) options=ownerships />
+            <CodeInput field=Field::Ownership bind=bind!(form, ownership) options=ownerships />
             {move || leased.get().then(|| view! {
                 <TextInput field=Field::LeaseStart bind=bind!(form, lease_start) input_type="date" required=lease_start />
                 <TextInput field=Field::LeaseEnd bind=bind!(form, lease_end) input_type="date" required=lease_end />
@@ -78,7 +90,7 @@ pub fn fields(state: FormState<Warehouse>) -> AnyView {
             })}
             <TextInput field=Field::SalesPlatforms bind=bind!(form, sales_platforms) multiline=true />
             <TextInput field=Field::WhContact bind=bind!(form, wh_contact) />
-            <TextInput field=Field::WhPhone bind=bind!(form, wh_phone) input_type="tel" />
+            <TextInput field=Field::WhPhone bind=bind!(form, wh_phone) input_type="tel" hint="可带分机号，例如 0755-88886666 转 8" />
             <TextInput field=Field::Note bind=bind!(form, note) multiline=true />
             <Attachments state />
         </div>

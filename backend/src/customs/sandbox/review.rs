@@ -5,7 +5,7 @@
 //! proof documents against their hashes). The verdict is 审核通过 (399) or 退单 (100).
 
 use owf_shared::api::EnterpriseInfo;
-use owf_shared::codes::{Code, DocType};
+use owf_shared::codes::{Code, CodeTables, DocType};
 use owf_shared::field::Field;
 use owf_shared::validate::{
     validate_registration, validate_warehouse, Context, FieldErrors, Level, FORM_KEY,
@@ -162,26 +162,19 @@ async fn business_rules(
 ) -> Result<Option<String>, StoreError> {
     match &declaration.form {
         DeclaredForm::Registration(form) => {
-            let ctx = Context::new(enterprise, beijing_today(), &[]);
+            // The shared validation compares 主管海关 with customs' own master data of the
+            // enterprise and names both offices and what to do.
+            let ctx = Context::new(enterprise, beijing_today(), &[], CodeTables::embedded());
             let errors = validate_registration(form, Level::Declare, &ctx);
-            if !errors.is_empty() {
-                return Ok(Some(describe(&errors)));
-            }
-            if form.customs_district != enterprise.customs_district {
-                return Ok(Some(format!(
-                    "主管海关 {} 与企业在海关登记的主管海关 {} 不一致",
-                    form.customs_district, enterprise.customs_district
-                )));
-            }
-            Ok(None)
+            Ok((!errors.is_empty()).then(|| describe(&errors)))
         }
         DeclaredForm::Warehouse(form, attachments) => {
             let Some(modes) = store.registered_trade_modes(&declaration.cop_code).await? else {
                 return Ok(Some(
-                    "企业尚未在海关完成海外仓企业登记（无审核通过的企业登记）".into(),
+                    "企业尚未在海关完成海外仓企业登记（无审核通过的企业登记）：请先申报海外仓企业登记，审核通过后再申报海外仓资料".into(),
                 ));
             };
-            let ctx = Context::new(enterprise, beijing_today(), &modes);
+            let ctx = Context::new(enterprise, beijing_today(), &modes, CodeTables::embedded());
             let types: Vec<DocType> = attachments
                 .iter()
                 .filter_map(|a| DocType::from_code(&a.doc_type))

@@ -1,0 +1,109 @@
+//! `GET /api/codes`: the customs master data (国别(地区), 关区, 监管方式) for the browser, built once
+//! from the tables the server validates with and served from memory as a cacheable asset: gzip
+//! when the client takes it, an `ETag` of the content, and `304` to a client that has it.
+
+use std::io::Write;
+use std::sync::OnceLock;
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use owf_shared::codes::CodeTables;
+use sha2::{Digest, Sha256};
+
+/// The JSON of the tables, plain and gzip, and its entity tag.
+struct Asset {
+    json: Vec<u8>,
+    gzip: Vec<u8>,
+    etag: HeaderValue,
+}
+
+fn asset() -> &'static Asset {
+    static ASSET: OnceLock<Asset> = OnceLock::new();
+    ASSET.get_or_init(|| {
+        let json = serde_json::to_vec(&*CodeTables::embedded()).expect("the tables serialise");
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+        encoder.write_all(&json).expect("writing to memory");
+        let gzip = encoder.finish().expect("writing to memory");
+        let digest = hex::encode(&Sha256::digest(&json)[..12]);
+        let etag = HeaderValue::from_str(&format!("\"{digest}\"")).expect("hex is a header value");
+        Asset { json, gzip, etag }
+    })
+}
+
+/// Whether the client accepts gzip (`Accept-Encoding: …gzip…`, not `gzip;q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            parts.next() == Some("gzip") && !parts.any(|p| p.replace(' ', "") == "q=0")
+        })
+}
+
+pub async fn serve(headers: HeaderMap) -> Response {
+    let asset = asset();
+    let cache = [
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ),
+        (header::ETAG, asset.etag.clone()),
+        (header::VARY, HeaderValue::from_static("Accept-Encoding")),
+    ];
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|tag| tag == asset.etag);
+    if fresh {
+        return (StatusCode::NOT_MODIFIED, cache).into_response();
+    }
+    let json = HeaderValue::from_static("application/json");
+    if accepts_gzip(&headers) {
+        let gzip = [
+            (header::CONTENT_TYPE, json),
+            (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+        ];
+        (cache, gzip, asset.gzip.clone()).into_response()
+    } else {
+        (cache, [(header::CONTENT_TYPE, json)], asset.json.clone()).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).unwrap(),
+        );
+        headers
+    }
+
+    #[test]
+    fn gzip_only_when_accepted() {
+        assert!(accepts_gzip(&with("gzip, deflate, br")));
+        assert!(accepts_gzip(&with("br;q=1.0, gzip;q=0.8")));
+        assert!(!accepts_gzip(&with("gzip;q=0")));
+        assert!(!accepts_gzip(&with("br")));
+        assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn the_asset_holds_every_table_and_is_much_smaller_gzipped() {
+        let asset = asset();
+        let tables: CodeTables = serde_json::from_slice(&asset.json).unwrap();
+        assert_eq!(tables.districts.rows().len(), 1369);
+        assert!(
+            asset.gzip.len() * 3 < asset.json.len(),
+            "{}",
+            asset.gzip.len()
+        );
+    }
+}

@@ -1,0 +1,453 @@
+//! The customs master-data tables (海关参数代码表): 国别(地区), 关区 and 监管方式, loaded from the
+//! CSV files under `shared/data/` (provenance and snapshot date in `shared/data/README.md`).
+//!
+//! This is the one loader. The server embeds the files ([`CodeTables::embedded`], feature
+//! `embedded`) and serves them to the browser as JSON, which reads them back through the same
+//! checks ([`CodeTables`] deserialises only a well-formed table), so both sides validate against
+//! the same rows while the browser's first visit does not carry them.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::CodeError;
+
+/// Month of the Single Window snapshot the files hold.
+pub const SNAPSHOT: &str = "2022-06";
+
+/// Which table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    /// 国别(地区)代码表, 3 digits.
+    Countries,
+    /// 关区代码表, 4 characters (digits, and A100 澳门海关).
+    Districts,
+    /// 监管方式代码表, 4 digits.
+    TradeModes,
+}
+
+impl TableKind {
+    /// Chinese name of the table, used in error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Countries => "国别（地区）代码表",
+            Self::Districts => "关区代码表",
+            Self::TradeModes => "监管方式代码表",
+        }
+    }
+
+    /// Length of every code.
+    pub fn code_len(self) -> usize {
+        match self {
+            Self::Countries => 3,
+            Self::Districts | Self::TradeModes => 4,
+        }
+    }
+
+    /// Whether codes may hold upper-case letters besides digits.
+    fn letters(self) -> bool {
+        self == Self::Districts
+    }
+
+    /// Whether `code` has the form of a code of this table.
+    fn well_formed(self, code: &str) -> bool {
+        code.len() == self.code_len()
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (self.letters() && b.is_ascii_uppercase()))
+    }
+}
+
+/// One row: the code and its Chinese name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    pub code: String,
+    pub name: String,
+}
+
+impl Row {
+    /// `5304 蛇口海关`
+    pub fn display(&self) -> String {
+        format!("{} {}", self.code, self.name)
+    }
+}
+
+/// Why a table does not load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableError {
+    /// Line `line` (1-based, header = 1) is not a row of the table.
+    BadRow { line: usize, why: &'static str },
+    /// The same code twice.
+    Duplicate { code: String },
+    /// No rows at all.
+    Empty,
+}
+
+impl fmt::Display for TableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BadRow { line, why } => write!(f, "line {line}: {why}"),
+            Self::Duplicate { code } => write!(f, "code {code} appears twice"),
+            Self::Empty => f.write_str("the table has no rows"),
+        }
+    }
+}
+
+impl std::error::Error for TableError {}
+
+/// A loaded table: rows sorted by code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "TableWire")]
+pub struct CodeTable {
+    kind: TableKind,
+    rows: Vec<Row>,
+}
+
+/// A table as it travels, before its rows are checked.
+#[derive(Deserialize)]
+struct TableWire {
+    kind: TableKind,
+    rows: Vec<Row>,
+}
+
+impl TryFrom<TableWire> for CodeTable {
+    type Error = TableError;
+
+    fn try_from(wire: TableWire) -> Result<Self, TableError> {
+        Self::from_rows(wire.kind, wire.rows)
+    }
+}
+
+/// The fields of one CSV line (RFC 4180: a field with a comma is quoted, `""` is a quote).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        let field = fields.last_mut().expect("at least one field");
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            _ => field.push(c),
+        }
+    }
+    fields
+}
+
+impl CodeTable {
+    /// Loads a table from its CSV file (header line first). The name is the second column: the
+    /// full Chinese name of a country or customs office, the short name (简称) of a trade mode,
+    /// as the declaration form shows it.
+    pub fn from_csv(kind: TableKind, csv: &str) -> Result<Self, TableError> {
+        let mut rows = Vec::new();
+        for (index, line) in csv.lines().enumerate().skip(1) {
+            let line = line.trim_end_matches('\r');
+            if line.is_empty() {
+                continue;
+            }
+            let fields = csv_fields(line);
+            let bad = |why| TableError::BadRow {
+                line: index + 1,
+                why,
+            };
+            let (Some(code), Some(name)) = (fields.first(), fields.get(1)) else {
+                return Err(bad("fewer than two fields"));
+            };
+            rows.push(Row {
+                code: code.clone(),
+                name: name.clone(),
+            });
+        }
+        Self::from_rows(kind, rows)
+    }
+
+    /// A table of `rows`, each code well-formed, named and unique.
+    pub fn from_rows(kind: TableKind, mut rows: Vec<Row>) -> Result<Self, TableError> {
+        if rows.is_empty() {
+            return Err(TableError::Empty);
+        }
+        for (index, row) in rows.iter().enumerate() {
+            let bad = |why| TableError::BadRow {
+                line: index + 2,
+                why,
+            };
+            if !kind.well_formed(&row.code) {
+                return Err(bad("malformed code"));
+            }
+            if row.name.trim().is_empty() {
+                return Err(bad("empty name"));
+            }
+        }
+        rows.sort_by(|a, b| a.code.cmp(&b.code));
+        if let Some(pair) = rows.windows(2).find(|pair| pair[0].code == pair[1].code) {
+            return Err(TableError::Duplicate {
+                code: pair[0].code.clone(),
+            });
+        }
+        Ok(Self { kind, rows })
+    }
+
+    pub fn kind(&self) -> TableKind {
+        self.kind
+    }
+
+    /// Every row, by code.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// The row with exactly this code.
+    pub fn get(&self, code: &str) -> Option<&Row> {
+        self.rows
+            .binary_search_by(|row| row.code.as_str().cmp(code))
+            .ok()
+            .map(|index| &self.rows[index])
+    }
+
+    /// Parses user input (trimmed, half-width): a well-formed code that exists in the table.
+    pub fn parse(&self, input: &str) -> Result<&Row, CodeError> {
+        if !self.kind.well_formed(input) {
+            return Err(CodeError::Format {
+                digits: self.kind.code_len(),
+                letters: self.kind.letters(),
+            });
+        }
+        self.get(input).ok_or_else(|| CodeError::Unknown {
+            code: input.to_owned(),
+            table: self.kind.name(),
+        })
+    }
+
+    /// `5304 蛇口海关` for a code of the table; anything else as it is.
+    pub fn display(&self, code: &str) -> String {
+        self.get(code).map_or_else(|| code.to_owned(), Row::display)
+    }
+}
+
+/// All master-data tables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeTables {
+    /// Month of the snapshot, e.g. `2022-06`.
+    pub snapshot: String,
+    pub countries: CodeTable,
+    pub districts: CodeTable,
+    pub trade_modes: CodeTable,
+}
+
+impl CodeTables {
+    /// Loads the three CSV files.
+    pub fn from_csv(
+        countries: &str,
+        districts: &str,
+        trade_modes: &str,
+    ) -> Result<Self, TableError> {
+        Ok(Self {
+            snapshot: SNAPSHOT.to_owned(),
+            countries: CodeTable::from_csv(TableKind::Countries, countries)?,
+            districts: CodeTable::from_csv(TableKind::Districts, districts)?,
+            trade_modes: CodeTable::from_csv(TableKind::TradeModes, trade_modes)?,
+        })
+    }
+
+    /// The tables of `shared/data/`, compiled into the binary and loaded once.
+    #[cfg(any(test, feature = "embedded"))]
+    pub fn embedded() -> std::sync::Arc<CodeTables> {
+        static TABLES: std::sync::OnceLock<std::sync::Arc<CodeTables>> = std::sync::OnceLock::new();
+        TABLES
+            .get_or_init(|| {
+                std::sync::Arc::new(
+                    Self::from_csv(
+                        include_str!("../../data/customs-countries.csv"),
+                        include_str!("../../data/customs-districts.csv"),
+                        include_str!("../../data/customs-trade-modes.csv"),
+                    )
+                    .expect("the embedded code tables load"),
+                )
+            })
+            .clone()
+    }
+
+    /// The table of `kind`.
+    pub fn table(&self, kind: TableKind) -> &CodeTable {
+        match kind {
+            TableKind::Countries => &self.countries,
+            TableKind::Districts => &self.districts,
+            TableKind::TradeModes => &self.trade_modes,
+        }
+    }
+}
+
+/// 142 中国
+pub const CHINA: &str = "142";
+
+/// Why a row of the country table may not be the location of an overseas warehouse (B6), or
+/// `None` when it may. `shared/data/README.md` says which rows and why.
+pub fn warehouse_location_refusal(code: &str) -> Option<&'static str> {
+    match code {
+        CHINA => Some("海外仓必须位于境外"),
+        "701" | "702" | "801" | "802" | "999" => {
+            Some("它不是国家或地区，请选择仓库所在的国家(地区)")
+        }
+        "199" | "299" | "399" | "499" | "599" | "699" => {
+            Some("它是统计用的汇总代码，请选择仓库所在的具体国家(地区)")
+        }
+        "349" => Some("该代码已停用，请选择 358 塞尔维亚 或 359 黑山"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables() -> std::sync::Arc<CodeTables> {
+        CodeTables::embedded()
+    }
+
+    #[test]
+    fn the_files_load_with_every_row() {
+        assert_eq!(tables().countries.rows().len(), 245);
+        assert_eq!(tables().districts.rows().len(), 1369);
+        assert_eq!(tables().trade_modes.rows().len(), 104);
+        assert_eq!(tables().snapshot, "2022-06");
+    }
+
+    #[test]
+    fn sample_rows_read_as_the_customs_table_names_them() {
+        let t = tables();
+        for (table, code, name) in [
+            (&t.countries, "321", "匈牙利"),
+            (&t.countries, "143", "中国台湾"),
+            (&t.countries, "110", "中国香港"),
+            (&t.countries, "502", "美国"),
+            (&t.countries, "344", "俄罗斯联邦"),
+            (&t.countries, "109", "朝鲜"),
+            (&t.countries, "252", "刚果(金)"),
+            (&t.districts, "5304", "蛇口海关"),
+            (&t.districts, "5300", "深圳海关"),
+            (&t.districts, "0101", "首都机场海关"),
+            (&t.districts, "A100", "澳门海关"),
+            (&t.trade_modes, "9810", "跨境电商出口海外仓"),
+            (&t.trade_modes, "1210", "保税电商"),
+            (&t.trade_modes, "0110", "一般贸易"),
+        ] {
+            assert_eq!(
+                table.get(code).map(|r| r.name.as_str()),
+                Some(name),
+                "{code}"
+            );
+        }
+        assert_eq!(t.districts.display("5304"), "5304 蛇口海关");
+        assert_eq!(t.districts.display("9999"), "9999");
+        // Codes keep their leading zeros.
+        assert_eq!(t.trade_modes.rows()[0].code, "0110");
+        assert_eq!(t.countries.rows()[0].code, "101");
+    }
+
+    #[test]
+    fn every_stored_code_of_the_former_tables_keeps_its_meaning() {
+        // The 66 countries and 42 direct customs owf held before the full tables, as stored in
+        // existing records and in the demo data.
+        for (code, name) in [
+            ("116", "日本"),
+            ("133", "韩国"),
+            ("138", "阿联酋"),
+            ("303", "英国"),
+            ("304", "德国"),
+            ("601", "澳大利亚"),
+            ("609", "新西兰"),
+            ("244", "南非"),
+            ("429", "墨西哥"),
+        ] {
+            assert_eq!(tables().countries.get(code).unwrap().name, name);
+        }
+        // The table names some direct customs by their district: 2900 杭州关区, 3700 厦门关区.
+        for (code, name) in [
+            ("5300", "深圳海关"),
+            ("2900", "杭州关区"),
+            ("3700", "厦门关区"),
+        ] {
+            assert_eq!(tables().districts.get(code).unwrap().name, name);
+        }
+    }
+
+    #[test]
+    fn warehouse_locations() {
+        let tables = tables();
+        let refused: Vec<&str> = tables
+            .countries
+            .rows()
+            .iter()
+            .filter(|row| warehouse_location_refusal(&row.code).is_some())
+            .map(|row| row.code.as_str())
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                "142", "199", "299", "349", "399", "499", "599", "699", "701", "702", "801", "802",
+                "999"
+            ]
+        );
+        for code in ["321", "143", "110", "121", "449", "358", "260"] {
+            assert_eq!(warehouse_location_refusal(code), None, "{code}");
+        }
+    }
+
+    #[test]
+    fn parse_reports_format_and_unknown_codes() {
+        let t = tables();
+        assert_eq!(t.districts.parse("5304").unwrap().name, "蛇口海关");
+        assert_eq!(t.districts.parse("A100").unwrap().name, "澳门海关");
+        assert_eq!(
+            t.districts.parse("53").unwrap_err().to_string(),
+            "应为 4 位代码（数字或大写字母）"
+        );
+        assert_eq!(
+            t.countries.parse("32a").unwrap_err().to_string(),
+            "应为 3 位数字代码"
+        );
+        assert_eq!(
+            t.countries.parse("840").unwrap_err().to_string(),
+            "代码 840 不在国别（地区）代码表中"
+        );
+    }
+
+    #[test]
+    fn the_loader_refuses_broken_tables() {
+        assert_eq!(
+            CodeTable::from_csv(TableKind::Countries, "code,name\n101,阿富汗\n1x1,x\n"),
+            Err(TableError::BadRow {
+                line: 3,
+                why: "malformed code"
+            })
+        );
+        assert_eq!(
+            CodeTable::from_csv(TableKind::Countries, "code,name\n101,a\n101,b\n"),
+            Err(TableError::Duplicate { code: "101".into() })
+        );
+        assert_eq!(
+            CodeTable::from_csv(TableKind::Countries, "code,name\r\n"),
+            Err(TableError::Empty)
+        );
+        let quoted = CodeTable::from_csv(
+            TableKind::Countries,
+            "code,name_zh,name_en\r\n110,中国香港,\"Hong Kong, China\"\r\n",
+        )
+        .unwrap();
+        assert_eq!(quoted.get("110").unwrap().name, "中国香港");
+    }
+
+    #[test]
+    fn tables_travel_as_json_and_are_checked_on_arrival() {
+        let json = serde_json::to_string(&*tables()).unwrap();
+        let back: CodeTables = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, *tables());
+        let broken = r#"{"kind":"countries","rows":[{"code":"12","name":"x"}]}"#;
+        assert!(serde_json::from_str::<CodeTable>(broken).is_err());
+    }
+}

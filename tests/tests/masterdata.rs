@@ -1,0 +1,157 @@
+//! Customs master data end to end: a warehouse in a country the old short table lacked, picked
+//! from the full table with the keyboard, and an enterprise under a subordinate customs office
+//! (5304 蛇口海关) created with `owf admin`, both through to 审核通过.
+
+use fantoccini::key::Key;
+use owf_backend::auth::password;
+use owf_backend::cli::{run_admin, AdminArgs, AdminCommand, DatabaseArgs, EnterpriseCommand};
+use owf_backend::store::key_encryption::{DEMO_KEY_HEX, ENV_VAR};
+use owf_e2e::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warehouse_in_hungary_picked_by_keyboard_is_approved() {
+    let server = Server::start().await;
+    let mut b = Browser::start("masterdata-hungary").await;
+    b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
+    approved_registration(&b).await;
+    b.goto(&server.url("/warehouse/new")).await;
+    b.click("#btn-new").await;
+    b.select("#trade_mode", "9810").await;
+    b.type_into("#wh_name", "布达佩斯海外仓").await;
+
+    // Type "匈" and pick 321 匈牙利 with ↓ and Enter.
+    let country = b.find("#country_code").await;
+    b.type_over("#country_code", "匈").await;
+    b.wait_text("#country_code-listbox", "321 匈牙利").await;
+    assert_eq!(
+        b.attr("#country_code", "aria-expanded").await.as_deref(),
+        Some("true")
+    );
+    country
+        .send_keys(&String::from(char::from(Key::Down)))
+        .await
+        .unwrap();
+    assert_eq!(
+        b.attr("#country_code", "aria-activedescendant")
+            .await
+            .as_deref(),
+        Some("country_code-opt-321")
+    );
+    b.screenshot("typed").await;
+    country
+        .send_keys(&String::from(char::from(Key::Enter)))
+        .await
+        .unwrap();
+    assert_eq!(
+        country.prop("value").await.unwrap().as_deref(),
+        Some("321 匈牙利")
+    );
+    assert_eq!(
+        b.attr("#country_code", "aria-expanded").await.as_deref(),
+        Some("false")
+    );
+    // 142 中国 is there, but disabled with the reason.
+    b.type_over("#country_code", "142").await;
+    assert_eq!(
+        b.attr("#country_code-opt-142", "aria-disabled")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    b.wait_text("#country_code-opt-142", "海外仓必须位于境外")
+        .await;
+    country
+        .send_keys(&String::from(char::from(Key::Escape)))
+        .await
+        .unwrap();
+    assert_eq!(
+        country.prop("value").await.unwrap().as_deref(),
+        Some("321 匈牙利")
+    );
+
+    b.type_into("#city", "Budapest").await;
+    b.type_into("#wh_address", "Könyves Kálmán krt. 12").await;
+    b.type_into("#area_sqm", "３２００").await;
+    b.select("#ownership", "1").await;
+    b.click("#btn-save").await;
+    b.wait_text("#notice", "已暂存，申请编号").await;
+    b.select("#doc_type", "01").await;
+    b.choose_file("#doc_file", &sample_pdf()).await;
+    b.click("#btn-upload").await;
+    b.wait_text(".attachment-list", "ownership.pdf").await;
+    b.click("#btn-declare").await;
+    b.click("#dialog-confirm").await;
+    b.wait_text("#status", "审核通过").await;
+    let shown = b.find("#country_code").await.prop("value").await.unwrap();
+    assert_eq!(shown.as_deref(), Some("321 匈牙利"));
+    b.screenshot("approved").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enterprise_under_shekou_customs_registers_through_to_approval() {
+    let server = Server::start().await;
+    std::env::set_var(ENV_VAR, DEMO_KEY_HEX);
+    let added = run_admin(AdminArgs {
+        db: DatabaseArgs {
+            database_url: server.database_url(),
+        },
+        command: AdminCommand::Enterprise(EnterpriseCommand::Add {
+            customs_code: "5304960001".into(),
+            uscc: "91440300ma5h7gk015".into(),
+            name: "深圳蛇口海运跨境贸易（香港）有限公司".into(),
+            district: "5304".into(),
+            in_zone: false,
+            credit_level: "registered".into(),
+        }),
+    })
+    .await
+    .unwrap();
+    assert!(added.contains("主管海关 5304 蛇口海关"), "{added}");
+    let enterprise = server
+        .store
+        .enterprise_by_customs_code("5304960001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(enterprise.uscc, "91440300MA5H7GK015", "upper-cased");
+    server
+        .store
+        .add_user(
+            enterprise.id,
+            "8953040000009",
+            "陈蛇口",
+            &password::hash("shekou-2026-pass"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+
+    let mut b = Browser::start("masterdata-shekou").await;
+    b.login_at(&server.url(""), "8953040000009", "shekou-2026-pass")
+        .await;
+    b.goto(&server.url("/enterprise/new")).await;
+    b.click("#btn-new").await;
+    // 主管海关 from master data: prefilled, read-only, with its name.
+    let district = b.find("#ro-customs_district").await;
+    assert_eq!(
+        district.prop("value").await.unwrap().as_deref(),
+        Some("5304 蛇口海关")
+    );
+    assert!(b.attr("#ro-customs_district", "readonly").await.is_some());
+    // The name with half-width brackets is the registered name.
+    b.type_into("#ent_name", "深圳蛇口海运跨境贸易(香港)有限公司")
+        .await;
+    b.click("#trade_modes-9810").await;
+    b.type_into("#contact_name", "陈蛇口").await;
+    b.type_into("#contact_phone", "0755-88886666 转 8").await;
+    b.click("#commitment_ack").await;
+    b.screenshot("filled").await;
+    b.click("#btn-save").await;
+    b.wait_text("#notice", "已暂存，企业申请编号").await;
+    b.click("#btn-declare").await;
+    b.click("#dialog-confirm").await;
+    b.wait_text("#status", "审核通过").await;
+    b.screenshot("approved").await;
+    b.close().await;
+}
