@@ -9,14 +9,14 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use serde_json::Value;
 
 /// The secret between the server's relay and its customs sandbox.
-const CUSTOMS_SECRET: &str = "bench-customs-secret-0123456789";
+pub const CUSTOMS_SECRET: &str = "bench-customs-secret-0123456789";
 
 /// A running `owf serve`, killed when dropped.
 pub struct Owf {
     child: Child,
     pub base: String,
     /// Base URL of its customs sandbox (its own loopback listener).
-    customs: String,
+    pub customs: String,
 }
 
 /// Resident memory of a process, in KiB: now (VmRSS) and its peak so far (VmHWM).

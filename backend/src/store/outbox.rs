@@ -102,7 +102,7 @@ pub struct DeadReceipt {
 
 /// The claim statement: concurrent relays on PostgreSQL skip each other's locked rows; SQLite
 /// has one writer at a time, so the single statement is already exclusive.
-fn claim_sql(dialect: Dialect) -> String {
+pub fn claim_sql(dialect: Dialect) -> String {
     let skip_locked = match dialect {
         Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
         Dialect::Sqlite => "",
