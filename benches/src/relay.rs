@@ -67,7 +67,18 @@ const SANDBOX: &[&str] = &[
 pub async fn run(bin: &Path, dist: &Path, filings: usize, concurrency: usize) -> Relay {
     let paced = filings.min(1000);
     let scratch = Scratch::new("owf-bench-relay");
-    let mut runs = vec![run_on(bin, dist, &scratch.sqlite_url(), "SQLite", filings, paced, concurrency).await];
+    let mut runs = vec![
+        run_on(
+            bin,
+            dist,
+            &scratch.sqlite_url(),
+            "SQLite",
+            filings,
+            paced,
+            concurrency,
+        )
+        .await,
+    ];
     match std::env::var("OWF_TEST_PG_URL") {
         Ok(admin) => {
             let url = server::postgres_database(&admin, "owf_bench_relay").await;
@@ -310,7 +321,10 @@ impl BareRelay {
                     assert!(answer.status().is_success(), "customs refused");
                     let ack: Ack = serde_json::from_slice(&answer.bytes().await.expect("ack"))
                         .expect("ack JSON");
-                    assert_eq!(ack.message_id, message.envelope.message.message_head.message_id);
+                    assert_eq!(
+                        ack.message_id,
+                        message.envelope.message.message_head.message_id
+                    );
                     message
                 });
             }
@@ -335,7 +349,10 @@ impl BareRelay {
         if rows.is_empty() {
             return Vec::new();
         }
-        let ids: Vec<String> = rows.iter().map(|r| r.get::<i64, _>("id").to_string()).collect();
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|r| r.get::<i64, _>("id").to_string())
+            .collect();
         let files = sqlx::query(&format!(
             "SELECT o.outbox_id, o.sha256, o.size, a.doc_type, a.file_name, a.content \
              FROM outbox_attachments o JOIN attachments a ON a.id = o.attachment_id \
@@ -354,7 +371,10 @@ impl BareRelay {
                     .filter(|f| f.get::<i64, _>("outbox_id") == id)
                     .map(|f| {
                         let content: Vec<u8> = f.get("content");
-                        assert_eq!(hex::encode(Sha256::digest(&content)), f.get::<String, _>("sha256"));
+                        assert_eq!(
+                            hex::encode(Sha256::digest(&content)),
+                            f.get::<String, _>("sha256")
+                        );
                         assert_eq!(content.len() as i64, f.get::<i64, _>("size"));
                         FileData::new(f.get("file_name"), f.get("doc_type"), &content)
                     })

@@ -68,20 +68,6 @@ impl Owf {
         format!("{}{path}", self.base)
     }
 
-    /// Sets the customs sandbox's fault knobs; the answer's status.
-    pub async fn set_faults(&self, faults: &Value) -> u16 {
-        reqwest::Client::new()
-            .put(format!("{}/admin/faults", self.customs))
-            .bearer_auth(CUSTOMS_SECRET)
-            .header(CONTENT_TYPE, "application/json")
-            .body(faults.to_string())
-            .send()
-            .await
-            .expect("fault knobs request")
-            .status()
-            .as_u16()
-    }
-
     pub fn memory(&self) -> Memory {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
