@@ -204,6 +204,10 @@ pub struct RelayArgs {
     /// Messages claimed and sent concurrently at once.
     #[arg(long, env = "OWF_RELAY_BATCH", default_value_t = RELAY.batch_size)]
     pub relay_batch: u32,
+    /// Batches being sent at once: the next batch is claimed while the ones before are in
+    /// flight, up to this many.
+    #[arg(long, env = "OWF_RELAY_BATCHES_IN_FLIGHT", default_value_t = RELAY.batches_in_flight)]
+    pub relay_batches_in_flight: u32,
     /// Timeout of every call to customs, in milliseconds.
     #[arg(long, env = "OWF_RELAY_TIMEOUT_MS", default_value_t = RELAY.request_timeout.as_millis() as u64)]
     pub relay_timeout_ms: u64,
@@ -220,6 +224,7 @@ impl RelayArgs {
             lease: Duration::from_secs(self.relay_lease_secs),
             poll_interval: Duration::from_millis(self.relay_poll_ms),
             batch_size: self.relay_batch.max(1),
+            batches_in_flight: self.relay_batches_in_flight.max(1),
             request_timeout: Duration::from_millis(self.relay_timeout_ms),
         }
     }

@@ -433,6 +433,64 @@ async fn refusals_and_exhausted_attempts_fail_and_can_be_declared_again(app: Tes
     assert_eq!(app.store.relay_counts().await.unwrap().failed, 2);
 }
 
+/// A relay that would poll only once an hour still delivers a declaration at once: the
+/// declaration wakes it.
+async fn a_declaration_wakes_the_idle_relay(app: TestApp) {
+    let customs = customs(&app.store, instant_customs()).await;
+    let idle = relay(
+        &app.store,
+        &customs,
+        RelayConfig {
+            poll_interval: Duration::from_secs(3600),
+            ..fast_relay()
+        },
+    );
+    let running = tokio::spawn(idle.run());
+    // Let it claim nothing and fall asleep first.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let id = declared_registration(&app.store, 1).await;
+    eventually(Duration::from_secs(20), "the delivery", || async {
+        (statuses(&app.store, &[id]).await[0] == Status::Sent).then_some(())
+    })
+    .await;
+    running.abort();
+}
+
+/// Customs refuses one message of a batch (an unsupported message type): that one fails for good
+/// with customs' reason, and the others of the same batch are recorded as delivered.
+async fn a_refused_message_fails_alone_in_its_batch(app: TestApp) {
+    let customs = customs(&app.store, instant_customs()).await;
+    let relay = relay(&app.store, &customs, fast_relay());
+    let ids = [
+        declared_registration(&app.store, 1).await,
+        declared_registration(&app.store, 2).await,
+        declared_registration(&app.store, 3).await,
+    ];
+    sqlx::query("UPDATE outbox SET message_type = 'OWH999' WHERE filing_id = $1")
+        .bind(ids[1])
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(relay.send_due().await.unwrap(), 3, "one batch");
+    assert_eq!(
+        statuses(&app.store, &ids).await,
+        [Status::Sent, Status::SendFailed, Status::Sent]
+    );
+    let (state, attempts, error) = delivery(&app.store, ids[1]).await;
+    assert_eq!((state.as_str(), attempts), ("failed", 1));
+    let error = error.unwrap();
+    assert!(
+        error.contains("海关拒收报文（HTTP 400") && error.contains("OWH999"),
+        "{error}"
+    );
+    let last = history(&app.store, ids[1]).await.pop().unwrap();
+    assert_eq!((last.1, last.2.as_str()), (Status::SendFailed, "系统"));
+    assert_eq!(
+        customs.sandbox.store().message_stats().await.unwrap().len(),
+        2
+    );
+}
+
 both_databases!(
     declared_filings_reach_approval,
     rejected_filings_show_the_reason_and_can_be_declared_again,
@@ -443,6 +501,8 @@ both_databases!(
     an_outage_delays_but_loses_nothing,
     a_lost_acknowledgement_is_resent_and_processed_once,
     refusals_and_exhausted_attempts_fail_and_can_be_declared_again,
+    a_declaration_wakes_the_idle_relay,
+    a_refused_message_fails_alone_in_its_batch,
 );
 
 /// A customs answering the receipt stream from `items` (those without a readable `seq` in every
@@ -676,6 +736,83 @@ mod race {
     async fn postgres() {
         if let Some(app) = super::common::postgres().await {
             super::two_relays_never_send_the_same_row_within_a_lease(app.store).await
+        }
+    }
+}
+
+/// Two servers' relays on one PostgreSQL database, both idle (polling once an hour), and a
+/// declaration written by a third server: both relays wake and take part. Each holds at most one
+/// message at a time and customs answers slowly, so two messages in flight at once are one in
+/// each relay.
+mod wake {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn both_relays_on_postgres_wake_on_a_declaration_elsewhere() {
+        let Some(app) = common::postgres().await else {
+            return;
+        };
+        let database: String = sqlx::query_scalar("SELECT CAST(current_database() AS TEXT)")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        let admin = std::env::var("OWF_TEST_PG_URL").unwrap();
+        let url = format!("{}/{database}", admin.rsplit_once('/').unwrap().0);
+        let slow = owf_backend::customs::sandbox::SandboxConfig {
+            faults: Faults {
+                latency_ms: 1500,
+                ..Faults::default()
+            },
+            ..instant_customs()
+        };
+        let customs = customs(&app.store, slow).await;
+        let one_at_a_time = RelayConfig {
+            poll_interval: Duration::from_secs(3600),
+            batch_size: 1,
+            batches_in_flight: 1,
+            ..fast_relay()
+        };
+        let mut owners = Vec::new();
+        let mut running = Vec::new();
+        for _ in 0..2 {
+            let server = Store::connect(&url).await.unwrap();
+            let relay = relay(&server, &customs, one_at_a_time.clone());
+            owners.push(relay.owner().to_owned());
+            running.push(tokio::spawn(relay.run()));
+        }
+        owners.sort();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let ids = [
+            declared_registration(&app.store, 1).await,
+            declared_registration(&app.store, 2).await,
+        ];
+        eventually(
+            Duration::from_secs(20),
+            "both relays to hold a message",
+            || async {
+                let holding: Vec<String> = sqlx::query_scalar(
+                    "SELECT DISTINCT lease_owner FROM outbox WHERE lease_owner IS NOT NULL \
+                 ORDER BY lease_owner",
+                )
+                .fetch_all(app.store.pool())
+                .await
+                .unwrap();
+                (holding == owners).then_some(())
+            },
+        )
+        .await;
+        eventually(Duration::from_secs(20), "the deliveries", || async {
+            let mut states = Vec::new();
+            for id in ids {
+                states.push(delivery(&app.store, id).await.0);
+            }
+            states.iter().all(|s| s == "sent").then_some(())
+        })
+        .await;
+        let stats = customs.sandbox.store().message_stats().await.unwrap();
+        assert!(stats.iter().all(|s| s.deliveries == 1), "{stats:?}");
+        for relay in running {
+            relay.abort();
         }
     }
 }

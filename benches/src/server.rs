@@ -9,14 +9,14 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use serde_json::Value;
 
 /// The secret between the server's relay and its customs sandbox.
-const CUSTOMS_SECRET: &str = "bench-customs-secret-0123456789";
+pub const CUSTOMS_SECRET: &str = "bench-customs-secret-0123456789";
 
 /// A running `owf serve`, killed when dropped.
 pub struct Owf {
     child: Child,
     pub base: String,
     /// Base URL of its customs sandbox (its own loopback listener).
-    customs: String,
+    pub customs: String,
 }
 
 /// Resident memory of a process, in KiB: now (VmRSS) and its peak so far (VmHWM).
@@ -66,20 +66,6 @@ impl Owf {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
-    }
-
-    /// Sets the customs sandbox's fault knobs; the answer's status.
-    pub async fn set_faults(&self, faults: &Value) -> u16 {
-        reqwest::Client::new()
-            .put(format!("{}/admin/faults", self.customs))
-            .bearer_auth(CUSTOMS_SECRET)
-            .header(CONTENT_TYPE, "application/json")
-            .body(faults.to_string())
-            .send()
-            .await
-            .expect("fault knobs request")
-            .status()
-            .as_u16()
     }
 
     pub fn memory(&self) -> Memory {

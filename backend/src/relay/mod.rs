@@ -1,9 +1,13 @@
 //! The customs relay: a worker inside `owf serve` that delivers the outbox to customs and
 //! applies customs' receipts (回执).
 //!
-//! Sending: claim due outbox rows under a lease ([`Store::claim_outbox`]), call customs outside
-//! any database transaction, record each outcome in a short transaction
-//! ([`Store::record_delivery`]). Acknowledged → 发送海关成功; transient failure → retry with
+//! Sending: claim a batch of due outbox rows under a lease, with the proof documents frozen with
+//! them ([`Store::claim_outbox`]), call customs for all of them at once outside any database
+//! transaction, record the batch's outcomes in one transaction ([`Store::record_deliveries`]).
+//! While a batch is in flight the next one is claimed, up to
+//! [`RelayConfig::batches_in_flight`]. An idle relay wakes when a declaration writes a message
+//! (in this process, or on PostgreSQL in any server sharing the database), else at its next
+//! poll. Acknowledged → 发送海关成功; transient failure → retry with
 //! capped exponential backoff and jitter while the filing stays 申报中; refused (4xx) or out of
 //! attempts → 发送海关失败 with the reason. A relay that dies mid-send leaves its rows leased; when
 //! the lease runs out another (or the restarted) relay sends them again, and customs, deduping by
@@ -13,10 +17,12 @@
 //! and size recorded at declaration before it is sent, and a missing or changed one fails the
 //! message for good with the reason — customs never gets other content than was declared.
 //!
-//! Receiving: read the receipt stream after the stored cursor and apply each receipt once
-//! ([`Store::apply_receipt`]), then move the cursor. A receipt that cannot be read — an item that
-//! does not parse, an unknown status, a missing guid — is kept as a dead letter with its raw text
-//! ([`Store::add_dead_receipt`], counted in `/metrics`) and the cursor moves past it.
+//! Receiving: read a page of the receipt stream after the stored cursor and take it in one
+//! transaction ([`Store::take_receipts`]): each receipt applied once, the cursor moved past the
+//! page. A receipt that cannot be read — an item that does not parse, an unknown status, a
+//! missing guid — is kept as a dead letter with its raw text (counted in `/metrics`) and the
+//! cursor moves past it. Should a batch's or a page's transaction fail, its items are recorded
+//! one at a time, so that one that cannot be recorded holds back no other.
 //!
 //! Tests step it with [`Relay::send_due`] and [`Relay::pull_receipts`].
 
@@ -40,7 +46,7 @@ use crate::customs::xml::Element;
 use crate::store::attachments::FrozenAttachment;
 use crate::store::filings::display_time;
 use crate::store::outbox::{
-    ClaimedMessage, DeadReceipt, Delivery, IncomingReceipt, ReceiptApplied,
+    Claim, ClaimedMessage, DeadReceipt, Delivery, IncomingReceipt, ReceiptApplied, ReceiptItem,
 };
 use crate::store::{now_ms, Store, StoreError};
 
@@ -56,6 +62,8 @@ pub struct RelayConfig {
     pub poll_interval: Duration,
     /// Messages claimed (and sent concurrently) at once.
     pub batch_size: u32,
+    /// Batches being sent at once: the next is claimed while the ones before are in flight.
+    pub batches_in_flight: u32,
     /// Timeout of every call to customs.
     pub request_timeout: Duration,
 }
@@ -71,6 +79,7 @@ impl RelayConfig {
         lease: Duration::from_secs(30),
         poll_interval: Duration::from_millis(200),
         batch_size: 32,
+        batches_in_flight: 2,
         request_timeout: Duration::from_secs(10),
     };
 }
@@ -100,21 +109,43 @@ pub enum RelayError {
 }
 
 /// A frozen document's content, if it is still what the declaration recorded.
-fn checked_file(frozen: FrozenAttachment) -> Result<FileData, RelayError> {
+fn checked_file(frozen: &FrozenAttachment) -> Result<FileData, RelayError> {
     let file = frozen
         .file
+        .as_ref()
         .ok_or(RelayError::MissingDocument(frozen.attachment_id))?;
     let sha256 = hex::encode(Sha256::digest(&file.content));
     if sha256 != frozen.sha256 || file.content.len() as u64 != frozen.size {
-        return Err(RelayError::ChangedDocument(file.file_name));
+        return Err(RelayError::ChangedDocument(file.file_name.clone()));
     }
-    Ok(FileData::new(file.file_name, file.doc_type, &file.content))
+    Ok(FileData::new(
+        file.file_name.clone(),
+        file.doc_type.clone(),
+        &file.content,
+    ))
 }
 
 /// An item of the receipt stream that cannot be applied: its text and why.
 struct Unreadable {
     raw: String,
     reason: String,
+}
+
+/// An item of the receipt stream: the receipt it carries, or a dead letter.
+fn read_item(item: &Value) -> ReceiptItem {
+    match read_receipt(item) {
+        Ok(receipt) => ReceiptItem::Readable(receipt),
+        Err(Unreadable { raw, reason }) => {
+            let seq = item.get("seq").and_then(Value::as_i64);
+            tracing::error!(?seq, %reason, "unreadable receipt kept as a dead letter");
+            ReceiptItem::Unreadable(DeadReceipt {
+                seq,
+                digest: hex::encode(Sha256::digest(item.to_string())),
+                raw,
+                reason,
+            })
+        }
+    }
 }
 
 /// The receipt an item of the receipt stream carries.
@@ -179,45 +210,85 @@ impl Relay {
         &self.owner
     }
 
-    /// Claims the due messages (one batch), delivers them concurrently and records each
-    /// outcome. Returns how many were claimed.
+    /// Claims one batch of due messages, delivers them concurrently and records their outcomes
+    /// in one transaction. Returns how many were claimed.
     pub async fn send_due(&self) -> Result<usize, RelayError> {
-        let lease_until = now_ms() + millis(self.config.lease);
-        let claimed = self
-            .store
-            .claim_outbox(&self.owner, lease_until, i64::from(self.config.batch_size))
-            .await?;
+        let claimed = self.claim().await?;
         let count = claimed.len();
-        let mut tasks = JoinSet::new();
-        for message in claimed {
-            let relay = self.clone();
-            tasks.spawn(async move { relay.deliver(message).await });
-        }
-        let mut first_error = None;
-        while let Some(done) = tasks.join_next().await {
-            if let Err(e) = done.map_err(RelayError::from).and_then(|r| r) {
-                tracing::warn!(error = %e, "recording a delivery failed; the lease will expire and it is sent again");
-                first_error.get_or_insert(e);
-            }
-        }
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(count),
-        }
+        self.deliver(claimed).await?;
+        Ok(count)
     }
 
-    /// Delivers one claimed message and records the outcome.
-    async fn deliver(&self, message: ClaimedMessage) -> Result<(), RelayError> {
-        let delivery = match self.envelope(&message).await {
-            Ok(envelope) => self.outcome(&message, self.client.send(&envelope).await),
-            Err(
-                e @ (RelayError::Unreadable(_)
-                | RelayError::MissingDocument(_)
-                | RelayError::ChangedDocument(_)),
-            ) => Delivery::Failed {
+    async fn claim(&self) -> Result<Vec<ClaimedMessage>, RelayError> {
+        let lease_until = now_ms() + millis(self.config.lease);
+        Ok(self
+            .store
+            .claim_outbox(&self.owner, lease_until, i64::from(self.config.batch_size))
+            .await?)
+    }
+
+    /// Delivers a claimed batch, all at once, and records the outcomes.
+    async fn deliver(&self, claimed: Vec<ClaimedMessage>) -> Result<(), RelayError> {
+        if claimed.is_empty() {
+            return Ok(());
+        }
+        let mut sends = JoinSet::new();
+        for message in claimed {
+            let relay = self.clone();
+            sends.spawn(async move {
+                let delivery = relay.attempt(&message).await;
+                (message.claim(), delivery)
+            });
+        }
+        let mut outcomes = Vec::with_capacity(sends.len());
+        while let Some(sent) = sends.join_next().await {
+            match sent {
+                Ok(outcome) => outcomes.push(outcome),
+                // Its lease runs out and it is sent again.
+                Err(e) => tracing::error!(error = %e, "a delivery task failed"),
+            }
+        }
+        outcomes.sort_by_key(|(claim, _)| claim.id);
+        self.record(outcomes).await
+    }
+
+    /// Records a batch's outcomes in one transaction; should that fail, one at a time.
+    async fn record(&self, outcomes: Vec<(Claim, Delivery)>) -> Result<(), RelayError> {
+        if let Err(e) = self.record_now(outcomes.clone()).await {
+            if outcomes.len() == 1 {
+                return Err(e);
+            }
+            tracing::warn!(error = %e, "recording a batch of deliveries failed; recording them one at a time");
+            let mut first_error = None;
+            for outcome in outcomes {
+                if let Err(e) = self.record_now(vec![outcome]).await {
+                    tracing::warn!(error = %e, "recording a delivery failed; the lease will expire and it is sent again");
+                    first_error.get_or_insert(e);
+                }
+            }
+            return first_error.map_or(Ok(()), Err);
+        }
+        Ok(())
+    }
+
+    async fn record_now(&self, outcomes: Vec<(Claim, Delivery)>) -> Result<(), RelayError> {
+        let guids: Vec<String> = outcomes.iter().map(|(c, _)| c.guid.clone()).collect();
+        let recorded = self.store.record_deliveries(outcomes).await?;
+        for (guid, current) in guids.iter().zip(recorded) {
+            if !current {
+                tracing::info!(%guid, "delivery outcome not recorded: the claim is no longer current");
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends one claimed message: what became of it.
+    async fn attempt(&self, message: &ClaimedMessage) -> Delivery {
+        let delivery = match self.envelope(message) {
+            Ok(envelope) => self.outcome(message, self.client.send(&envelope).await),
+            Err(e) => Delivery::Failed {
                 error: e.to_string(),
             },
-            Err(other) => return Err(other),
         };
         match &delivery {
             Delivery::Delivered => {
@@ -230,10 +301,7 @@ impl Relay {
                 tracing::warn!(guid = %message.guid, attempt = message.attempt, %error, "delivery failed for good")
             }
         }
-        if !self.store.record_delivery(&message, &delivery).await? {
-            tracing::info!(guid = %message.guid, "delivery outcome not recorded: the claim is no longer current");
-        }
-        Ok(())
+        delivery
     }
 
     /// What a send's result means for the message: delivered, retry later, or give up.
@@ -260,16 +328,15 @@ impl Relay {
         }
     }
 
-    /// The transport envelope: the signed XML and the proof documents frozen with it.
-    async fn envelope(&self, message: &ClaimedMessage) -> Result<Envelope, RelayError> {
+    /// The transport envelope: the signed XML and the proof documents frozen with it, each
+    /// checked against what the declaration recorded.
+    fn envelope(&self, message: &ClaimedMessage) -> Result<Envelope, RelayError> {
         let sender = Element::parse(&message.payload)?
             .find("BaseTransfer")?
             .text_of("dxpId")?;
-        let files = self
-            .store
-            .frozen_attachments(message.id)
-            .await?
-            .into_iter()
+        let files = message
+            .documents
+            .iter()
             .map(checked_file)
             .collect::<Result<_, _>>()?;
         let head = MessageHead {
@@ -283,20 +350,18 @@ impl Relay {
         Ok(Envelope::new(head, &message.payload, files))
     }
 
-    /// Reads one page of receipts after the cursor, applies them in order and keeps the
-    /// unreadable ones as dead letters. Returns how many it moved the cursor past.
+    /// Reads one page of receipts after the cursor and takes it in one transaction: applies
+    /// the receipts in order, keeps the unreadable ones as dead letters, moves the cursor past
+    /// them. Returns how many it moved the cursor past.
     pub async fn pull_receipts(&self) -> Result<usize, RelayError> {
         const PAGE: i64 = 500;
         let cursor = self.store.receipt_cursor().await?;
         let page = self.client.receipts(cursor, PAGE).await?;
+        // Each item with the cursor after it: the highest seq so far.
         let mut read = cursor;
         let mut passed = 0;
-        let mut result = Ok(());
+        let mut items = Vec::with_capacity(page.receipts.len());
         for item in &page.receipts {
-            if let Err(e) = self.take(item).await {
-                result = Err(e);
-                break;
-            }
             if let Some(seq) = item
                 .get("seq")
                 .and_then(Value::as_i64)
@@ -305,59 +370,78 @@ impl Relay {
                 read = seq;
                 passed += 1;
             }
+            items.push((read_item(item), read));
         }
-        if read > cursor {
-            self.store.advance_receipt_cursor(read).await?;
+        if items.is_empty() {
+            return Ok(0);
         }
-        result.map(|()| passed)
+        let (receipts, _): (Vec<ReceiptItem>, Vec<i64>) = items.iter().cloned().unzip();
+        if let Err(e) = self.take(receipts, read).await {
+            tracing::warn!(error = %e, "taking a page of receipts failed; taking them one at a time");
+            for (item, after) in items {
+                self.take(vec![item], after).await?;
+            }
+        }
+        Ok(passed)
     }
 
-    /// Applies one item of the receipt stream, or keeps it as a dead letter.
-    async fn take(&self, item: &Value) -> Result<(), RelayError> {
-        match read_receipt(item) {
-            Ok(receipt) => {
-                let (id, guid) = (receipt.receipt_id.clone(), receipt.guid.clone());
-                if let ReceiptApplied::Ignored(why) = self.store.apply_receipt(receipt).await? {
-                    tracing::warn!(receipt = %id, %guid, %why, "receipt not applied");
-                }
-            }
-            Err(Unreadable { raw, reason }) => {
-                let seq = item.get("seq").and_then(Value::as_i64);
-                tracing::error!(?seq, %reason, "unreadable receipt kept as a dead letter");
-                let dead = DeadReceipt {
-                    seq,
-                    digest: hex::encode(Sha256::digest(item.to_string())),
-                    raw,
-                    reason,
-                };
-                self.store.add_dead_receipt(&dead).await?;
+    /// Takes receipt items in one transaction, moving the cursor to `cursor`.
+    async fn take(&self, items: Vec<ReceiptItem>, cursor: i64) -> Result<(), RelayError> {
+        let taken = self.store.take_receipts(items.clone(), cursor).await?;
+        for (item, applied) in items.iter().zip(taken) {
+            if let (ReceiptItem::Readable(receipt), Some(ReceiptApplied::Ignored(why))) =
+                (item, applied)
+            {
+                tracing::warn!(receipt = %receipt.receipt_id, guid = %receipt.guid, %why, "receipt not applied");
             }
         }
         Ok(())
+    }
+
+    /// Claims and delivers batches until the task is dropped, up to
+    /// [`RelayConfig::batches_in_flight`] at once; idle, it waits for a declaration or the
+    /// next poll.
+    async fn send_continuously(&self) {
+        let poll = self.config.poll_interval;
+        let depth = usize::try_from(self.config.batches_in_flight.max(1)).unwrap_or(1);
+        let full = usize::try_from(self.config.batch_size).unwrap_or(usize::MAX);
+        let mut in_flight = JoinSet::new();
+        loop {
+            if in_flight.len() < depth {
+                match self.claim().await {
+                    Ok(batch) if !batch.is_empty() => {
+                        let more_due = batch.len() >= full;
+                        let relay = self.clone();
+                        in_flight.spawn(async move { relay.deliver(batch).await });
+                        if more_due {
+                            continue;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "claiming messages to send failed");
+                        tokio::time::sleep(poll).await;
+                        continue;
+                    }
+                }
+            }
+            let room = in_flight.len() < depth;
+            tokio::select! {
+                Some(done) = in_flight.join_next() => {
+                    if let Err(e) = done.map_err(RelayError::from).and_then(|r| r) {
+                        tracing::warn!(error = %e, "recording a delivery failed; the lease will expire and it is sent again");
+                    }
+                }
+                () = self.store.outbox_written(), if room => {}
+                () = tokio::time::sleep(poll), if in_flight.is_empty() => {}
+            }
+        }
     }
 
     /// Sends and receives until the task is dropped.
     pub async fn run(self) {
         tracing::info!(customs = %self.client.base(), owner = %self.owner, "customs relay started");
         let poll = self.config.poll_interval;
-        let sending = async {
-            loop {
-                match self.send_due().await {
-                    // Idle: the next poll, or sooner when a declaration is written here.
-                    Ok(0) => {
-                        tokio::select! {
-                            () = tokio::time::sleep(poll) => {}
-                            () = self.store.outbox_written() => {}
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        tracing::warn!(error = %e, "relay send round failed");
-                        tokio::time::sleep(poll).await;
-                    }
-                }
-            }
-        };
         let receiving = async {
             loop {
                 match self.pull_receipts().await {
@@ -370,6 +454,10 @@ impl Relay {
                 }
             }
         };
-        tokio::join!(sending, receiving);
+        tokio::join!(
+            self.send_continuously(),
+            receiving,
+            self.store.listen_for_outbox(poll)
+        );
     }
 }

@@ -7,6 +7,8 @@
 //! sizes — beside the outbox message ([`Store::freeze_attachments_in`]); the relay sends exactly
 //! those ([`Store::frozen_attachments`]).
 
+use std::collections::HashMap;
+
 use bytes::Bytes;
 use owf_shared::api::AttachmentInfo;
 use owf_shared::proof::{MAX_ENTERPRISE_BYTES, MAX_FILES};
@@ -336,39 +338,49 @@ impl Store {
         Ok(())
     }
 
-    /// The documents frozen with the outbox message `outbox_id`, in the order its declaration
-    /// lists them, each with what is stored under its id now.
+    /// The documents frozen with each of the outbox messages `outbox_ids` (one query), by
+    /// message, in the order its declaration lists them, each with what is stored under its id
+    /// now.
     pub async fn frozen_attachments(
         &self,
-        outbox_id: i64,
-    ) -> Result<Vec<FrozenAttachment>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT o.attachment_id, o.sha256, o.size, a.doc_type, a.file_name, a.content \
-             FROM outbox_attachments o LEFT JOIN attachments a ON a.id = o.attachment_id \
-             WHERE o.outbox_id = $1 ORDER BY o.attachment_id",
-        )
-        .bind(outbox_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| -> Result<_, sqlx::Error> {
-                let doc_type: Option<String> = r.try_get("doc_type")?;
-                let file = match doc_type {
-                    Some(doc_type) => Some(AttachmentFile {
-                        doc_type,
-                        file_name: r.try_get("file_name")?,
-                        content: r.try_get("content")?,
-                    }),
-                    None => None,
-                };
-                Ok(FrozenAttachment {
+        outbox_ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<FrozenAttachment>>, StoreError> {
+        let mut frozen: HashMap<i64, Vec<FrozenAttachment>> = HashMap::new();
+        if outbox_ids.is_empty() {
+            return Ok(frozen);
+        }
+        let placeholders: Vec<String> = (1..=outbox_ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT o.outbox_id, o.attachment_id, o.sha256, o.size, a.doc_type, a.file_name, \
+             a.content FROM outbox_attachments o LEFT JOIN attachments a ON a.id = o.attachment_id \
+             WHERE o.outbox_id IN ({}) ORDER BY o.outbox_id, o.attachment_id",
+            placeholders.join(", ")
+        );
+        let rows = outbox_ids
+            .iter()
+            .fold(sqlx::query(&sql), |query, id| query.bind(*id))
+            .fetch_all(self.pool())
+            .await?;
+        for r in &rows {
+            let doc_type: Option<String> = r.try_get("doc_type")?;
+            let file = match doc_type {
+                Some(doc_type) => Some(AttachmentFile {
+                    doc_type,
+                    file_name: r.try_get("file_name")?,
+                    content: r.try_get("content")?,
+                }),
+                None => None,
+            };
+            frozen
+                .entry(r.try_get("outbox_id")?)
+                .or_default()
+                .push(FrozenAttachment {
                     attachment_id: r.try_get("attachment_id")?,
                     sha256: r.try_get("sha256")?,
                     size: size_of(r.try_get("size")?),
                     file,
-                })
-            })
-            .collect::<Result<_, _>>()
-            .map_err(Into::into)
+                });
+        }
+        Ok(frozen)
     }
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row};
 
-use super::outbox::OutboxState;
+use super::outbox::{announce_outbox_in, OutboxState};
 use super::{now_ms, Dialect, Store, StoreError};
 
 /// Database name of a filing kind.
@@ -778,6 +778,7 @@ impl Store {
         message: OutboxMessage,
     ) -> Result<Option<Declared>, StoreError> {
         let now = now_ms();
+        let dialect = self.dialect();
         let declared = self
             .write(move |conn| {
                 let (record, t, message) = (record.clone(), t.clone(), message.clone());
@@ -807,6 +808,7 @@ impl Store {
                     .fetch_one(&mut *conn)
                     .await?;
                     Self::freeze_attachments_in(conn, outbox_id, t.id).await?;
+                    announce_outbox_in(conn, dialect).await?;
                     Ok(Some(Declared {
                         entry: t.entry(now),
                         record: FilingRecord {
@@ -830,7 +832,7 @@ impl Store {
             })
             .await?;
         if declared.is_some() {
-            self.outbox_written.notify_one();
+            self.signal_outbox_written();
         }
         Ok(declared)
     }

@@ -78,6 +78,9 @@ pub struct Store {
     /// Signalled after a declaration wrote an outbox message, so a relay in this process sends
     /// it at once instead of at its next poll.
     outbox_written: Arc<Notify>,
+    /// The PostgreSQL database's URL, for a connection listening to the declarations of every
+    /// server ([`Store::listen_for_outbox`]); `None` on SQLite.
+    listen_url: Option<Arc<str>>,
     /// Parsed signing keys by enterprise id.
     signers: Arc<Mutex<HashMap<i64, Arc<MessageSigner>>>>,
     /// The last readiness check, shared by the callers of `/healthz`.
@@ -140,6 +143,7 @@ impl Store {
         }
         Ok(Self {
             writer: Writer::start(writer, dialect),
+            listen_url: (dialect == Dialect::Postgres).then(|| url.as_str().into()),
             pool,
             dialect,
             outbox_written: Arc::new(Notify::new()),
@@ -186,6 +190,15 @@ impl Store {
     /// written since the last wait).
     pub async fn outbox_written(&self) {
         self.outbox_written.notified().await;
+    }
+
+    /// Wakes the relay waiting in [`Store::outbox_written`].
+    fn signal_outbox_written(&self) {
+        self.outbox_written.notify_one();
+    }
+
+    fn listen_url(&self) -> Option<&str> {
+        self.listen_url.as_deref()
     }
 }
 

@@ -46,6 +46,7 @@ pub fn fast_relay() -> RelayConfig {
         lease: Duration::from_secs(30),
         poll_interval: Duration::from_millis(10),
         batch_size: 32,
+        batches_in_flight: 2,
         request_timeout: Duration::from_secs(5),
     }
 }
