@@ -289,16 +289,25 @@ async fn explain(store: &Store, sql: &str, statement: &ListStatement) -> Vec<Str
         .collect()
 }
 
-/// The lines of a plan that read a whole table (or sort outside an index).
+/// The lines of a plan that read a whole table or index, or sort outside an index: SQLite's
+/// `SCAN` and temp B-trees, PostgreSQL's `Seq Scan`, a full `Sort` (not an `Incremental Sort`,
+/// which orders ties within an index order) and an index scan without an `Index Cond` (every
+/// entry of the index).
 pub fn scan_lines(plan: &[String]) -> Vec<String> {
     plan.iter()
-        .filter(|l| {
-            let l = l.trim_start();
+        .enumerate()
+        .filter(|(i, l)| {
+            let l = l.trim_start().trim_start_matches("->  ");
+            let whole_index = l.contains("Index") && l.contains("Scan using") && {
+                let next = plan.get(i + 1).map_or("", String::as_str);
+                !next.contains("Index Cond")
+            };
             l.starts_with("SCAN")
                 || l.contains("TEMP B-TREE")
                 || l.contains("Seq Scan")
-                || l.contains("Sort  (")
+                || l.starts_with("Sort  (")
+                || whole_index
         })
-        .map(|l| l.trim().to_owned())
+        .map(|(_, l)| l.trim().to_owned())
         .collect()
 }
