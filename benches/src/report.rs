@@ -303,7 +303,8 @@ fn write_goals(writes: &[Writes]) -> String {
                 w.database,
                 pct(WRITE_GOAL),
                 yes(share >= WRITE_GOAL),
-                pct(share)
+                // One decimal: 84.8 % must not read as the 85 % it misses.
+                format!("{:.1} %", share * 100.0)
             );
         }
     }

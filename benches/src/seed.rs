@@ -157,7 +157,11 @@ impl Warehouse {
             enterprise_id,
             apply_no: format!("W{e:05}{i:08}"),
             registration_id,
-            trade_modes: if i.is_multiple_of(3) { ",1210," } else { ",9810," },
+            trade_modes: if i.is_multiple_of(3) {
+                ",1210,"
+            } else {
+                ",9810,"
+            },
             wh_name_key: wh_name.to_lowercase().replace(' ', ""),
             wh_name,
             wh_code: format!("WH{i:06}"),
