@@ -75,9 +75,10 @@ clean:
 
 ## Benchmarks (not part of `make test`): the release server beside baselines measured in the same
 ## run; prints the table and writes BENCHMARKS.md. `make bench BENCH_ARGS=--quick` for a short run.
+## PostgreSQL runs with its default durability here (OWF_PG_DURABLE=1), not the tests' fsync=off.
 BENCH_ARGS ?=
 bench: tools-build tools-test dist
 	cargo build --release -p owf-backend -p owf-bench
 	@start=$$(date +%s); \
-	scripts/with-postgres.sh $(TARGET_DIR)/release/owf-bench --owf $(TARGET_DIR)/release/owf $(BENCH_ARGS); \
+	OWF_PG_DURABLE=1 scripts/with-postgres.sh $(TARGET_DIR)/release/owf-bench --owf $(TARGET_DIR)/release/owf $(BENCH_ARGS); \
 	echo "owf-bench took $$(( $$(date +%s) - start )) s"

@@ -2,7 +2,9 @@
 //! queries, relay, memory — each beside a baseline measured in the same run, and writes the
 //! table to BENCHMARKS.md.
 
+mod bare_writes;
 mod bundle;
+mod group_commit;
 mod machine;
 mod queries;
 mod relay;
@@ -37,16 +39,16 @@ pub struct Args {
     #[arg(long)]
     pub quick: bool,
     /// Filings seeded for the queries.
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = 1_000_000)]
     pub filings: usize,
     /// Enterprises they are spread over.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 1_000)]
     pub enterprises: usize,
     /// Sequential requests per query case.
     #[arg(long, default_value_t = 200)]
     pub query_requests: usize,
-    /// Create-draft and declare requests of the write test (enough for a steady ratio: runs of
-    /// 2,000 varied by ±20 % here).
+    /// Create-draft and declare requests of the write test, per program and database (enough for
+    /// a steady ratio: runs of 2,000 varied by ±20 % here).
     #[arg(long, default_value_t = 5000)]
     pub writes: usize,
     /// Concurrent clients of the write and relay tests.
@@ -68,6 +70,8 @@ pub struct Args {
 pub enum Only {
     /// §3 writes
     Writes,
+    /// §4 queries
+    Queries,
     /// §5 relay
     Relay,
 }
@@ -77,6 +81,7 @@ async fn main() {
     let mut args = Args::parse();
     if args.quick {
         args.filings = args.filings.min(10_000);
+        args.enterprises = args.enterprises.min(100);
         args.query_requests = args.query_requests.min(50);
         args.writes = args.writes.min(300);
         args.relay_filings = args.relay_filings.min(500);
@@ -84,7 +89,7 @@ async fn main() {
     }
     let started = Instant::now();
     let step = |what: &str| eprintln!("[{:>5.0} s] {what}", started.elapsed().as_secs_f64());
-    let machine = machine::describe();
+    let mut machine = machine::describe();
 
     if args.only == Some(Only::Relay) {
         step("relay (SQLite, in-process sandbox)");
@@ -96,11 +101,52 @@ async fn main() {
     let bundle = bundle::measure(&args.dist);
     let first_visit = bundle.last().map_or(0, |s| s.raw);
 
-    step("writes (SQLite)");
-    let writes = writes::run(&args.owf, &args.dist, args.writes, args.concurrency).await;
-    if args.only == Some(Only::Writes) {
-        print!("{}", report::writes_rows(&writes));
-        return;
+    let postgres = std::env::var("OWF_TEST_PG_URL").ok();
+    match &postgres {
+        Some(admin) => {
+            let settings = server::postgres_settings(admin).await;
+            step(&format!("PostgreSQL: {settings}"));
+            machine.push(("PostgreSQL", settings));
+        }
+        None => step("PostgreSQL skipped: OWF_TEST_PG_URL not set"),
+    }
+
+    let mut writes = Vec::new();
+    if args.only.is_none_or(|only| only == Only::Writes) {
+        step("writes (SQLite)");
+        let scratch = server::Scratch::new("owf-bench-writes");
+        writes.push(
+            writes::run(
+                &args.owf,
+                &args.dist,
+                &scratch.sqlite_url(),
+                "SQLite",
+                args.writes,
+                args.concurrency,
+            )
+            .await,
+        );
+        if let Some(admin) = &postgres {
+            step("writes (PostgreSQL)");
+            let url = server::postgres_database(admin, "owf_bench_writes").await;
+            writes.push(
+                writes::run(
+                    &args.owf,
+                    &args.dist,
+                    &url,
+                    "PostgreSQL",
+                    args.writes,
+                    args.concurrency,
+                )
+                .await,
+            );
+        }
+        if args.only.is_some() {
+            print!("{}", report::writes_rows(&writes));
+            print!("{}", report::writes_legend());
+            step("writes done");
+            return;
+        }
     }
 
     step("queries (SQLite)");
@@ -117,24 +163,27 @@ async fn main() {
         )
         .await,
     ];
-    match std::env::var("OWF_TEST_PG_URL") {
-        Ok(admin) => {
-            step("queries (PostgreSQL)");
-            let url = server::postgres_database(&admin, "owf_bench_queries").await;
-            queries.push(
-                queries::run(
-                    &args.owf,
-                    &args.dist,
-                    &url,
-                    "PostgreSQL",
-                    args.enterprises,
-                    args.filings,
-                    args.query_requests,
-                )
-                .await,
-            );
-        }
-        Err(_) => step("queries (PostgreSQL) skipped: OWF_TEST_PG_URL not set"),
+    if let Some(admin) = &postgres {
+        step("queries (PostgreSQL)");
+        let url = server::postgres_database(admin, "owf_bench_queries").await;
+        queries.push(
+            queries::run(
+                &args.owf,
+                &args.dist,
+                &url,
+                "PostgreSQL",
+                args.enterprises,
+                args.filings,
+                args.query_requests,
+            )
+            .await,
+        );
+    }
+    if args.only.is_some() {
+        print!("{}", report::queries_rows(&queries));
+        print!("{}", report::query_plans(&queries));
+        step("queries done");
+        return;
     }
 
     step("first render (headless Chromium)");

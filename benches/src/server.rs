@@ -198,3 +198,29 @@ pub async fn postgres_database(admin_url: &str, name: &str) -> String {
     let base = admin_url.rsplit_once('/').expect("database in url").0;
     format!("{base}/{name}")
 }
+
+/// The version and durability settings of the PostgreSQL server at `admin_url`, as it reports
+/// them.
+pub async fn postgres_settings(admin_url: &str) -> String {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(admin_url)
+        .await
+        .expect("connect to PostgreSQL");
+    let mut settings = Vec::new();
+    for name in [
+        "server_version",
+        "fsync",
+        "synchronous_commit",
+        "full_page_writes",
+        "wal_sync_method",
+        "shared_buffers",
+    ] {
+        let value: String = sqlx::query_scalar(&format!("SHOW {name}"))
+            .fetch_one(&mut admin)
+            .await
+            .expect("SHOW setting");
+        settings.push(format!("{name} = {value}"));
+    }
+    settings.join(", ")
+}

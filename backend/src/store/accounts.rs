@@ -45,6 +45,16 @@ pub struct Lockout {
 pub(crate) const ENTERPRISE_COLUMNS: &str =
     "e.id, e.customs_code, e.uscc, e.name, e.customs_district, e.in_zone, e.credit_level";
 
+/// The statement of [`Store::session`] (`$1` token hash, `$2` now). Public so that the
+/// benchmark's baselines run the very text.
+pub fn session_sql() -> String {
+    format!(
+        "SELECT u.card_no, u.name AS user_name, {ENTERPRISE_COLUMNS} FROM sessions s \
+         JOIN users u ON u.id = s.user_id JOIN enterprises e ON e.id = u.enterprise_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2"
+    )
+}
+
 pub(crate) fn enterprise_from_row(row: &sqlx::any::AnyRow) -> Result<EnterpriseInfo, sqlx::Error> {
     let credit: String = row.try_get("credit_level")?;
     Ok(EnterpriseInfo {
@@ -289,12 +299,7 @@ impl Store {
 
     /// The user and enterprise behind an unexpired session.
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionInfo>, StoreError> {
-        let sql = format!(
-            "SELECT u.card_no, u.name AS user_name, {ENTERPRISE_COLUMNS} FROM sessions s \
-             JOIN users u ON u.id = s.user_id JOIN enterprises e ON e.id = u.enterprise_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2"
-        );
-        let row = sqlx::query(&sql)
+        let row = sqlx::query(&session_sql())
             .bind(token_hash)
             .bind(now_ms())
             .fetch_optional(self.pool())

@@ -165,6 +165,28 @@ const PARTS_POSTGRES: &str = "\
        'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error)::text \
      FROM outbox o WHERE o.filing_id = f.id ORDER BY o.id DESC LIMIT 1) AS outbox_json";
 
+/// The statement of [`Store::registration_of`] (`$1` enterprise id). Public, as
+/// [`list_statement`], so that the benchmark's baselines run the very text.
+pub fn registration_sql() -> String {
+    format!(
+        "SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} \
+         WHERE f.enterprise_id = $1 AND f.kind = 'registration'"
+    )
+}
+
+/// The statement of [`Store::filing_parts`] (`$1` filing id, `$2` enterprise id, `$3` kind).
+/// Public for the same reason as [`registration_sql`].
+pub fn parts_sql(dialect: Dialect) -> String {
+    let parts = match dialect {
+        Dialect::Sqlite => PARTS_SQLITE,
+        Dialect::Postgres => PARTS_POSTGRES,
+    };
+    format!(
+        "SELECT {RECORD_COLUMNS}, {parts} FROM {RECORD_FROM} \
+         WHERE f.id = $1 AND f.enterprise_id = $2 AND f.kind = $3"
+    )
+}
+
 #[derive(Deserialize)]
 struct HistoryJson {
     at: i64,
@@ -638,11 +660,7 @@ impl Store {
         &self,
         enterprise_id: i64,
     ) -> Result<Option<FilingRecord>, StoreError> {
-        let sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} \
-             WHERE f.enterprise_id = $1 AND f.kind = 'registration'"
-        );
-        let row = sqlx::query(&sql)
+        let row = sqlx::query(&registration_sql())
             .bind(enterprise_id)
             .fetch_optional(self.pool())
             .await?;
@@ -657,15 +675,7 @@ impl Store {
         kind: FilingKind,
         id: i64,
     ) -> Result<Option<FilingParts>, StoreError> {
-        let parts = match self.dialect() {
-            Dialect::Sqlite => PARTS_SQLITE,
-            Dialect::Postgres => PARTS_POSTGRES,
-        };
-        let sql = format!(
-            "SELECT {RECORD_COLUMNS}, {parts} FROM {RECORD_FROM} \
-             WHERE f.id = $1 AND f.enterprise_id = $2 AND f.kind = $3"
-        );
-        let Some(row) = sqlx::query(&sql)
+        let Some(row) = sqlx::query(&parts_sql(self.dialect()))
             .bind(id)
             .bind(enterprise_id)
             .bind(kind_code(kind))
