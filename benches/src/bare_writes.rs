@@ -12,7 +12,7 @@ use owf_backend::store::accounts::session_sql;
 use owf_backend::store::filings::{
     beijing_compact_date, normalised_key, parts_sql, registration_sql,
 };
-use owf_backend::store::{now_ms, Dialect};
+use owf_backend::store::{now_ms, Dialect, SQLITE_PRAGMAS};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, AnyPool, Executor};
 
@@ -70,11 +70,7 @@ async fn sqlite_pool(url: &str, size: u32) -> AnyPool {
         .acquire_timeout(Duration::from_secs(30))
         .after_connect(|conn, _| {
             Box::pin(async move {
-                conn.execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                )
-                .await?;
+                conn.execute(SQLITE_PRAGMAS).await?;
                 Ok(())
             })
         })

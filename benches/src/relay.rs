@@ -25,7 +25,7 @@ use tokio::task::JoinSet;
 use crate::seed;
 use crate::server::{self, Api, Memory, Owf, Scratch};
 use crate::stats::Load;
-use crate::writes::{create_drafts, declare_drafts};
+use crate::writes::{create_drafts, declare, declare_drafts};
 
 /// The figures of one database.
 pub struct RelayRun {
@@ -192,15 +192,7 @@ async fn declare_paced(api: &Api, store: &Store, enterprise_id: i64, after: i64,
     for (n, (id, version)) in drafts.into_iter().enumerate() {
         tokio::time::sleep_until(start + period * n as u32).await;
         let api = api.clone();
-        requests.spawn(async move {
-            let (status, body) = api
-                .post(
-                    &format!("/api/warehouses/{id}/declare"),
-                    &json!({ "version": version }),
-                )
-                .await;
-            assert_eq!(status, 200, "declare: {body}");
-        });
+        requests.spawn(async move { declare(&api, id, version).await });
     }
     while let Some(done) = requests.join_next().await {
         done.expect("declare request");

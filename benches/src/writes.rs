@@ -137,27 +137,13 @@ pub async fn run(
                     create_drafts(&api, &prefix, per_round, concurrency).await,
                     declare_drafts(&api, &store, enterprise.id, before, concurrency).await,
                 ),
-                Side::GroupCommit => {
-                    baseline_round(
-                        &group_commit,
-                        &store,
-                        &prefix,
-                        before,
-                        per_round,
-                        concurrency,
-                    )
-                    .await
-                }
-                Side::PerRequest => {
-                    baseline_round(
-                        &per_request,
-                        &store,
-                        &prefix,
-                        before,
-                        per_round,
-                        concurrency,
-                    )
-                    .await
+                Side::GroupCommit | Side::PerRequest => {
+                    let baseline = if side == Side::GroupCommit {
+                        &group_commit
+                    } else {
+                        &per_request
+                    };
+                    baseline_round(baseline, &store, &prefix, before, per_round, concurrency).await
                 }
             };
             create.push((side, created));
@@ -247,17 +233,20 @@ pub async fn declare_drafts(
     let client = api.clone();
     stats::run(drafts.len(), concurrency, move |i| {
         let (api, (id, version)) = (client.clone(), drafts[i]);
-        async move {
-            let (status, body) = api
-                .post(
-                    &format!("/api/warehouses/{id}/declare"),
-                    &json!({ "version": version }),
-                )
-                .await;
-            assert_eq!(status, 200, "declare: {body}");
-        }
+        async move { declare(&api, id, version).await }
     })
     .await
+}
+
+/// 申报 of warehouse `id` at `version` over HTTP; it must succeed.
+pub async fn declare(api: &Api, id: i64, version: i64) {
+    let (status, body) = api
+        .post(
+            &format!("/api/warehouses/{id}/declare"),
+            &json!({ "version": version }),
+        )
+        .await;
+    assert_eq!(status, 200, "declare: {body}");
 }
 
 impl Context {

@@ -202,6 +202,11 @@ impl Store {
     }
 }
 
+/// The settings of every SQLite connection: WAL (readers beside the one writer), a busy wait,
+/// foreign keys, and `synchronous = NORMAL` (durable at checkpoints, safe in WAL mode).
+pub const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
 async fn sqlite_pool(options: &AnyConnectOptions, size: u32) -> Result<AnyPool, sqlx::Error> {
     AnyPoolOptions::new()
         .max_connections(size)
@@ -209,11 +214,7 @@ async fn sqlite_pool(options: &AnyConnectOptions, size: u32) -> Result<AnyPool, 
         .acquire_timeout(Duration::from_secs(30))
         .after_connect(|conn, _| {
             Box::pin(async move {
-                conn.execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                )
-                .await?;
+                conn.execute(SQLITE_PRAGMAS).await?;
                 Ok(())
             })
         })
