@@ -383,6 +383,22 @@ pub fn apply_receipt(
     system_move(current, receipt.target()).map_err(ReceiptRefusal::OutOfOrder)
 }
 
+/// Rule R3 at 申报 (资料信息报送): why a warehouse may not be declared yet under a 企业登记 in
+/// status `registration` with 企业申请编号 `apply_no` — naming both and what to do; `None` once
+/// the registration is approved (审核通过). Warehouse drafts may be saved before that.
+pub fn warehouse_declare_refusal(registration: Status, apply_no: &str) -> Option<String> {
+    let todo = match registration {
+        Status::Approved => return None,
+        Status::Draft | Status::SendFailed => "请先申报企业登记",
+        Status::Rejected => "企业登记已被海关退单，请按退单原因修改后重新申报",
+        _ => "请等待海关审核通过",
+    };
+    Some(format!(
+        "本企业的海外仓企业登记（企业申请编号 {apply_no}）当前状态为“{}”，审核通过后才能申报海外仓资料：{todo}；海外仓资料可先暂存",
+        registration.label()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -602,5 +618,15 @@ mod tests {
                 Status::UnderReview
             ]
         );
+    }
+
+    #[test]
+    fn a_warehouse_is_declared_only_under_an_approved_registration() {
+        assert_eq!(warehouse_declare_refusal(Status::Approved, "E1"), None);
+        let refusal = warehouse_declare_refusal(Status::Declared, "E1").unwrap();
+        assert!(refusal.contains("企业申请编号 E1") && refusal.contains("“申报中”"));
+        assert!(warehouse_declare_refusal(Status::Draft, "E1")
+            .unwrap()
+            .contains("请先申报企业登记"));
     }
 }

@@ -11,7 +11,7 @@ use owf_shared::api::{
 };
 use owf_shared::codes::{Code, CodeTables, DocType};
 use owf_shared::field::FilingKind;
-use owf_shared::status::Status;
+use owf_shared::status::{warehouse_declare_refusal, Status};
 use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -97,7 +97,7 @@ pub fn display_receipt_time(c17: &str) -> String {
 
 /// Rule R3 for warehouses (资料信息报送): the enterprise must be in the filing table, i.e. hold a
 /// 企业登记 in any status (a deleted draft is gone), to create, save and edit warehouse drafts —
-/// returned for its 监管方式. Declaring needs it approved ([`declarable`]). Registrations need
+/// returned for its 监管方式. Declaring needs it approved ([`warehouse_declare_refusal`]). Registrations need
 /// nothing before them.
 async fn registration_for<F: FilingForm>(
     state: &AppState,
@@ -121,24 +121,6 @@ pub async fn eligibility(
         Some(registration) => Ok(Ok(registration)),
         None => Ok(Err("本企业尚未办理海外仓企业登记，请先在“海外仓企业登记录入”中录入并暂存企业登记，之后即可录入海外仓资料；海外仓资料须在企业登记审核通过后才能申报".into())),
     }
-}
-
-/// R3 at 申报: why a warehouse may not be declared under `registration` yet, naming the
-/// registration, its status and what to do; `None` once it is approved (审核通过).
-pub fn declarable(registration: &FilingRecord) -> Option<String> {
-    if registration.status == Status::Approved {
-        return None;
-    }
-    let todo = match registration.status {
-        Status::Draft | Status::SendFailed => "请先申报企业登记",
-        Status::Rejected => "企业登记已被海关退单，请按退单原因修改后重新申报",
-        _ => "请等待海关审核通过",
-    };
-    Some(format!(
-        "本企业的海外仓企业登记（企业申请编号 {}）当前状态为“{}”，审核通过后才能申报海外仓资料：{todo}；海外仓资料可先暂存",
-        registration.apply_no,
-        registration.status.label()
-    ))
 }
 
 /// The validation context of the enterprise's filings today; the 监管方式 are those of its
@@ -421,7 +403,10 @@ pub async fn declare<F: FilingForm>(
     }
     let form: F = stored_form(record)?;
     let registration = registration?;
-    if let Some(reason) = registration.as_ref().and_then(declarable) {
+    if let Some(reason) = registration
+        .as_ref()
+        .and_then(|r| warehouse_declare_refusal(r.status, &r.apply_no))
+    {
         return Err(AppError::Validation(FieldErrors::from([(
             FORM_KEY.to_owned(),
             reason,

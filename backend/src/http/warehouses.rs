@@ -7,11 +7,10 @@ use owf_shared::codes::DocType;
 use owf_shared::field::FilingKind;
 use owf_shared::form::WarehouseForm;
 use owf_shared::lease::LeaseState;
+use owf_shared::status::warehouse_declare_refusal;
 use owf_shared::validate::{validate_warehouse, Context, FieldErrors, Level};
 
-use super::filings::{
-    declarable, display_receipt_time, display_time, eligibility, Filing, FilingForm,
-};
+use super::filings::{display_receipt_time, display_time, eligibility, Filing, FilingForm};
 use super::{AppError, AppState};
 use crate::auth::CurrentUser;
 use crate::store::filings::{beijing_today, normalised_key, FilingRecord, IndexColumns};
@@ -95,7 +94,8 @@ pub async fn eligible(
     let enterprise = &user.session.enterprise;
     let answer = match eligibility(&state, enterprise).await? {
         Ok(registration) => {
-            let declare_reason = declarable(&registration);
+            let declare_reason =
+                warehouse_declare_refusal(registration.status, &registration.apply_no);
             WarehouseEligibility {
                 allowed: true,
                 reason: None,
