@@ -1161,8 +1161,9 @@ async fn each_enterprise_has_a_storage_quota(app: TestApp) {
     // PDF below the quota.
     let filler = owf_shared::proof::MAX_ENTERPRISE_BYTES as i64 - 2 * PDF.len() as i64 + 1;
     sqlx::query(
-        "INSERT INTO attachments (filing_id, doc_type, file_name, content_type, size, sha256, \
-         content, created_at) VALUES ($1, '99', 'archive.pdf', 'application/pdf', $2, '', $3, 0)",
+        "INSERT INTO attachments (filing_id, enterprise_id, doc_type, file_name, content_type, \
+         size, sha256, content, created_at) SELECT id, enterprise_id, '99', 'archive.pdf', \
+         'application/pdf', $2, '', $3, 0 FROM filings WHERE id = $1",
     )
     .bind(other["id"].as_i64().unwrap())
     .bind(filler)
@@ -1189,6 +1190,25 @@ async fn each_enterprise_has_a_storage_quota(app: TestApp) {
         .get(&format!("/api/warehouses/{}", wh["id"]), Some(&t.zone))
         .await;
     assert_eq!(detail["lifecycle"]["version"], 2, "the filing unchanged");
+
+    // Deleting the draft that holds the documents gives their bytes back.
+    let (status, err) = t
+        .app
+        .call(
+            Method::DELETE,
+            &format!(
+                "/api/warehouses/{}?version={}",
+                other["id"], other["lifecycle"]["version"]
+            ),
+            None,
+            &t.zone,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{err}");
+    assert_eq!(
+        t.app.upload(&path, PDF.to_vec(), &t.zone).await.0,
+        StatusCode::CREATED
+    );
 
     // The quota is the enterprise's own: another enterprise still uploads.
     let reg = t

@@ -16,6 +16,7 @@ mod stats;
 mod writes;
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 use std::time::Instant;
 
 use clap::Parser;
@@ -76,6 +77,13 @@ pub enum Only {
     Relay,
 }
 
+static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+/// Prints `what` with the time since the bench started: where a run spends its minutes.
+pub fn step(what: &str) {
+    eprintln!("[{:>5.0} s] {what}", STARTED.elapsed().as_secs_f64());
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let mut args = Args::parse();
@@ -87,8 +95,7 @@ async fn main() {
         args.relay_filings = args.relay_filings.min(500);
         args.loads = args.loads.min(3);
     }
-    let started = Instant::now();
-    let step = |what: &str| eprintln!("[{:>5.0} s] {what}", started.elapsed().as_secs_f64());
+    let started = *STARTED;
     let mut machine = machine::describe();
 
     if args.only == Some(Only::Relay) {

@@ -132,6 +132,7 @@ pub async fn run(
             let side = SIDES[(round + turn) % SIDES.len()];
             let before = seed::max_filing_id(&store).await;
             let prefix = format!("{side:?} {round}");
+            crate::step(&format!("writes ({database}): round {round}, {side:?}"));
             let (created, declared) = match side {
                 Side::Owf => (
                     create_drafts(&api, &prefix, per_round, concurrency).await,

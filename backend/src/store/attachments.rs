@@ -104,12 +104,10 @@ async fn warehouse_status(
     .transpose()
 }
 
-/// The query of how many bytes of documents the enterprise (bound at `enterprise`) stores.
+/// The query of how many bytes of documents the enterprise (bound at `enterprise`) stores:
+/// kept by the database's triggers on `attachments` (migration 0012).
 fn used_bytes(enterprise: &str) -> String {
-    format!(
-        "SELECT CAST(COALESCE(SUM(a.size), 0) AS BIGINT) FROM attachments a \
-         JOIN filings g ON g.id = a.filing_id WHERE g.enterprise_id = {enterprise}"
-    )
+    format!("SELECT stored_bytes FROM enterprises WHERE id = {enterprise}")
 }
 
 /// Why adding `size` bytes to the filing was refused.
@@ -171,10 +169,12 @@ async fn add_in(
         return Ok(Err(refusal(conn, enterprise_id, filing_id, size).await?));
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO attachments (filing_id, doc_type, file_name, content_type, size, sha256, \
-         content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO attachments (filing_id, enterprise_id, doc_type, file_name, content_type, \
+         size, sha256, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         RETURNING id",
     )
     .bind(filing_id)
+    .bind(enterprise_id)
     .bind(&new.doc_type)
     .bind(&new.file_name)
     .bind(&new.content_type)

@@ -130,14 +130,13 @@ pub struct FilingRecord {
     pub lease_end: Option<String>,
 }
 
-const RECORD_COLUMNS: &str =
-    "f.id, f.enterprise_id, f.kind, f.apply_no, r.apply_no AS registration_apply_no, \
+const RECORD_COLUMNS: &str = "f.id, f.enterprise_id, f.kind, f.apply_no, \
+     (SELECT r.apply_no FROM filings r WHERE r.id = f.registration_id) AS registration_apply_no, \
      f.operator_card_no, f.form_json, f.trade_modes, f.status, f.version, f.decl_time, \
      f.last_return_time, f.last_return_info, f.created_at, f.updated_at, e.name AS ent_name, \
      e.customs_code, f.wh_name, f.country_code, f.ownership, f.lease_end";
 
-const RECORD_FROM: &str = "filings f JOIN enterprises e ON e.id = f.enterprise_id \
-     LEFT JOIN filings r ON r.id = f.registration_id";
+const RECORD_FROM: &str = "filings f JOIN enterprises e ON e.id = f.enterprise_id";
 
 /// A filing's timeline, documents and latest message as JSON columns beside its record (SQLite).
 const PARTS_SQLITE: &str = "\
@@ -495,9 +494,7 @@ pub fn list_statement(
         }
     }
     let filter = sql.conditions.join(" AND ");
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM filings f JOIN enterprises e ON e.id = f.enterprise_id WHERE {filter}"
-    );
+    let count_sql = format!("SELECT COUNT(*) FROM {RECORD_FROM} WHERE {filter}");
     let order = match q.sort_field() {
         Some(field) => {
             let dir = if q.desc { "DESC" } else { "ASC" };
