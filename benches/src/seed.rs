@@ -1,10 +1,9 @@
 //! Setup that is not measured: the approved 企业登记 that warehouses need (rule R3), proof
 //! documents, and bulk filings written directly with SQL.
 
-use owf_backend::store::accounts::NewEnterprise;
 use owf_backend::store::attachments::NewAttachment;
 use owf_backend::store::{now_ms, Dialect, Store};
-use owf_shared::api::{CreditLevel, EnterpriseInfo};
+use owf_shared::enterprise::{CreditLevel, EnterpriseInfo, NewEnterprise};
 use owf_shared::ids::Uscc;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -105,6 +104,7 @@ pub async fn enterprises(store: &Store, total: usize) -> Vec<i64> {
         let uscc = format!("{body}{}", Uscc::check_char(&body).expect("check char"));
         store
             .add_enterprise(&NewEnterprise {
+                id: (),
                 customs_code: format!("4403{n:06}"),
                 uscc,
                 name: format!("深圳基准跨境电商有限公司{n}"),

@@ -3,7 +3,8 @@
 //! OWH202 and the format-check receipt OWH900 are not. Everything is written and read through
 //! [`Element`] (quick-xml), never by string concatenation.
 
-use owf_shared::api::{AttachmentInfo, EnterpriseInfo};
+use owf_shared::api::AttachmentInfo;
+use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::FilingKind;
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 use owf_shared::ids::Date;

@@ -7,9 +7,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use owf_shared::api::{
-    AttachmentInfo, EnterpriseInfo, HistoryEntry, Lifecycle, ListQuery, Page, VersionCheck,
+    AttachmentInfo, HistoryEntry, Lifecycle, ListQuery, Page, SaveRequest, VersionCheck,
 };
 use owf_shared::codes::{Code, CodeTables, DocType};
+use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::FilingKind;
 use owf_shared::status::{warehouse_declare_refusal, Status};
 use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
@@ -28,12 +29,9 @@ use crate::store::StoreError;
 /// What differs between the two filing kinds.
 pub trait FilingForm: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     const KIND: FilingKind;
-    /// The body of create and update (暂存).
-    type Save: DeserializeOwned + Send;
     type Detail: Serialize;
     type Row: Serialize;
 
-    fn split(save: Self::Save) -> (Option<i64>, Self);
     fn normalized(self) -> Self;
     /// Sets the fields the system assigns from the enterprise's master data (主管海关 of a
     /// registration), whatever the request said.
@@ -260,11 +258,10 @@ fn stale(record: &FilingRecord) -> AppError {
 pub async fn create<F: FilingForm>(
     State(state): State<AppState>,
     user: CurrentUser,
-    AppJson(save): AppJson<F::Save>,
+    AppJson(save): AppJson<SaveRequest<F>>,
 ) -> Result<impl IntoResponse, AppError> {
     let enterprise = &user.session.enterprise;
-    let (_, form) = F::split(save);
-    let mut form = form.normalized();
+    let mut form = save.form.normalized();
     form.assign(enterprise);
     let registration = registration_for::<F>(&state, enterprise).await?;
     check(form.validate(
@@ -308,10 +305,9 @@ pub async fn update<F: FilingForm>(
     State(state): State<AppState>,
     user: CurrentUser,
     FilingId(id): FilingId,
-    AppJson(save): AppJson<F::Save>,
+    AppJson(SaveRequest { version, form }): AppJson<SaveRequest<F>>,
 ) -> Result<Json<F::Detail>, AppError> {
     let enterprise = &user.session.enterprise;
-    let (version, form) = F::split(save);
     let version =
         version.ok_or_else(|| AppError::BadRequest("修改时必须带上记录的 version".into()))?;
     let record = load::<F>(&state, enterprise, id).await?;

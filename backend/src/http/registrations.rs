@@ -1,7 +1,8 @@
 //! 海外仓企业登记 (Form A): `/api/registrations`.
 
-use owf_shared::api::{EnterpriseInfo, RegistrationDetail, RegistrationRow, SaveRegistration};
+use owf_shared::api::{RegistrationDetail, RegistrationRow};
 use owf_shared::codes::DocType;
+use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::FilingKind;
 use owf_shared::form::RegistrationForm;
 use owf_shared::validate::{validate_registration, Context, FieldErrors, Level};
@@ -11,13 +12,8 @@ use crate::store::filings::{FilingRecord, IndexColumns};
 
 impl FilingForm for RegistrationForm {
     const KIND: FilingKind = FilingKind::Registration;
-    type Save = SaveRegistration;
     type Detail = RegistrationDetail;
     type Row = RegistrationRow;
-
-    fn split(save: SaveRegistration) -> (Option<i64>, Self) {
-        (save.version, save.form)
-    }
 
     fn normalized(self) -> Self {
         RegistrationForm::normalized(self)

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use owf_shared::api::{SaveWarehouse, WarehouseDetail, WarehouseEligibility, WarehouseRow};
+use owf_shared::api::{WarehouseDetail, WarehouseEligibility, WarehouseRow};
 use owf_shared::codes::DocType;
 use owf_shared::field::FilingKind;
 use owf_shared::form::WarehouseForm;
@@ -21,13 +21,8 @@ fn non_empty(value: &str) -> Option<String> {
 
 impl FilingForm for WarehouseForm {
     const KIND: FilingKind = FilingKind::Warehouse;
-    type Save = SaveWarehouse;
     type Detail = WarehouseDetail;
     type Row = WarehouseRow;
-
-    fn split(save: SaveWarehouse) -> (Option<i64>, Self) {
-        (save.version, save.form)
-    }
 
     fn normalized(self) -> Self {
         WarehouseForm::normalized(self)

@@ -2,29 +2,13 @@
 
 use std::sync::{Arc, PoisonError};
 
-use owf_shared::api::{CreditLevel, EnterpriseInfo, SessionInfo};
+use owf_shared::api::SessionInfo;
+use owf_shared::enterprise::{CreditLevel, EnterpriseInfo, NewEnterprise};
 use sqlx::Row;
 
 use super::key_encryption::{is_encrypted, KeyEncryptionKey};
 use super::{now_ms, Store, StoreError};
 use crate::customs::sign::{KeyPair, MessageSigner};
-
-/// Customs master data of a new enterprise.
-#[derive(Debug, Clone)]
-pub struct NewEnterprise {
-    /// 海关编码
-    pub customs_code: String,
-    /// 统一社会信用代码
-    pub uscc: String,
-    /// 企业名称
-    pub name: String,
-    /// 主管海关
-    pub customs_district: String,
-    /// 区内企业
-    pub in_zone: bool,
-    /// 信用等级
-    pub credit_level: CreditLevel,
-}
 
 /// A login attempt counted against a card that may try: what checking the password needs.
 #[derive(Debug, Clone)]

@@ -3,7 +3,8 @@
 //! transaction, and the list queries of the query screens. Every statement is scoped by
 //! `enterprise_id`.
 
-use owf_shared::api::{AttachmentInfo, EnterpriseInfo, ListQuery};
+use owf_shared::api::{AttachmentInfo, ListQuery};
+use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::status::Status;
 use serde::Deserialize;

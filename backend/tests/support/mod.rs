@@ -15,11 +15,10 @@ use owf_backend::listener::Limits;
 use owf_backend::relay::backoff::Backoff;
 use owf_backend::relay::client::CustomsEndpoint;
 use owf_backend::relay::{Relay, RelayConfig};
-use owf_backend::store::accounts::NewEnterprise;
 use owf_backend::store::filings::{IndexColumns, NewFiling, Transition};
 use owf_backend::store::key_encryption;
 use owf_backend::store::Store;
-use owf_shared::api::CreditLevel;
+use owf_shared::enterprise::{CreditLevel, NewEnterprise};
 use owf_shared::field::FilingKind;
 use owf_shared::form::RegistrationForm;
 use owf_shared::ids::Uscc;
@@ -174,6 +173,7 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
     let body = format!("91440300MA{n:07}");
     let uscc = format!("{body}{}", Uscc::check_char(&body).unwrap());
     let enterprise = NewEnterprise {
+        id: (),
         customs_code: format!("4403{n:06}"),
         uscc: uscc.clone(),
         name: format!("深圳测试跨境电商有限公司{n}"),

@@ -4,8 +4,8 @@
 //! approved registrations — plus what only customs checks (主管海关 against the master data, the
 //! proof documents against their hashes). The verdict is 审核通过 (399) or 退单 (100).
 
-use owf_shared::api::EnterpriseInfo;
 use owf_shared::codes::{Code, CodeTables, DocType};
+use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::Field;
 use owf_shared::validate::{
     validate_registration, validate_warehouse, Context, FieldErrors, Level, FORM_KEY,

@@ -3,7 +3,7 @@
 //! public keys). It shares the database with owf — the enterprises table *is* the customs master
 //! data that `owf admin enterprise add` maintains — but never touches owf's tables otherwise.
 
-use owf_shared::api::EnterpriseInfo;
+use owf_shared::enterprise::EnterpriseInfo;
 use sqlx::{AnyConnection, Row};
 
 use super::super::message::{c17, MessageType, Receipt};
