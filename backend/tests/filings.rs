@@ -489,7 +489,7 @@ async fn warehouse_drafts_need_a_registration_and_declaring_an_approved_one(app:
 async fn lease_expiry_shows_in_rows_and_filters_queries(app: TestApp) {
     let t = two(app).await;
     t.approved_registration().await;
-    let today = owf_backend::store::filings::beijing_today();
+    let today = owf_backend::clock::beijing_today();
     for (name, days) in [("soon", 30), ("later", 200), ("ended", -5)] {
         let mut form = leased_warehouse(name, &format!("{name} road"));
         form["lease_start"] = json!(today.add_days(-400).to_string());

@@ -650,7 +650,7 @@ async fn concurrent_claims_are_disjoint(store: &Store, rows: usize) {
                 let owner = format!("claimer-{n}");
                 let mut ids = Vec::new();
                 loop {
-                    let lease_until = owf_backend::store::now_ms() + 60_000;
+                    let lease_until = owf_backend::clock::now_ms() + 60_000;
                     let claimed = store.claim_outbox(&owner, lease_until, 2).await.unwrap();
                     if claimed.is_empty() {
                         break ids;

@@ -1,8 +1,9 @@
 //! Setup that is not measured: the approved 企业登记 that warehouses need (rule R3), proof
 //! documents, and bulk filings written directly with SQL.
 
+use owf_backend::clock::now_ms;
 use owf_backend::store::attachments::NewAttachment;
-use owf_backend::store::{now_ms, Dialect, Store};
+use owf_backend::store::{Dialect, Store};
 use owf_shared::enterprise::{CreditLevel, EnterpriseInfo, NewEnterprise};
 use owf_shared::ids::Uscc;
 use serde_json::json;

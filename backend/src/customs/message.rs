@@ -11,7 +11,8 @@ use owf_shared::ids::Date;
 
 use super::sign::MessageSigner;
 use super::xml::{Element, XmlError};
-use crate::store::filings::{beijing_time, FilingRecord, OutboxMessage};
+use crate::clock::{c14, now_ms};
+use crate::store::filings::{FilingRecord, OutboxMessage};
 
 /// The namespace of every OWH message.
 pub const NAMESPACE: &str = "urn:sim:owh:1.0";
@@ -105,20 +106,6 @@ pub enum MessageError {
 
 fn owh(name: &str) -> String {
     format!("{PREFIX}:{name}")
-}
-
-/// `yyyyMMddHHmmssfff` (CEB C17), Beijing time.
-pub fn c17(ms: i64) -> String {
-    beijing_time(ms)
-        .format(&time::macros::format_description!(
-            "[year][month][day][hour][minute][second][subsecond digits:3]"
-        ))
-        .expect("formattable time")
-}
-
-/// `yyyyMMddHHmmss` (CEB C14), Beijing time.
-pub fn c14(ms: i64) -> String {
-    c17(ms)[..14].to_owned()
 }
 
 /// DXP user id of an enterprise (BaseTransfer/dxpId).
@@ -400,7 +387,7 @@ pub fn declaration(
     };
     let declaration = Declaration {
         guid: guid.clone(),
-        app_time: c14(crate::store::now_ms()),
+        app_time: c14(now_ms()),
         apply_no: record.apply_no.clone(),
         ent_apply_no: record.registration_apply_no.clone().unwrap_or_default(),
         customs_code: enterprise.customs_code.clone(),
@@ -559,12 +546,5 @@ mod tests {
         assert!(matches!(message_root(&other), Err(MessageError::Namespace)));
         let wrong = Element::new("owh:OWH999Message").attr("xmlns:owh", NAMESPACE);
         assert!(matches!(message_root(&wrong), Err(MessageError::Root(_))));
-    }
-
-    #[test]
-    fn times_are_beijing_c17() {
-        assert_eq!(c17(0), "19700101080000000");
-        assert_eq!(c14(1_741_745_731_123), "20250312101531");
-        assert!(owf_shared::status::is_receipt_time(&c17(1_741_745_731_123)));
     }
 }

@@ -19,10 +19,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{AppError, AppJson, AppQuery, AppState};
 use crate::auth::CurrentUser;
+use crate::clock::{beijing_today, display_receipt_time, display_time};
 use crate::customs::message;
-pub use crate::store::filings::display_time;
 use crate::store::filings::{
-    beijing_today, Duplicate, FilingParts, FilingRecord, IndexColumns, NewFiling, Transition,
+    Duplicate, FilingParts, FilingRecord, IndexColumns, NewFiling, Transition,
 };
 use crate::store::StoreError;
 
@@ -75,22 +75,6 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for FilingId {
 #[derive(Debug, Deserialize)]
 pub struct VersionQuery {
     pub version: i64,
-}
-
-/// A CEB C17 receipt time `yyyyMMddHHmmssfff` as `YYYY-MM-DD HH:MM:SS`.
-pub fn display_receipt_time(c17: &str) -> String {
-    if c17.len() < 14 || !c17.is_ascii() {
-        return c17.to_owned();
-    }
-    format!(
-        "{}-{}-{} {}:{}:{}",
-        &c17[0..4],
-        &c17[4..6],
-        &c17[6..8],
-        &c17[8..10],
-        &c17[10..12],
-        &c17[12..14]
-    )
 }
 
 /// Rule R3 for warehouses (资料信息报送): the enterprise must be in the filing table, i.e. hold a

@@ -7,7 +7,8 @@ use owf_shared::field::FilingKind;
 use owf_shared::form::RegistrationForm;
 use owf_shared::validate::{validate_registration, Context, FieldErrors, Level};
 
-use super::filings::{display_receipt_time, display_time, Filing, FilingForm};
+use super::filings::{Filing, FilingForm};
+use crate::clock::{display_receipt_time, display_time};
 use crate::store::filings::{FilingRecord, IndexColumns};
 
 impl FilingForm for RegistrationForm {

@@ -10,10 +10,11 @@ use owf_shared::lease::LeaseState;
 use owf_shared::status::warehouse_declare_refusal;
 use owf_shared::validate::{validate_warehouse, Context, FieldErrors, Level};
 
-use super::filings::{display_receipt_time, display_time, eligibility, Filing, FilingForm};
+use super::filings::{eligibility, Filing, FilingForm};
 use super::{AppError, AppState};
 use crate::auth::CurrentUser;
-use crate::store::filings::{beijing_today, normalised_key, FilingRecord, IndexColumns};
+use crate::clock::{beijing_today, display_receipt_time, display_time};
+use crate::store::filings::{normalised_key, FilingRecord, IndexColumns};
 
 fn non_empty(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())

@@ -7,7 +7,8 @@ use owf_shared::enterprise::{CreditLevel, EnterpriseInfo, NewEnterprise};
 use sqlx::Row;
 
 use super::key_encryption::{is_encrypted, KeyEncryptionKey};
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
+use crate::clock::now_ms;
 use crate::customs::sign::{KeyPair, MessageSigner};
 
 /// A login attempt counted against a card that may try: what checking the password needs.

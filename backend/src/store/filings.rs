@@ -12,7 +12,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row};
 
 use super::outbox::{announce_outbox_in, OutboxState};
-use super::{now_ms, Dialect, Store, StoreError};
+use super::{Dialect, Store, StoreError};
+use crate::clock::{beijing_compact_date, beijing_day_ms, beijing_today, now_ms};
 
 /// Database name of a filing kind.
 pub fn kind_code(kind: FilingKind) -> &'static str {
@@ -319,30 +320,6 @@ fn joined_modes(modes: &[String]) -> String {
     format!(",{},", modes.join(","))
 }
 
-/// Beijing time (UTC+8) is the customs day.
-const BEIJING_OFFSET_MS: i64 = 8 * 3600 * 1000;
-
-/// Milliseconds at the start of `date` (`YYYY-MM-DD`, already validated) in Beijing time.
-fn day_start_ms(date: owf_shared::ids::Date) -> i64 {
-    let days = days_from_civil(
-        i64::from(date.year()),
-        i64::from(date.month()),
-        i64::from(date.day()),
-    );
-    days * 86_400_000 - BEIJING_OFFSET_MS
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 fn like_contains(text: &str) -> String {
     let escaped = text
         .replace('\\', "\\\\")
@@ -474,13 +451,13 @@ pub fn list_statement(
     if let Some(from) = date(&q.decl_from) {
         sql.push(
             |n| format!("f.decl_time >= ${n}"),
-            ListArg::Int(day_start_ms(from)),
+            ListArg::Int(beijing_day_ms(from).start),
         );
     }
     if let Some(to) = date(&q.decl_to) {
         sql.push(
             |n| format!("f.decl_time < ${n}"),
-            ListArg::Int(day_start_ms(to) + 86_400_000),
+            ListArg::Int(beijing_day_ms(to).end),
         );
     }
     if let Some(lease) = q.lease {
@@ -901,36 +878,6 @@ impl Store {
     }
 }
 
-/// yyyyMMdd of the Beijing day containing `ms`.
-pub fn beijing_compact_date(ms: i64) -> String {
-    beijing_time(ms)
-        .format(&time::macros::format_description!("[year][month][day]"))
-        .expect("formattable date")
-}
-
-/// `YYYY-MM-DD HH:MM:SS`, Beijing time.
-pub fn display_time(ms: i64) -> String {
-    beijing_time(ms)
-        .format(&time::macros::format_description!(
-            "[year]-[month]-[day] [hour]:[minute]:[second]"
-        ))
-        .expect("formattable time")
-}
-
-/// Today in Beijing, the 申报 date.
-pub fn beijing_today() -> owf_shared::ids::Date {
-    let t = beijing_time(now_ms());
-    owf_shared::ids::Date::new(t.year() as u16, t.month() as u8, t.day()).expect("a real date")
-}
-
-/// The Beijing wall-clock time of `ms`.
-pub fn beijing_time(ms: i64) -> time::OffsetDateTime {
-    let offset = time::UtcOffset::from_hms(8, 0, 0).expect("valid offset");
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(offset)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -947,15 +894,6 @@ mod tests {
             normalised_key("东京都 大田区 1-2"),
             Some("东京都大田区12".into())
         );
-    }
-
-    #[test]
-    fn day_start_is_beijing_midnight() {
-        let d = owf_shared::ids::Date::parse("2026-11-30").unwrap();
-        let start = day_start_ms(d);
-        assert_eq!(beijing_compact_date(start), "20261130");
-        assert_eq!(beijing_compact_date(start - 1), "20261129");
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
     }
 
     #[test]

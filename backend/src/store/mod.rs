@@ -221,9 +221,3 @@ async fn sqlite_pool(options: &AnyConnectOptions, size: u32) -> Result<AnyPool, 
         .connect_with(options.clone())
         .await
 }
-
-/// Milliseconds since the Unix epoch: the one timestamp type in the database.
-pub fn now_ms() -> i64 {
-    let now = time::OffsetDateTime::now_utc();
-    (now.unix_timestamp_nanos() / 1_000_000) as i64
-}

@@ -26,7 +26,8 @@ use sqlx::{AnyConnection, Row};
 use super::attachments::FrozenAttachment;
 use super::filings::Transition;
 use super::writer::WriteFuture;
-use super::{now_ms, Dialect, Store, StoreError};
+use super::{Dialect, Store, StoreError};
+use crate::clock::now_ms;
 
 /// Actor of the relay's history entries.
 pub const SYSTEM_ACTOR: &str = "系统";

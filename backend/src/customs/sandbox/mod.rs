@@ -40,8 +40,9 @@ use self::store::{AcceptedMessage, PlannedReceipt, SandboxStore};
 use super::envelope::{
     Ack, Envelope, IssuedReceipt, ReceiptPage, ReceiptQuery, MESSAGES_PATH, RECEIPTS_PATH,
 };
-use super::message::{c17, MessageType};
-use crate::store::{now_ms, Store, StoreError};
+use super::message::MessageType;
+use crate::clock::{c17, now_ms};
+use crate::store::{Store, StoreError};
 
 /// The length of the base64 of `bytes` bytes.
 const fn base64_len(bytes: usize) -> usize {

@@ -13,11 +13,11 @@ use owf_shared::validate::{
 use sha2::{Digest, Sha256};
 
 use super::store::SandboxStore;
+use crate::clock::beijing_today;
 use crate::customs::envelope::FileData;
 use crate::customs::message::{Declaration, DeclaredForm, MessageType};
 use crate::customs::sign;
 use crate::customs::xml::Element;
-use crate::store::filings::beijing_today;
 use crate::store::StoreError;
 
 /// 报文结构错误

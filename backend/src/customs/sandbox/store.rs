@@ -6,7 +6,8 @@
 use owf_shared::enterprise::EnterpriseInfo;
 use sqlx::{AnyConnection, Row};
 
-use super::super::message::{c17, MessageType, Receipt};
+use super::super::message::{MessageType, Receipt};
+use crate::clock::c17;
 use crate::store::accounts::{enterprise_from_row, ENTERPRISE_COLUMNS};
 use crate::store::{Store, StoreError};
 
