@@ -17,8 +17,7 @@ use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{AppError, AppJson, AppQuery, AppState};
-use crate::auth::CurrentUser;
+use super::{AppError, AppJson, AppQuery, AppState, CurrentUser};
 use crate::clock::{beijing_today, display_receipt_time, display_time};
 use crate::customs::message;
 use crate::store::filings::{

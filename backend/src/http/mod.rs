@@ -3,6 +3,7 @@
 
 mod attachments;
 mod codes;
+mod current_user;
 mod error;
 mod filings;
 pub(crate) mod headers;
@@ -27,10 +28,10 @@ use axum::{middleware, Router};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
+pub use current_user::CurrentUser;
 pub use error::{AppError, AppJson, AppQuery};
 pub use session::{LOCK_MINUTES, MAX_FAILED_LOGINS};
 
-use crate::auth::CurrentUser;
 use crate::store::Store;
 
 /// Largest accepted JSON body.

@@ -11,10 +11,10 @@ use axum::routing::{post, MethodRouter};
 use axum::{Extension, Json};
 use owf_shared::api::{LoginRequest, SessionInfo};
 
-use super::{AppError, AppJson, AppState, HttpConfig};
+use super::{AppError, AppJson, AppState, CurrentUser, HttpConfig};
 use crate::auth::password_checks::PasswordChecks;
 use crate::auth::rate_limit::ClientRateLimit;
-use crate::auth::{session, CurrentUser};
+use crate::auth::session;
 use crate::clock::now_ms;
 use crate::store::accounts::Lockout;
 

@@ -11,8 +11,7 @@ use owf_shared::status::warehouse_declare_refusal;
 use owf_shared::validate::{validate_warehouse, Context, FieldErrors, Level};
 
 use super::filings::{eligibility, Filing, FilingForm};
-use super::{AppError, AppState};
-use crate::auth::CurrentUser;
+use super::{AppError, AppState, CurrentUser};
 use crate::clock::{beijing_today, display_receipt_time, display_time};
 use crate::store::filings::{normalised_key, FilingRecord, IndexColumns};
 
