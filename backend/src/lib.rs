@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clock;
 pub mod customs;
 pub mod demo;
+mod headers;
 pub mod http;
 pub mod listener;
 pub mod relay;

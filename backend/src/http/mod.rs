@@ -6,7 +6,6 @@ mod codes;
 mod current_user;
 mod error;
 mod filings;
-pub(crate) mod headers;
 mod health;
 mod metrics;
 pub mod openapi;
@@ -32,6 +31,7 @@ pub use current_user::CurrentUser;
 pub use error::{AppError, AppJson, AppQuery};
 pub use session::{LOCK_MINUTES, MAX_FAILED_LOGINS};
 
+use crate::headers;
 use crate::store::Store;
 
 /// Largest accepted JSON body.

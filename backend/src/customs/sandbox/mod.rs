@@ -210,7 +210,7 @@ impl Sandbox {
 
     /// The sandbox's routes, with the secret required and the security headers on every one.
     pub fn router(&self) -> Router {
-        let [csp, nosniff, referrer] = crate::http::headers::api_layers();
+        let [csp, nosniff, referrer] = crate::headers::api_layers();
         Router::new()
             .route(
                 MESSAGES_PATH,
