@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{AppError, AppJson, AppQuery, AppState, CurrentUser};
 use crate::clock::{beijing_today, display_receipt_time, display_time};
-use crate::customs::message;
+use crate::customs::message::{self, DeclarationInput, DeclaredForm};
 use crate::store::filings::{
-    Duplicate, FilingParts, FilingRecord, IndexColumns, NewFiling, Transition,
+    Duplicate, FilingParts, FilingRecord, IndexColumns, NewFiling, OutboxMessage, Transition,
 };
 use crate::store::StoreError;
 
@@ -39,6 +39,8 @@ pub trait FilingForm: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     fn index(&self) -> IndexColumns;
     /// The shared validation of this form.
     fn validate(&self, attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors;
+    /// The form as its declaration carries it, with the filing's proof documents.
+    fn declared(&self, attachments: &[AttachmentInfo]) -> DeclaredForm;
     fn detail(filing: Filing<Self>) -> Self::Detail;
     fn row(record: FilingRecord) -> Self::Row;
 }
@@ -402,14 +404,21 @@ pub async fn declare<F: FilingForm>(
         &context(enterprise, registration.as_ref()),
     ))?;
     let signer = state.store.signer(enterprise.id).await?;
-    let message = message::declaration(
-        record,
-        enterprise,
-        &user.session.card_no,
-        &parts.attachments,
+    let signed = message::declaration(
+        DeclarationInput {
+            apply_no: &record.apply_no,
+            ent_apply_no: record.registration_apply_no.as_deref().unwrap_or_default(),
+            enterprise,
+            card_no: &user.session.card_no,
+            form: form.declared(&parts.attachments),
+        },
         &signer,
-    )
-    .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    );
+    let message = OutboxMessage {
+        guid: signed.guid,
+        message_type: signed.message_type.code().to_owned(),
+        payload: signed.document,
+    };
     let transition = Transition {
         id,
         version,

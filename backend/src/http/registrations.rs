@@ -1,6 +1,6 @@
 //! 海外仓企业登记 (Form A): `/api/registrations`.
 
-use owf_shared::api::{RegistrationDetail, RegistrationRow};
+use owf_shared::api::{AttachmentInfo, RegistrationDetail, RegistrationRow};
 use owf_shared::codes::DocType;
 use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::FilingKind;
@@ -9,6 +9,7 @@ use owf_shared::validate::{validate_registration, Context, FieldErrors, Level};
 
 use super::filings::{Filing, FilingForm};
 use crate::clock::{display_receipt_time, display_time};
+use crate::customs::message::DeclaredForm;
 use crate::store::filings::{FilingRecord, IndexColumns};
 
 impl FilingForm for RegistrationForm {
@@ -33,6 +34,10 @@ impl FilingForm for RegistrationForm {
 
     fn validate(&self, _attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors {
         validate_registration(self, level, ctx)
+    }
+
+    fn declared(&self, _attachments: &[AttachmentInfo]) -> DeclaredForm {
+        DeclaredForm::Registration(self.clone())
     }
 
     fn detail(f: Filing<Self>) -> RegistrationDetail {

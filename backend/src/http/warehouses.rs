@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use owf_shared::api::{WarehouseDetail, WarehouseEligibility, WarehouseRow};
+use owf_shared::api::{AttachmentInfo, WarehouseDetail, WarehouseEligibility, WarehouseRow};
 use owf_shared::codes::DocType;
 use owf_shared::field::FilingKind;
 use owf_shared::form::WarehouseForm;
@@ -13,6 +13,7 @@ use owf_shared::validate::{validate_warehouse, Context, FieldErrors, Level};
 use super::filings::{eligibility, Filing, FilingForm};
 use super::{AppError, AppState, CurrentUser};
 use crate::clock::{beijing_today, display_receipt_time, display_time};
+use crate::customs::message::DeclaredForm;
 use crate::store::filings::{normalised_key, FilingRecord, IndexColumns};
 
 fn non_empty(value: &str) -> Option<String> {
@@ -44,6 +45,10 @@ impl FilingForm for WarehouseForm {
 
     fn validate(&self, attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors {
         validate_warehouse(self, attachments, level, ctx)
+    }
+
+    fn declared(&self, attachments: &[AttachmentInfo]) -> DeclaredForm {
+        DeclaredForm::Warehouse(self.clone(), attachments.iter().map(Into::into).collect())
     }
 
     fn detail(f: Filing<Self>) -> WarehouseDetail {

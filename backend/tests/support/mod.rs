@@ -9,13 +9,13 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use owf_backend::customs::message;
+use owf_backend::customs::message::{self, DeclarationInput, DeclaredForm};
 use owf_backend::customs::sandbox::{Faults, Sandbox, SandboxConfig};
 use owf_backend::listener::Limits;
 use owf_backend::relay::backoff::Backoff;
 use owf_backend::relay::client::CustomsEndpoint;
 use owf_backend::relay::{Relay, RelayConfig};
-use owf_backend::store::filings::{IndexColumns, NewFiling, Transition};
+use owf_backend::store::filings::{IndexColumns, NewFiling, OutboxMessage, Transition};
 use owf_backend::store::key_encryption;
 use owf_backend::store::Store;
 use owf_shared::enterprise::{CreditLevel, NewEnterprise};
@@ -214,7 +214,21 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
         .unwrap()
         .record;
     let signer = store.signer(enterprise_id).await.unwrap();
-    let message = message::declaration(&record, &info, &card, &[], &signer).unwrap();
+    let signed = message::declaration(
+        DeclarationInput {
+            apply_no: &record.apply_no,
+            ent_apply_no: "",
+            enterprise: &info,
+            card_no: &card,
+            form: DeclaredForm::Registration(form),
+        },
+        &signer,
+    );
+    let message = OutboxMessage {
+        guid: signed.guid,
+        message_type: signed.message_type.code().to_owned(),
+        payload: signed.document,
+    };
     let declared = store
         .declare_filing(
             record.clone(),
