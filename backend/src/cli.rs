@@ -13,6 +13,7 @@ use owf_shared::field::Field;
 use owf_shared::ids::{CustomsCode, Uscc};
 
 use crate::auth::password;
+use crate::customs::keys::SigningKeys;
 use crate::customs::sandbox::{self, Faults, Sandbox, SandboxConfig, MAX_LATENCY_MS};
 use crate::http::HttpConfig;
 use crate::listener::Limits;
@@ -415,7 +416,7 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
                 in_zone,
                 credit_level,
             };
-            match store
+            match SigningKeys::new(store)
                 .add_enterprise(&enterprise)
                 .await
                 .map_err(|e| e.to_string())?

@@ -3,6 +3,7 @@
 use owf_shared::enterprise::{CreditLevel, NewEnterprise};
 
 use crate::auth::password;
+use crate::customs::keys::SigningKeys;
 use crate::store::{Store, StoreError};
 
 /// A demo login as printed at start.
@@ -50,8 +51,9 @@ pub fn accounts() -> [DemoAccount; 2] {
 /// Creates the demo enterprises and users where missing; returns the accounts to print.
 pub async fn seed(store: &Store) -> Result<[DemoAccount; 2], StoreError> {
     let accounts = accounts();
+    let keys = SigningKeys::new(store.clone());
     for account in &accounts {
-        let id = match store.add_enterprise(&account.enterprise).await? {
+        let id = match keys.add_enterprise(&account.enterprise).await? {
             Some(id) => id,
             None => {
                 store

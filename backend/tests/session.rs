@@ -4,7 +4,6 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -23,10 +22,7 @@ const FAILED: &str = "IC卡号或密码错误（同一IC卡连续 5 次登录失
 
 /// The app with other HTTP settings than the harness's.
 fn app_with(app: &TestApp, config: HttpConfig) -> Router {
-    let state = AppState {
-        store: app.store.clone(),
-        config: Arc::new(config),
-    };
+    let state = AppState::new(app.store.clone(), config);
     router(state, std::path::Path::new("/nonexistent-dist"))
 }
 

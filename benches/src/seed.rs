@@ -2,6 +2,7 @@
 //! documents, and bulk filings written directly with SQL.
 
 use owf_backend::clock::now_ms;
+use owf_backend::customs::keys::SigningKeys;
 use owf_backend::store::attachments::NewAttachment;
 use owf_backend::store::{Dialect, Store};
 use owf_shared::enterprise::{CreditLevel, EnterpriseInfo, NewEnterprise};
@@ -103,7 +104,7 @@ pub async fn enterprises(store: &Store, total: usize) -> Vec<i64> {
     for n in 0..total.saturating_sub(2) {
         let body = format!("91440300MB{n:07}");
         let uscc = format!("{body}{}", Uscc::check_char(&body).expect("check char"));
-        store
+        SigningKeys::new(store.clone())
             .add_enterprise(&NewEnterprise {
                 id: (),
                 customs_code: format!("4403{n:06}"),

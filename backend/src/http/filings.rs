@@ -403,7 +403,7 @@ pub async fn declare<F: FilingForm>(
         Level::Declare,
         &context(enterprise, registration.as_ref()),
     ))?;
-    let signer = state.store.signer(enterprise.id).await?;
+    let signer = state.keys.signer(enterprise.id).await?;
     let signed = message::declaration(
         DeclarationInput {
             apply_no: &record.apply_no,

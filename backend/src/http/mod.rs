@@ -31,6 +31,7 @@ pub use current_user::CurrentUser;
 pub use error::{AppError, AppJson, AppQuery};
 pub use session::{LOCK_MINUTES, MAX_FAILED_LOGINS};
 
+use crate::customs::keys::SigningKeys;
 use crate::headers;
 use crate::store::Store;
 
@@ -53,7 +54,19 @@ pub struct HttpConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The enterprises' signing keys, for declaring.
+    pub keys: SigningKeys,
     pub config: Arc<HttpConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: HttpConfig) -> Self {
+        Self {
+            keys: SigningKeys::new(store.clone()),
+            store,
+            config: Arc::new(config),
+        }
+    }
 }
 
 /// The whole application: API, health check and the frontend from `dist`.

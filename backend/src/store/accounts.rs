@@ -1,7 +1,5 @@
 //! Enterprises (customs master data), users and sessions.
 
-use std::sync::{Arc, PoisonError};
-
 use owf_shared::api::SessionInfo;
 use owf_shared::enterprise::{CreditLevel, EnterpriseInfo, NewEnterprise};
 use sqlx::Row;
@@ -9,7 +7,22 @@ use sqlx::Row;
 use super::key_encryption::{is_encrypted, KeyEncryptionKey};
 use super::{Store, StoreError};
 use crate::clock::now_ms;
-use crate::customs::sign::{KeyPair, MessageSigner};
+
+/// An enterprise's signing key as the store keeps it: the secret (hex), encrypted at rest, and the
+/// public key (hex) and 证书编号 in the clear. What the key is and does is customs' business.
+#[derive(Clone, Copy)]
+pub struct StoredKey<'a> {
+    pub secret: &'a str,
+    pub public_key: &'a str,
+    pub cert_no: &'a str,
+}
+
+/// A stored signing secret, decrypted, with the 证书编号 that names its public key.
+pub struct SigningSecret {
+    /// Hex.
+    pub secret: String,
+    pub cert_no: String,
+}
 
 /// A login attempt counted against a card that may try: what checking the password needs.
 #[derive(Debug, Clone)]
@@ -62,11 +75,14 @@ impl Store {
             .ok_or(StoreError::NoKeyEncryptionKey)
     }
 
-    /// Adds an enterprise with a new signing key pair, its private key encrypted; `None` when
-    /// its 海关编码 or 统一社会信用代码 already exists.
-    pub async fn add_enterprise(&self, e: &NewEnterprise) -> Result<Option<i64>, StoreError> {
-        let key = self.key_encryption()?;
-        let keys = KeyPair::generate();
+    /// Adds an enterprise with its signing key, the secret encrypted; `None` when its 海关编码 or
+    /// 统一社会信用代码 already exists.
+    pub async fn add_enterprise(
+        &self,
+        e: &NewEnterprise,
+        key: StoredKey<'_>,
+    ) -> Result<Option<i64>, StoreError> {
+        let encryption = self.key_encryption()?;
         let mut tx = self.pool().begin().await?;
         let Some(id) = sqlx::query_scalar::<_, i64>(
             "INSERT INTO enterprises (customs_code, uscc, name, customs_district, in_zone, credit_level, \
@@ -80,16 +96,16 @@ impl Store {
         .bind(i64::from(e.in_zone))
         .bind(e.credit_level.code())
         .bind(now_ms())
-        .bind(&keys.public_key)
-        .bind(&keys.cert_no)
+        .bind(key.public_key)
+        .bind(key.cert_no)
         .fetch_optional(&mut *tx)
         .await?
         else {
             return Ok(None);
         };
-        // The id is the encryption's associated data, so the key is written once it is known.
+        // The id is the encryption's associated data, so the secret is written once it is known.
         sqlx::query("UPDATE enterprises SET sign_key = $1 WHERE id = $2")
-            .bind(key.encrypt(id, &keys.sign_key))
+            .bind(encryption.encrypt(id, key.secret))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -97,48 +113,45 @@ impl Store {
         Ok(Some(id))
     }
 
-    /// The enterprise's signer (its USBKey stand-in). An enterprise created before keys existed
-    /// gets its key pair now. A key never changes once stored, so it is read, decrypted and
-    /// parsed (which derives the public key, as costly as a signature) once per process.
-    pub async fn signer(&self, enterprise_id: i64) -> Result<Arc<MessageSigner>, StoreError> {
-        if let Some(signer) = self
-            .signers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&enterprise_id)
-        {
-            return Ok(signer.clone());
-        }
-        let key = self.key_encryption()?;
-        loop {
-            let row = sqlx::query("SELECT sign_key, cert_no FROM enterprises WHERE id = $1")
-                .bind(enterprise_id)
-                .fetch_one(self.pool())
-                .await?;
-            let sign_key: String = row.try_get("sign_key")?;
-            if !sign_key.is_empty() {
-                let secret = key.decrypt(enterprise_id, &sign_key)?;
-                let cert_no: String = row.try_get("cert_no")?;
-                let signer =
-                    Arc::new(MessageSigner::new(&secret, &cert_no).map_err(StoreError::Key)?);
-                self.signers
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(enterprise_id, signer.clone());
-                return Ok(signer);
-            }
-            let keys = KeyPair::generate();
-            sqlx::query(
-                "UPDATE enterprises SET sign_key = $1, public_key = $2, cert_no = $3 \
-                 WHERE id = $4 AND sign_key = ''",
-            )
-            .bind(key.encrypt(enterprise_id, &keys.sign_key))
-            .bind(&keys.public_key)
-            .bind(&keys.cert_no)
+    /// The enterprise's signing secret, decrypted, with its 证书编号; `None` for an enterprise
+    /// created before keys existed.
+    pub async fn signing_secret(
+        &self,
+        enterprise_id: i64,
+    ) -> Result<Option<SigningSecret>, StoreError> {
+        let encryption = self.key_encryption()?;
+        let row = sqlx::query("SELECT sign_key, cert_no FROM enterprises WHERE id = $1")
             .bind(enterprise_id)
-            .execute(self.pool())
+            .fetch_one(self.pool())
             .await?;
+        let stored: String = row.try_get("sign_key")?;
+        if stored.is_empty() {
+            return Ok(None);
         }
+        Ok(Some(SigningSecret {
+            secret: encryption.decrypt(enterprise_id, &stored)?,
+            cert_no: row.try_get("cert_no")?,
+        }))
+    }
+
+    /// Gives an enterprise that has no signing key `key` (one that has kept its own).
+    pub async fn add_signing_key(
+        &self,
+        enterprise_id: i64,
+        key: StoredKey<'_>,
+    ) -> Result<(), StoreError> {
+        let encryption = self.key_encryption()?;
+        sqlx::query(
+            "UPDATE enterprises SET sign_key = $1, public_key = $2, cert_no = $3 \
+             WHERE id = $4 AND sign_key = ''",
+        )
+        .bind(encryption.encrypt(enterprise_id, key.secret))
+        .bind(key.public_key)
+        .bind(key.cert_no)
+        .bind(enterprise_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
     }
 
     /// At start: encrypts the signing keys still stored as plain hex (written before keys were

@@ -10,9 +10,8 @@ pub mod outbox;
 pub mod readiness;
 mod writer;
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -20,7 +19,6 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Executor};
 use tokio::sync::Notify;
 
-use crate::customs::sign::MessageSigner;
 use key_encryption::{KeyEncryptionError, KeyEncryptionKey};
 use readiness::Readiness;
 pub use writer::WriterCounts;
@@ -57,8 +55,6 @@ pub enum StoreError {
     Commit(String),
     #[error("写入未完成（数据库写入中断），请重试")]
     WriteAborted,
-    #[error("企业签名密钥无效：{0}")]
-    Key(crate::customs::sign::SignError),
     #[error(transparent)]
     KeyEncryption(#[from] KeyEncryptionError),
     #[error(
@@ -81,8 +77,6 @@ pub struct Store {
     /// The PostgreSQL database's URL, for a connection listening to the declarations of every
     /// server ([`Store::listen_for_outbox`]); `None` on SQLite.
     listen_url: Option<Arc<str>>,
-    /// Parsed signing keys by enterprise id.
-    signers: Arc<Mutex<HashMap<i64, Arc<MessageSigner>>>>,
     /// The last readiness check, shared by the callers of `/healthz`.
     readiness: Arc<Readiness>,
     /// Encrypts the signing keys at rest; `None` in a store that never touches them (the
@@ -147,18 +141,16 @@ impl Store {
             pool,
             dialect,
             outbox_written: Arc::new(Notify::new()),
-            signers: Arc::default(),
             readiness: Arc::default(),
             key_encryption: None,
         })
     }
 
-    /// This store with the key that encrypts the enterprises' signing keys, needed to create
-    /// enterprises and to sign (with no signing key decrypted yet).
+    /// This store with the key that encrypts the enterprises' signing keys at rest, needed to
+    /// store and read them.
     pub fn with_key_encryption(self, key: KeyEncryptionKey) -> Self {
         Self {
             key_encryption: Some(key),
-            signers: Arc::default(),
             ..self
         }
     }

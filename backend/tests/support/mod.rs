@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use owf_backend::customs::keys::SigningKeys;
 use owf_backend::customs::message::{self, DeclarationInput, DeclaredForm};
 use owf_backend::customs::sandbox::{Faults, Sandbox, SandboxConfig};
 use owf_backend::listener::Limits;
@@ -181,7 +182,8 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
         in_zone: false,
         credit_level: CreditLevel::Registered,
     };
-    let enterprise_id = store.add_enterprise(&enterprise).await.unwrap().unwrap();
+    let keys = SigningKeys::new(store.clone());
+    let enterprise_id = keys.add_enterprise(&enterprise).await.unwrap().unwrap();
     let info = store
         .enterprise_by_customs_code(&enterprise.customs_code)
         .await
@@ -213,7 +215,7 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
         .await
         .unwrap()
         .record;
-    let signer = store.signer(enterprise_id).await.unwrap();
+    let signer = keys.signer(enterprise_id).await.unwrap();
     let signed = message::declaration(
         DeclarationInput {
             apply_no: &record.apply_no,
