@@ -569,7 +569,29 @@ async fn one_warehouse_one_form(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(err["fields"]["wh_name"].is_string(), "{err}");
-    assert_eq!(t.app.count("filings WHERE kind = 'warehouse'").await, 1);
+    let mut numbered = leased_warehouse("Numbered DC", "1 Numbered Rd");
+    numbered["wh_code"] = json!("WH-01");
+    t.create(&t.zone, "warehouses", numbered.clone()).await;
+    numbered["wh_name"] = json!("Renumbered DC");
+    numbered["wh_address"] = json!("2 Numbered Rd");
+    let (status, err) = t
+        .app
+        .call(
+            Method::POST,
+            "/api/warehouses",
+            Some(json!({ "form": numbered })),
+            &t.zone,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["fields"]["wh_code"]
+            .as_str()
+            .unwrap()
+            .contains("相同海外仓编号"),
+        "{err}"
+    );
+    assert_eq!(t.app.count("filings WHERE kind = 'warehouse'").await, 2);
 }
 
 /// Writes arriving together are committed together: a refused one (a duplicate name) leaves

@@ -78,22 +78,49 @@ pub enum Duplicate {
     WarehouseAddress,
 }
 
+/// Each guard with the unique index of `filings` that enforces it (`0002_filings.sql` of both
+/// databases), and that index's columns as SQLite names them.
+const GUARDS: [(Duplicate, &str, &str); 4] = [
+    (
+        Duplicate::Registration,
+        "filings_one_registration",
+        "filings.enterprise_id",
+    ),
+    (
+        Duplicate::WarehouseName,
+        "filings_wh_name_key",
+        "filings.enterprise_id, filings.wh_name_key",
+    ),
+    (
+        Duplicate::WarehouseCode,
+        "filings_wh_code",
+        "filings.enterprise_id, filings.wh_code",
+    ),
+    (
+        Duplicate::WarehouseAddress,
+        "filings_address_key",
+        "filings.enterprise_id, filings.country_code, filings.address_key",
+    ),
+];
+
+/// The guard a unique violation ran into, by the violated index. PostgreSQL names the index
+/// (sqlx's `DatabaseError::constraint`); SQLite does not, its message lists the index's columns
+/// instead (`UNIQUE constraint failed: filings.enterprise_id, filings.wh_code`), and as no two
+/// guards have the same columns, the columns name the index there. Any other violation (a
+/// 申请编号 taken, say) is no duplicate the user made: `None`.
 fn duplicate_of(e: &sqlx::Error) -> Option<Duplicate> {
     let db = e.as_database_error()?;
     if !db.is_unique_violation() {
         return None;
     }
-    // PostgreSQL names the index, SQLite lists its columns.
-    let message = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
-    Some(if message.contains("address_key") {
-        Duplicate::WarehouseAddress
-    } else if message.contains("wh_name_key") {
-        Duplicate::WarehouseName
-    } else if message.contains("wh_code") {
-        Duplicate::WarehouseCode
-    } else {
-        Duplicate::Registration
-    })
+    let sqlite_columns = db.message().strip_prefix("UNIQUE constraint failed: ");
+    GUARDS
+        .iter()
+        .find(|(_, index, columns)| match db.constraint() {
+            Some(constraint) => constraint == *index,
+            None => sqlite_columns == Some(*columns),
+        })
+        .map(|(duplicate, ..)| *duplicate)
 }
 
 fn write_error(e: sqlx::Error) -> StoreError {
@@ -894,6 +921,83 @@ mod tests {
             normalised_key("东京都 大田区 1-2"),
             Some("东京都大田区12".into())
         );
+    }
+
+    /// Each guard's violation on a migrated SQLite database is told apart by its columns; a
+    /// violation of another unique column is no duplicate.
+    #[tokio::test]
+    async fn sqlite_violations_map_to_their_guards() {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        super::super::SQLITE_MIGRATIONS
+            .run(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO enterprises (id, customs_code, uscc, name, customs_district, in_zone, \
+             credit_level, created_at) VALUES (1, 'C', 'U', 'N', '5300', 0, 'registered', 0)",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        let insert = |kind: &'static str, apply_no: &'static str, warehouse: [&'static str; 4]| {
+            sqlx::query(
+                "INSERT INTO filings (enterprise_id, kind, apply_no, operator_card_no, form_json, \
+                 trade_modes, wh_name_key, wh_code, country_code, address_key, status, version, \
+                 created_at, updated_at) VALUES (1, $1, $2, '', '{}', '', $3, $4, $5, $6, 1, 1, 0, 0)",
+            )
+            .bind(kind)
+            .bind(apply_no)
+            .bind(warehouse[0])
+            .bind(warehouse[1])
+            .bind(warehouse[2])
+            .bind(warehouse[3])
+        };
+        insert("registration", "E1", ["", "", "", ""])
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        insert("warehouse", "W1", ["name", "code", "502", "address"])
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        for (kind, apply_no, warehouse, expected) in [
+            (
+                "registration",
+                "E2",
+                ["", "", "", ""],
+                Some(Duplicate::Registration),
+            ),
+            (
+                "warehouse",
+                "W2",
+                ["name", "c2", "502", "a2"],
+                Some(Duplicate::WarehouseName),
+            ),
+            (
+                "warehouse",
+                "W3",
+                ["n3", "code", "502", "a3"],
+                Some(Duplicate::WarehouseCode),
+            ),
+            (
+                "warehouse",
+                "W4",
+                ["n4", "c4", "502", "address"],
+                Some(Duplicate::WarehouseAddress),
+            ),
+            ("warehouse", "W1", ["n5", "c5", "502", "a5"], None),
+        ] {
+            let e = insert(kind, apply_no, warehouse)
+                .execute(&mut conn)
+                .await
+                .unwrap_err();
+            assert!(e.as_database_error().unwrap().is_unique_violation(), "{e}");
+            assert_eq!(duplicate_of(&e), expected, "{e}");
+        }
     }
 
     #[test]
