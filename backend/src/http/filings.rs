@@ -21,8 +21,9 @@ use super::{AppError, AppJson, AppQuery, AppState, CurrentUser};
 use crate::clock::{beijing_today, display_receipt_time, display_time};
 use crate::customs::message::{self, DeclarationInput, DeclaredForm};
 use crate::store::filings::{
-    Duplicate, FilingParts, FilingRecord, IndexColumns, NewFiling, OutboxMessage, Transition,
+    Duplicate, FilingParts, FilingRecord, IndexColumns, NewFiling, OutboxMessage,
 };
+use crate::store::history::Transition;
 use crate::store::StoreError;
 
 /// What differs between the two filing kinds.

@@ -1,6 +1,6 @@
 //! Filings of both kinds — 企业登记 and 海外仓资料 — in one table: drafts with optimistic
-//! versions, status changes with their history, declaration with its outbox message in the same
-//! transaction, and the list queries of the query screens. Every statement is scoped by
+//! versions, status changes with their history ([`super::history`]), declaration with its outbox
+//! message in the same transaction, and the list queries of the query screens. Every statement is scoped by
 //! `enterprise_id`.
 
 use owf_shared::api::{AttachmentInfo, ListQuery};
@@ -11,6 +11,7 @@ use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row};
 
+use super::history::{append_history, transition_in, HistoryRecord, Transition};
 use super::outbox::{announce_outbox_in, OutboxState};
 use super::{Dialect, Store, StoreError};
 use crate::clock::{beijing_compact_date, beijing_day_ms, beijing_today, now_ms};
@@ -261,16 +262,6 @@ fn record_from_row(row: &AnyRow) -> Result<FilingRecord, sqlx::Error> {
     })
 }
 
-/// One entry of a filing's timeline.
-#[derive(Debug, Clone)]
-pub struct HistoryRecord {
-    pub at: i64,
-    pub actor: String,
-    pub from: Option<Status>,
-    pub to: Status,
-    pub note: String,
-}
-
 /// A message for customs, written to the outbox with the declaration.
 #[derive(Debug, Clone)]
 pub struct OutboxMessage {
@@ -317,30 +308,6 @@ pub struct Declared {
     pub record: FilingRecord,
     pub entry: HistoryRecord,
     pub outbox: OutboxState,
-}
-
-/// A status change to make, guarded by the version it was decided on.
-#[derive(Debug, Clone)]
-pub struct Transition {
-    pub id: i64,
-    pub version: i64,
-    pub from: Status,
-    pub to: Status,
-    pub actor: String,
-    pub note: String,
-}
-
-impl Transition {
-    /// The history entry of this change at `at` (appended only when the status changes).
-    fn entry(&self, at: i64) -> HistoryRecord {
-        HistoryRecord {
-            at,
-            actor: self.actor.clone(),
-            from: Some(self.from),
-            to: self.to,
-            note: self.note.clone(),
-        }
-    }
 }
 
 fn joined_modes(modes: &[String]) -> String {
@@ -612,31 +579,11 @@ impl Store {
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(write_error)?;
-                Self::append_history(conn, record.id, &entry).await?;
+                append_history(conn, record.id, &entry).await?;
                 Ok(Created { record, entry })
             })
         })
         .await
-    }
-
-    pub(super) async fn append_history(
-        conn: &mut AnyConnection,
-        filing_id: i64,
-        entry: &HistoryRecord,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(filing_id)
-        .bind(entry.at)
-        .bind(&entry.actor)
-        .bind(entry.from.map(|s| i64::from(s.code())))
-        .bind(i64::from(entry.to.code()))
-        .bind(&entry.note)
-        .execute(conn)
-        .await?;
-        Ok(())
     }
 
     /// A filing of the enterprise, of the given kind; `None` for anything else (including another
@@ -713,34 +660,6 @@ impl Store {
         }))
     }
 
-    /// Changes status and version of a filing if it is still at `t.version`, appending the
-    /// history entry. `false` when someone else changed it first.
-    pub(super) async fn transition_in(
-        conn: &mut AnyConnection,
-        enterprise_id: i64,
-        t: &Transition,
-        now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE filings SET status = $1, version = version + 1, updated_at = $2 \
-             WHERE id = $3 AND enterprise_id = $4 AND version = $5",
-        )
-        .bind(i64::from(t.to.code()))
-        .bind(now)
-        .bind(t.id)
-        .bind(enterprise_id)
-        .bind(t.version)
-        .execute(&mut *conn)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        if t.from != t.to {
-            Self::append_history(conn, t.id, &t.entry(now)).await?;
-        }
-        Ok(true)
-    }
-
     /// 暂存 of an existing filing: new form and index columns, status per `t.to`. `false` when
     /// the version is stale.
     pub async fn save_filing(
@@ -754,7 +673,7 @@ impl Store {
         self.write(move |conn| {
             let (t, form_json, index) = (t.clone(), form_json.clone(), index.clone());
             Box::pin(async move {
-                if !Self::transition_in(conn, enterprise_id, &t, now).await? {
+                if !transition_in(conn, enterprise_id, &t, now).await? {
                     return Ok(false);
                 }
                 sqlx::query(
@@ -798,7 +717,7 @@ impl Store {
             .write(move |conn| {
                 let (record, t, message) = (record.clone(), t.clone(), message.clone());
                 Box::pin(async move {
-                    if !Self::transition_in(conn, record.enterprise_id, &t, now).await? {
+                    if !transition_in(conn, record.enterprise_id, &t, now).await? {
                         return Ok(None);
                     }
                     sqlx::query(

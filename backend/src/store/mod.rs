@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod filings;
+pub mod history;
 pub mod key_encryption;
 pub mod outbox;
 pub mod readiness;

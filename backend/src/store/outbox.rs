@@ -24,7 +24,7 @@ use owf_shared::status::{apply_receipt, apply_relay, ReceiptStatus, RelayOutcome
 use sqlx::{AnyConnection, Row};
 
 use super::attachments::FrozenAttachment;
-use super::filings::Transition;
+use super::history::{transition_in, Transition};
 use super::writer::WriteFuture;
 use super::{Dialect, Store, StoreError};
 use crate::clock::now_ms;
@@ -210,7 +210,7 @@ async fn report_delivery(
         actor: SYSTEM_ACTOR.to_owned(),
         note,
     };
-    if !Store::transition_in(conn, filing.enterprise_id, &t, now).await? {
+    if !transition_in(conn, filing.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);
     }
     filing.status = to;
@@ -627,7 +627,7 @@ async fn apply_to_filing(
         actor: CUSTOMS_ACTOR.to_owned(),
         note: format!("[{}] {}", status.code(), receipt.return_info),
     };
-    if !Store::transition_in(conn, filing.enterprise_id, &t, now).await? {
+    if !transition_in(conn, filing.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);
     }
     sqlx::query("UPDATE filings SET last_return_time = $1, last_return_info = $2 WHERE id = $3")
