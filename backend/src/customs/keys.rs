@@ -21,11 +21,11 @@ pub enum KeyError {
     Invalid(SignError),
 }
 
-fn stored(keys: &KeyPair) -> StoredKey<'_> {
+fn stored(keys: KeyPair) -> StoredKey {
     StoredKey {
-        secret: &keys.sign_key,
-        public_key: &keys.public_key,
-        cert_no: &keys.cert_no,
+        secret: keys.sign_key,
+        public_key: keys.public_key,
+        cert_no: keys.cert_no,
     }
 }
 
@@ -51,8 +51,8 @@ impl SigningKeys {
         &self,
         enterprise: &NewEnterprise,
     ) -> Result<Option<i64>, StoreError> {
-        let keys = KeyPair::generate();
-        self.store.add_enterprise(enterprise, stored(&keys)).await
+        let keys = stored(KeyPair::generate());
+        self.store.add_enterprise(enterprise, keys).await
     }
 
     /// The enterprise's signer (its USBKey stand-in). An enterprise created before keys existed
@@ -77,9 +77,8 @@ impl SigningKeys {
                     .insert(enterprise_id, signer.clone());
                 return Ok(signer);
             }
-            let keys = KeyPair::generate();
             self.store
-                .add_signing_key(enterprise_id, stored(&keys))
+                .add_signing_key(enterprise_id, stored(KeyPair::generate()))
                 .await?;
         }
     }

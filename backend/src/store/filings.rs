@@ -322,7 +322,8 @@ fn like_contains(text: &str) -> String {
     format!("%{}%", escaped.to_lowercase())
 }
 
-/// A bound value of a list statement, in `$N` order.
+/// A bound value of a statement built at run time (a list query, a one-statement write), in `$N`
+/// order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListArg {
     Int(i64),
@@ -779,18 +780,23 @@ impl Store {
         id: i64,
         version: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "DELETE FROM filings WHERE id = $1 AND enterprise_id = $2 AND kind = $3 \
-             AND version = $4 AND status = $5",
-        )
-        .bind(id)
-        .bind(enterprise_id)
-        .bind(kind_code(kind))
-        .bind(version)
-        .bind(i64::from(Status::Draft.code()))
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() > 0)
+        self.write(move |conn| {
+            Box::pin(async move {
+                let done = sqlx::query(
+                    "DELETE FROM filings WHERE id = $1 AND enterprise_id = $2 AND kind = $3 \
+                     AND version = $4 AND status = $5",
+                )
+                .bind(id)
+                .bind(enterprise_id)
+                .bind(kind_code(kind))
+                .bind(version)
+                .bind(i64::from(Status::Draft.code()))
+                .execute(conn)
+                .await?;
+                Ok(done.rows_affected() > 0)
+            })
+        })
+        .await
     }
 
     /// Messages waiting in the outbox for a filing (all states).

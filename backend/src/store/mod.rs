@@ -20,6 +20,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Executor};
 use tokio::sync::Notify;
 
+use filings::{bind_all, ListArg};
 use key_encryption::{KeyEncryptionError, KeyEncryptionKey};
 use readiness::Readiness;
 pub use writer::WriterCounts;
@@ -69,7 +70,7 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
-    /// The queue of the filing writes of requests.
+    /// The one writer: every write goes through it ([`writer`]).
     writer: Writer,
     dialect: Dialect,
     /// Signalled after a declaration wrote an outbox message, so a relay in this process sends
@@ -168,6 +169,34 @@ impl Store {
         W: for<'c> Fn(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
     {
         self.writer.write(work).await
+    }
+
+    /// Runs `work` in one transaction, beside the queue where the database allows it
+    /// ([`writer::Writer::write_alone`]): the writes of the relay, the customs sandbox, logins and
+    /// sessions.
+    pub(crate) async fn write_alone<T, W>(&self, work: W) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        W: for<'c> Fn(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
+    {
+        self.writer.write_alone(work).await
+    }
+
+    /// Runs one statement with `args` through [`Store::write_alone`]; how many rows it changed.
+    async fn execute_alone(
+        &self,
+        sql: &'static str,
+        args: Vec<ListArg>,
+    ) -> Result<u64, StoreError> {
+        let args = Arc::new(args);
+        self.write_alone(move |conn| {
+            let args = args.clone();
+            Box::pin(async move {
+                let done = bind_all(sqlx::query(sql), &args).execute(conn).await?;
+                Ok(done.rows_affected())
+            })
+        })
+        .await
     }
 
     /// The writer's failures and reconnections since the process started.
