@@ -339,7 +339,7 @@ async fn a_discredited_enterprise_cannot_declare(app: TestApp) {
     sqlx::query(
         "UPDATE enterprises SET credit_level = 'discredited' WHERE customs_code = '3301961A2B'",
     )
-    .execute(t.app.store.pool())
+    .execute(t.app.store.write_pool())
     .await
     .unwrap();
     let detail = t
@@ -1189,7 +1189,7 @@ async fn each_enterprise_has_a_storage_quota(app: TestApp) {
     .bind(other["id"].as_i64().unwrap())
     .bind(filler)
     .bind(PDF)
-    .execute(t.app.store.pool())
+    .execute(t.app.store.write_pool())
     .await
     .unwrap();
     let path = format!(

@@ -182,7 +182,7 @@ async fn a_lock_that_ran_out_lets_the_right_password_in(app: TestApp) {
     // Test setup: the 15 minutes have passed.
     sqlx::query("UPDATE users SET locked_until = 1 WHERE card_no = $1")
         .bind(ZONE_CARD)
-        .execute(app.store.pool())
+        .execute(app.store.write_pool())
         .await
         .unwrap();
     app.login(ZONE_CARD, ZONE_PASSWORD).await;
@@ -328,7 +328,7 @@ async fn expired_sessions_are_purged_at_the_next_login(app: TestApp) {
     // Test setup: the first session's hours are over.
     sqlx::query("UPDATE sessions SET expires_at = 1 WHERE user_id = (SELECT id FROM users WHERE card_no = $1)")
         .bind(ZONE_CARD)
-        .execute(app.store.pool())
+        .execute(app.store.write_pool())
         .await
         .unwrap();
     let (status, _) = app.get("/api/session", Some(&old)).await;

@@ -71,7 +71,7 @@ async fn a_wrong_key_or_a_swapped_row_is_refused_with_a_clear_error(app: TestApp
     // Enterprise 1's encrypted key copied into enterprise 2's row does not open there.
     sqlx::query("UPDATE enterprises SET sign_key = $1 WHERE id = 2")
         .bind(stored_key(&app, 1).await)
-        .execute(app.store.pool())
+        .execute(app.store.write_pool())
         .await
         .unwrap();
     let fresh = SigningKeys::new(
@@ -95,7 +95,7 @@ async fn a_legacy_plaintext_key_is_encrypted_at_start_and_still_signs(app: TestA
         .bind(&legacy.sign_key)
         .bind(&legacy.public_key)
         .bind(&legacy.cert_no)
-        .execute(app.store.pool())
+        .execute(app.store.write_pool())
         .await
         .unwrap();
     let store = app

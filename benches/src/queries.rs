@@ -187,7 +187,7 @@ pub async fn run(
         // What autovacuum would do after the load, done now so that it does not run during the
         // measures: statistics for the planner, the visibility map for index-only scans.
         sqlx::query("VACUUM (ANALYZE)")
-            .execute(store.pool())
+            .execute(store.write_pool())
             .await
             .expect("vacuum analyze");
     }

@@ -281,7 +281,7 @@ impl BareRelay {
             .build()
             .expect("http client");
         Self {
-            pool: store.pool().clone(),
+            pool: store.write_pool().clone(),
             dialect: store.dialect(),
             http,
             messages_url: format!(

@@ -41,7 +41,7 @@ pub async fn registration(api: &Api) -> (i64, i64) {
 pub async fn approve(store: &Store, id: i64) {
     sqlx::query("UPDATE filings SET status = 399 WHERE id = $1")
         .bind(id)
-        .execute(store.pool())
+        .execute(store.write_pool())
         .await
         .expect("approve");
 }
@@ -243,7 +243,7 @@ pub async fn filings(store: &Store, url: &str, enterprise_ids: &[i64], per_enter
 
 /// One approved 企业登记 per enterprise, in one transaction; their ids.
 async fn registrations(store: &Store, enterprise_ids: &[i64], now: i64) -> Vec<i64> {
-    let mut tx = store.pool().begin().await.expect("begin");
+    let mut tx = store.write_pool().begin().await.expect("begin");
     let mut ids = Vec::with_capacity(enterprise_ids.len());
     for (e, &enterprise_id) in enterprise_ids.iter().enumerate() {
         let id: i64 = sqlx::query_scalar(

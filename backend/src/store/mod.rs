@@ -1,5 +1,6 @@
-//! Persistence: one sqlx `Any` pool over SQLite (default) or PostgreSQL, migrated on connect.
-//! Queries are portable (`$N` placeholders, integers for booleans and timestamps); where the
+//! Persistence: sqlx `Any` pools over SQLite (default) or PostgreSQL, migrated on connect — the
+//! writer's, on which every write runs ([`writer`]), and a read pool that cannot write. Queries
+//! are portable (`$N` placeholders, integers for booleans and timestamps); where the
 //! dialects differ, the difference lives in this module.
 
 pub mod accounts;
@@ -66,9 +67,10 @@ pub enum StoreError {
     NoKeyEncryptionKey,
 }
 
-/// The connection pool and its dialect.
+/// The read pool, the writer and the dialect.
 #[derive(Clone)]
 pub struct Store {
+    /// The read pool: its connections cannot write.
     pool: AnyPool,
     /// The one writer: every write goes through it ([`writer`]).
     writer: Writer,
@@ -116,29 +118,29 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
         let options: AnyConnectOptions = url.parse()?;
-        let (pool, writer) = match dialect {
-            // One writer at a time is what SQLite allows; WAL lets readers run beside it.
-            // Writers queue here for the one write connection instead of sleeping in SQLite's
-            // busy handler.
-            Dialect::Sqlite => (
-                sqlite_pool(&options, 8).await?,
-                sqlite_pool(&options, 1).await?,
-            ),
+        // Two pools: the writer's, on which every write runs (migrations included), and the read
+        // pool, whose connections cannot write. One writer at a time is what SQLite allows; WAL
+        // lets readers run beside it, and writers queue for the one write connection instead of
+        // sleeping in SQLite's busy handler. PostgreSQL takes concurrent writers: the relay's
+        // and the sandbox's transactions run beside the queue ([`Store::write_alone`]).
+        let (writes, pool) = match dialect {
+            Dialect::Sqlite => {
+                let writes = sqlite_pool(&options, 1, None).await?;
+                SQLITE_MIGRATIONS.run(&writes).await?;
+                let reads = sqlite_pool(&options, 8, Some("PRAGMA query_only = ON")).await?;
+                (writes, reads)
+            }
             Dialect::Postgres => {
-                let pool = AnyPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
-                    .await?;
-                (pool.clone(), pool)
+                let writes = postgres_pool(&options, 8, None).await?;
+                POSTGRES_MIGRATIONS.run(&writes).await?;
+                let reads =
+                    postgres_pool(&options, 16, Some("SET default_transaction_read_only = on"))
+                        .await?;
+                (writes, reads)
             }
         };
-        match dialect {
-            Dialect::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Dialect::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
-        }
         Ok(Self {
-            writer: Writer::start(writer, dialect),
+            writer: Writer::start(writes, dialect),
             listen_url: (dialect == Dialect::Postgres).then(|| url.as_str().into()),
             pool,
             dialect,
@@ -157,8 +159,16 @@ impl Store {
         }
     }
 
+    /// The read pool: its connections cannot write (SQLite's `query_only`, PostgreSQL's
+    /// read-only transactions); owf writes through [`Store::write`] and [`Store::write_alone`].
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The writer's pool, for writes that are no part of owf: tests and benchmarks setting up a
+    /// database state directly.
+    pub fn write_pool(&self) -> &AnyPool {
+        self.writer.pool()
     }
 
     /// Runs `work` as one write of the group-commit queue ([`writer`]) and returns its result
@@ -229,14 +239,43 @@ impl Store {
 pub const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
-async fn sqlite_pool(options: &AnyConnectOptions, size: u32) -> Result<AnyPool, sqlx::Error> {
+/// A pool of `size` SQLite connections with [`SQLITE_PRAGMAS`] and then `setting`.
+async fn sqlite_pool(
+    options: &AnyConnectOptions,
+    size: u32,
+    setting: Option<&'static str>,
+) -> Result<AnyPool, sqlx::Error> {
     AnyPoolOptions::new()
         .max_connections(size)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn, _| {
+        .after_connect(move |conn, _| {
             Box::pin(async move {
                 conn.execute(SQLITE_PRAGMAS).await?;
+                if let Some(setting) = setting {
+                    conn.execute(setting).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options.clone())
+        .await
+}
+
+/// A pool of `size` PostgreSQL connections with `setting`.
+async fn postgres_pool(
+    options: &AnyConnectOptions,
+    size: u32,
+    setting: Option<&'static str>,
+) -> Result<AnyPool, sqlx::Error> {
+    AnyPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if let Some(setting) = setting {
+                    conn.execute(setting).await?;
+                }
                 Ok(())
             })
         })

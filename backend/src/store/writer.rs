@@ -123,6 +123,11 @@ impl Writer {
         }
     }
 
+    /// The pool the writes run on.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Runs `work` in the next batch and returns its result once that batch committed. `work`
     /// may run more than once (when another write of its batch fails); it must only write.
     pub async fn write<T, W>(&self, work: W) -> Result<T, StoreError>

@@ -201,7 +201,7 @@ impl TestApp {
         sqlx::query("UPDATE filings SET status = $1, version = version + 1 WHERE id = $2")
             .bind(status)
             .bind(filing_id)
-            .execute(self.store.pool())
+            .execute(self.store.write_pool())
             .await
             .unwrap();
     }
