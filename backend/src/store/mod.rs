@@ -123,26 +123,20 @@ impl Store {
         // lets readers run beside it, and writers queue for the one write connection instead of
         // sleeping in SQLite's busy handler. PostgreSQL takes concurrent writers: the relay's
         // and the sandbox's transactions run beside the queue ([`Store::write_alone`]).
-        let (writes, pool) = match dialect {
-            Dialect::Sqlite => {
-                let writes = sqlite_pool(&options, 1, None).await?;
-                SQLITE_MIGRATIONS.run(&writes).await?;
-                let reads = sqlite_pool(&options, 8, Some("PRAGMA query_only = ON")).await?;
-                (writes, reads)
-            }
-            Dialect::Postgres => {
-                let writes = postgres_pool(&options, 8, None).await?;
-                POSTGRES_MIGRATIONS.run(&writes).await?;
-                let reads =
-                    postgres_pool(&options, 16, Some("SET default_transaction_read_only = on"))
-                        .await?;
-                (writes, reads)
-            }
+        let (write_connections, read_connections) = match dialect {
+            Dialect::Sqlite => (1, 8),
+            Dialect::Postgres => (8, 16),
         };
+        let writes = pool(&options, dialect, write_connections, false).await?;
+        match dialect {
+            Dialect::Sqlite => SQLITE_MIGRATIONS.run(&writes).await?,
+            Dialect::Postgres => POSTGRES_MIGRATIONS.run(&writes).await?,
+        }
+        let reads = pool(&options, dialect, read_connections, true).await?;
         Ok(Self {
             writer: Writer::start(writes, dialect),
             listen_url: (dialect == Dialect::Postgres).then(|| url.as_str().into()),
-            pool,
+            pool: reads,
             dialect,
             outbox_written: Arc::new(Notify::new()),
             readiness: Arc::default(),
@@ -239,41 +233,28 @@ impl Store {
 pub const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
-/// A pool of `size` SQLite connections with [`SQLITE_PRAGMAS`] and then `setting`.
-async fn sqlite_pool(
+/// A pool of `size` connections to the database of `options`. SQLite connections get
+/// [`SQLITE_PRAGMAS`], one stays open, and a connection is waited for longer (the one writer's
+/// turn). With `read_only`, the connections cannot write: SQLite's `query_only`, PostgreSQL's
+/// read-only transactions.
+async fn pool(
     options: &AnyConnectOptions,
+    dialect: Dialect,
     size: u32,
-    setting: Option<&'static str>,
+    read_only: bool,
 ) -> Result<AnyPool, sqlx::Error> {
+    let (min, wait, settings, read_only_setting) = match dialect {
+        Dialect::Sqlite => (1, 30, Some(SQLITE_PRAGMAS), "PRAGMA query_only = ON"),
+        Dialect::Postgres => (0, 10, None, "SET default_transaction_read_only = on"),
+    };
+    let read_only = read_only.then_some(read_only_setting);
     AnyPoolOptions::new()
         .max_connections(size)
-        .min_connections(1)
-        .acquire_timeout(Duration::from_secs(30))
+        .min_connections(min)
+        .acquire_timeout(Duration::from_secs(wait))
         .after_connect(move |conn, _| {
             Box::pin(async move {
-                conn.execute(SQLITE_PRAGMAS).await?;
-                if let Some(setting) = setting {
-                    conn.execute(setting).await?;
-                }
-                Ok(())
-            })
-        })
-        .connect_with(options.clone())
-        .await
-}
-
-/// A pool of `size` PostgreSQL connections with `setting`.
-async fn postgres_pool(
-    options: &AnyConnectOptions,
-    size: u32,
-    setting: Option<&'static str>,
-) -> Result<AnyPool, sqlx::Error> {
-    AnyPoolOptions::new()
-        .max_connections(size)
-        .acquire_timeout(Duration::from_secs(10))
-        .after_connect(move |conn, _| {
-            Box::pin(async move {
-                if let Some(setting) = setting {
+                for setting in [settings, read_only].into_iter().flatten() {
                     conn.execute(setting).await?;
                 }
                 Ok(())
