@@ -7,18 +7,18 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use owf_shared::api::CreditLevel;
 use owf_shared::codes::CodeTables;
+use owf_shared::enterprise::{CreditLevel, NewEnterprise};
 use owf_shared::field::Field;
 use owf_shared::ids::{CustomsCode, Uscc};
 
 use crate::auth::password;
+use crate::customs::keys::SigningKeys;
 use crate::customs::sandbox::{self, Faults, Sandbox, SandboxConfig, MAX_LATENCY_MS};
 use crate::http::HttpConfig;
 use crate::listener::Limits;
 use crate::relay::backoff::Backoff;
 use crate::relay::RelayConfig;
-use crate::store::accounts::NewEnterprise;
 use crate::store::key_encryption::{KeyEncryptionKey, ENV_VAR as KEY_ENCRYPTION_VAR};
 use crate::store::Store;
 use crate::{demo, OwnSandbox, ServeConfig};
@@ -408,6 +408,7 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
                 return Err("企业名称不能为空".to_owned());
             }
             let enterprise = NewEnterprise {
+                id: (),
                 customs_code: customs_code.as_str().to_owned(),
                 uscc: uscc.as_str().to_owned(),
                 name,
@@ -415,7 +416,7 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
                 in_zone,
                 credit_level,
             };
-            match store
+            match SigningKeys::new(store)
                 .add_enterprise(&enterprise)
                 .await
                 .map_err(|e| e.to_string())?

@@ -1,9 +1,9 @@
 //! `owf serve --demo`: two demo enterprises — one 区内企业, one not — each with a user.
 
-use owf_shared::api::CreditLevel;
+use owf_shared::enterprise::{CreditLevel, NewEnterprise};
 
 use crate::auth::password;
-use crate::store::accounts::NewEnterprise;
+use crate::customs::keys::SigningKeys;
 use crate::store::{Store, StoreError};
 
 /// A demo login as printed at start.
@@ -19,6 +19,7 @@ pub fn accounts() -> [DemoAccount; 2] {
     [
         DemoAccount {
             enterprise: NewEnterprise {
+                id: (),
                 customs_code: "4403960ABC".into(),
                 uscc: "91440300MA5G8K2P04".into(),
                 name: "深圳前海综保跨境供应链有限公司".into(),
@@ -32,6 +33,7 @@ pub fn accounts() -> [DemoAccount; 2] {
         },
         DemoAccount {
             enterprise: NewEnterprise {
+                id: (),
                 customs_code: "3301961A2B".into(),
                 uscc: "91330100MA2H3Y5K7A".into(),
                 name: "杭州云帆跨境电子商务有限公司".into(),
@@ -49,8 +51,9 @@ pub fn accounts() -> [DemoAccount; 2] {
 /// Creates the demo enterprises and users where missing; returns the accounts to print.
 pub async fn seed(store: &Store) -> Result<[DemoAccount; 2], StoreError> {
     let accounts = accounts();
+    let keys = SigningKeys::new(store.clone());
     for account in &accounts {
-        let id = match store.add_enterprise(&account.enterprise).await? {
+        let id = match keys.add_enterprise(&account.enterprise).await? {
             Some(id) => id,
             None => {
                 store

@@ -2,8 +2,10 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod customs;
 pub mod demo;
+mod headers;
 pub mod http;
 pub mod listener;
 pub mod relay;
@@ -11,7 +13,6 @@ pub mod store;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -121,10 +122,7 @@ pub async fn serve(
         shutdown.await;
         let _ = stop.send(true);
     });
-    let state = AppState {
-        store,
-        config: Arc::new(config.http),
-    };
+    let state = AppState::new(store, config.http);
     let app = listener::serve(
         listener,
         http::router(state, &config.dist),

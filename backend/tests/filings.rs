@@ -339,7 +339,7 @@ async fn a_discredited_enterprise_cannot_declare(app: TestApp) {
     sqlx::query(
         "UPDATE enterprises SET credit_level = 'discredited' WHERE customs_code = '3301961A2B'",
     )
-    .execute(t.app.store.pool())
+    .execute(t.app.store.write_pool())
     .await
     .unwrap();
     let detail = t
@@ -489,7 +489,7 @@ async fn warehouse_drafts_need_a_registration_and_declaring_an_approved_one(app:
 async fn lease_expiry_shows_in_rows_and_filters_queries(app: TestApp) {
     let t = two(app).await;
     t.approved_registration().await;
-    let today = owf_backend::store::filings::beijing_today();
+    let today = owf_backend::clock::beijing_today();
     for (name, days) in [("soon", 30), ("later", 200), ("ended", -5)] {
         let mut form = leased_warehouse(name, &format!("{name} road"));
         form["lease_start"] = json!(today.add_days(-400).to_string());
@@ -569,7 +569,29 @@ async fn one_warehouse_one_form(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(err["fields"]["wh_name"].is_string(), "{err}");
-    assert_eq!(t.app.count("filings WHERE kind = 'warehouse'").await, 1);
+    let mut numbered = leased_warehouse("Numbered DC", "1 Numbered Rd");
+    numbered["wh_code"] = json!("WH-01");
+    t.create(&t.zone, "warehouses", numbered.clone()).await;
+    numbered["wh_name"] = json!("Renumbered DC");
+    numbered["wh_address"] = json!("2 Numbered Rd");
+    let (status, err) = t
+        .app
+        .call(
+            Method::POST,
+            "/api/warehouses",
+            Some(json!({ "form": numbered })),
+            &t.zone,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["fields"]["wh_code"]
+            .as_str()
+            .unwrap()
+            .contains("相同海外仓编号"),
+        "{err}"
+    );
+    assert_eq!(t.app.count("filings WHERE kind = 'warehouse'").await, 2);
 }
 
 /// Writes arriving together are committed together: a refused one (a duplicate name) leaves
@@ -1168,7 +1190,7 @@ async fn each_enterprise_has_a_storage_quota(app: TestApp) {
     .bind(other["id"].as_i64().unwrap())
     .bind(filler)
     .bind(PDF)
-    .execute(t.app.store.pool())
+    .execute(t.app.store.write_pool())
     .await
     .unwrap();
     let path = format!(

@@ -124,7 +124,7 @@ async fn declared_filings_reach_approval(app: TestApp) {
         "UPDATE enterprises SET sign_key = '', public_key = '', cert_no = '' \
          WHERE customs_code = '4403960ABC'",
     )
-    .execute(app.store.pool())
+    .execute(app.store.write_pool())
     .await
     .unwrap();
 
@@ -193,7 +193,7 @@ async fn rejected_filings_show_the_reason_and_can_be_declared_again(app: TestApp
     let reg = create_and_declare(&app, "registrations", &zone_registration("5300"), &token).await;
     sqlx::query("UPDATE enterprises SET customs_district = '2900' WHERE customs_code = $1")
         .bind("4403960ABC")
-        .execute(app.store.pool())
+        .execute(app.store.write_pool())
         .await
         .unwrap();
     drive_until(&app.store, &relay, &[reg], Status::Rejected).await;
@@ -248,7 +248,7 @@ async fn a_document_changed_after_declaring_is_never_sent(app: TestApp) {
     sqlx::query("UPDATE attachments SET content = $1 WHERE filing_id = $2")
         .bind(&b"%PDF-1.4 another deed"[..])
         .bind(changed)
-        .execute(app.store.pool())
+        .execute(app.store.write_pool())
         .await
         .unwrap();
     let (_, created) = post(&app, "/api/warehouses", &owned_warehouse("NJ DC"), &token).await;
@@ -289,7 +289,7 @@ async fn a_tampered_message_gets_a_format_error_receipt(app: TestApp) {
         "UPDATE outbox SET payload = REPLACE(payload, '张三', '李四') WHERE filing_id = $1",
     )
     .bind(id)
-    .execute(app.store.pool())
+    .execute(app.store.write_pool())
     .await
     .unwrap();
     drive_until(&app.store, &relay, &[id], Status::SendFailed).await;
@@ -468,7 +468,7 @@ async fn a_refused_message_fails_alone_in_its_batch(app: TestApp) {
     ];
     sqlx::query("UPDATE outbox SET message_type = 'OWH999' WHERE filing_id = $1")
         .bind(ids[1])
-        .execute(app.store.pool())
+        .execute(app.store.write_pool())
         .await
         .unwrap();
     assert_eq!(relay.send_due().await.unwrap(), 3, "one batch");
@@ -650,7 +650,7 @@ async fn concurrent_claims_are_disjoint(store: &Store, rows: usize) {
                 let owner = format!("claimer-{n}");
                 let mut ids = Vec::new();
                 loop {
-                    let lease_until = owf_backend::store::now_ms() + 60_000;
+                    let lease_until = owf_backend::clock::now_ms() + 60_000;
                     let claimed = store.claim_outbox(&owner, lease_until, 2).await.unwrap();
                     if claimed.is_empty() {
                         break ids;
@@ -675,7 +675,7 @@ async fn concurrent_claims_are_disjoint(store: &Store, rows: usize) {
     assert_eq!(all.len(), rows);
     // Give the rows back, as if every lease had run out.
     sqlx::query("UPDATE outbox SET attempts = 0, lease_owner = NULL, lease_until = NULL")
-        .execute(store.pool())
+        .execute(store.write_pool())
         .await
         .unwrap();
 }

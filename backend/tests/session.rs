@@ -4,7 +4,6 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -23,10 +22,7 @@ const FAILED: &str = "IC卡号或密码错误（同一IC卡连续 5 次登录失
 
 /// The app with other HTTP settings than the harness's.
 fn app_with(app: &TestApp, config: HttpConfig) -> Router {
-    let state = AppState {
-        store: app.store.clone(),
-        config: Arc::new(config),
-    };
+    let state = AppState::new(app.store.clone(), config);
     router(state, std::path::Path::new("/nonexistent-dist"))
 }
 
@@ -186,7 +182,7 @@ async fn a_lock_that_ran_out_lets_the_right_password_in(app: TestApp) {
     // Test setup: the 15 minutes have passed.
     sqlx::query("UPDATE users SET locked_until = 1 WHERE card_no = $1")
         .bind(ZONE_CARD)
-        .execute(app.store.pool())
+        .execute(app.store.write_pool())
         .await
         .unwrap();
     app.login(ZONE_CARD, ZONE_PASSWORD).await;
@@ -332,7 +328,7 @@ async fn expired_sessions_are_purged_at_the_next_login(app: TestApp) {
     // Test setup: the first session's hours are over.
     sqlx::query("UPDATE sessions SET expires_at = 1 WHERE user_id = (SELECT id FROM users WHERE card_no = $1)")
         .bind(ZONE_CARD)
-        .execute(app.store.pool())
+        .execute(app.store.write_pool())
         .await
         .unwrap();
     let (status, _) = app.get("/api/session", Some(&old)).await;

@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+use owf_backend::customs::keys::{KeyError, SigningKeys};
 use owf_backend::customs::sign::{self, KeyPair};
 use owf_backend::customs::xml::Element;
 use owf_backend::store::key_encryption::{
@@ -49,11 +50,13 @@ async fn a_wrong_key_or_a_swapped_row_is_refused_with_a_clear_error(app: TestApp
     let first = declared_registration(&app.store, 1).await;
     declared_registration(&app.store, 2).await;
     let wrong = app.store.clone().with_key_encryption(other_key());
-    let err = wrong.signer(1).await.unwrap_err();
+    let err = SigningKeys::new(wrong.clone()).signer(1).await.unwrap_err();
     assert!(
         matches!(
             err,
-            StoreError::KeyEncryption(KeyEncryptionError::WrongKey { enterprise_id: 1 })
+            KeyError::Store(StoreError::KeyEncryption(KeyEncryptionError::WrongKey {
+                enterprise_id: 1
+            }))
         ),
         "{err:?}"
     );
@@ -68,18 +71,19 @@ async fn a_wrong_key_or_a_swapped_row_is_refused_with_a_clear_error(app: TestApp
     // Enterprise 1's encrypted key copied into enterprise 2's row does not open there.
     sqlx::query("UPDATE enterprises SET sign_key = $1 WHERE id = 2")
         .bind(stored_key(&app, 1).await)
-        .execute(app.store.pool())
+        .execute(app.store.write_pool())
         .await
         .unwrap();
-    let fresh = app
-        .store
-        .clone()
-        .with_key_encryption(KeyEncryptionKey::demo());
+    let fresh = SigningKeys::new(
+        app.store
+            .clone()
+            .with_key_encryption(KeyEncryptionKey::demo()),
+    );
     assert!(matches!(
         fresh.signer(2).await,
-        Err(StoreError::KeyEncryption(KeyEncryptionError::WrongKey {
-            enterprise_id: 2
-        }))
+        Err(KeyError::Store(StoreError::KeyEncryption(
+            KeyEncryptionError::WrongKey { enterprise_id: 2 }
+        )))
     ));
     assert!(fresh.signer(1).await.is_ok(), "filing {first}");
 }
@@ -91,7 +95,7 @@ async fn a_legacy_plaintext_key_is_encrypted_at_start_and_still_signs(app: TestA
         .bind(&legacy.sign_key)
         .bind(&legacy.public_key)
         .bind(&legacy.cert_no)
-        .execute(app.store.pool())
+        .execute(app.store.write_pool())
         .await
         .unwrap();
     let store = app
@@ -103,7 +107,7 @@ async fn a_legacy_plaintext_key_is_encrypted_at_start_and_still_signs(app: TestA
     assert!(is_encrypted(&stored) && !stored.contains(&legacy.sign_key));
     assert_eq!(store.encrypt_signing_keys().await.unwrap(), 0, "idempotent");
 
-    let signed = store.signer(1).await.unwrap().sign(
+    let signed = SigningKeys::new(store).signer(1).await.unwrap().sign(
         Element::new("owh:OWH101Message")
             .attr("xmlns:owh", "urn:sim:owh:1.0")
             .leaf("owh:entName", "深圳测试跨境电商有限公司1"),

@@ -1,7 +1,8 @@
 //! Faults of the database under the writer: a full disk (a real SQLite file on a small tmpfs
 //! whose space runs out and is freed again) and a PostgreSQL connection terminated by the server.
 //! Saves fail while the fault lasts, `/healthz` says so, and once the cause is gone the next save
-//! and check succeed — without a restart.
+//! and check succeed — without a restart. And the read pool refuses writes: every write goes
+//! through the writer.
 
 mod common;
 mod support;
@@ -199,3 +200,17 @@ async fn a_terminated_postgres_write_connection_is_replaced() {
         1
     );
 }
+
+/// A write slipped onto the read pool fails, on either database; the writer's pool takes it.
+async fn the_read_pool_refuses_writes(app: TestApp) {
+    let app = with_demo(app).await;
+    let write = "UPDATE enterprises SET name = name";
+    let refused = sqlx::query(write).execute(app.store.pool()).await;
+    assert!(refused.is_err(), "the read pool wrote: {refused:?}");
+    sqlx::query(write)
+        .execute(app.store.write_pool())
+        .await
+        .unwrap();
+}
+
+both_databases!(the_read_pool_refuses_writes);

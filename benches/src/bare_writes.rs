@@ -8,11 +8,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use owf_backend::clock::{beijing_compact_date, now_ms};
 use owf_backend::store::accounts::session_sql;
-use owf_backend::store::filings::{
-    beijing_compact_date, normalised_key, parts_sql, registration_sql,
-};
-use owf_backend::store::{now_ms, Dialect, SQLITE_PRAGMAS};
+use owf_backend::store::filings::{normalised_key, parts_sql, registration_sql};
+use owf_backend::store::{Dialect, SQLITE_PRAGMAS};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, AnyPool, Executor};
 

@@ -6,9 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use owf_backend::clock::now_ms;
 use owf_backend::store::filings::{bind_all, list_statement, ListStatement};
 use owf_backend::store::key_encryption::KeyEncryptionKey;
-use owf_backend::store::{now_ms, Dialect, Store};
+use owf_backend::store::{Dialect, Store};
 use owf_shared::api::ListQuery;
 use owf_shared::field::FilingKind;
 use owf_shared::status::Status;
@@ -53,7 +54,7 @@ pub struct Queries {
 }
 
 fn date(days_ago: i64) -> String {
-    owf_backend::store::filings::beijing_time(now_ms() - days_ago * 86_400_000)
+    owf_backend::clock::beijing_time(now_ms() - days_ago * 86_400_000)
         .format(&time::macros::format_description!("[year]-[month]-[day]"))
         .expect("date")
 }
@@ -186,7 +187,7 @@ pub async fn run(
         // What autovacuum would do after the load, done now so that it does not run during the
         // measures: statistics for the planner, the visibility map for index-only scans.
         sqlx::query("VACUUM (ANALYZE)")
-            .execute(store.pool())
+            .execute(store.write_pool())
             .await
             .expect("vacuum analyze");
     }

@@ -11,11 +11,12 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use owf_backend::clock::now_ms;
 use owf_backend::customs::envelope::{Ack, Envelope, FileData, MessageHead, RECEIVER_ID};
 use owf_backend::customs::xml::Element;
 use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::outbox::claim_sql;
-use owf_backend::store::{now_ms, Dialect, Store};
+use owf_backend::store::{Dialect, Store};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -291,7 +292,7 @@ impl BareRelay {
             .build()
             .expect("http client");
         Self {
-            pool: store.pool().clone(),
+            pool: store.write_pool().clone(),
             dialect: store.dialect(),
             http,
             messages_url: format!(
@@ -390,7 +391,7 @@ impl BareRelay {
                     message_type: r.get("message_type"),
                     sender_id: sender,
                     receiver_id: RECEIVER_ID.to_owned(),
-                    send_time: owf_backend::store::filings::display_time(now_ms()),
+                    send_time: owf_backend::clock::display_time(now_ms()),
                     version: "1.0".to_owned(),
                 };
                 Claimed {

@@ -1,10 +1,11 @@
 //! Setup that is not measured: the approved 企业登记 that warehouses need (rule R3), proof
 //! documents, and bulk filings written directly with SQL.
 
-use owf_backend::store::accounts::NewEnterprise;
+use owf_backend::clock::now_ms;
+use owf_backend::customs::keys::SigningKeys;
 use owf_backend::store::attachments::NewAttachment;
-use owf_backend::store::{now_ms, Dialect, Store};
-use owf_shared::api::{CreditLevel, EnterpriseInfo};
+use owf_backend::store::{Dialect, Store};
+use owf_shared::enterprise::{CreditLevel, EnterpriseInfo, NewEnterprise};
 use owf_shared::ids::Uscc;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -40,7 +41,7 @@ pub async fn registration(api: &Api) -> (i64, i64) {
 pub async fn approve(store: &Store, id: i64) {
     sqlx::query("UPDATE filings SET status = 399 WHERE id = $1")
         .bind(id)
-        .execute(store.pool())
+        .execute(store.write_pool())
         .await
         .expect("approve");
 }
@@ -103,8 +104,9 @@ pub async fn enterprises(store: &Store, total: usize) -> Vec<i64> {
     for n in 0..total.saturating_sub(2) {
         let body = format!("91440300MB{n:07}");
         let uscc = format!("{body}{}", Uscc::check_char(&body).expect("check char"));
-        store
+        SigningKeys::new(store.clone())
             .add_enterprise(&NewEnterprise {
+                id: (),
                 customs_code: format!("4403{n:06}"),
                 uscc,
                 name: format!("深圳基准跨境电商有限公司{n}"),
@@ -241,7 +243,7 @@ pub async fn filings(store: &Store, url: &str, enterprise_ids: &[i64], per_enter
 
 /// One approved 企业登记 per enterprise, in one transaction; their ids.
 async fn registrations(store: &Store, enterprise_ids: &[i64], now: i64) -> Vec<i64> {
-    let mut tx = store.pool().begin().await.expect("begin");
+    let mut tx = store.write_pool().begin().await.expect("begin");
     let mut ids = Vec::with_capacity(enterprise_ids.len());
     for (e, &enterprise_id) in enterprise_ids.iter().enumerate() {
         let id: i64 = sqlx::query_scalar(

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 use owf_shared::api::{
-    Lifecycle, RegistrationDetail, RegistrationRow, SaveRegistration, SaveWarehouse, SessionInfo,
-    WarehouseDetail, WarehouseRow,
+    Lifecycle, RegistrationDetail, RegistrationRow, SaveRequest, SessionInfo, WarehouseDetail,
+    WarehouseRow,
 };
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::form::{RegistrationForm, WarehouseForm};
@@ -38,9 +38,12 @@ pub trait Filing: Copy + Send + Sync + 'static {
     type Form: Clone + Default + PartialEq + Serialize + Send + Sync + 'static;
     type Detail: Clone + PartialEq + DeserializeOwned + Send + Sync + 'static;
     type Row: Clone + DeserializeOwned + Send + Sync + 'static;
-    type Save: Serialize;
 
-    fn save_body(version: Option<i64>, form: Self::Form) -> Self::Save;
+    /// The body of 暂存: the form with the version it was edited at (`None` when new).
+    fn save_body(version: Option<i64>, form: Self::Form) -> SaveRequest<Self::Form> {
+        SaveRequest { version, form }
+    }
+
     /// A new form, prefilled from what the system knows about the enterprise.
     fn new_form(session: &SessionInfo) -> Self::Form;
     fn id(detail: &Self::Detail) -> i64;
@@ -77,11 +80,6 @@ impl Filing for Registration {
     type Form = RegistrationForm;
     type Detail = RegistrationDetail;
     type Row = RegistrationRow;
-    type Save = SaveRegistration;
-
-    fn save_body(version: Option<i64>, form: RegistrationForm) -> SaveRegistration {
-        SaveRegistration { version, form }
-    }
 
     fn new_form(session: &SessionInfo) -> RegistrationForm {
         let enterprise = &session.enterprise;
@@ -137,11 +135,6 @@ impl Filing for Warehouse {
     type Form = WarehouseForm;
     type Detail = WarehouseDetail;
     type Row = WarehouseRow;
-    type Save = SaveWarehouse;
-
-    fn save_body(version: Option<i64>, form: WarehouseForm) -> SaveWarehouse {
-        SaveWarehouse { version, form }
-    }
 
     fn new_form(_: &SessionInfo) -> WarehouseForm {
         WarehouseForm::default()

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{Code, DocType};
+use crate::enterprise::{CreditLevel, EnterpriseInfo};
 use crate::field::{Field, FilingKind};
 use crate::form::{RegistrationForm, WarehouseForm};
 use crate::ids::Date;
@@ -30,60 +31,6 @@ pub struct LoginRequest {
     /// IC卡号
     pub card_no: String,
     pub password: String,
-}
-
-/// 信用等级 of an enterprise, from customs master data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CreditLevel {
-    /// 高级认证企业
-    Advanced,
-    /// 注册登记和备案企业
-    Registered,
-    /// 失信企业
-    Discredited,
-}
-
-impl CreditLevel {
-    pub const ALL: [CreditLevel; 3] = [Self::Advanced, Self::Registered, Self::Discredited];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Advanced => "advanced",
-            Self::Registered => "registered",
-            Self::Discredited => "discredited",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|level| level.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Advanced => "高级认证企业",
-            Self::Registered => "注册登记和备案企业",
-            Self::Discredited => "失信企业",
-        }
-    }
-}
-
-/// The logged-in user's enterprise, as customs master data knows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnterpriseInfo {
-    pub id: i64,
-    /// 海关编码
-    pub customs_code: String,
-    /// 统一社会信用代码
-    pub uscc: String,
-    /// 企业名称
-    pub name: String,
-    /// 主管海关
-    pub customs_district: String,
-    /// 区内企业
-    pub in_zone: bool,
-    /// 信用等级
-    pub credit_level: CreditLevel,
 }
 
 /// `GET /api/session`: who am I.
@@ -234,21 +181,14 @@ pub struct WarehouseEligibility {
     pub trade_modes: Vec<String>,
 }
 
-/// `POST /api/registrations` (create: no version) and `PUT /api/registrations/{id}` (update:
-/// the version the user edited) — both 暂存.
+/// `POST /api/registrations` or `/api/warehouses` (create: no version) and `PUT …/{id}` (update:
+/// the version the user edited) — both 暂存 of a form `F` ([`RegistrationForm`] or
+/// [`WarehouseForm`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SaveRegistration {
+pub struct SaveRequest<F> {
     #[serde(default)]
     pub version: Option<i64>,
-    pub form: RegistrationForm,
-}
-
-/// `POST /api/warehouses` (create) and `PUT /api/warehouses/{id}` (update), as [`SaveRegistration`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SaveWarehouse {
-    #[serde(default)]
-    pub version: Option<i64>,
-    pub form: WarehouseForm,
+    pub form: F,
 }
 
 /// Body of `POST …/{id}/declare` and `DELETE …/{id}`: the version the user saw.
@@ -533,14 +473,6 @@ impl FilingRow {
 mod tests {
     use super::*;
 
-    #[test]
-    fn credit_level_codes_round_trip() {
-        for level in CreditLevel::ALL {
-            assert_eq!(CreditLevel::from_code(level.code()), Some(level));
-        }
-        assert_eq!(CreditLevel::from_code("x"), None);
-    }
-
     use serde_json::json;
 
     use crate::validate::FORM_KEY;
@@ -642,11 +574,11 @@ mod tests {
 
     #[test]
     fn save_requests_version_is_optional_for_create() {
-        let create: SaveWarehouse =
+        let create: SaveRequest<WarehouseForm> =
             serde_json::from_value(json!({"form": {"wh_name": "仓"}})).unwrap();
         assert_eq!(create.version, None);
         assert_eq!(create.form.wh_name, "仓");
-        let update: SaveRegistration =
+        let update: SaveRequest<RegistrationForm> =
             serde_json::from_value(json!({"version": 4, "form": {}})).unwrap();
         assert_eq!(update.version, Some(4));
         assert!(serde_json::from_value::<VersionCheck>(json!({})).is_err());

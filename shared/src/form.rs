@@ -1,8 +1,8 @@
 //! The two editable forms as they travel between browser and server: what the user typed, as
 //! strings, so a half-filled draft (暂存) round-trips without loss. Every field defaults when
 //! absent from the JSON. Parsing into the typed values of [`crate::ids`] and [`crate::codes`]
-//! happens in [`crate::validate`]; system-assigned fields (申请编号, 海关编码, 状态 …) are not here
-//! but in the detail types of [`crate::api`].
+//! happens in validation, which builds on this module; system-assigned fields (申请编号, 海关编码,
+//! 状态 …) are not here but in the detail types of the API.
 
 use serde::{Deserialize, Serialize};
 

@@ -5,6 +5,7 @@
 //! * [`ids`]: identifier and value newtypes (统一社会信用代码, 海关编码, 电话, 日期, 仓库面积).
 //! * [`text`]: free-text limits counted in characters, half-width conversion of typed codes.
 //! * [`lease`]: lease expiry (租期将满/已过期) of leased warehouses.
+//! * [`enterprise`]: enterprises as customs master data knows them, with their 信用等级.
 //! * [`field`]: every field of both forms with key, Chinese label and who provides it.
 //! * [`form`]: the editable forms as they travel.
 //! * [`validate`]: draft (暂存) and declare (申报) validation → field key → Chinese message.
@@ -14,6 +15,7 @@
 
 pub mod api;
 pub mod codes;
+pub mod enterprise;
 pub mod field;
 pub mod form;
 pub mod ids;

@@ -15,15 +15,15 @@ use std::collections::BTreeMap;
 use std::fmt::Display;
 use std::sync::Arc;
 
-use crate::api::{CreditLevel, EnterpriseInfo};
 use crate::codes::table::warehouse_location_refusal;
 use crate::codes::{Code, CodeTables, DocType, Ownership, TradeMode};
+use crate::enterprise::{CreditLevel, EnterpriseInfo};
 use crate::field::{Field, FilingKind};
 use crate::form::{RegistrationForm, WarehouseForm};
 use crate::ids::{Area, Date, Phone, Uscc};
 use crate::text;
 
-/// Field key → Chinese message; the same map as [`crate::api::ApiError::fields`].
+/// Field key → Chinese message; the `fields` of the API's error body.
 pub type FieldErrors = BTreeMap<String, String>;
 
 /// Key of errors about the filing as a whole (e.g. a 失信企业 may not declare).

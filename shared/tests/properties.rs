@@ -5,9 +5,9 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use owf_shared::api::CreditLevel;
 use owf_shared::codes::table::warehouse_location_refusal;
 use owf_shared::codes::{Code, CodeTables, DocType, Row, TradeMode};
+use owf_shared::enterprise::CreditLevel;
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 use owf_shared::ids::{Area, Date, Uscc};

@@ -81,10 +81,7 @@ async fn leased_warehouse_with_lease_agreement_is_approved() {
     b.type_into("#wh_address", "1234 E Francis St").await;
     b.type_into("#area_sqm", "5200").await;
     b.select("#ownership", "2").await;
-    let lease_end = format!(
-        "{}-12-31",
-        owf_backend::store::filings::beijing_today().year() + 1
-    );
+    let lease_end = format!("{}-12-31", owf_backend::clock::beijing_today().year() + 1);
     b.set_value("#lease_start", "2024-01-01").await;
     b.set_value("#lease_end", &lease_end).await;
     b.type_into("#lessor_name", "Ontario Logistics LLC").await;

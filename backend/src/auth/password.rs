@@ -1,6 +1,6 @@
 //! Password hashing with argon2id. A check allocates argon2's 19 MiB for itself and frees it when
 //! done (`main` has the allocator hand such blocks back to the OS at once), so an idle server
-//! holds no hashing memory; [`super::password_checks`] bounds how many checks run at once.
+//! holds no hashing memory; `password_checks` bounds how many checks run at once.
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};

@@ -1,15 +1,11 @@
 //! Session tokens: random, sent once in an HttpOnly SameSite=Strict cookie, stored only as a
 //! SHA-256 hash so a database leak does not leak live sessions.
 
-use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue};
-use owf_shared::api::SessionInfo;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-
-use crate::http::{AppError, AppState};
 
 pub const COOKIE_NAME: &str = "owf_session";
 
@@ -63,32 +59,6 @@ pub fn token_from(parts: &Parts) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == COOKIE_NAME)
         .map(|(_, value)| value.to_owned())
-}
-
-/// The logged-in user of a request: every `/api` handler that takes this is scoped to
-/// `session.enterprise`. Without a valid session the request gets 401.
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    pub session: SessionInfo,
-    pub token_hash: String,
-}
-
-impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = token_from(parts).ok_or(AppError::Unauthenticated)?;
-        let token_hash = token_hash(&token);
-        let session = state
-            .store
-            .session(&token_hash)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        Ok(Self {
-            session,
-            token_hash,
-        })
-    }
 }
 
 #[cfg(test)]

@@ -3,14 +3,15 @@
 //! OWH202 and the format-check receipt OWH900 are not. Everything is written and read through
 //! [`Element`] (quick-xml), never by string concatenation.
 
-use owf_shared::api::{AttachmentInfo, EnterpriseInfo};
+use owf_shared::api::AttachmentInfo;
+use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::FilingKind;
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 use owf_shared::ids::Date;
 
 use super::sign::MessageSigner;
 use super::xml::{Element, XmlError};
-use crate::store::filings::{beijing_time, FilingRecord, OutboxMessage};
+use crate::clock::{c14, now_ms};
 
 /// The namespace of every OWH message.
 pub const NAMESPACE: &str = "urn:sim:owh:1.0";
@@ -98,26 +99,10 @@ pub enum MessageError {
     Namespace,
     #[error("{field} 的值“{value}”无效")]
     Value { field: &'static str, value: String },
-    #[error("已保存的表单无法读取：{0}")]
-    Form(#[from] serde_json::Error),
 }
 
 fn owh(name: &str) -> String {
     format!("{PREFIX}:{name}")
-}
-
-/// `yyyyMMddHHmmssfff` (CEB C17), Beijing time.
-pub fn c17(ms: i64) -> String {
-    beijing_time(ms)
-        .format(&time::macros::format_description!(
-            "[year][month][day][hour][minute][second][subsecond digits:3]"
-        ))
-        .expect("formattable time")
-}
-
-/// `yyyyMMddHHmmss` (CEB C14), Beijing time.
-pub fn c14(ms: i64) -> String {
-    c17(ms)[..14].to_owned()
 }
 
 /// DXP user id of an enterprise (BaseTransfer/dxpId).
@@ -133,6 +118,17 @@ pub struct AttachmentRef {
     pub size: u64,
     /// Lower-case hex SHA-256.
     pub sha256: String,
+}
+
+impl From<&AttachmentInfo> for AttachmentRef {
+    fn from(a: &AttachmentInfo) -> Self {
+        Self {
+            doc_type: a.doc_type.clone(),
+            file_name: a.file_name.clone(),
+            size: a.size,
+            sha256: a.sha256.clone(),
+        }
+    }
 }
 
 /// The declared form.
@@ -370,51 +366,53 @@ pub fn message_root(root: &Element) -> Result<MessageType, MessageError> {
         .ok_or_else(|| MessageError::Root(root.name.clone()))
 }
 
-/// The outbox message of declaring `record`: a fresh upper-case guid and the signed OWH101 /
-/// OWH201 document, referencing the filing's proof documents by name, size and hash.
-pub fn declaration(
-    record: &FilingRecord,
-    enterprise: &EnterpriseInfo,
-    card_no: &str,
-    attachments: &[AttachmentInfo],
-    signer: &MessageSigner,
-) -> Result<OutboxMessage, MessageError> {
+/// What a declaration says, as the declaring request knows it: the plain input of
+/// [`declaration`].
+#[derive(Debug, Clone)]
+pub struct DeclarationInput<'a> {
+    /// 企业申请编号 (OWH101) or 申请编号 (OWH201)
+    pub apply_no: &'a str,
+    /// 企业申请编号 of the registration a warehouse belongs to; empty for OWH101.
+    pub ent_apply_no: &'a str,
+    /// The declaring enterprise: its 海关编码 and 企业名称 go into the head and BaseTransfer.
+    pub enterprise: &'a EnterpriseInfo,
+    /// 申报人 IC卡号
+    pub card_no: &'a str,
+    /// The form, with a warehouse's proof documents by reference.
+    pub form: DeclaredForm,
+}
+
+/// A signed declaration, ready for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedDeclaration {
+    pub guid: String,
+    pub message_type: MessageType,
+    /// The signed OWH101 / OWH201 document.
+    pub document: String,
+}
+
+/// The declaration of `input` under a fresh upper-case guid and the current time, signed by
+/// `signer`.
+pub fn declaration(input: DeclarationInput<'_>, signer: &MessageSigner) -> SignedDeclaration {
     let guid = uuid::Uuid::new_v4().to_string().to_uppercase();
-    let form = match record.kind {
-        FilingKind::Registration => {
-            DeclaredForm::Registration(serde_json::from_str(&record.form_json)?)
-        }
-        FilingKind::Warehouse => DeclaredForm::Warehouse(
-            serde_json::from_str(&record.form_json)?,
-            attachments
-                .iter()
-                .map(|a| AttachmentRef {
-                    doc_type: a.doc_type.clone(),
-                    file_name: a.file_name.clone(),
-                    size: a.size,
-                    sha256: a.sha256.clone(),
-                })
-                .collect(),
-        ),
-    };
+    let customs_code = &input.enterprise.customs_code;
     let declaration = Declaration {
         guid: guid.clone(),
-        app_time: c14(crate::store::now_ms()),
-        apply_no: record.apply_no.clone(),
-        ent_apply_no: record.registration_apply_no.clone().unwrap_or_default(),
-        customs_code: enterprise.customs_code.clone(),
-        ic_card: card_no.to_owned(),
-        cop_code: enterprise.customs_code.clone(),
-        cop_name: enterprise.name.clone(),
-        dxp_id: dxp_id(&enterprise.customs_code),
-        form,
+        app_time: c14(now_ms()),
+        apply_no: input.apply_no.to_owned(),
+        ent_apply_no: input.ent_apply_no.to_owned(),
+        customs_code: customs_code.clone(),
+        ic_card: input.card_no.to_owned(),
+        cop_code: customs_code.clone(),
+        cop_name: input.enterprise.name.clone(),
+        dxp_id: dxp_id(customs_code),
+        form: input.form,
     };
-    let message_type = declaration.message_type();
-    Ok(OutboxMessage {
+    SignedDeclaration {
         guid,
-        message_type: message_type.code().to_owned(),
-        payload: signer.sign(declaration.to_element()).to_document(),
-    })
+        message_type: declaration.message_type(),
+        document: signer.sign(declaration.to_element()).to_document(),
+    }
 }
 
 /// `value` of `field`, which must not be blank (a receipt without its guid is unreadable).
@@ -558,12 +556,5 @@ mod tests {
         assert!(matches!(message_root(&other), Err(MessageError::Namespace)));
         let wrong = Element::new("owh:OWH999Message").attr("xmlns:owh", NAMESPACE);
         assert!(matches!(message_root(&wrong), Err(MessageError::Root(_))));
-    }
-
-    #[test]
-    fn times_are_beijing_c17() {
-        assert_eq!(c17(0), "19700101080000000");
-        assert_eq!(c14(1_741_745_731_123), "20250312101531");
-        assert!(owf_shared::status::is_receipt_time(&c17(1_741_745_731_123)));
     }
 }

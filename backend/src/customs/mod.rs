@@ -4,6 +4,7 @@
 pub mod envelope;
 #[cfg(test)]
 mod fuzz;
+pub mod keys;
 pub mod message;
 #[cfg(test)]
 mod samples;

@@ -23,8 +23,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::filings::{FilingForm, FilingId};
-use super::{AppError, AppQuery, AppState};
-use crate::auth::CurrentUser;
+use super::{AppError, AppQuery, AppState, CurrentUser};
 use crate::store::attachments::{NewAttachment, Refused};
 
 /// Field key of upload errors, where the form shows them.

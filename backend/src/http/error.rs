@@ -14,6 +14,7 @@ use owf_shared::api::ApiError;
 use serde::de::DeserializeOwned;
 
 use super::session::{LOCK_MINUTES, MAX_FAILED_LOGINS};
+use crate::customs::keys::KeyError;
 use crate::store::readiness::Unwritable;
 use crate::store::StoreError;
 
@@ -49,6 +50,8 @@ pub enum AppError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
     Unavailable(#[from] Unwritable),
 }
 
@@ -72,7 +75,7 @@ impl AppError {
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
-            Self::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            Self::Store(_) | Self::Key(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         }
     }

@@ -7,33 +7,31 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use owf_shared::api::{
-    AttachmentInfo, EnterpriseInfo, HistoryEntry, Lifecycle, ListQuery, Page, VersionCheck,
+    AttachmentInfo, HistoryEntry, Lifecycle, ListQuery, Page, SaveRequest, VersionCheck,
 };
 use owf_shared::codes::{Code, CodeTables, DocType};
+use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::FilingKind;
 use owf_shared::status::{warehouse_declare_refusal, Status};
 use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{AppError, AppJson, AppQuery, AppState};
-use crate::auth::CurrentUser;
-use crate::customs::message;
-pub use crate::store::filings::display_time;
+use super::{AppError, AppJson, AppQuery, AppState, CurrentUser};
+use crate::clock::{beijing_today, display_receipt_time, display_time};
+use crate::customs::message::{self, DeclarationInput, DeclaredForm};
 use crate::store::filings::{
-    beijing_today, Duplicate, FilingParts, FilingRecord, IndexColumns, NewFiling, Transition,
+    Duplicate, FilingParts, FilingRecord, IndexColumns, NewFiling, OutboxMessage,
 };
+use crate::store::history::Transition;
 use crate::store::StoreError;
 
 /// What differs between the two filing kinds.
 pub trait FilingForm: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     const KIND: FilingKind;
-    /// The body of create and update (暂存).
-    type Save: DeserializeOwned + Send;
     type Detail: Serialize;
     type Row: Serialize;
 
-    fn split(save: Self::Save) -> (Option<i64>, Self);
     fn normalized(self) -> Self;
     /// Sets the fields the system assigns from the enterprise's master data (主管海关 of a
     /// registration), whatever the request said.
@@ -42,6 +40,8 @@ pub trait FilingForm: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     fn index(&self) -> IndexColumns;
     /// The shared validation of this form.
     fn validate(&self, attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors;
+    /// The form as its declaration carries it, with the filing's proof documents.
+    fn declared(&self, attachments: &[AttachmentInfo]) -> DeclaredForm;
     fn detail(filing: Filing<Self>) -> Self::Detail;
     fn row(record: FilingRecord) -> Self::Row;
 }
@@ -77,22 +77,6 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for FilingId {
 #[derive(Debug, Deserialize)]
 pub struct VersionQuery {
     pub version: i64,
-}
-
-/// A CEB C17 receipt time `yyyyMMddHHmmssfff` as `YYYY-MM-DD HH:MM:SS`.
-pub fn display_receipt_time(c17: &str) -> String {
-    if c17.len() < 14 || !c17.is_ascii() {
-        return c17.to_owned();
-    }
-    format!(
-        "{}-{}-{} {}:{}:{}",
-        &c17[0..4],
-        &c17[4..6],
-        &c17[6..8],
-        &c17[8..10],
-        &c17[10..12],
-        &c17[12..14]
-    )
 }
 
 /// Rule R3 for warehouses (资料信息报送): the enterprise must be in the filing table, i.e. hold a
@@ -260,11 +244,10 @@ fn stale(record: &FilingRecord) -> AppError {
 pub async fn create<F: FilingForm>(
     State(state): State<AppState>,
     user: CurrentUser,
-    AppJson(save): AppJson<F::Save>,
+    AppJson(save): AppJson<SaveRequest<F>>,
 ) -> Result<impl IntoResponse, AppError> {
     let enterprise = &user.session.enterprise;
-    let (_, form) = F::split(save);
-    let mut form = form.normalized();
+    let mut form = save.form.normalized();
     form.assign(enterprise);
     let registration = registration_for::<F>(&state, enterprise).await?;
     check(form.validate(
@@ -308,10 +291,9 @@ pub async fn update<F: FilingForm>(
     State(state): State<AppState>,
     user: CurrentUser,
     FilingId(id): FilingId,
-    AppJson(save): AppJson<F::Save>,
+    AppJson(SaveRequest { version, form }): AppJson<SaveRequest<F>>,
 ) -> Result<Json<F::Detail>, AppError> {
     let enterprise = &user.session.enterprise;
-    let (version, form) = F::split(save);
     let version =
         version.ok_or_else(|| AppError::BadRequest("修改时必须带上记录的 version".into()))?;
     let record = load::<F>(&state, enterprise, id).await?;
@@ -422,15 +404,22 @@ pub async fn declare<F: FilingForm>(
         Level::Declare,
         &context(enterprise, registration.as_ref()),
     ))?;
-    let signer = state.store.signer(enterprise.id).await?;
-    let message = message::declaration(
-        record,
-        enterprise,
-        &user.session.card_no,
-        &parts.attachments,
+    let signer = state.keys.signer(enterprise.id).await?;
+    let signed = message::declaration(
+        DeclarationInput {
+            apply_no: &record.apply_no,
+            ent_apply_no: record.registration_apply_no.as_deref().unwrap_or_default(),
+            enterprise,
+            card_no: &user.session.card_no,
+            form: form.declared(&parts.attachments),
+        },
         &signer,
-    )
-    .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    );
+    let message = OutboxMessage {
+        guid: signed.guid,
+        message_type: signed.message_type.code().to_owned(),
+        payload: signed.document,
+    };
     let transition = Transition {
         id,
         version,

@@ -3,9 +3,9 @@
 
 mod attachments;
 mod codes;
+mod current_user;
 mod error;
 mod filings;
-pub(crate) mod headers;
 mod health;
 mod metrics;
 pub mod openapi;
@@ -27,10 +27,12 @@ use axum::{middleware, Router};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
+pub use current_user::CurrentUser;
 pub use error::{AppError, AppJson, AppQuery};
 pub use session::{LOCK_MINUTES, MAX_FAILED_LOGINS};
 
-use crate::auth::CurrentUser;
+use crate::customs::keys::SigningKeys;
+use crate::headers;
 use crate::store::Store;
 
 /// Largest accepted JSON body.
@@ -52,7 +54,19 @@ pub struct HttpConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The enterprises' signing keys, for declaring.
+    pub keys: SigningKeys,
     pub config: Arc<HttpConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: HttpConfig) -> Self {
+        Self {
+            keys: SigningKeys::new(store.clone()),
+            store,
+            config: Arc::new(config),
+        }
+    }
 }
 
 /// The whole application: API, health check and the frontend from `dist`.

@@ -8,8 +8,7 @@ use owf_shared::field::FilingKind;
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 
 use super::filings::{check, FilingForm};
-use super::{AppError, AppQuery, AppState};
-use crate::auth::CurrentUser;
+use super::{AppError, AppQuery, AppState, CurrentUser};
 
 pub async fn filings(
     State(state): State<AppState>,

@@ -1,23 +1,21 @@
 //! 海外仓企业登记 (Form A): `/api/registrations`.
 
-use owf_shared::api::{EnterpriseInfo, RegistrationDetail, RegistrationRow, SaveRegistration};
+use owf_shared::api::{AttachmentInfo, RegistrationDetail, RegistrationRow};
 use owf_shared::codes::DocType;
+use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::FilingKind;
 use owf_shared::form::RegistrationForm;
 use owf_shared::validate::{validate_registration, Context, FieldErrors, Level};
 
-use super::filings::{display_receipt_time, display_time, Filing, FilingForm};
+use super::filings::{Filing, FilingForm};
+use crate::clock::{display_receipt_time, display_time};
+use crate::customs::message::DeclaredForm;
 use crate::store::filings::{FilingRecord, IndexColumns};
 
 impl FilingForm for RegistrationForm {
     const KIND: FilingKind = FilingKind::Registration;
-    type Save = SaveRegistration;
     type Detail = RegistrationDetail;
     type Row = RegistrationRow;
-
-    fn split(save: SaveRegistration) -> (Option<i64>, Self) {
-        (save.version, save.form)
-    }
 
     fn normalized(self) -> Self {
         RegistrationForm::normalized(self)
@@ -36,6 +34,10 @@ impl FilingForm for RegistrationForm {
 
     fn validate(&self, _attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors {
         validate_registration(self, level, ctx)
+    }
+
+    fn declared(&self, _attachments: &[AttachmentInfo]) -> DeclaredForm {
+        DeclaredForm::Registration(self.clone())
     }
 
     fn detail(f: Filing<Self>) -> RegistrationDetail {

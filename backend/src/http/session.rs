@@ -11,12 +11,12 @@ use axum::routing::{post, MethodRouter};
 use axum::{Extension, Json};
 use owf_shared::api::{LoginRequest, SessionInfo};
 
-use super::{AppError, AppJson, AppState, HttpConfig};
+use super::{AppError, AppJson, AppState, CurrentUser, HttpConfig};
 use crate::auth::password_checks::PasswordChecks;
 use crate::auth::rate_limit::ClientRateLimit;
-use crate::auth::{session, CurrentUser};
+use crate::auth::session;
+use crate::clock::now_ms;
 use crate::store::accounts::Lockout;
-use crate::store::now_ms;
 
 /// Consecutive failures that lock a card.
 pub const MAX_FAILED_LOGINS: i64 = 5;

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use owf_shared::api::{SaveWarehouse, WarehouseDetail, WarehouseEligibility, WarehouseRow};
+use owf_shared::api::{AttachmentInfo, WarehouseDetail, WarehouseEligibility, WarehouseRow};
 use owf_shared::codes::DocType;
 use owf_shared::field::FilingKind;
 use owf_shared::form::WarehouseForm;
@@ -10,10 +10,11 @@ use owf_shared::lease::LeaseState;
 use owf_shared::status::warehouse_declare_refusal;
 use owf_shared::validate::{validate_warehouse, Context, FieldErrors, Level};
 
-use super::filings::{display_receipt_time, display_time, eligibility, Filing, FilingForm};
-use super::{AppError, AppState};
-use crate::auth::CurrentUser;
-use crate::store::filings::{beijing_today, normalised_key, FilingRecord, IndexColumns};
+use super::filings::{eligibility, Filing, FilingForm};
+use super::{AppError, AppState, CurrentUser};
+use crate::clock::{beijing_today, display_receipt_time, display_time};
+use crate::customs::message::DeclaredForm;
+use crate::store::filings::{normalised_key, FilingRecord, IndexColumns};
 
 fn non_empty(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
@@ -21,13 +22,8 @@ fn non_empty(value: &str) -> Option<String> {
 
 impl FilingForm for WarehouseForm {
     const KIND: FilingKind = FilingKind::Warehouse;
-    type Save = SaveWarehouse;
     type Detail = WarehouseDetail;
     type Row = WarehouseRow;
-
-    fn split(save: SaveWarehouse) -> (Option<i64>, Self) {
-        (save.version, save.form)
-    }
 
     fn normalized(self) -> Self {
         WarehouseForm::normalized(self)
@@ -49,6 +45,10 @@ impl FilingForm for WarehouseForm {
 
     fn validate(&self, attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors {
         validate_warehouse(self, attachments, level, ctx)
+    }
+
+    fn declared(&self, attachments: &[AttachmentInfo]) -> DeclaredForm {
+        DeclaredForm::Warehouse(self.clone(), attachments.iter().map(Into::into).collect())
     }
 
     fn detail(f: Filing<Self>) -> WarehouseDetail {

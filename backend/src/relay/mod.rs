@@ -40,15 +40,15 @@ use tokio::task::JoinSet;
 
 use self::backoff::Backoff;
 use self::client::{CustomsClient, CustomsEndpoint, CustomsError};
+use crate::clock::{display_time, now_ms};
 use crate::customs::envelope::{Ack, Envelope, FileData, IssuedReceipt, MessageHead, RECEIVER_ID};
 use crate::customs::message::Receipt;
 use crate::customs::xml::Element;
 use crate::store::attachments::FrozenAttachment;
-use crate::store::filings::display_time;
 use crate::store::outbox::{
     Claim, ClaimedMessage, DeadReceipt, Delivery, IncomingReceipt, ReceiptApplied, ReceiptItem,
 };
-use crate::store::{now_ms, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// Relay settings.
 #[derive(Debug, Clone)]

@@ -1,29 +1,29 @@
 //! Enterprises (customs master data), users and sessions.
 
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 
-use owf_shared::api::{CreditLevel, EnterpriseInfo, SessionInfo};
+use owf_shared::api::SessionInfo;
+use owf_shared::enterprise::{CreditLevel, EnterpriseInfo, NewEnterprise};
 use sqlx::Row;
 
+use super::filings::ListArg;
 use super::key_encryption::{is_encrypted, KeyEncryptionKey};
-use super::{now_ms, Store, StoreError};
-use crate::customs::sign::{KeyPair, MessageSigner};
+use super::{Store, StoreError};
+use crate::clock::now_ms;
 
-/// Customs master data of a new enterprise.
-#[derive(Debug, Clone)]
-pub struct NewEnterprise {
-    /// 海关编码
-    pub customs_code: String,
-    /// 统一社会信用代码
-    pub uscc: String,
-    /// 企业名称
-    pub name: String,
-    /// 主管海关
-    pub customs_district: String,
-    /// 区内企业
-    pub in_zone: bool,
-    /// 信用等级
-    pub credit_level: CreditLevel,
+/// An enterprise's signing key as the store keeps it: the secret (hex), encrypted at rest, and the
+/// public key (hex) and 证书编号 in the clear. What the key is and does is customs' business.
+pub struct StoredKey {
+    pub secret: String,
+    pub public_key: String,
+    pub cert_no: String,
+}
+
+/// A stored signing secret, decrypted, with the 证书编号 that names its public key.
+pub struct SigningSecret {
+    /// Hex.
+    pub secret: String,
+    pub cert_no: String,
 }
 
 /// A login attempt counted against a card that may try: what checking the password needs.
@@ -77,83 +77,90 @@ impl Store {
             .ok_or(StoreError::NoKeyEncryptionKey)
     }
 
-    /// Adds an enterprise with a new signing key pair, its private key encrypted; `None` when
-    /// its 海关编码 or 统一社会信用代码 already exists.
-    pub async fn add_enterprise(&self, e: &NewEnterprise) -> Result<Option<i64>, StoreError> {
-        let key = self.key_encryption()?;
-        let keys = KeyPair::generate();
-        let mut tx = self.pool().begin().await?;
-        let Some(id) = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO enterprises (customs_code, uscc, name, customs_district, in_zone, credit_level, \
-             created_at, public_key, cert_no) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id",
-        )
-        .bind(&e.customs_code)
-        .bind(&e.uscc)
-        .bind(&e.name)
-        .bind(&e.customs_district)
-        .bind(i64::from(e.in_zone))
-        .bind(e.credit_level.code())
-        .bind(now_ms())
-        .bind(&keys.public_key)
-        .bind(&keys.cert_no)
-        .fetch_optional(&mut *tx)
-        .await?
-        else {
-            return Ok(None);
-        };
-        // The id is the encryption's associated data, so the key is written once it is known.
-        sqlx::query("UPDATE enterprises SET sign_key = $1 WHERE id = $2")
-            .bind(key.encrypt(id, &keys.sign_key))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Some(id))
+    /// Adds an enterprise with its signing key, the secret encrypted; `None` when its 海关编码 or
+    /// 统一社会信用代码 already exists.
+    pub async fn add_enterprise(
+        &self,
+        e: &NewEnterprise,
+        key: StoredKey,
+    ) -> Result<Option<i64>, StoreError> {
+        let encryption = self.key_encryption()?.clone();
+        let (e, key, now) = (Arc::new(e.clone()), Arc::new(key), now_ms());
+        self.write_alone(move |conn| {
+            let (e, key, encryption) = (e.clone(), key.clone(), encryption.clone());
+            Box::pin(async move {
+                let Some(id) = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO enterprises (customs_code, uscc, name, customs_district, in_zone, \
+                     credit_level, created_at, public_key, cert_no) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id",
+                )
+                .bind(&e.customs_code)
+                .bind(&e.uscc)
+                .bind(&e.name)
+                .bind(&e.customs_district)
+                .bind(i64::from(e.in_zone))
+                .bind(e.credit_level.code())
+                .bind(now)
+                .bind(&key.public_key)
+                .bind(&key.cert_no)
+                .fetch_optional(&mut *conn)
+                .await?
+                else {
+                    return Ok(None);
+                };
+                // The id is the encryption's associated data, so the secret is written once it
+                // is known.
+                sqlx::query("UPDATE enterprises SET sign_key = $1 WHERE id = $2")
+                    .bind(encryption.encrypt(id, &key.secret))
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(Some(id))
+            })
+        })
+        .await
     }
 
-    /// The enterprise's signer (its USBKey stand-in). An enterprise created before keys existed
-    /// gets its key pair now. A key never changes once stored, so it is read, decrypted and
-    /// parsed (which derives the public key, as costly as a signature) once per process.
-    pub async fn signer(&self, enterprise_id: i64) -> Result<Arc<MessageSigner>, StoreError> {
-        if let Some(signer) = self
-            .signers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&enterprise_id)
-        {
-            return Ok(signer.clone());
-        }
-        let key = self.key_encryption()?;
-        loop {
-            let row = sqlx::query("SELECT sign_key, cert_no FROM enterprises WHERE id = $1")
-                .bind(enterprise_id)
-                .fetch_one(self.pool())
-                .await?;
-            let sign_key: String = row.try_get("sign_key")?;
-            if !sign_key.is_empty() {
-                let secret = key.decrypt(enterprise_id, &sign_key)?;
-                let cert_no: String = row.try_get("cert_no")?;
-                let signer =
-                    Arc::new(MessageSigner::new(&secret, &cert_no).map_err(StoreError::Key)?);
-                self.signers
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(enterprise_id, signer.clone());
-                return Ok(signer);
-            }
-            let keys = KeyPair::generate();
-            sqlx::query(
-                "UPDATE enterprises SET sign_key = $1, public_key = $2, cert_no = $3 \
-                 WHERE id = $4 AND sign_key = ''",
-            )
-            .bind(key.encrypt(enterprise_id, &keys.sign_key))
-            .bind(&keys.public_key)
-            .bind(&keys.cert_no)
+    /// The enterprise's signing secret, decrypted, with its 证书编号; `None` for an enterprise
+    /// created before keys existed.
+    pub async fn signing_secret(
+        &self,
+        enterprise_id: i64,
+    ) -> Result<Option<SigningSecret>, StoreError> {
+        let encryption = self.key_encryption()?;
+        let row = sqlx::query("SELECT sign_key, cert_no FROM enterprises WHERE id = $1")
             .bind(enterprise_id)
-            .execute(self.pool())
+            .fetch_one(self.pool())
             .await?;
+        let stored: String = row.try_get("sign_key")?;
+        if stored.is_empty() {
+            return Ok(None);
         }
+        Ok(Some(SigningSecret {
+            secret: encryption.decrypt(enterprise_id, &stored)?,
+            cert_no: row.try_get("cert_no")?,
+        }))
+    }
+
+    /// Gives an enterprise that has no signing key `key` (one that has kept its own).
+    pub async fn add_signing_key(
+        &self,
+        enterprise_id: i64,
+        key: StoredKey,
+    ) -> Result<(), StoreError> {
+        let encryption = self.key_encryption()?;
+        self.execute_alone(
+            "UPDATE enterprises SET sign_key = $1, public_key = $2, cert_no = $3 \
+             WHERE id = $4 AND sign_key = ''",
+            vec![
+                ListArg::Text(encryption.encrypt(enterprise_id, &key.secret)),
+                ListArg::Text(key.public_key),
+                ListArg::Text(key.cert_no),
+                ListArg::Int(enterprise_id),
+            ],
+        )
+        .await?;
+        Ok(())
     }
 
     /// At start: encrypts the signing keys still stored as plain hex (written before keys were
@@ -171,14 +178,16 @@ impl Store {
                 key.decrypt(id, &stored)?;
                 continue;
             }
-            let done =
-                sqlx::query("UPDATE enterprises SET sign_key = $1 WHERE id = $2 AND sign_key = $3")
-                    .bind(key.encrypt(id, &stored))
-                    .bind(id)
-                    .bind(&stored)
-                    .execute(self.pool())
-                    .await?;
-            encrypted += done.rows_affected();
+            encrypted += self
+                .execute_alone(
+                    "UPDATE enterprises SET sign_key = $1 WHERE id = $2 AND sign_key = $3",
+                    vec![
+                        ListArg::Text(key.encrypt(id, &stored)),
+                        ListArg::Int(id),
+                        ListArg::Text(stored),
+                    ],
+                )
+                .await?;
         }
         Ok(encrypted)
     }
@@ -204,18 +213,26 @@ impl Store {
         name: &str,
         password_hash: &str,
     ) -> Result<Option<i64>, StoreError> {
-        let id = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO users (enterprise_id, card_no, name, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id",
-        )
-        .bind(enterprise_id)
-        .bind(card_no)
-        .bind(name)
-        .bind(password_hash)
-        .bind(now_ms())
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(id)
+        let user: Arc<[String; 3]> = Arc::new([card_no.into(), name.into(), password_hash.into()]);
+        let now = now_ms();
+        self.write_alone(move |conn| {
+            let user = user.clone();
+            Box::pin(async move {
+                let [card_no, name, password_hash] = &*user;
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO users (enterprise_id, card_no, name, password_hash, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id",
+                )
+                .bind(enterprise_id)
+                .bind(card_no)
+                .bind(name)
+                .bind(password_hash)
+                .bind(now)
+                .fetch_optional(conn)
+                .await?)
+            })
+        })
+        .await
     }
 
     /// Counts a login attempt on `card_no` before its password is checked, in one conditional
@@ -233,50 +250,58 @@ impl Store {
         if card_no.contains('\0') {
             return Ok(None);
         }
-        let row = sqlx::query(
-            "UPDATE users SET \
-             failed_logins = CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END, \
-             locked_until = CASE \
-                 WHEN (CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END) >= $2 \
-                 THEN $3 ELSE NULL END \
-             WHERE card_no = $1 AND (locked_until IS NULL OR locked_until <= $4) \
-             RETURNING id, password_hash",
-        )
-        .bind(card_no)
-        .bind(lockout.max_failures)
-        .bind(lockout.lock_until)
-        .bind(lockout.now)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row
-            .map(|r| -> Result<_, sqlx::Error> {
-                Ok(LoginAttempt {
-                    user_id: r.try_get("id")?,
-                    password_hash: r.try_get("password_hash")?,
-                })
+        let card_no: Arc<str> = card_no.into();
+        self.write_alone(move |conn| {
+            let card_no = card_no.clone();
+            Box::pin(async move {
+                let row = sqlx::query(
+                    "UPDATE users SET \
+                     failed_logins = CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END, \
+                     locked_until = CASE \
+                         WHEN (CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END) >= $2 \
+                         THEN $3 ELSE NULL END \
+                     WHERE card_no = $1 AND (locked_until IS NULL OR locked_until <= $4) \
+                     RETURNING id, password_hash",
+                )
+                .bind(&*card_no)
+                .bind(lockout.max_failures)
+                .bind(lockout.lock_until)
+                .bind(lockout.now)
+                .fetch_optional(conn)
+                .await?;
+                Ok(row
+                    .map(|r| -> Result<_, sqlx::Error> {
+                        Ok(LoginAttempt {
+                            user_id: r.try_get("id")?,
+                            password_hash: r.try_get("password_hash")?,
+                        })
+                    })
+                    .transpose()?)
             })
-            .transpose()?)
+        })
+        .await
     }
 
     /// Clears the failure count and any lock after the right password.
     pub async fn login_succeeded(&self, user_id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id)
-            .execute(self.pool())
-            .await?;
+        self.execute_alone(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+            vec![ListArg::Int(user_id)],
+        )
+        .await?;
         Ok(())
     }
 
     /// Clears the failure count and any lock (`owf admin user unlock`).
     /// Returns false when no user has that card.
     pub async fn unlock_user(&self, card_no: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE card_no = $1",
-        )
-        .bind(card_no)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() > 0)
+        let done = self
+            .execute_alone(
+                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE card_no = $1",
+                vec![ListArg::Text(card_no.into())],
+            )
+            .await?;
+        Ok(done > 0)
     }
 
     pub async fn create_session(
@@ -285,14 +310,16 @@ impl Store {
         user_id: i64,
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        self.execute_alone(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+            vec![
+                ListArg::Text(token_hash.into()),
+                ListArg::Int(user_id),
+                ListArg::Int(now_ms()),
+                ListArg::Int(expires_at),
+            ],
         )
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(now_ms())
-        .bind(expires_at)
-        .execute(self.pool())
         .await?;
         Ok(())
     }
@@ -317,22 +344,20 @@ impl Store {
 
     /// Deletes up to `limit` expired sessions (bounded work per call); returns how many.
     pub async fn purge_expired_sessions(&self, limit: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query(
+        self.execute_alone(
             "DELETE FROM sessions WHERE token_hash IN \
              (SELECT token_hash FROM sessions WHERE expires_at <= $1 LIMIT $2)",
+            vec![ListArg::Int(now_ms()), ListArg::Int(limit)],
         )
-        .bind(now_ms())
-        .bind(limit)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected())
+        .await
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(self.pool())
-            .await?;
+        self.execute_alone(
+            "DELETE FROM sessions WHERE token_hash = $1",
+            vec![ListArg::Text(token_hash.into())],
+        )
+        .await?;
         Ok(())
     }
 }

@@ -15,7 +15,8 @@ use owf_shared::proof::{MAX_ENTERPRISE_BYTES, MAX_FILES};
 use owf_shared::status::{Action, Status};
 use sqlx::{AnyConnection, Row};
 
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
+use crate::clock::now_ms;
 
 /// A proof document's stored name, type and content.
 #[derive(Debug, Clone)]

@@ -1,17 +1,20 @@
 //! Filings of both kinds — 企业登记 and 海外仓资料 — in one table: drafts with optimistic
-//! versions, status changes with their history, declaration with its outbox message in the same
-//! transaction, and the list queries of the query screens. Every statement is scoped by
+//! versions, status changes with their history ([`super::history`]), declaration with its outbox
+//! message in the same transaction, and the list queries of the query screens. Every statement is scoped by
 //! `enterprise_id`.
 
-use owf_shared::api::{AttachmentInfo, EnterpriseInfo, ListQuery};
+use owf_shared::api::{AttachmentInfo, ListQuery};
+use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::status::Status;
 use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row};
 
+use super::history::{append_history, transition_in, HistoryRecord, Transition};
 use super::outbox::{announce_outbox_in, OutboxState};
-use super::{now_ms, Dialect, Store, StoreError};
+use super::{Dialect, Store, StoreError};
+use crate::clock::{beijing_compact_date, beijing_day_ms, beijing_today, now_ms};
 
 /// Database name of a filing kind.
 pub fn kind_code(kind: FilingKind) -> &'static str {
@@ -76,22 +79,49 @@ pub enum Duplicate {
     WarehouseAddress,
 }
 
+/// Each guard with the unique index of `filings` that enforces it (`0002_filings.sql` of both
+/// databases), and that index's columns as SQLite names them.
+const GUARDS: [(Duplicate, &str, &str); 4] = [
+    (
+        Duplicate::Registration,
+        "filings_one_registration",
+        "filings.enterprise_id",
+    ),
+    (
+        Duplicate::WarehouseName,
+        "filings_wh_name_key",
+        "filings.enterprise_id, filings.wh_name_key",
+    ),
+    (
+        Duplicate::WarehouseCode,
+        "filings_wh_code",
+        "filings.enterprise_id, filings.wh_code",
+    ),
+    (
+        Duplicate::WarehouseAddress,
+        "filings_address_key",
+        "filings.enterprise_id, filings.country_code, filings.address_key",
+    ),
+];
+
+/// The guard a unique violation ran into, by the violated index. PostgreSQL names the index
+/// (sqlx's `DatabaseError::constraint`); SQLite does not, its message lists the index's columns
+/// instead (`UNIQUE constraint failed: filings.enterprise_id, filings.wh_code`), and as no two
+/// guards have the same columns, the columns name the index there. Any other violation (a
+/// 申请编号 taken, say) is no duplicate the user made: `None`.
 fn duplicate_of(e: &sqlx::Error) -> Option<Duplicate> {
     let db = e.as_database_error()?;
     if !db.is_unique_violation() {
         return None;
     }
-    // PostgreSQL names the index, SQLite lists its columns.
-    let message = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
-    Some(if message.contains("address_key") {
-        Duplicate::WarehouseAddress
-    } else if message.contains("wh_name_key") {
-        Duplicate::WarehouseName
-    } else if message.contains("wh_code") {
-        Duplicate::WarehouseCode
-    } else {
-        Duplicate::Registration
-    })
+    let sqlite_columns = db.message().strip_prefix("UNIQUE constraint failed: ");
+    GUARDS
+        .iter()
+        .find(|(_, index, columns)| match db.constraint() {
+            Some(constraint) => constraint == *index,
+            None => sqlite_columns == Some(*columns),
+        })
+        .map(|(duplicate, ..)| *duplicate)
 }
 
 fn write_error(e: sqlx::Error) -> StoreError {
@@ -231,16 +261,6 @@ fn record_from_row(row: &AnyRow) -> Result<FilingRecord, sqlx::Error> {
     })
 }
 
-/// One entry of a filing's timeline.
-#[derive(Debug, Clone)]
-pub struct HistoryRecord {
-    pub at: i64,
-    pub actor: String,
-    pub from: Option<Status>,
-    pub to: Status,
-    pub note: String,
-}
-
 /// A message for customs, written to the outbox with the declaration.
 #[derive(Debug, Clone)]
 pub struct OutboxMessage {
@@ -289,56 +309,8 @@ pub struct Declared {
     pub outbox: OutboxState,
 }
 
-/// A status change to make, guarded by the version it was decided on.
-#[derive(Debug, Clone)]
-pub struct Transition {
-    pub id: i64,
-    pub version: i64,
-    pub from: Status,
-    pub to: Status,
-    pub actor: String,
-    pub note: String,
-}
-
-impl Transition {
-    /// The history entry of this change at `at` (appended only when the status changes).
-    fn entry(&self, at: i64) -> HistoryRecord {
-        HistoryRecord {
-            at,
-            actor: self.actor.clone(),
-            from: Some(self.from),
-            to: self.to,
-            note: self.note.clone(),
-        }
-    }
-}
-
 fn joined_modes(modes: &[String]) -> String {
     format!(",{},", modes.join(","))
-}
-
-/// Beijing time (UTC+8) is the customs day.
-const BEIJING_OFFSET_MS: i64 = 8 * 3600 * 1000;
-
-/// Milliseconds at the start of `date` (`YYYY-MM-DD`, already validated) in Beijing time.
-fn day_start_ms(date: owf_shared::ids::Date) -> i64 {
-    let days = days_from_civil(
-        i64::from(date.year()),
-        i64::from(date.month()),
-        i64::from(date.day()),
-    );
-    days * 86_400_000 - BEIJING_OFFSET_MS
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 fn like_contains(text: &str) -> String {
@@ -349,7 +321,8 @@ fn like_contains(text: &str) -> String {
     format!("%{}%", escaped.to_lowercase())
 }
 
-/// A bound value of a list statement, in `$N` order.
+/// A bound value of a statement built at run time (a list query, a one-statement write), in `$N`
+/// order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListArg {
     Int(i64),
@@ -472,13 +445,13 @@ pub fn list_statement(
     if let Some(from) = date(&q.decl_from) {
         sql.push(
             |n| format!("f.decl_time >= ${n}"),
-            ListArg::Int(day_start_ms(from)),
+            ListArg::Int(beijing_day_ms(from).start),
         );
     }
     if let Some(to) = date(&q.decl_to) {
         sql.push(
             |n| format!("f.decl_time < ${n}"),
-            ListArg::Int(day_start_ms(to) + 86_400_000),
+            ListArg::Int(beijing_day_ms(to).end),
         );
     }
     if let Some(lease) = q.lease {
@@ -604,31 +577,11 @@ impl Store {
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(write_error)?;
-                Self::append_history(conn, record.id, &entry).await?;
+                append_history(conn, record.id, &entry).await?;
                 Ok(Created { record, entry })
             })
         })
         .await
-    }
-
-    pub(super) async fn append_history(
-        conn: &mut AnyConnection,
-        filing_id: i64,
-        entry: &HistoryRecord,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(filing_id)
-        .bind(entry.at)
-        .bind(&entry.actor)
-        .bind(entry.from.map(|s| i64::from(s.code())))
-        .bind(i64::from(entry.to.code()))
-        .bind(&entry.note)
-        .execute(conn)
-        .await?;
-        Ok(())
     }
 
     /// A filing of the enterprise, of the given kind; `None` for anything else (including another
@@ -705,34 +658,6 @@ impl Store {
         }))
     }
 
-    /// Changes status and version of a filing if it is still at `t.version`, appending the
-    /// history entry. `false` when someone else changed it first.
-    pub(super) async fn transition_in(
-        conn: &mut AnyConnection,
-        enterprise_id: i64,
-        t: &Transition,
-        now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE filings SET status = $1, version = version + 1, updated_at = $2 \
-             WHERE id = $3 AND enterprise_id = $4 AND version = $5",
-        )
-        .bind(i64::from(t.to.code()))
-        .bind(now)
-        .bind(t.id)
-        .bind(enterprise_id)
-        .bind(t.version)
-        .execute(&mut *conn)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        if t.from != t.to {
-            Self::append_history(conn, t.id, &t.entry(now)).await?;
-        }
-        Ok(true)
-    }
-
     /// 暂存 of an existing filing: new form and index columns, status per `t.to`. `false` when
     /// the version is stale.
     pub async fn save_filing(
@@ -746,7 +671,7 @@ impl Store {
         self.write(move |conn| {
             let (t, form_json, index) = (t.clone(), form_json.clone(), index.clone());
             Box::pin(async move {
-                if !Self::transition_in(conn, enterprise_id, &t, now).await? {
+                if !transition_in(conn, enterprise_id, &t, now).await? {
                     return Ok(false);
                 }
                 sqlx::query(
@@ -790,7 +715,7 @@ impl Store {
             .write(move |conn| {
                 let (record, t, message) = (record.clone(), t.clone(), message.clone());
                 Box::pin(async move {
-                    if !Self::transition_in(conn, record.enterprise_id, &t, now).await? {
+                    if !transition_in(conn, record.enterprise_id, &t, now).await? {
                         return Ok(None);
                     }
                     sqlx::query(
@@ -852,18 +777,23 @@ impl Store {
         id: i64,
         version: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "DELETE FROM filings WHERE id = $1 AND enterprise_id = $2 AND kind = $3 \
-             AND version = $4 AND status = $5",
-        )
-        .bind(id)
-        .bind(enterprise_id)
-        .bind(kind_code(kind))
-        .bind(version)
-        .bind(i64::from(Status::Draft.code()))
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() > 0)
+        self.write(move |conn| {
+            Box::pin(async move {
+                let done = sqlx::query(
+                    "DELETE FROM filings WHERE id = $1 AND enterprise_id = $2 AND kind = $3 \
+                     AND version = $4 AND status = $5",
+                )
+                .bind(id)
+                .bind(enterprise_id)
+                .bind(kind_code(kind))
+                .bind(version)
+                .bind(i64::from(Status::Draft.code()))
+                .execute(conn)
+                .await?;
+                Ok(done.rows_affected() > 0)
+            })
+        })
+        .await
     }
 
     /// Messages waiting in the outbox for a filing (all states).
@@ -897,36 +827,6 @@ impl Store {
     }
 }
 
-/// yyyyMMdd of the Beijing day containing `ms`.
-pub fn beijing_compact_date(ms: i64) -> String {
-    beijing_time(ms)
-        .format(&time::macros::format_description!("[year][month][day]"))
-        .expect("formattable date")
-}
-
-/// `YYYY-MM-DD HH:MM:SS`, Beijing time.
-pub fn display_time(ms: i64) -> String {
-    beijing_time(ms)
-        .format(&time::macros::format_description!(
-            "[year]-[month]-[day] [hour]:[minute]:[second]"
-        ))
-        .expect("formattable time")
-}
-
-/// Today in Beijing, the 申报 date.
-pub fn beijing_today() -> owf_shared::ids::Date {
-    let t = beijing_time(now_ms());
-    owf_shared::ids::Date::new(t.year() as u16, t.month() as u8, t.day()).expect("a real date")
-}
-
-/// The Beijing wall-clock time of `ms`.
-pub fn beijing_time(ms: i64) -> time::OffsetDateTime {
-    let offset = time::UtcOffset::from_hms(8, 0, 0).expect("valid offset");
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(offset)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -945,13 +845,81 @@ mod tests {
         );
     }
 
-    #[test]
-    fn day_start_is_beijing_midnight() {
-        let d = owf_shared::ids::Date::parse("2026-11-30").unwrap();
-        let start = day_start_ms(d);
-        assert_eq!(beijing_compact_date(start), "20261130");
-        assert_eq!(beijing_compact_date(start - 1), "20261129");
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
+    /// Each guard's violation on a migrated SQLite database is told apart by its columns; a
+    /// violation of another unique column is no duplicate.
+    #[tokio::test]
+    async fn sqlite_violations_map_to_their_guards() {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        super::super::SQLITE_MIGRATIONS
+            .run(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO enterprises (id, customs_code, uscc, name, customs_district, in_zone, \
+             credit_level, created_at) VALUES (1, 'C', 'U', 'N', '5300', 0, 'registered', 0)",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        let insert = |kind: &'static str, apply_no: &'static str, warehouse: [&'static str; 4]| {
+            sqlx::query(
+                "INSERT INTO filings (enterprise_id, kind, apply_no, operator_card_no, form_json, \
+                 trade_modes, wh_name_key, wh_code, country_code, address_key, status, version, \
+                 created_at, updated_at) VALUES (1, $1, $2, '', '{}', '', $3, $4, $5, $6, 1, 1, 0, 0)",
+            )
+            .bind(kind)
+            .bind(apply_no)
+            .bind(warehouse[0])
+            .bind(warehouse[1])
+            .bind(warehouse[2])
+            .bind(warehouse[3])
+        };
+        insert("registration", "E1", ["", "", "", ""])
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        insert("warehouse", "W1", ["name", "code", "502", "address"])
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        for (kind, apply_no, warehouse, expected) in [
+            (
+                "registration",
+                "E2",
+                ["", "", "", ""],
+                Some(Duplicate::Registration),
+            ),
+            (
+                "warehouse",
+                "W2",
+                ["name", "c2", "502", "a2"],
+                Some(Duplicate::WarehouseName),
+            ),
+            (
+                "warehouse",
+                "W3",
+                ["n3", "code", "502", "a3"],
+                Some(Duplicate::WarehouseCode),
+            ),
+            (
+                "warehouse",
+                "W4",
+                ["n4", "c4", "502", "address"],
+                Some(Duplicate::WarehouseAddress),
+            ),
+            ("warehouse", "W1", ["n5", "c5", "502", "a5"], None),
+        ] {
+            let e = insert(kind, apply_no, warehouse)
+                .execute(&mut conn)
+                .await
+                .unwrap_err();
+            assert!(e.as_database_error().unwrap().is_unique_violation(), "{e}");
+            assert_eq!(duplicate_of(&e), expected, "{e}");
+        }
     }
 
     #[test]

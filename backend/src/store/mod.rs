@@ -1,18 +1,19 @@
-//! Persistence: one sqlx `Any` pool over SQLite (default) or PostgreSQL, migrated on connect.
-//! Queries are portable (`$N` placeholders, integers for booleans and timestamps); where the
+//! Persistence: sqlx `Any` pools over SQLite (default) or PostgreSQL, migrated on connect — the
+//! writer's, on which every write runs ([`writer`]), and a read pool that cannot write. Queries
+//! are portable (`$N` placeholders, integers for booleans and timestamps); where the
 //! dialects differ, the difference lives in this module.
 
 pub mod accounts;
 pub mod attachments;
 pub mod filings;
+pub mod history;
 pub mod key_encryption;
 pub mod outbox;
 pub mod readiness;
 mod writer;
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -20,7 +21,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Executor};
 use tokio::sync::Notify;
 
-use crate::customs::sign::MessageSigner;
+use filings::{bind_all, ListArg};
 use key_encryption::{KeyEncryptionError, KeyEncryptionKey};
 use readiness::Readiness;
 pub use writer::WriterCounts;
@@ -57,8 +58,6 @@ pub enum StoreError {
     Commit(String),
     #[error("写入未完成（数据库写入中断），请重试")]
     WriteAborted,
-    #[error("企业签名密钥无效：{0}")]
-    Key(crate::customs::sign::SignError),
     #[error(transparent)]
     KeyEncryption(#[from] KeyEncryptionError),
     #[error(
@@ -68,11 +67,12 @@ pub enum StoreError {
     NoKeyEncryptionKey,
 }
 
-/// The connection pool and its dialect.
+/// The read pool, the writer and the dialect.
 #[derive(Clone)]
 pub struct Store {
+    /// The read pool: its connections cannot write.
     pool: AnyPool,
-    /// The queue of the filing writes of requests.
+    /// The one writer: every write goes through it ([`writer`]).
     writer: Writer,
     dialect: Dialect,
     /// Signalled after a declaration wrote an outbox message, so a relay in this process sends
@@ -81,8 +81,6 @@ pub struct Store {
     /// The PostgreSQL database's URL, for a connection listening to the declarations of every
     /// server ([`Store::listen_for_outbox`]); `None` on SQLite.
     listen_url: Option<Arc<str>>,
-    /// Parsed signing keys by enterprise id.
-    signers: Arc<Mutex<HashMap<i64, Arc<MessageSigner>>>>,
     /// The last readiness check, shared by the callers of `/healthz`.
     readiness: Arc<Readiness>,
     /// Encrypts the signing keys at rest; `None` in a store that never touches them (the
@@ -120,51 +118,51 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
         let options: AnyConnectOptions = url.parse()?;
-        let (pool, writer) = match dialect {
-            // One writer at a time is what SQLite allows; WAL lets readers run beside it.
-            // Writers queue here for the one write connection instead of sleeping in SQLite's
-            // busy handler.
-            Dialect::Sqlite => (
-                sqlite_pool(&options, 8).await?,
-                sqlite_pool(&options, 1).await?,
-            ),
-            Dialect::Postgres => {
-                let pool = AnyPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
-                    .await?;
-                (pool.clone(), pool)
-            }
+        // Two pools: the writer's, on which every write runs (migrations included), and the read
+        // pool, whose connections cannot write. One writer at a time is what SQLite allows; WAL
+        // lets readers run beside it, and writers queue for the one write connection instead of
+        // sleeping in SQLite's busy handler. PostgreSQL takes concurrent writers: the relay's
+        // and the sandbox's transactions run beside the queue ([`Store::write_alone`]).
+        let (write_connections, read_connections) = match dialect {
+            Dialect::Sqlite => (1, 8),
+            Dialect::Postgres => (8, 16),
         };
+        let writes = pool(&options, dialect, write_connections, false).await?;
         match dialect {
-            Dialect::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Dialect::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+            Dialect::Sqlite => SQLITE_MIGRATIONS.run(&writes).await?,
+            Dialect::Postgres => POSTGRES_MIGRATIONS.run(&writes).await?,
         }
+        let reads = pool(&options, dialect, read_connections, true).await?;
         Ok(Self {
-            writer: Writer::start(writer, dialect),
+            writer: Writer::start(writes, dialect),
             listen_url: (dialect == Dialect::Postgres).then(|| url.as_str().into()),
-            pool,
+            pool: reads,
             dialect,
             outbox_written: Arc::new(Notify::new()),
-            signers: Arc::default(),
             readiness: Arc::default(),
             key_encryption: None,
         })
     }
 
-    /// This store with the key that encrypts the enterprises' signing keys, needed to create
-    /// enterprises and to sign (with no signing key decrypted yet).
+    /// This store with the key that encrypts the enterprises' signing keys at rest, needed to
+    /// store and read them.
     pub fn with_key_encryption(self, key: KeyEncryptionKey) -> Self {
         Self {
             key_encryption: Some(key),
-            signers: Arc::default(),
             ..self
         }
     }
 
+    /// The read pool: its connections cannot write (SQLite's `query_only`, PostgreSQL's
+    /// read-only transactions); owf writes through [`Store::write`] and [`Store::write_alone`].
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The writer's pool, for writes that are no part of owf: tests and benchmarks setting up a
+    /// database state directly.
+    pub fn write_pool(&self) -> &AnyPool {
+        self.writer.pool()
     }
 
     /// Runs `work` as one write of the group-commit queue ([`writer`]) and returns its result
@@ -175,6 +173,34 @@ impl Store {
         W: for<'c> Fn(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
     {
         self.writer.write(work).await
+    }
+
+    /// Runs `work` in one transaction, beside the queue where the database allows it
+    /// ([`writer::Writer::write_alone`]): the writes of the relay, the customs sandbox, logins and
+    /// sessions.
+    pub(crate) async fn write_alone<T, W>(&self, work: W) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        W: for<'c> Fn(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
+    {
+        self.writer.write_alone(work).await
+    }
+
+    /// Runs one statement with `args` through [`Store::write_alone`]; how many rows it changed.
+    async fn execute_alone(
+        &self,
+        sql: &'static str,
+        args: Vec<ListArg>,
+    ) -> Result<u64, StoreError> {
+        let args = Arc::new(args);
+        self.write_alone(move |conn| {
+            let args = args.clone();
+            Box::pin(async move {
+                let done = bind_all(sqlx::query(sql), &args).execute(conn).await?;
+                Ok(done.rows_affected())
+            })
+        })
+        .await
     }
 
     /// The writer's failures and reconnections since the process started.
@@ -207,23 +233,33 @@ impl Store {
 pub const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
-async fn sqlite_pool(options: &AnyConnectOptions, size: u32) -> Result<AnyPool, sqlx::Error> {
+/// A pool of `size` connections to the database of `options`. SQLite connections get
+/// [`SQLITE_PRAGMAS`], one stays open, and a connection is waited for longer (the one writer's
+/// turn). With `read_only`, the connections cannot write: SQLite's `query_only`, PostgreSQL's
+/// read-only transactions.
+async fn pool(
+    options: &AnyConnectOptions,
+    dialect: Dialect,
+    size: u32,
+    read_only: bool,
+) -> Result<AnyPool, sqlx::Error> {
+    let (min, wait, settings, read_only_setting) = match dialect {
+        Dialect::Sqlite => (1, 30, Some(SQLITE_PRAGMAS), "PRAGMA query_only = ON"),
+        Dialect::Postgres => (0, 10, None, "SET default_transaction_read_only = on"),
+    };
+    let read_only = read_only.then_some(read_only_setting);
     AnyPoolOptions::new()
         .max_connections(size)
-        .min_connections(1)
-        .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn, _| {
+        .min_connections(min)
+        .acquire_timeout(Duration::from_secs(wait))
+        .after_connect(move |conn, _| {
             Box::pin(async move {
-                conn.execute(SQLITE_PRAGMAS).await?;
+                for setting in [settings, read_only].into_iter().flatten() {
+                    conn.execute(setting).await?;
+                }
                 Ok(())
             })
         })
         .connect_with(options.clone())
         .await
-}
-
-/// Milliseconds since the Unix epoch: the one timestamp type in the database.
-pub fn now_ms() -> i64 {
-    let now = time::OffsetDateTime::now_utc();
-    (now.unix_timestamp_nanos() / 1_000_000) as i64
 }

@@ -7,9 +7,9 @@
 //! Fencing: a claim increments `attempts`, and an outcome is recorded only while the row is still
 //! `pending` at that attempt, so a relay whose lease ran out cannot overwrite a newer claim.
 //! Claiming, recording a batch's outcomes and taking a page of receipts are each one
-//! transaction: of the group-commit queue ([`super::writer`]) on SQLite, of their own on
-//! PostgreSQL; each step writes first (outbox row or filing row), so on PostgreSQL it holds the
-//! row lock before it reads.
+//! transaction through the writer's second door ([`Store::write_alone`]): of the group-commit
+//! queue on SQLite, of their own on PostgreSQL; each step writes first (outbox row or filing row),
+//! so on PostgreSQL it holds the row lock before it reads.
 //!
 //! Waking: a declaration signals the relay of its own process ([`Store::outbox_written`]) and,
 //! on PostgreSQL, sends `NOTIFY` on [`OUTBOX_CHANNEL`] with its commit, which the relays of every
@@ -24,9 +24,9 @@ use owf_shared::status::{apply_receipt, apply_relay, ReceiptStatus, RelayOutcome
 use sqlx::{AnyConnection, Row};
 
 use super::attachments::FrozenAttachment;
-use super::filings::Transition;
-use super::writer::WriteFuture;
-use super::{now_ms, Dialect, Store, StoreError};
+use super::history::{transition_in, Transition};
+use super::{Dialect, Store, StoreError};
+use crate::clock::now_ms;
 
 /// Actor of the relay's history entries.
 pub const SYSTEM_ACTOR: &str = "系统";
@@ -209,7 +209,7 @@ async fn report_delivery(
         actor: SYSTEM_ACTOR.to_owned(),
         note,
     };
-    if !Store::transition_in(conn, filing.enterprise_id, &t, now).await? {
+    if !transition_in(conn, filing.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);
     }
     filing.status = to;
@@ -218,27 +218,6 @@ async fn report_delivery(
 }
 
 impl Store {
-    /// Runs one of the relay's writes in one transaction: on SQLite through the group-commit
-    /// queue ([`Store::write`]), since SQLite lets one writer in at a time; on PostgreSQL in a
-    /// transaction of its own beside the queue's, since PostgreSQL takes concurrent writers
-    /// (row locks order them) and one queue would serialise the relay's statements behind the
-    /// sandbox's and the requests' (measured: 119 against 249 filings/s of a bare loop).
-    async fn relay_write<T, W>(&self, work: W) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        W: for<'c> Fn(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
-    {
-        match self.dialect() {
-            Dialect::Sqlite => self.write(work).await,
-            Dialect::Postgres => {
-                let mut tx = self.pool().begin().await?;
-                let value = work(&mut tx).await?;
-                tx.commit().await?;
-                Ok(value)
-            }
-        }
-    }
-
     /// Claims up to `limit` due messages for `owner` until `lease_until` (epoch ms), with their
     /// frozen proof documents (one more query for the batch).
     pub async fn claim_outbox(
@@ -249,7 +228,7 @@ impl Store {
     ) -> Result<Vec<ClaimedMessage>, StoreError> {
         let (sql, owner): (Arc<str>, Arc<str>) = (claim_sql(self.dialect()).into(), owner.into());
         let mut claimed = self
-            .relay_write(move |conn| {
+            .write_alone(move |conn| {
                 let (sql, owner) = (sql.clone(), owner.clone());
                 Box::pin(async move {
                     let rows = sqlx::query(&sql)
@@ -294,7 +273,7 @@ impl Store {
         outcomes: Vec<(Claim, Delivery)>,
     ) -> Result<Vec<bool>, StoreError> {
         let outcomes = Arc::new(outcomes);
-        self.relay_write(move |conn| {
+        self.write_alone(move |conn| {
             let outcomes = outcomes.clone();
             Box::pin(async move {
                 let now = now_ms();
@@ -322,7 +301,7 @@ impl Store {
         cursor: i64,
     ) -> Result<Vec<Option<ReceiptApplied>>, StoreError> {
         let items = Arc::new(items);
-        self.relay_write(move |conn| {
+        self.write_alone(move |conn| {
             let items = items.clone();
             Box::pin(async move {
                 let now = now_ms();
@@ -626,7 +605,7 @@ async fn apply_to_filing(
         actor: CUSTOMS_ACTOR.to_owned(),
         note: format!("[{}] {}", status.code(), receipt.return_info),
     };
-    if !Store::transition_in(conn, filing.enterprise_id, &t, now).await? {
+    if !transition_in(conn, filing.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);
     }
     sqlx::query("UPDATE filings SET last_return_time = $1, last_return_info = $2 WHERE id = $3")

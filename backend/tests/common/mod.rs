@@ -3,8 +3,6 @@
 
 #![allow(dead_code)]
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
@@ -78,16 +76,16 @@ pub async fn postgres() -> Option<TestApp> {
 
 impl TestApp {
     pub fn new(store: Store, dir: Option<TempDir>) -> Self {
-        let state = AppState {
-            store: store.clone(),
-            config: Arc::new(HttpConfig {
+        let state = AppState::new(
+            store.clone(),
+            HttpConfig {
                 session_hours: 8,
                 allowed_origins: vec!["http://static.test:9000".into()],
                 // In-process requests have no client address and share one bucket.
                 login_attempts_per_minute: 1000,
                 secure_cookies: false,
-            }),
-        };
+            },
+        );
         let router = router(state, std::path::Path::new("/nonexistent-dist"));
         Self {
             store,
@@ -203,7 +201,7 @@ impl TestApp {
         sqlx::query("UPDATE filings SET status = $1, version = version + 1 WHERE id = $2")
             .bind(status)
             .bind(filing_id)
-            .execute(self.store.pool())
+            .execute(self.store.write_pool())
             .await
             .unwrap();
     }

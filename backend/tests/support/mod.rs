@@ -9,17 +9,18 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use owf_backend::customs::message;
+use owf_backend::customs::keys::SigningKeys;
+use owf_backend::customs::message::{self, DeclarationInput, DeclaredForm};
 use owf_backend::customs::sandbox::{Faults, Sandbox, SandboxConfig};
 use owf_backend::listener::Limits;
 use owf_backend::relay::backoff::Backoff;
 use owf_backend::relay::client::CustomsEndpoint;
 use owf_backend::relay::{Relay, RelayConfig};
-use owf_backend::store::accounts::NewEnterprise;
-use owf_backend::store::filings::{IndexColumns, NewFiling, Transition};
+use owf_backend::store::filings::{IndexColumns, NewFiling, OutboxMessage};
+use owf_backend::store::history::Transition;
 use owf_backend::store::key_encryption;
 use owf_backend::store::Store;
-use owf_shared::api::CreditLevel;
+use owf_shared::enterprise::{CreditLevel, NewEnterprise};
 use owf_shared::field::FilingKind;
 use owf_shared::form::RegistrationForm;
 use owf_shared::ids::Uscc;
@@ -174,6 +175,7 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
     let body = format!("91440300MA{n:07}");
     let uscc = format!("{body}{}", Uscc::check_char(&body).unwrap());
     let enterprise = NewEnterprise {
+        id: (),
         customs_code: format!("4403{n:06}"),
         uscc: uscc.clone(),
         name: format!("深圳测试跨境电商有限公司{n}"),
@@ -181,7 +183,8 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
         in_zone: false,
         credit_level: CreditLevel::Registered,
     };
-    let enterprise_id = store.add_enterprise(&enterprise).await.unwrap().unwrap();
+    let keys = SigningKeys::new(store.clone());
+    let enterprise_id = keys.add_enterprise(&enterprise).await.unwrap().unwrap();
     let info = store
         .enterprise_by_customs_code(&enterprise.customs_code)
         .await
@@ -213,8 +216,22 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
         .await
         .unwrap()
         .record;
-    let signer = store.signer(enterprise_id).await.unwrap();
-    let message = message::declaration(&record, &info, &card, &[], &signer).unwrap();
+    let signer = keys.signer(enterprise_id).await.unwrap();
+    let signed = message::declaration(
+        DeclarationInput {
+            apply_no: &record.apply_no,
+            ent_apply_no: "",
+            enterprise: &info,
+            card_no: &card,
+            form: DeclaredForm::Registration(form),
+        },
+        &signer,
+    );
+    let message = OutboxMessage {
+        guid: signed.guid,
+        message_type: signed.message_type.code().to_owned(),
+        payload: signed.document,
+    };
     let declared = store
         .declare_filing(
             record.clone(),

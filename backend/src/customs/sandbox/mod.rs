@@ -40,8 +40,9 @@ use self::store::{AcceptedMessage, PlannedReceipt, SandboxStore};
 use super::envelope::{
     Ack, Envelope, IssuedReceipt, ReceiptPage, ReceiptQuery, MESSAGES_PATH, RECEIPTS_PATH,
 };
-use super::message::{c17, MessageType};
-use crate::store::{now_ms, Store, StoreError};
+use super::message::MessageType;
+use crate::clock::{c17, now_ms};
+use crate::store::{Store, StoreError};
 
 /// The length of the base64 of `bytes` bytes.
 const fn base64_len(bytes: usize) -> usize {
@@ -209,7 +210,7 @@ impl Sandbox {
 
     /// The sandbox's routes, with the secret required and the security headers on every one.
     pub fn router(&self) -> Router {
-        let [csp, nosniff, referrer] = crate::http::headers::api_layers();
+        let [csp, nosniff, referrer] = crate::headers::api_layers();
         Router::new()
             .route(
                 MESSAGES_PATH,

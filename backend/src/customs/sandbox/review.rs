@@ -4,8 +4,8 @@
 //! approved registrations — plus what only customs checks (主管海关 against the master data, the
 //! proof documents against their hashes). The verdict is 审核通过 (399) or 退单 (100).
 
-use owf_shared::api::EnterpriseInfo;
 use owf_shared::codes::{Code, CodeTables, DocType};
+use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::Field;
 use owf_shared::validate::{
     validate_registration, validate_warehouse, Context, FieldErrors, Level, FORM_KEY,
@@ -13,11 +13,11 @@ use owf_shared::validate::{
 use sha2::{Digest, Sha256};
 
 use super::store::SandboxStore;
+use crate::clock::beijing_today;
 use crate::customs::envelope::FileData;
 use crate::customs::message::{Declaration, DeclaredForm, MessageType};
 use crate::customs::sign;
 use crate::customs::xml::Element;
-use crate::store::filings::beijing_today;
 use crate::store::StoreError;
 
 /// 报文结构错误

@@ -3,10 +3,13 @@
 //! public keys). It shares the database with owf — the enterprises table *is* the customs master
 //! data that `owf admin enterprise add` maintains — but never touches owf's tables otherwise.
 
-use owf_shared::api::EnterpriseInfo;
+use std::sync::Arc;
+
+use owf_shared::enterprise::EnterpriseInfo;
 use sqlx::{AnyConnection, Row};
 
-use super::super::message::{c17, MessageType, Receipt};
+use super::super::message::{MessageType, Receipt};
+use crate::clock::c17;
 use crate::store::accounts::{enterprise_from_row, ENTERPRISE_COLUMNS};
 use crate::store::{Store, StoreError};
 
@@ -107,12 +110,21 @@ impl SandboxStore {
 
     /// A message seen before: counts the delivery and returns the acknowledgement it got.
     pub async fn repeat_delivery(&self, guid: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "UPDATE sandbox_messages SET deliveries = deliveries + 1 WHERE guid = $1 RETURNING ack",
-        )
-        .bind(guid)
-        .fetch_optional(self.store.pool())
-        .await?)
+        let guid: Arc<str> = guid.into();
+        self.store
+            .write_alone(move |conn| {
+                let guid = guid.clone();
+                Box::pin(async move {
+                    Ok(sqlx::query_scalar(
+                        "UPDATE sandbox_messages SET deliveries = deliveries + 1 WHERE guid = $1 \
+                         RETURNING ack",
+                    )
+                    .bind(&*guid)
+                    .fetch_optional(conn)
+                    .await?)
+                })
+            })
+            .await
     }
 
     /// Stores a judged message, its acknowledgement and its receipts in one write (the store's
@@ -134,40 +146,9 @@ impl SandboxStore {
     /// The counter row is written first, so concurrent issuers (several `owf serve` sharing one
     /// PostgreSQL) take turns and the stream never gets a gap filled in later.
     pub async fn issue_due_receipts(&self, now: i64) -> Result<(), StoreError> {
-        let mut tx = self.store.pool().begin().await?;
-        let last: i64 = sqlx::query_scalar(
-            "UPDATE sandbox_counters SET value = value WHERE name = 'receipt_seq' RETURNING value",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        let due = sqlx::query(
-            "SELECT id, due_at FROM sandbox_receipts WHERE seq IS NULL AND due_at <= $1 \
-             ORDER BY due_at, id LIMIT 1000",
-        )
-        .bind(now)
-        .fetch_all(&mut *tx)
-        .await?;
-        if due.is_empty() {
-            return Ok(());
-        }
-        let mut seq = last;
-        for row in &due {
-            seq += 1;
-            let id: i64 = row.try_get("id")?;
-            let due_at: i64 = row.try_get("due_at")?;
-            sqlx::query("UPDATE sandbox_receipts SET seq = $1, return_time = $2 WHERE id = $3")
-                .bind(seq)
-                .bind(c17(due_at))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("UPDATE sandbox_counters SET value = $1 WHERE name = 'receipt_seq'")
-            .bind(seq)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        self.store
+            .write_alone(move |conn| Box::pin(issue_due_receipts_in(conn, now)))
+            .await
     }
 
     /// Issued receipts after `after`, in order, with their sequence numbers.
@@ -282,4 +263,40 @@ async fn accept_in(
         .await?;
     }
     Ok(true)
+}
+
+/// [`SandboxStore::issue_due_receipts`] inside the store's write transaction.
+async fn issue_due_receipts_in(conn: &mut AnyConnection, now: i64) -> Result<(), StoreError> {
+    let last: i64 = sqlx::query_scalar(
+        "UPDATE sandbox_counters SET value = value WHERE name = 'receipt_seq' RETURNING value",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let due = sqlx::query(
+        "SELECT id, due_at FROM sandbox_receipts WHERE seq IS NULL AND due_at <= $1 \
+         ORDER BY due_at, id LIMIT 1000",
+    )
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let mut seq = last;
+    for row in &due {
+        seq += 1;
+        let id: i64 = row.try_get("id")?;
+        let due_at: i64 = row.try_get("due_at")?;
+        sqlx::query("UPDATE sandbox_receipts SET seq = $1, return_time = $2 WHERE id = $3")
+            .bind(seq)
+            .bind(c17(due_at))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("UPDATE sandbox_counters SET value = $1 WHERE name = 'receipt_seq'")
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

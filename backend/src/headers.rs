@@ -1,6 +1,6 @@
-//! Security headers of every response. The Content-Security-Policy allows the app's own files,
-//! WebAssembly compilation, and exactly the inline start-up script trunk writes into
-//! `index.html` (by its SHA-256), nothing else inline.
+//! Security headers of every response, of the app and of the customs sandbox alike. The app's
+//! Content-Security-Policy allows its own files, WebAssembly compilation, and exactly the inline
+//! start-up script trunk writes into `index.html` (by its SHA-256), nothing else inline.
 
 use std::path::Path;
 

@@ -1,0 +1,89 @@
+//! Status changes of filings with their timeline (filing_history): the one way a filing's status
+//! moves, for requests, the relay and receipts alike — guarded by the version it was decided on,
+//! with a history entry whenever the status changes.
+
+use owf_shared::status::Status;
+use sqlx::AnyConnection;
+
+/// One entry of a filing's timeline.
+#[derive(Debug, Clone)]
+pub struct HistoryRecord {
+    pub at: i64,
+    pub actor: String,
+    pub from: Option<Status>,
+    pub to: Status,
+    pub note: String,
+}
+
+/// A status change to make, guarded by the version it was decided on.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub id: i64,
+    pub version: i64,
+    pub from: Status,
+    pub to: Status,
+    pub actor: String,
+    pub note: String,
+}
+
+impl Transition {
+    /// The history entry of this change at `at` (appended only when the status changes).
+    pub(super) fn entry(&self, at: i64) -> HistoryRecord {
+        HistoryRecord {
+            at,
+            actor: self.actor.clone(),
+            from: Some(self.from),
+            to: self.to,
+            note: self.note.clone(),
+        }
+    }
+}
+
+/// Appends `entry` to the filing's timeline.
+pub(super) async fn append_history(
+    conn: &mut AnyConnection,
+    filing_id: i64,
+    entry: &HistoryRecord,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(filing_id)
+    .bind(entry.at)
+    .bind(&entry.actor)
+    .bind(entry.from.map(|s| i64::from(s.code())))
+    .bind(i64::from(entry.to.code()))
+    .bind(&entry.note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Changes status and version of a filing if it is still at `t.version`, appending the
+/// history entry. `false` when someone else changed it first.
+pub(super) async fn transition_in(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    t: &Transition,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE filings SET status = $1, version = version + 1, updated_at = $2 \
+         WHERE id = $3 AND enterprise_id = $4 AND version = $5",
+    )
+    .bind(i64::from(t.to.code()))
+    .bind(now)
+    .bind(t.id)
+    .bind(enterprise_id)
+    .bind(t.version)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    if t.from != t.to {
+        append_history(conn, t.id, &t.entry(now)).await?;
+    }
+    Ok(true)
+}
