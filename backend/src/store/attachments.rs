@@ -108,7 +108,10 @@ async fn warehouse_status(
 /// The query of how many bytes of documents the enterprise (bound at `enterprise`) stores:
 /// kept by the database's triggers on `attachments` (migration 0012).
 fn used_bytes(enterprise: &str) -> String {
-    format!("SELECT stored_bytes FROM enterprises WHERE id = {enterprise}")
+    format!(
+        "SELECT COALESCE((SELECT stored_bytes FROM enterprise_storage \
+         WHERE enterprise_id = {enterprise}), 0)"
+    )
 }
 
 /// Why adding `size` bytes to the filing was refused.
