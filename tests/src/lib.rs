@@ -480,6 +480,15 @@ impl Browser {
         );
     }
 
+    /// Presses `key` in the element matching `css` (a combobox's ↓, ↑, Enter, Escape).
+    pub async fn press(&self, css: &str, key: fantoccini::key::Key) {
+        self.find(css)
+            .await
+            .send_keys(&String::from(char::from(key)))
+            .await
+            .unwrap();
+    }
+
     /// Whether the element matching `css` exists right now.
     pub async fn exists(&self, css: &str) -> bool {
         self.client.find(Locator::Css(css)).await.is_ok()
