@@ -80,6 +80,8 @@ pub enum TableError {
     BadRow { line: usize, why: &'static str },
     /// The same code twice.
     Duplicate { code: String },
+    /// A row whose code sorts before the one above it.
+    Unordered { code: String },
     /// No rows at all.
     Empty,
 }
@@ -89,6 +91,7 @@ impl fmt::Display for TableError {
         match self {
             Self::BadRow { line, why } => write!(f, "line {line}: {why}"),
             Self::Duplicate { code } => write!(f, "code {code} appears twice"),
+            Self::Unordered { code } => write!(f, "code {code} is out of order"),
             Self::Empty => f.write_str("the table has no rows"),
         }
     }
@@ -140,9 +143,9 @@ fn csv_fields(line: &str) -> Vec<String> {
 }
 
 impl CodeTable {
-    /// Loads a table from its CSV file (header line first). The name is the second column: the
-    /// full Chinese name of a country or customs office, the short name (简称) of a trade mode,
-    /// as the declaration form shows it.
+    /// Loads a table from its CSV file (header line first, rows in any order). The name is the
+    /// second column: the full Chinese name of a country or customs office, the short name (简称)
+    /// of a trade mode, as the declaration form shows it.
     pub fn from_csv(kind: TableKind, csv: &str) -> Result<Self, TableError> {
         let mut rows = Vec::new();
         for (index, line) in csv.lines().enumerate().skip(1) {
@@ -163,11 +166,13 @@ impl CodeTable {
                 name: name.clone(),
             });
         }
+        rows.sort_by(|a, b| a.code.cmp(&b.code));
         Self::from_rows(kind, rows)
     }
 
-    /// A table of `rows`, each code well-formed, named and unique.
-    pub fn from_rows(kind: TableKind, mut rows: Vec<Row>) -> Result<Self, TableError> {
+    /// A table of `rows` sorted by code (as the server sends them), each code well-formed, named
+    /// and unique. Checking the order instead of sorting keeps a sort out of the browser's code.
+    pub fn from_rows(kind: TableKind, rows: Vec<Row>) -> Result<Self, TableError> {
         if rows.is_empty() {
             return Err(TableError::Empty);
         }
@@ -183,10 +188,12 @@ impl CodeTable {
                 return Err(bad("empty name"));
             }
         }
-        rows.sort_by(|a, b| a.code.cmp(&b.code));
-        if let Some(pair) = rows.windows(2).find(|pair| pair[0].code == pair[1].code) {
-            return Err(TableError::Duplicate {
-                code: pair[0].code.clone(),
+        if let Some(pair) = rows.windows(2).find(|pair| pair[0].code >= pair[1].code) {
+            let code = pair[1].code.clone();
+            return Err(if pair[0].code == code {
+                TableError::Duplicate { code }
+            } else {
+                TableError::Unordered { code }
             });
         }
         Ok(Self { kind, rows })
@@ -434,6 +441,15 @@ mod tests {
             CodeTable::from_csv(TableKind::Countries, "code,name\r\n"),
             Err(TableError::Empty)
         );
+        // A file may list its rows in any order; rows that arrive loaded must be sorted.
+        let shuffled =
+            CodeTable::from_csv(TableKind::Countries, "code,name\n102,b\n101,a\n").unwrap();
+        assert_eq!(shuffled.rows()[0].code, "101");
+        let reversed = shuffled.rows().iter().rev().cloned().collect();
+        assert_eq!(
+            CodeTable::from_rows(TableKind::Countries, reversed),
+            Err(TableError::Unordered { code: "101".into() })
+        );
         let quoted = CodeTable::from_csv(
             TableKind::Countries,
             "code,name_zh,name_en\r\n110,中国香港,\"Hong Kong, China\"\r\n",
@@ -449,5 +465,8 @@ mod tests {
         assert_eq!(back, *tables());
         let broken = r#"{"kind":"countries","rows":[{"code":"12","name":"x"}]}"#;
         assert!(serde_json::from_str::<CodeTable>(broken).is_err());
+        let unordered =
+            r#"{"kind":"countries","rows":[{"code":"102","name":"a"},{"code":"101","name":"b"}]}"#;
+        assert!(serde_json::from_str::<CodeTable>(unordered).is_err());
     }
 }
