@@ -2,6 +2,7 @@
 //! the shared validation message under the input (aria-invalid + aria-describedby).
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use owf_shared::codes::{Code, Row};
@@ -233,7 +234,7 @@ pub fn TextInput(
 pub fn CodeInput(
     field: Field,
     bind: Binding,
-    #[prop(into)] options: Signal<Vec<Choice>>,
+    #[prop(into)] options: Arc<[Choice]>,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
     let env = FieldEnv::use_env();
@@ -250,9 +251,7 @@ pub fn CodeInput(
                 options
                 disabled=Signal::derive(move || !env.editable.get())
                 invalid=Signal::derive(move || error.with(Option::is_some))
-                required
-                described_by=Signal::derive(move || error.with(Option::is_some).then(|| error_id(field)))
-                on_leave=Callback::new(move |()| env.touch(key)) />
+                required />
         </FieldFrame>
     }
 }

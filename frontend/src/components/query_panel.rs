@@ -133,22 +133,24 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
                     spawn_local(async {
                         let _ = codes::tables().await;
                     });
-                    let options = Memo::new(|_| {
-                        codes::loaded().map_or_else(Vec::new, |tables| {
+                    // Drawn again once, when the table arrives.
+                    (move || {
+                        let countries = codes::loaded().map_or_else(Vec::new, |tables| {
                             table_choices(tables.countries.rows(), |_| None)
-                        })
-                    });
-                    code_select(
-                        Field::CountryCode,
-                        Signal::derive(move || options.get()),
-                        draft,
-                        |q| &q.country_code,
-                        |q| &mut q.country_code,
-                    )
+                        });
+                        code_select(
+                            Field::CountryCode,
+                            countries,
+                            draft,
+                            |q| &q.country_code,
+                            |q| &mut q.country_code,
+                        )
+                    })
+                    .into_any()
                 }
                 Condition::TradeMode => code_select(
                     Field::TradeMode,
-                    Signal::stored(choices(&TradeMode::FILING_OPTIONS, |_| None)),
+                    choices(&TradeMode::FILING_OPTIONS, |_| None),
                     draft,
                     |q| &q.trade_mode,
                     |q| &mut q.trade_mode,
@@ -224,17 +226,16 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
 /// A code condition: a [`Combobox`] of `options` with "全部" first.
 fn code_select(
     field: Field,
-    options: Signal<Vec<Choice>>,
+    options: Vec<Choice>,
     draft: RwSignal<ListQuery>,
     get: fn(&ListQuery) -> &Option<String>,
     set: fn(&mut ListQuery) -> &mut Option<String>,
 ) -> AnyView {
     let key = field.key();
-    let with_all = Signal::derive(move || {
-        let mut all = vec![Choice::new("", "全部")];
-        options.with(|o| all.extend(o.iter().cloned()));
-        all
-    });
+    let with_all: Vec<Choice> = [Choice::new("", "全部")]
+        .into_iter()
+        .chain(options)
+        .collect();
     view! {
         <div class="field">
             <label for=format!("q-{key}")>{field.label()}</label>
