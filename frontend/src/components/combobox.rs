@@ -13,25 +13,30 @@ use leptos::prelude::*;
 pub struct Choice {
     pub code: String,
     pub label: String,
+    /// What the input shows once the option is picked, e.g. `321 匈牙利`.
+    pub text: String,
     pub refused: Option<String>,
 }
 
 impl Choice {
+    /// An option shown with its code: `321 匈牙利`.
     pub fn new(code: impl Into<String>, label: impl Into<String>) -> Self {
+        let (code, label) = (code.into(), label.into());
         Self {
-            code: code.into(),
-            label: label.into(),
-            refused: None,
+            text: format!("{code} {label}"),
+            ..Self::named(code, label)
         }
     }
 
-    /// What the input shows once the option is picked: `321 匈牙利` (just the label for the
-    /// empty choice "全部").
-    pub fn text(&self) -> String {
-        if self.code.is_empty() {
-            self.label.clone()
-        } else {
-            format!("{} {}", self.code, self.label)
+    /// An option shown by its label alone, for a value whose code means nothing to a clerk
+    /// ("全部", 租期将满).
+    pub fn named(code: impl Into<String>, label: impl Into<String>) -> Self {
+        let label = label.into();
+        Self {
+            code: code.into(),
+            text: label.clone(),
+            label,
+            refused: None,
         }
     }
 
@@ -42,7 +47,7 @@ impl Choice {
         query.is_empty()
             || self.code.starts_with(query)
             || self.label.contains(query)
-            || self.text() == query
+            || self.text == query
     }
 }
 
@@ -63,7 +68,7 @@ fn exact<'a>(options: &'a [Choice], typed: &str) -> Option<&'a Choice> {
     options
         .iter()
         .filter(|c| c.refused.is_none())
-        .find(|c| c.code == typed || c.text() == typed || (!c.code.is_empty() && c.label == typed))
+        .find(|c| c.code == typed || c.text == typed || (!c.code.is_empty() && c.label == typed))
 }
 
 /// The index after `from` moving by `step` (±1), wrapping, over `len` options.
@@ -197,7 +202,7 @@ pub fn Combobox(
                 options
                     .iter()
                     .find(|c| c.code == code)
-                    .map_or(code, |c| c.text())
+                    .map_or(code, |c| c.text.clone())
             })
         }
     };
@@ -248,7 +253,7 @@ pub fn Combobox(
                                 pick(code.clone());
                             }
                         }>
-                        {choice.text()}
+                        {choice.text.clone()}
                         {choice.refused.as_ref().map(|why| view! {
                             <span class="option-note">{format!("不可选：{why}")}</span>
                         })}
@@ -290,7 +295,7 @@ mod tests {
 
     fn options() -> Vec<Choice> {
         vec![
-            Choice::new("", "全部"),
+            Choice::named("", "全部"),
             Choice::new("321", "匈牙利"),
             Choice {
                 refused: Some("海外仓必须位于境外".into()),

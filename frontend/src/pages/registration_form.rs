@@ -99,7 +99,7 @@ fn TradeModes(state: FormState<Registration>) -> impl IntoView {
                         aria-invalid=move || error.with(Option::is_some).to_string()
                         aria-describedby=disabled.then(|| format!("{id}-note"))
                         prop:checked=checked on:change=toggle />
-                    <label for=id>{choice.text()}</label>
+                    <label for=id>{choice.text}</label>
                     {refused_note}
                 </div>
             }
