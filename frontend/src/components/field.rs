@@ -81,7 +81,7 @@ macro_rules! bind {
 pub(crate) use bind;
 
 /// The options of a closed code table; `refused` says why the shared validation refuses one.
-pub fn choices<C: Code>(rows: &[C], refused: impl Fn(C) -> Option<String>) -> Vec<Choice> {
+pub fn choices<C: Code>(rows: &[C], refused: &dyn Fn(C) -> Option<String>) -> Vec<Choice> {
     rows.iter()
         .map(|&row| Choice {
             refused: refused(row),
@@ -91,7 +91,7 @@ pub fn choices<C: Code>(rows: &[C], refused: impl Fn(C) -> Option<String>) -> Ve
 }
 
 /// The options of a master-data table; `refused` says why the shared validation refuses one.
-pub fn table_choices(rows: &[Row], refused: impl Fn(&Row) -> Option<String>) -> Vec<Choice> {
+pub fn table_choices(rows: &[Row], refused: &dyn Fn(&Row) -> Option<String>) -> Vec<Choice> {
     rows.iter()
         .map(|row| Choice {
             refused: refused(row),

@@ -131,7 +131,7 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
                     code_select(
                         Field::CountryCode.key(),
                         Field::CountryCode.label(),
-                        table_choices(tables.countries.rows(), |_| None),
+                        table_choices(tables.countries.rows(), &|_| None),
                         draft,
                         |q| q.country_code.clone(),
                         |q, code| q.country_code = filled(code),
@@ -141,7 +141,7 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
                 Condition::TradeMode => code_select(
                     Field::TradeMode.key(),
                     Field::TradeMode.label(),
-                    choices(&TradeMode::FILING_OPTIONS, |_| None),
+                    choices(&TradeMode::FILING_OPTIONS, &|_| None),
                     draft,
                     |q| q.trade_mode.clone(),
                     |q, code| q.trade_mode = filled(code),

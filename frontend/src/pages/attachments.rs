@@ -199,7 +199,7 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
                 <label for="doc_type">"材料类型"</label>
                 <Combobox id="doc_type" value=doc_type.into()
                     set=Callback::new(move |code| doc_type.set(code))
-                    options=choices(DocType::ALL, |_| None)
+                    options=choices(DocType::ALL, &|_| None)
                     required=true />
                 <label for="doc_file">"文件"</label>
                 <input id="doc_file" type="file" node_ref=file_input on:change=pick

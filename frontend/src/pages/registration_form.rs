@@ -70,7 +70,7 @@ fn TradeModes(state: FormState<Registration>) -> impl IntoView {
             .remove(field.key())
     };
     let error = env.error(field.key());
-    let boxes = choices(&TradeMode::FILING_OPTIONS, refused)
+    let boxes = choices(&TradeMode::FILING_OPTIONS, &refused)
         .into_iter()
         .map(|choice| {
             let id = format!("trade_modes-{}", choice.code);
