@@ -303,9 +303,10 @@ pub async fn declare(api: &str, id: i64, version: i64) -> Result<String, Failure
     exchange(with_body(builder, &VersionCheck { version })).await
 }
 
-/// The customs master data (`/api/codes`, cached by the browser); see [`crate::codes`].
+/// The customs master data (`/api/codes`, one CSV cached by the browser); see [`crate::codes`].
 pub async fn code_tables() -> Result<CodeTables, Failure> {
-    send(request(Method::GET, "/codes").build()).await
+    let csv = exchange(request(Method::GET, "/codes").build()).await?;
+    CodeTables::from_combined_csv(&csv).map_err(|_| Failure::network())
 }
 
 pub async fn eligibility() -> Result<WarehouseEligibility, Failure> {

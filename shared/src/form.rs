@@ -4,11 +4,16 @@
 //! happens in validation, which builds on this module; system-assigned fields (申请编号, 海关编码,
 //! 状态 …) are not here but in the detail types of the API.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::field::Field;
 
 /// 海外仓企业登记 (Form A), the fields the user enters.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RegistrationForm {
     /// 统一社会信用代码 (A3); prefilled by the UI, must equal the enterprise's own.
     pub uscc: String,
@@ -35,8 +40,7 @@ pub struct RegistrationForm {
 }
 
 /// 海外仓资料信息 (Form B), the fields the user enters. 证明材料 (B17) are uploaded separately.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct WarehouseForm {
     /// 监管方式 (B3), one of the modes the enterprise registered.
     pub trade_mode: String,
@@ -72,7 +76,83 @@ pub struct WarehouseForm {
     pub note: String,
 }
 
-use crate::field::Field;
+/// A form read from a JSON object field by field: a key of one of its fields sets that field,
+/// other keys are skipped, missing fields keep their defaults — what `#[serde(default)]` would
+/// derive, in one loop instead of a reader per field (the browser's module carries every
+/// reader it uses).
+trait ReadForm: Default {
+    /// Reads the value of `key` from `map` into the form, or skips it.
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// Reads the value of `key` into the text field of `fields` it names; `false` when none does.
+fn read_text<'de, 'a, A: MapAccess<'de>>(
+    fields: impl IntoIterator<Item = (Field, &'a mut String)>,
+    key: &str,
+    map: &mut A,
+) -> Result<bool, A::Error> {
+    match fields.into_iter().find(|(field, _)| field.key() == key) {
+        Some((_, value)) => {
+            *value = map.next_value()?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+struct FormVisitor<F>(PhantomData<F>);
+
+impl<'de, F: ReadForm> Visitor<'de> for FormVisitor<F> {
+    type Value = F;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a form object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<F, A::Error> {
+        let mut form = F::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
+            form.read(&key, &mut map)?;
+        }
+        Ok(form)
+    }
+}
+
+impl<'de> Deserialize<'de> for RegistrationForm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FormVisitor(PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for WarehouseForm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FormVisitor(PhantomData))
+    }
+}
+
+impl ReadForm for RegistrationForm {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "trade_modes" => self.trade_modes = map.next_value()?,
+            "commitment_ack" => self.commitment_ack = map.next_value()?,
+            _ => {
+                if !read_text(self.texts(), key, map)? {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ReadForm for WarehouseForm {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        if !read_text(self.texts(), key, map)? {
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+}
 
 fn normalize(field: Field, value: &mut String) {
     let normalized = field.normalize(value);
@@ -82,12 +162,9 @@ fn normalize(field: Field, value: &mut String) {
 }
 
 impl RegistrationForm {
-    /// The form as it should be stored ([`Field::normalize`]): surrounding whitespace (including
-    /// full-width spaces) removed from every value, codes and phone numbers half-width, 统一社会
-    /// 信用代码 upper-case, blank 监管方式 entries dropped. Validation reads values the same way,
-    /// so a form and its normalised form get the same errors.
-    pub fn normalized(mut self) -> Self {
-        for (field, value) in [
+    /// The text fields (all but 监管方式 and 承诺声明) with their values.
+    fn texts(&mut self) -> [(Field, &mut String); 9] {
+        [
             (Field::Uscc, &mut self.uscc),
             (Field::EntName, &mut self.ent_name),
             (Field::CustomsDistrict, &mut self.customs_district),
@@ -98,20 +175,30 @@ impl RegistrationForm {
             (Field::ContactPhone, &mut self.contact_phone),
             (Field::Note, &mut self.note),
         ]
-        .into_iter()
-        .chain(self.trade_modes.iter_mut().map(|m| (Field::TradeModes, m)))
-        {
+    }
+
+    /// The form as it should be stored ([`Field::normalize`]): surrounding whitespace (including
+    /// full-width spaces) removed from every value, codes and phone numbers half-width, 统一社会
+    /// 信用代码 upper-case, blank 监管方式 entries dropped. Validation reads values the same way,
+    /// so a form and its normalised form get the same errors.
+    pub fn normalized(mut self) -> Self {
+        let mut modes = std::mem::take(&mut self.trade_modes);
+        for (field, value) in self.texts() {
             normalize(field, value);
         }
-        self.trade_modes.retain(|mode| !mode.is_empty());
+        for mode in &mut modes {
+            normalize(Field::TradeModes, mode);
+        }
+        modes.retain(|mode| !mode.is_empty());
+        self.trade_modes = modes;
         self
     }
 }
 
 impl WarehouseForm {
-    /// The form as it should be stored, read as [`RegistrationForm::normalized`] does.
-    pub fn normalized(mut self) -> Self {
-        for (field, value) in [
+    /// Every field with its value.
+    fn texts(&mut self) -> [(Field, &mut String); 16] {
+        [
             (Field::TradeMode, &mut self.trade_mode),
             (Field::WhName, &mut self.wh_name),
             (Field::WhCode, &mut self.wh_code),
@@ -128,7 +215,12 @@ impl WarehouseForm {
             (Field::WhContact, &mut self.wh_contact),
             (Field::WhPhone, &mut self.wh_phone),
             (Field::Note, &mut self.note),
-        ] {
+        ]
+    }
+
+    /// The form as it should be stored, read as [`RegistrationForm::normalized`] does.
+    pub fn normalized(mut self) -> Self {
+        for (field, value) in self.texts() {
             normalize(field, value);
         }
         self
@@ -186,6 +278,36 @@ mod tests {
         assert_eq!(back, form);
         let empty: RegistrationForm = serde_json::from_str("{}").unwrap();
         assert_eq!(empty, RegistrationForm::default());
+    }
+
+    #[test]
+    fn forms_read_every_field_and_skip_unknown_keys() {
+        let mut registration = RegistrationForm {
+            trade_modes: vec!["9810".into(), "1210".into()],
+            commitment_ack: true,
+            ..RegistrationForm::default()
+        };
+        for (field, value) in registration.texts() {
+            *value = field.key().to_owned();
+        }
+        let mut warehouse = WarehouseForm::default();
+        for (field, value) in warehouse.texts() {
+            *value = field.key().to_owned();
+        }
+        let mut json = serde_json::to_value(&registration).unwrap();
+        json["unknown"] = serde_json::json!({ "nested": [1, 2] });
+        assert_eq!(
+            serde_json::from_value::<RegistrationForm>(json).unwrap(),
+            registration
+        );
+        let json = serde_json::to_string(&warehouse).unwrap();
+        assert_eq!(
+            serde_json::from_str::<WarehouseForm>(&json).unwrap(),
+            warehouse
+        );
+        assert!(serde_json::from_str::<WarehouseForm>(r#"{"wh_name":5}"#).is_err());
+        assert!(serde_json::from_str::<RegistrationForm>(r#"{"commitment_ack":"yes"}"#).is_err());
+        assert!(serde_json::from_str::<WarehouseForm>("[]").is_err());
     }
 
     #[test]

@@ -462,14 +462,10 @@ impl Browser {
         el.send_keys(text).await.unwrap();
     }
 
-    /// Chooses the option with code `value` in the select or the combobox matching `css`: a
-    /// combobox as a clerk does, typing the code and clicking the option it finds.
+    /// Chooses the option with code `value` in the combobox matching `css` as a clerk does:
+    /// typing the code and clicking the option it finds.
     pub async fn select(&self, css: &str, value: &str) {
         let el = self.find(css).await;
-        if el.tag_name().await.unwrap() == "select" {
-            el.select_by_value(value).await.unwrap();
-            return;
-        }
         let id = el.attr("id").await.unwrap().expect("a combobox has an id");
         self.type_over(css, value).await;
         self.click(&format!("#{id}-opt-{value}")).await;
@@ -478,6 +474,15 @@ impl Browser {
             chosen.starts_with(value),
             "{css}: picked {chosen:?}, not {value}"
         );
+    }
+
+    /// Presses `key` in the element matching `css` (a combobox's ↓, ↑, Enter, Escape).
+    pub async fn press(&self, css: &str, key: fantoccini::key::Key) {
+        self.find(css)
+            .await
+            .send_keys(&String::from(char::from(key)))
+            .await
+            .unwrap();
     }
 
     /// Whether the element matching `css` exists right now.

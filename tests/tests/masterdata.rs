@@ -27,10 +27,7 @@ async fn warehouse_in_hungary_picked_by_keyboard_is_approved() {
         b.attr("#country_code", "aria-expanded").await.as_deref(),
         Some("true")
     );
-    country
-        .send_keys(&String::from(char::from(Key::Down)))
-        .await
-        .unwrap();
+    b.press("#country_code", Key::Down).await;
     assert_eq!(
         b.attr("#country_code", "aria-activedescendant")
             .await
@@ -38,10 +35,7 @@ async fn warehouse_in_hungary_picked_by_keyboard_is_approved() {
         Some("country_code-opt-321")
     );
     b.screenshot("typed").await;
-    country
-        .send_keys(&String::from(char::from(Key::Enter)))
-        .await
-        .unwrap();
+    b.press("#country_code", Key::Enter).await;
     assert_eq!(
         country.prop("value").await.unwrap().as_deref(),
         Some("321 匈牙利")
@@ -60,10 +54,7 @@ async fn warehouse_in_hungary_picked_by_keyboard_is_approved() {
     );
     b.wait_text("#country_code-opt-142", "海外仓必须位于境外")
         .await;
-    country
-        .send_keys(&String::from(char::from(Key::Escape)))
-        .await
-        .unwrap();
+    b.press("#country_code", Key::Escape).await;
     assert_eq!(
         country.prop("value").await.unwrap().as_deref(),
         Some("321 匈牙利")
@@ -75,10 +66,56 @@ async fn warehouse_in_hungary_picked_by_keyboard_is_approved() {
     b.select("#ownership", "1").await;
     b.click("#btn-save").await;
     b.wait_text("#notice", "已暂存，申请编号").await;
-    b.select("#doc_type", "01").await;
+
+    // 证明材料类型 is a combobox too: typed by name ("租") and picked with Enter, typed by code
+    // ("0") and walked with ↓/↑; Escape closes and keeps what was picked.
+    let doc_type = b.find("#doc_type").await;
+    let active = || b.attr("#doc_type", "aria-activedescendant");
+    assert_eq!(
+        doc_type.prop("value").await.unwrap().as_deref(),
+        Some("01 所有权文件")
+    );
+    b.type_over("#doc_type", "租").await;
+    b.wait_text("#doc_type-listbox", "02 租赁协议").await;
+    assert_eq!(active().await.as_deref(), Some("doc_type-opt-02"));
+    b.press("#doc_type", Key::Enter).await;
+    assert_eq!(
+        doc_type.prop("value").await.unwrap().as_deref(),
+        Some("02 租赁协议")
+    );
+    b.type_over("#doc_type", "0").await;
+    b.wait_text("#doc_type-listbox", "04 商务主管部门海外仓业务证明")
+        .await;
+    b.press("#doc_type", Key::Down).await;
+    b.press("#doc_type", Key::Down).await;
+    assert_eq!(active().await.as_deref(), Some("doc_type-opt-03"));
+    b.press("#doc_type", Key::Escape).await;
+    assert_eq!(
+        doc_type.prop("value").await.unwrap().as_deref(),
+        Some("02 租赁协议")
+    );
+    b.type_over("#doc_type", "0").await;
+    b.press("#doc_type", Key::Down).await;
+    b.press("#doc_type", Key::Up).await;
+    b.press("#doc_type", Key::Up).await;
+    assert_eq!(active().await.as_deref(), Some("doc_type-opt-04"));
+    b.press("#doc_type", Key::Down).await;
+    assert_eq!(active().await.as_deref(), Some("doc_type-opt-01"));
+    b.scroll_to("#doc_type-listbox").await;
+    b.screenshot("doc-type").await;
+    b.press("#doc_type", Key::Enter).await;
+    assert_eq!(
+        doc_type.prop("value").await.unwrap().as_deref(),
+        Some("01 所有权文件")
+    );
+    assert_eq!(
+        b.attr("#doc_type", "aria-expanded").await.as_deref(),
+        Some("false")
+    );
     b.choose_file("#doc_file", &sample_pdf()).await;
     b.click("#btn-upload").await;
-    b.wait_text(".attachment-list", "ownership.pdf").await;
+    let listed = b.wait_text(".attachment-list", "ownership.pdf").await;
+    assert!(listed.contains("01 所有权文件"), "{listed}");
     b.click("#btn-declare").await;
     b.click("#dialog-confirm").await;
     b.wait_text("#status", "审核通过").await;

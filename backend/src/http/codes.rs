@@ -1,6 +1,7 @@
-//! `GET /api/codes`: the customs master data (国别(地区), 关区, 监管方式) for the browser, built once
-//! from the tables the server validates with and served from memory as a cacheable asset: gzip
-//! when the client takes it, an `ETag` of the content, and `304` to a client that has it.
+//! `GET /api/codes`: the customs master data (国别(地区), 关区, 监管方式) for the browser as one CSV
+//! (`table,code,name`, [`CodeTables::to_combined_csv`]), built once from the tables the server
+//! validates with and served from memory as a cacheable asset: gzip when the client takes it, an
+//! `ETag` of the content, and `304` to a client that has it.
 
 use std::io::Write;
 use std::sync::OnceLock;
@@ -12,9 +13,9 @@ use flate2::Compression;
 use owf_shared::codes::CodeTables;
 use sha2::{Digest, Sha256};
 
-/// The JSON of the tables, plain and gzip, and its entity tag.
+/// The CSV of the tables, plain and gzip, and its entity tag.
 struct Asset {
-    json: Vec<u8>,
+    csv: Vec<u8>,
     gzip: Vec<u8>,
     etag: HeaderValue,
 }
@@ -22,13 +23,13 @@ struct Asset {
 fn asset() -> &'static Asset {
     static ASSET: OnceLock<Asset> = OnceLock::new();
     ASSET.get_or_init(|| {
-        let json = serde_json::to_vec(&*CodeTables::embedded()).expect("the tables serialise");
+        let csv = CodeTables::embedded().to_combined_csv().into_bytes();
         let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-        encoder.write_all(&json).expect("writing to memory");
+        encoder.write_all(&csv).expect("writing to memory");
         let gzip = encoder.finish().expect("writing to memory");
-        let digest = hex::encode(&Sha256::digest(&json)[..12]);
+        let digest = hex::encode(&Sha256::digest(&csv)[..12]);
         let etag = HeaderValue::from_str(&format!("\"{digest}\"")).expect("hex is a header value");
-        Asset { json, gzip, etag }
+        Asset { csv, gzip, etag }
     })
 }
 
@@ -61,15 +62,15 @@ pub async fn serve(headers: HeaderMap) -> Response {
     if fresh {
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
-    let json = HeaderValue::from_static("application/json");
+    let csv = HeaderValue::from_static("text/csv; charset=utf-8");
     if accepts_gzip(&headers) {
         let gzip = [
-            (header::CONTENT_TYPE, json),
+            (header::CONTENT_TYPE, csv),
             (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
         ];
         (cache, gzip, asset.gzip.clone()).into_response()
     } else {
-        (cache, [(header::CONTENT_TYPE, json)], asset.json.clone()).into_response()
+        (cache, [(header::CONTENT_TYPE, csv)], asset.csv.clone()).into_response()
     }
 }
 
@@ -98,10 +99,11 @@ mod tests {
     #[test]
     fn the_asset_holds_every_table_and_is_much_smaller_gzipped() {
         let asset = asset();
-        let tables: CodeTables = serde_json::from_slice(&asset.json).unwrap();
+        let csv = std::str::from_utf8(&asset.csv).unwrap();
+        let tables = CodeTables::from_combined_csv(csv).unwrap();
         assert_eq!(tables.districts.rows().len(), 1369);
         assert!(
-            asset.gzip.len() * 3 < asset.json.len(),
+            asset.gzip.len() * 3 < asset.csv.len(),
             "{}",
             asset.gzip.len()
         );

@@ -144,11 +144,11 @@ const ROUTES: &[Route] = &[
     route(
         "get",
         "/api/codes",
-        "海关参数代码表（国别(地区)、关区、监管方式），可缓存（ETag）",
+        "海关参数代码表（国别(地区)、关区、监管方式），一个 CSV：table,code,name；可缓存（ETag）",
         None,
         None,
         "200",
-        "CodeTables",
+        "Csv",
     ),
     route(
         "get",
@@ -276,6 +276,7 @@ fn content(name: &str) -> Value {
             json!({ "application/pdf": file, "image/jpeg": file, "image/png": file })
         }
         "Text" => json!({ "text/plain": { "schema": { "type": "string" } } }),
+        "Csv" => json!({ "text/csv": { "schema": { "type": "string" } } }),
         other => json!({ "application/json": { "schema": schema_ref(other) } }),
     }
 }
@@ -422,7 +423,6 @@ pub fn document() -> Value {
         "RegistrationDetail",
         "WarehouseDetail",
         "WarehouseEligibility",
-        "CodeTables",
         "AttachmentInfo",
         "PageOfRegistrationRow",
         "PageOfWarehouseRow",

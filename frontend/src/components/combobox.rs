@@ -3,6 +3,8 @@
 //! ↓/↑ move through the options, Enter picks, Escape closes and restores the value; options the
 //! rules refuse stay visible, marked `aria-disabled` with the reason, and cannot be picked.
 
+use std::sync::Arc;
+
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
@@ -11,25 +13,30 @@ use leptos::prelude::*;
 pub struct Choice {
     pub code: String,
     pub label: String,
+    /// What the input shows once the option is picked, e.g. `321 匈牙利`.
+    pub text: String,
     pub refused: Option<String>,
 }
 
 impl Choice {
+    /// An option shown with its code: `321 匈牙利`.
     pub fn new(code: impl Into<String>, label: impl Into<String>) -> Self {
+        let (code, label) = (code.into(), label.into());
         Self {
-            code: code.into(),
-            label: label.into(),
-            refused: None,
+            text: format!("{code} {label}"),
+            ..Self::named(code, label)
         }
     }
 
-    /// What the input shows once the option is picked: `321 匈牙利` (just the label for the
-    /// empty choice "全部").
-    pub fn text(&self) -> String {
-        if self.code.is_empty() {
-            self.label.clone()
-        } else {
-            format!("{} {}", self.code, self.label)
+    /// An option shown by its label alone, for a value whose code means nothing to a clerk
+    /// ("全部", 租期将满).
+    pub fn named(code: impl Into<String>, label: impl Into<String>) -> Self {
+        let label = label.into();
+        Self {
+            code: code.into(),
+            text: label.clone(),
+            label,
+            refused: None,
         }
     }
 
@@ -40,7 +47,7 @@ impl Choice {
         query.is_empty()
             || self.code.starts_with(query)
             || self.label.contains(query)
-            || self.text() == query
+            || self.text == query
     }
 }
 
@@ -48,10 +55,11 @@ impl Choice {
 const SHOWN: usize = 60;
 
 /// The options that `query` finds, the first [`SHOWN`], and how many were found.
-fn filter(options: &[Choice], query: &str) -> (Vec<Choice>, usize) {
-    let found: Vec<&Choice> = options.iter().filter(|c| c.matches(query)).collect();
-    let total = found.len();
-    (found.into_iter().take(SHOWN).cloned().collect(), total)
+fn filter<'a>(options: &'a [Choice], query: &str) -> (Vec<&'a Choice>, usize) {
+    let mut found = options.iter().filter(|c| c.matches(query));
+    let shown: Vec<&Choice> = found.by_ref().take(SHOWN).collect();
+    let total = shown.len() + found.count();
+    (shown, total)
 }
 
 /// The option the typed text names exactly (its code, or its text as shown), if it may be picked.
@@ -60,7 +68,7 @@ fn exact<'a>(options: &'a [Choice], typed: &str) -> Option<&'a Choice> {
     options
         .iter()
         .filter(|c| c.refused.is_none())
-        .find(|c| c.code == typed || c.text() == typed || (!c.code.is_empty() && c.label == typed))
+        .find(|c| c.code == typed || c.text == typed || (!c.code.is_empty() && c.label == typed))
 }
 
 /// The index after `from` moving by `step` (±1), wrapping, over `len` options.
@@ -77,25 +85,34 @@ fn step(from: Option<usize>, step: isize, len: usize) -> Option<usize> {
     Some(next as usize)
 }
 
+/// The code of the option after the one with code `from` among `shown`, moving by `by` (±1).
+fn step_code(shown: &[&Choice], from: Option<&str>, by: isize) -> Option<String> {
+    let at = from.and_then(|code| shown.iter().position(|c| c.code == code));
+    step(at, by, shown.len()).map(|i| shown[i].code.clone())
+}
+
+/// The combobox: the state is three signals of types the app already uses (the typed text, the
+/// code of the active option, whether the popup is open) and the options a plain shared slice,
+/// because every new signal value type adds its own copy of the reactive machinery to the
+/// WebAssembly module.
 #[component]
 pub fn Combobox(
-    /// The input's id (the label's `for`); the listbox and options derive theirs from it.
+    /// The input's id (the label's `for`); the listbox, the options and the field's message
+    /// (`{id}-error`, referenced while `invalid`) derive theirs from it.
     #[prop(into)]
     id: String,
     /// The code chosen now ("" for none).
     value: Signal<String>,
-    /// Called with the code the clerk picks.
+    /// Called with the code the clerk picks, and with the chosen code when the clerk leaves the
+    /// input (so that a form can mark the field as visited).
     set: Callback<String>,
-    options: Signal<Vec<Choice>>,
+    #[prop(into)] options: Arc<[Choice]>,
     #[prop(optional, into)] disabled: Signal<bool>,
     #[prop(optional, into)] invalid: Signal<bool>,
     #[prop(optional, into)] required: Signal<bool>,
-    #[prop(optional, into)] described_by: Signal<Option<String>>,
-    /// Called when the clerk leaves the input.
-    #[prop(optional)]
-    on_leave: Option<Callback<()>>,
 ) -> impl IntoView {
     let listbox_id = format!("{id}-listbox");
+    let error_id = format!("{id}-error");
     let option_id = {
         let id = id.clone();
         move |code: &str| format!("{id}-opt-{}", if code.is_empty() { "all" } else { code })
@@ -103,78 +120,90 @@ pub fn Combobox(
     // What the clerk is typing; `None` shows the chosen option.
     let typed = RwSignal::new(None::<String>);
     let open = RwSignal::new(false);
-    let active = RwSignal::new(None::<usize>);
-    let found = Memo::new(move |_| {
-        let query = typed.get().unwrap_or_default();
-        options.with(|o| filter(o, &query))
-    });
-    let shown_text = move || {
-        let code = value.get();
-        options.with(|o| {
-            o.iter()
-                .find(|c| c.code == code)
-                .map_or_else(|| code.clone(), Choice::text)
-        })
-    };
-    let pick = move |choice: &Choice| {
-        if choice.refused.is_none() {
-            set.run(choice.code.clone());
-            typed.set(None);
-            open.set(false);
-            active.set(None);
-        }
-    };
-    let leave = move || {
-        if let Some(text) = typed.get_untracked() {
-            let picked = options.with_untracked(|o| exact(o, &text).cloned());
-            match picked {
-                Some(choice) => set.run(choice.code),
-                None if text.trim().is_empty() => set.run(String::new()),
-                None => {}
-            }
-        }
+    // The code of the option ↓/↑ moved to.
+    let active = RwSignal::new(None::<String>);
+    let close = move || {
         typed.set(None);
         open.set(false);
         active.set(None);
-        if let Some(on_leave) = on_leave {
-            on_leave.run(());
+    };
+    let pick = move |code: String| {
+        set.run(code);
+        close();
+    };
+    let leave = {
+        let options = Arc::clone(&options);
+        move || {
+            let chosen = value.get_untracked();
+            let code = match typed.get_untracked() {
+                Some(text) if text.trim().is_empty() => String::new(),
+                Some(text) => exact(&options, &text).map_or(chosen, |c| c.code.clone()),
+                None => chosen,
+            };
+            pick(code);
         }
     };
-    let keydown = move |ev: KeyboardEvent| {
-        let len = found.with_untracked(|(shown, _)| shown.len());
-        match ev.key().as_str() {
-            "ArrowDown" | "ArrowUp" => {
-                ev.prevent_default();
-                let by = if ev.key() == "ArrowDown" { 1 } else { -1 };
-                if open.get_untracked() {
-                    active.set(step(active.get_untracked(), by, len));
-                } else {
-                    open.set(true);
-                    let chosen = value.get_untracked();
-                    let at = found.with_untracked(|(shown, _)| {
-                        shown
-                            .iter()
-                            .position(|c| c.code == chosen && !chosen.is_empty())
-                    });
-                    active.set(at.or_else(|| step(None, by, len)));
+    let keydown = {
+        let options = Arc::clone(&options);
+        move |ev: KeyboardEvent| {
+            let query = typed.get_untracked().unwrap_or_default();
+            let shown = || filter(&options, &query).0;
+            let by = match ev.key().as_str() {
+                "ArrowDown" => 1,
+                "ArrowUp" => -1,
+                "Enter" if open.get_untracked() => {
+                    ev.prevent_default();
+                    let code = active.get_untracked();
+                    let choice = shown().into_iter().find(|c| Some(&c.code) == code.as_ref());
+                    if let Some(choice) = choice.filter(|c| c.refused.is_none()) {
+                        pick(choice.code.clone());
+                    }
+                    return;
                 }
-            }
-            "Enter" if open.get_untracked() => {
-                ev.prevent_default();
-                let choice = active
-                    .get_untracked()
-                    .and_then(|i| found.with_untracked(|(shown, _)| shown.get(i).cloned()));
-                if let Some(choice) = choice {
-                    pick(&choice);
+                "Escape" if open.get_untracked() || typed.get_untracked().is_some() => {
+                    ev.prevent_default();
+                    close();
+                    return;
                 }
-            }
-            "Escape" if open.get_untracked() || typed.get_untracked().is_some() => {
-                ev.prevent_default();
-                typed.set(None);
-                open.set(false);
-                active.set(None);
-            }
-            _ => {}
+                _ => return,
+            };
+            ev.prevent_default();
+            let shown = shown();
+            let next = if open.get_untracked() {
+                step_code(&shown, active.get_untracked().as_deref(), by)
+            } else {
+                // Opening with an arrow starts at the chosen option when it is shown.
+                open.set(true);
+                let chosen = value.get_untracked();
+                shown
+                    .iter()
+                    .find(|c| !chosen.is_empty() && c.code == chosen)
+                    .map(|c| c.code.clone())
+                    .or_else(|| step_code(&shown, None, by))
+            };
+            active.set(next);
+        }
+    };
+    let input = {
+        let options = Arc::clone(&options);
+        move |ev| {
+            let text = event_target_value(&ev);
+            let first = filter(&options, &text).0.first().map(|c| c.code.clone());
+            typed.set(Some(text));
+            open.set(true);
+            active.set(first);
+        }
+    };
+    let shown_text = {
+        let options = Arc::clone(&options);
+        move || {
+            typed.get().unwrap_or_else(|| {
+                let code = value.get();
+                options
+                    .iter()
+                    .find(|c| c.code == code)
+                    .map_or(code, |c| c.text.clone())
+            })
         }
     };
     let active_id = {
@@ -183,51 +212,58 @@ pub fn Combobox(
             open.get()
                 .then(|| active.get())
                 .flatten()
-                .and_then(|i| found.with(|(shown, _)| shown.get(i).map(|c| option_id(&c.code))))
+                .map(|code| option_id(&code))
         }
     };
-    let items = {
-        let option_id = option_id.clone();
-        move || {
-            let (shown, total) = found.get();
-            let more = total.saturating_sub(shown.len());
-            let empty = shown.is_empty();
-            let chosen = value.get();
-            let rows = shown
-                .into_iter()
-                .enumerate()
-                .map(|(i, choice)| {
-                    let refused = choice.refused.clone();
-                    let is_chosen = choice.code == chosen;
-                    let id = option_id(&choice.code);
-                    let text = choice.text();
-                    let note = refused.clone().map(
-                        |why| view! { <span class="option-note">{format!("不可选：{why}")}</span> },
-                    );
-                    view! {
-                        <li id=id role="option"
-                            class:active=move || active.get() == Some(i)
-                            class:chosen=is_chosen
-                            class:refused=refused.is_some()
-                            aria-selected=move || (active.get() == Some(i)).to_string()
-                            aria-disabled=refused.is_some().then_some("true")
-                            on:mousedown=move |ev| {
-                                ev.prevent_default();
-                                pick(&choice);
-                            }>
-                            <span class="option-text">{text}</span>
-                            {note}
-                        </li>
+    // The popup's rows, drawn again whenever the typing, the active option or the value changes.
+    let items = move || {
+        let query = typed.get().unwrap_or_default();
+        let (shown, total) = filter(&options, &query);
+        let active = active.get();
+        let chosen = value.get();
+        let info = if shown.is_empty() {
+            Some("无匹配项，请输入代码或中文名称".to_owned())
+        } else {
+            let more = total - shown.len();
+            (more > 0).then(|| format!("还有 {more} 项，请继续输入以缩小范围"))
+        };
+        let rows = shown
+            .into_iter()
+            .map(|choice| {
+                let is_active = active.as_ref() == Some(&choice.code);
+                let mut class = String::new();
+                for (on, name) in [
+                    (is_active, "active "),
+                    (choice.code == chosen, "chosen "),
+                    (choice.refused.is_some(), "refused"),
+                ] {
+                    if on {
+                        class.push_str(name);
                     }
-                })
-                .collect_view();
-            view! {
-                {rows}
-                {empty.then(|| view! { <li class="option-info" role="presentation">"无匹配项，请输入代码或中文名称"</li> })}
-                {(more > 0).then(|| view! {
-                    <li class="option-info" role="presentation">{format!("还有 {more} 项，请继续输入以缩小范围")}</li>
-                })}
-            }
+                }
+                let code = choice.code.clone();
+                let allowed = choice.refused.is_none();
+                view! {
+                    <div id=option_id(&choice.code) role="option" class=class
+                        aria-selected=if is_active { "true" } else { "false" }
+                        aria-disabled=(!allowed).then_some("true")
+                        on:mousedown=move |ev| {
+                            ev.prevent_default();
+                            if allowed {
+                                pick(code.clone());
+                            }
+                        }>
+                        {choice.text.clone()}
+                        {choice.refused.as_ref().map(|why| view! {
+                            <span class="option-note">{format!("不可选：{why}")}</span>
+                        })}
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            {rows}
+            {info.map(|info| view! { <div class="option-info">{info}</div> })}
         }
     };
     view! {
@@ -238,21 +274,17 @@ pub fn Combobox(
                 aria-activedescendant=active_id
                 aria-invalid=move || invalid.get().to_string()
                 aria-required=move || required.get().to_string()
-                aria-describedby=move || described_by.get()
+                aria-describedby=move || invalid.get().then(|| error_id.clone())
                 placeholder="输入代码或名称"
                 disabled=move || disabled.get()
-                prop:value=move || typed.get().unwrap_or_else(shown_text)
-                on:input=move |ev| {
-                    typed.set(Some(event_target_value(&ev)));
-                    open.set(true);
-                    active.set(step(None, 1, found.with_untracked(|(shown, _)| shown.len())));
-                }
+                prop:value=shown_text
+                on:input=input
                 on:click=move |_| open.update(|o| *o = !*o)
                 on:keydown=keydown
                 on:blur=move |_| leave() />
-            <ul id=listbox_id role="listbox" class="listbox" hidden=move || !open.get()>
+            <div id=listbox_id role="listbox" class="listbox" hidden=move || !open.get()>
                 {items}
-            </ul>
+            </div>
         </div>
     }
 }
@@ -263,7 +295,7 @@ mod tests {
 
     fn options() -> Vec<Choice> {
         vec![
-            Choice::new("", "全部"),
+            Choice::named("", "全部"),
             Choice::new("321", "匈牙利"),
             Choice {
                 refused: Some("海外仓必须位于境外".into()),
@@ -279,7 +311,7 @@ mod tests {
             filter(&options(), query)
                 .0
                 .into_iter()
-                .map(|c| c.code)
+                .map(|c| c.code.clone())
                 .collect::<Vec<_>>()
         };
         assert_eq!(codes("匈"), ["321"]);

@@ -2,6 +2,7 @@
 //! the shared validation message under the input (aria-invalid + aria-describedby).
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use owf_shared::codes::{Code, Row};
@@ -80,7 +81,7 @@ macro_rules! bind {
 pub(crate) use bind;
 
 /// The options of a closed code table; `refused` says why the shared validation refuses one.
-pub fn choices<C: Code>(rows: &[C], refused: impl Fn(C) -> Option<String>) -> Vec<Choice> {
+pub fn choices<C: Code>(rows: &[C], refused: &dyn Fn(C) -> Option<String>) -> Vec<Choice> {
     rows.iter()
         .map(|&row| Choice {
             refused: refused(row),
@@ -90,7 +91,7 @@ pub fn choices<C: Code>(rows: &[C], refused: impl Fn(C) -> Option<String>) -> Ve
 }
 
 /// The options of a master-data table; `refused` says why the shared validation refuses one.
-pub fn table_choices(rows: &[Row], refused: impl Fn(&Row) -> Option<String>) -> Vec<Choice> {
+pub fn table_choices(rows: &[Row], refused: &dyn Fn(&Row) -> Option<String>) -> Vec<Choice> {
     rows.iter()
         .map(|row| Choice {
             refused: refused(row),
@@ -233,7 +234,7 @@ pub fn TextInput(
 pub fn CodeInput(
     field: Field,
     bind: Binding,
-    #[prop(into)] options: Signal<Vec<Choice>>,
+    #[prop(into)] options: Arc<[Choice]>,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
     let env = FieldEnv::use_env();
@@ -250,9 +251,7 @@ pub fn CodeInput(
                 options
                 disabled=Signal::derive(move || !env.editable.get())
                 invalid=Signal::derive(move || error.with(Option::is_some))
-                required
-                described_by=Signal::derive(move || error.with(Option::is_some).then(|| error_id(field)))
-                on_leave=Callback::new(move |()| env.touch(key)) />
+                required />
         </FieldFrame>
     }
 }

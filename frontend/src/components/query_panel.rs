@@ -4,7 +4,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
 use owf_shared::api::ListQuery;
 use owf_shared::codes::TradeMode;
@@ -128,65 +127,45 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
                 .into_any();
             }
             match condition {
-                Condition::Country => {
-                    // A failure shows with the results, which need the table too.
-                    spawn_local(async {
-                        let _ = codes::tables().await;
-                    });
-                    let options = Memo::new(|_| {
-                        codes::loaded().map_or_else(Vec::new, |tables| {
-                            table_choices(tables.countries.rows(), |_| None)
-                        })
-                    });
+                Condition::Country => codes::with_tables(Box::new(move |tables| {
                     code_select(
-                        Field::CountryCode,
-                        Signal::derive(move || options.get()),
+                        Field::CountryCode.key(),
+                        Field::CountryCode.label(),
+                        table_choices(tables.countries.rows(), &|_| None),
                         draft,
-                        |q| &q.country_code,
-                        |q| &mut q.country_code,
+                        |q| q.country_code.clone(),
+                        |q, code| q.country_code = filled(code),
                     )
-                }
+                }))
+                .into_any(),
                 Condition::TradeMode => code_select(
-                    Field::TradeMode,
-                    Signal::stored(choices(&TradeMode::FILING_OPTIONS, |_| None)),
+                    Field::TradeMode.key(),
+                    Field::TradeMode.label(),
+                    choices(&TradeMode::FILING_OPTIONS, &|_| None),
                     draft,
-                    |q| &q.trade_mode,
-                    |q| &mut q.trade_mode,
+                    |q| q.trade_mode.clone(),
+                    |q, code| q.trade_mode = filled(code),
                 ),
-                Condition::Status => view! {
-                    <div class="field">
-                        <label for="q-status">{Field::Status.label()}</label>
-                        <select id="q-status" name="status"
-                            prop:value=move || draft.with(|q| q.status.map(|s| s.code().to_string()).unwrap_or_default())
-                            on:change=move |ev| {
-                                let code = event_target_value(&ev).parse().ok();
-                                draft.update(|q| q.status = code.and_then(Status::from_code));
-                            }>
-                            <option value="">"全部"</option>
-                            {Status::ALL.into_iter().map(|s| view! {
-                                <option value=s.code() selected=move || draft.with(|q| q.status == Some(s))>{s.label()}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                }
-                .into_any(),
-                Condition::Lease => view! {
-                    <div class="field">
-                        <label for="q-lease">"租期"</label>
-                        <select id="q-lease" name="lease"
-                            prop:value=move || draft.with(|q| q.lease.map(|l| l.code()).unwrap_or_default())
-                            on:change=move |ev| {
-                                let code = event_target_value(&ev);
-                                draft.update(|q| q.lease = LeaseFilter::from_code(&code));
-                            }>
-                            <option value="">"全部"</option>
-                            {LeaseFilter::ALL.into_iter().map(|l| view! {
-                                <option value=l.code() selected=move || draft.with(|q| q.lease == Some(l))>{l.label()}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                }
-                .into_any(),
+                Condition::Status => code_select(
+                    Field::Status.key(),
+                    Field::Status.label(),
+                    Status::ALL
+                        .map(|s| Choice::new(s.code().to_string(), s.label()))
+                        .to_vec(),
+                    draft,
+                    |q| q.status.map(|s| s.code().to_string()),
+                    |q, code| q.status = code.parse().ok().and_then(Status::from_code),
+                ),
+                Condition::Lease => code_select(
+                    "lease",
+                    "租期",
+                    LeaseFilter::ALL
+                        .map(|l| Choice::named(l.code(), l.label()))
+                        .to_vec(),
+                    draft,
+                    |q| q.lease.map(|l| l.code().to_owned()),
+                    |q, code| q.lease = LeaseFilter::from_code(&code),
+                ),
                 _ => view! {
                     <div class="field dates">
                         <label for="q-decl_from">"申报日期"</label>
@@ -221,26 +200,26 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
     }
 }
 
-/// A code condition: a [`Combobox`] of `options` with "全部" first.
+/// A condition picked from a list of codes (国家(地区), 监管方式, 状态, 租期): a [`Combobox`] of
+/// `options` with "全部" first, reading and writing the condition through `get` and `set`.
 fn code_select(
-    field: Field,
-    options: Signal<Vec<Choice>>,
+    key: &'static str,
+    label: &'static str,
+    options: Vec<Choice>,
     draft: RwSignal<ListQuery>,
-    get: fn(&ListQuery) -> &Option<String>,
-    set: fn(&mut ListQuery) -> &mut Option<String>,
+    get: fn(&ListQuery) -> Option<String>,
+    set: fn(&mut ListQuery, String),
 ) -> AnyView {
-    let key = field.key();
-    let with_all = Signal::derive(move || {
-        let mut all = vec![Choice::new("", "全部")];
-        options.with(|o| all.extend(o.iter().cloned()));
-        all
-    });
+    let with_all: Vec<Choice> = [Choice::named("", "全部")]
+        .into_iter()
+        .chain(options)
+        .collect();
     view! {
         <div class="field">
-            <label for=format!("q-{key}")>{field.label()}</label>
+            <label for=format!("q-{key}")>{label}</label>
             <Combobox id=format!("q-{key}")
-                value=Signal::derive(move || draft.with(|q| get(q).clone().unwrap_or_default()))
-                set=Callback::new(move |code: String| draft.update(|q| *set(q) = filled(code)))
+                value=Signal::derive(move || draft.with(get).unwrap_or_default())
+                set=Callback::new(move |code: String| draft.update(|q| set(q, code)))
                 options=with_all />
         </div>
     }

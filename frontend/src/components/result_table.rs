@@ -14,6 +14,7 @@ use owf_shared::field::Field;
 use owf_shared::status::Status;
 
 use crate::api::{decode_query, Failure};
+use crate::codes;
 use crate::components::query_panel::{results_url, use_search};
 use crate::components::status::StatusBadge;
 
@@ -121,6 +122,24 @@ where
         })
     });
     Table { headers, fetch }
+}
+
+impl Table {
+    /// The same table for columns that name master-data codes (e.g. `321 匈牙利`): each fetch
+    /// first waits for the code tables, which the rows are shown with.
+    pub fn with_code_names(self) -> Self {
+        let fetch = self.fetch;
+        Self {
+            fetch: Rc::new(move |query| {
+                let fetch = Rc::clone(&fetch);
+                Box::pin(async move {
+                    codes::tables().await?;
+                    fetch(query).await
+                })
+            }),
+            ..self
+        }
+    }
 }
 
 fn cells<T>(columns: &[Column<T>], row: &T) -> Row {

@@ -10,7 +10,7 @@ use owf_shared::status::Action;
 
 use crate::api::{self, Failure};
 use crate::components::editor::FormState;
-use crate::components::field::FieldEnv;
+use crate::components::field::{choices, Combobox, FieldEnv};
 use crate::filing::Warehouse;
 
 /// The first bytes of `file`, by which the shared rules recognise its format.
@@ -137,8 +137,12 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
             problem.set(Some("请先选择要上传的文件".into()));
             return;
         };
-        let existing = existing();
         let doc_type = doc_type.get_untracked();
+        if doc_type.is_empty() {
+            problem.set(Some("请先选择材料类型".into()));
+            return;
+        }
+        let existing = existing();
         busy.set(true);
         spawn_local(async move {
             if let Err(message) = check(&file, existing).await {
@@ -193,12 +197,10 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
         view! {
             <div class="upload">
                 <label for="doc_type">"材料类型"</label>
-                <select id="doc_type" prop:value=move || doc_type.get()
-                    on:change=move |ev| doc_type.set(event_target_value(&ev))>
-                    {DocType::ALL.iter().map(|d| view! {
-                        <option value=d.code() selected=move || doc_type.get() == d.code()>{format!("{} {}", d.code(), d.label())}</option>
-                    }).collect_view()}
-                </select>
+                <Combobox id="doc_type" value=doc_type.into()
+                    set=Callback::new(move |code| doc_type.set(code))
+                    options=choices(DocType::ALL, &|_| None)
+                    required=true />
                 <label for="doc_file">"文件"</label>
                 <input id="doc_file" type="file" node_ref=file_input on:change=pick
                     accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" />

@@ -2,11 +2,10 @@
 
 use leptos::prelude::*;
 use owf_shared::api::FilingRow;
-use owf_shared::api::{ListQuery, Page};
 use owf_shared::codes::{TableKind, TradeMode};
 use owf_shared::field::Field;
 
-use crate::api::{self, Failure};
+use crate::api;
 use crate::codes;
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
@@ -90,18 +89,12 @@ fn times(row: &FilingRow) -> (Option<&str>, Option<&str>, Option<&str>) {
     (decl.as_deref(), time.as_deref(), info.as_deref())
 }
 
-/// The rows of a query, with the names of their codes.
-async fn filings(query: ListQuery) -> Result<Page<FilingRow>, Failure> {
-    codes::tables().await?;
-    api::filings(query).await
-}
-
 #[component]
 pub fn FilingQuery() -> impl IntoView {
     view! {
         <ListScreen title="海外仓备案查询"
             intro="输入查询条件并点击“查询”，查看本企业的海外仓企业登记和海外仓资料信息；“重置”清空条件和结果。"
-            path="/query" conditions=CONDITIONS table=table(columns(), filings)
+            path="/query" conditions=CONDITIONS table=table(columns(), api::filings).with_code_names()
             export="海外仓备案查询.csv" />
     }
 }

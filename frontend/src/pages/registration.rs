@@ -1,7 +1,6 @@
 //! 海外仓企业登记: 录入 (manual 03), 申报 list (04) and the detail.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use owf_shared::api::RegistrationRow;
 use owf_shared::field::Field;
 
@@ -10,7 +9,6 @@ use crate::auth::use_auth;
 use crate::codes;
 use crate::components::detail::filing_detail;
 use crate::components::editor::filing_editor;
-use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
 use crate::components::result_table::{table, Cell, Column};
@@ -21,24 +19,15 @@ use crate::filing::{context, Registration};
 #[component]
 pub fn RegistrationEntry() -> impl IntoView {
     let session = use_auth().session.get_untracked().expect("logged in");
-    let tables = RwSignal::new(None);
-    spawn_local(async move { tables.set(Some(codes::tables().await)) });
-    let body = move || {
-        let body = match tables.get()? {
-            Ok(tables) => {
-                let ctx = context(&session, &[], tables);
-                untrack(|| filing_editor::<Registration>(RwSignal::new(None), ctx, None))
-            }
-            Err(failure) => view! { <ErrorBanner failure /> }.into_any(),
-        };
-        Some(body)
+    let editor = move |tables| {
+        let ctx = context(&session, &[], tables);
+        filing_editor::<Registration>(RwSignal::new(None), ctx, None)
     };
     view! {
         <section class="screen">
             <h2>"海外仓企业登记录入"</h2>
             <p class="intro">"点击“新增”录入海外仓企业登记信息，标 * 的为必填项；可“暂存”后再“申报”。"</p>
-            {move || tables.with(Option::is_none).then(|| view! { <Loading /> })}
-            {body}
+            {codes::with_tables(Box::new(editor))}
         </section>
     }
 }

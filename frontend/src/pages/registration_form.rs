@@ -70,7 +70,7 @@ fn TradeModes(state: FormState<Registration>) -> impl IntoView {
             .remove(field.key())
     };
     let error = env.error(field.key());
-    let boxes = choices(&TradeMode::FILING_OPTIONS, refused)
+    let boxes = choices(&TradeMode::FILING_OPTIONS, &refused)
         .into_iter()
         .map(|choice| {
             let id = format!("trade_modes-{}", choice.code);
@@ -99,7 +99,7 @@ fn TradeModes(state: FormState<Registration>) -> impl IntoView {
                         aria-invalid=move || error.with(Option::is_some).to_string()
                         aria-describedby=disabled.then(|| format!("{id}-note"))
                         prop:checked=checked on:change=toggle />
-                    <label for=id>{choice.text()}</label>
+                    <label for=id>{choice.text}</label>
                     {refused_note}
                 </div>
             }

@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use owf_shared::api::{ListQuery, Page, WarehouseRow};
+use owf_shared::api::WarehouseRow;
 use owf_shared::codes::{Ownership, TableKind, TradeMode};
 use owf_shared::field::Field;
 
-use crate::api::{self, Failure};
+use crate::api;
 use crate::auth::use_auth;
 use crate::codes;
 use crate::components::detail::filing_detail;
@@ -26,15 +26,10 @@ pub fn WarehouseEntry() -> impl IntoView {
     let session = use_auth().session.get_untracked().expect("logged in");
     // Checked once: the editor must not be rebuilt while the clerk types.
     let eligibility = RwSignal::new(None);
-    spawn_local(async move {
-        let loaded =
-            async { Ok::<_, Failure>((api::eligibility().await?, codes::tables().await?)) };
-        eligibility.set(Some(loaded.await));
-    });
+    spawn_local(async move { eligibility.set(Some(api::eligibility().await)) });
     let body = move || {
         let body = match eligibility.get()? {
-            Ok((e, tables)) if e.allowed => {
-                let ctx = context(&session, &e.trade_modes, tables);
+            Ok(e) if e.allowed => {
                 let notice = e.declare_reason.clone().map(|reason| {
                     view! {
                         <div class="notice warn" role="status" id="declare-notice">
@@ -43,13 +38,18 @@ pub fn WarehouseEntry() -> impl IntoView {
                         </div>
                     }
                 });
+                let session = session.clone();
+                let editor = move |tables| {
+                    let ctx = context(&session, &e.trade_modes, tables);
+                    filing_editor::<Warehouse>(RwSignal::new(None), ctx, None)
+                };
                 view! {
                     {notice}
-                    {untrack(|| filing_editor::<Warehouse>(RwSignal::new(None), ctx, None))}
+                    {untrack(|| codes::with_tables(Box::new(editor)))}
                 }
                 .into_any()
             }
-            Ok((e, _)) => view! {
+            Ok(e) => view! {
                 <div class="error-banner" role="alert" id="eligibility">
                     <strong>"暂不能报送海外仓资料信息"</strong>
                     <span class="error-message">{e.reason.unwrap_or_default()}</span>
@@ -110,19 +110,13 @@ fn columns() -> Vec<Column<WarehouseRow>> {
     ]
 }
 
-/// The rows of a query, with the names of their codes.
-async fn list(query: ListQuery) -> Result<Page<WarehouseRow>, Failure> {
-    codes::tables().await?;
-    api::list::<Warehouse>(query).await
-}
-
 /// 海外仓资料信息查询
 #[component]
 pub fn WarehouseList() -> impl IntoView {
     view! {
         <ListScreen title="海外仓资料信息查询"
             intro="查询海外仓资料信息，点击“申请编号”进入详情；暂存数据可修改、删除、申报。"
-            path="/warehouse" conditions=CONDITIONS table=table(columns(), list) />
+            path="/warehouse" conditions=CONDITIONS table=table(columns(), api::list::<Warehouse>).with_code_names() />
     }
 }
 

@@ -38,7 +38,7 @@ pub fn fields(state: FormState<Warehouse>) -> AnyView {
             })
         })
     };
-    let modes = choices(&TradeMode::FILING_OPTIONS, |mode| {
+    let modes = choices(&TradeMode::FILING_OPTIONS, &|mode| {
         let probe = WarehouseForm {
             trade_mode: mode.code().to_owned(),
             ..WarehouseForm::default()
@@ -46,7 +46,7 @@ pub fn fields(state: FormState<Warehouse>) -> AnyView {
         refused(state, Field::TradeMode, probe)
     });
     let countries = state.ctx.with_value(|c| {
-        table_choices(c.tables.countries.rows(), |country| {
+        table_choices(c.tables.countries.rows(), &|country| {
             let probe = WarehouseForm {
                 country_code: country.code.clone(),
                 ..WarehouseForm::default()
@@ -54,7 +54,7 @@ pub fn fields(state: FormState<Warehouse>) -> AnyView {
             refused(state, Field::CountryCode, probe)
         })
     });
-    let ownerships = choices(Ownership::ALL, |_| None);
+    let ownerships = choices(Ownership::ALL, &|_| None);
     let leased = Memo::new(move |_| form.with(|f| f.ownership == Ownership::Leased.code()));
     let lease_start = state.required_now(Field::LeaseStart, |f| f.lease_start.clear());
     let lease_end = state.required_now(Field::LeaseEnd, |f| f.lease_end.clear());

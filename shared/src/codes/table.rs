@@ -2,13 +2,12 @@
 //! CSV files under `shared/data/` (provenance and snapshot date in `shared/data/README.md`).
 //!
 //! This is the one loader. The server embeds the files ([`CodeTables::embedded`], feature
-//! `embedded`) and serves them to the browser as JSON, which reads them back through the same
-//! checks ([`CodeTables`] deserialises only a well-formed table), so both sides validate against
-//! the same rows while the browser's first visit does not carry them.
+//! `embedded`) and serves them to the browser as one CSV ([`CodeTables::to_combined_csv`]),
+//! which the browser loads back through the same checks ([`CodeTables::from_combined_csv`]), so
+//! both sides validate against the same rows while the browser's first visit does not carry
+//! them. CSV rather than JSON: reading it needs no serde code in the browser's module.
 
 use std::fmt;
-
-use serde::{Deserialize, Serialize};
 
 use super::CodeError;
 
@@ -16,8 +15,7 @@ use super::CodeError;
 pub const SNAPSHOT: &str = "2022-06";
 
 /// Which table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TableKind {
     /// 国别(地区)代码表, 3 digits.
     Countries,
@@ -28,6 +26,17 @@ pub enum TableKind {
 }
 
 impl TableKind {
+    pub const ALL: [TableKind; 3] = [Self::Countries, Self::Districts, Self::TradeModes];
+
+    /// The table's name in the combined CSV, e.g. `countries`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Countries => "countries",
+            Self::Districts => "districts",
+            Self::TradeModes => "trade_modes",
+        }
+    }
+
     /// Chinese name of the table, used in error messages.
     pub fn name(self) -> &'static str {
         match self {
@@ -57,10 +66,21 @@ impl TableKind {
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (self.letters() && b.is_ascii_uppercase()))
     }
+
+    /// Why `row` cannot be a row of this table, if it cannot.
+    fn refusal(self, row: &Row) -> Option<&'static str> {
+        if !self.well_formed(&row.code) {
+            Some("malformed code")
+        } else if row.name.trim().is_empty() {
+            Some("empty name")
+        } else {
+            None
+        }
+    }
 }
 
 /// One row: the code and its Chinese name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub code: String,
     pub name: String,
@@ -80,6 +100,8 @@ pub enum TableError {
     BadRow { line: usize, why: &'static str },
     /// The same code twice.
     Duplicate { code: String },
+    /// A row whose code sorts before the one above it.
+    Unordered { code: String },
     /// No rows at all.
     Empty,
 }
@@ -89,6 +111,7 @@ impl fmt::Display for TableError {
         match self {
             Self::BadRow { line, why } => write!(f, "line {line}: {why}"),
             Self::Duplicate { code } => write!(f, "code {code} appears twice"),
+            Self::Unordered { code } => write!(f, "code {code} is out of order"),
             Self::Empty => f.write_str("the table has no rows"),
         }
     }
@@ -97,26 +120,10 @@ impl fmt::Display for TableError {
 impl std::error::Error for TableError {}
 
 /// A loaded table: rows sorted by code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "TableWire")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeTable {
     kind: TableKind,
     rows: Vec<Row>,
-}
-
-/// A table as it travels, before its rows are checked.
-#[derive(Deserialize)]
-struct TableWire {
-    kind: TableKind,
-    rows: Vec<Row>,
-}
-
-impl TryFrom<TableWire> for CodeTable {
-    type Error = TableError;
-
-    fn try_from(wire: TableWire) -> Result<Self, TableError> {
-        Self::from_rows(wire.kind, wire.rows)
-    }
 }
 
 /// The fields of one CSV line (RFC 4180: a field with a comma is quoted, `""` is a quote).
@@ -139,10 +146,19 @@ fn csv_fields(line: &str) -> Vec<String> {
     fields
 }
 
+/// `field` as a CSV field: quoted when it holds a comma, a quote or a line break.
+fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_owned()
+    }
+}
+
 impl CodeTable {
-    /// Loads a table from its CSV file (header line first). The name is the second column: the
-    /// full Chinese name of a country or customs office, the short name (简称) of a trade mode,
-    /// as the declaration form shows it.
+    /// Loads a table from its CSV file (header line first, rows in any order). The name is the
+    /// second column: the full Chinese name of a country or customs office, the short name (简称)
+    /// of a trade mode, as the declaration form shows it.
     pub fn from_csv(kind: TableKind, csv: &str) -> Result<Self, TableError> {
         let mut rows = Vec::new();
         for (index, line) in csv.lines().enumerate().skip(1) {
@@ -150,43 +166,36 @@ impl CodeTable {
             if line.is_empty() {
                 continue;
             }
-            let fields = csv_fields(line);
             let bad = |why| TableError::BadRow {
                 line: index + 1,
                 why,
             };
-            let (Some(code), Some(name)) = (fields.first(), fields.get(1)) else {
+            let mut fields = csv_fields(line).into_iter();
+            let (Some(code), Some(name)) = (fields.next(), fields.next()) else {
                 return Err(bad("fewer than two fields"));
             };
-            rows.push(Row {
-                code: code.clone(),
-                name: name.clone(),
-            });
+            let row = Row { code, name };
+            if let Some(why) = kind.refusal(&row) {
+                return Err(bad(why));
+            }
+            rows.push(row);
         }
-        Self::from_rows(kind, rows)
+        rows.sort_by(|a, b| a.code.cmp(&b.code));
+        Self::from_sorted(kind, rows)
     }
 
-    /// A table of `rows`, each code well-formed, named and unique.
-    pub fn from_rows(kind: TableKind, mut rows: Vec<Row>) -> Result<Self, TableError> {
+    /// A table of checked `rows` that must be sorted by code (as the server sends them) and
+    /// unique. Checking the order instead of sorting keeps a sort out of the browser's code.
+    fn from_sorted(kind: TableKind, rows: Vec<Row>) -> Result<Self, TableError> {
         if rows.is_empty() {
             return Err(TableError::Empty);
         }
-        for (index, row) in rows.iter().enumerate() {
-            let bad = |why| TableError::BadRow {
-                line: index + 2,
-                why,
-            };
-            if !kind.well_formed(&row.code) {
-                return Err(bad("malformed code"));
-            }
-            if row.name.trim().is_empty() {
-                return Err(bad("empty name"));
-            }
-        }
-        rows.sort_by(|a, b| a.code.cmp(&b.code));
-        if let Some(pair) = rows.windows(2).find(|pair| pair[0].code == pair[1].code) {
-            return Err(TableError::Duplicate {
-                code: pair[0].code.clone(),
+        if let Some(pair) = rows.windows(2).find(|pair| pair[0].code >= pair[1].code) {
+            let code = pair[1].code.clone();
+            return Err(if pair[0].code == code {
+                TableError::Duplicate { code }
+            } else {
+                TableError::Unordered { code }
             });
         }
         Ok(Self { kind, rows })
@@ -230,7 +239,7 @@ impl CodeTable {
 }
 
 /// All master-data tables.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeTables {
     /// Month of the snapshot, e.g. `2022-06`.
     pub snapshot: String,
@@ -251,6 +260,54 @@ impl CodeTables {
             countries: CodeTable::from_csv(TableKind::Countries, countries)?,
             districts: CodeTable::from_csv(TableKind::Districts, districts)?,
             trade_modes: CodeTable::from_csv(TableKind::TradeModes, trade_modes)?,
+        })
+    }
+
+    /// The tables as one CSV, `table,code,name` (table = [`TableKind::key`]), each table's rows
+    /// by code: what `GET /api/codes` serves.
+    pub fn to_combined_csv(&self) -> String {
+        let mut csv = String::from("table,code,name\r\n");
+        for kind in TableKind::ALL {
+            for row in self.table(kind).rows() {
+                csv.push_str(&format!(
+                    "{},{},{}\r\n",
+                    kind.key(),
+                    csv_field(&row.code),
+                    csv_field(&row.name)
+                ));
+            }
+        }
+        csv
+    }
+
+    /// Loads [`Self::to_combined_csv`]'s CSV: every row well-formed, each table's rows sorted
+    /// and unique.
+    pub fn from_combined_csv(csv: &str) -> Result<Self, TableError> {
+        let mut rows: [Vec<Row>; 3] = Default::default();
+        for (index, line) in csv.lines().enumerate().skip(1) {
+            let fields = csv_fields(line.trim_end_matches('\r'));
+            let bad = |why| TableError::BadRow {
+                line: index + 1,
+                why,
+            };
+            let [table, code, name] =
+                <[String; 3]>::try_from(fields).map_err(|_| bad("not three fields"))?;
+            let at = TableKind::ALL
+                .iter()
+                .position(|kind| kind.key() == table)
+                .ok_or_else(|| bad("unknown table"))?;
+            let row = Row { code, name };
+            if let Some(why) = TableKind::ALL[at].refusal(&row) {
+                return Err(bad(why));
+            }
+            rows[at].push(row);
+        }
+        let [countries, districts, trade_modes] = rows;
+        Ok(Self {
+            snapshot: SNAPSHOT.to_owned(),
+            countries: CodeTable::from_sorted(TableKind::Countries, countries)?,
+            districts: CodeTable::from_sorted(TableKind::Districts, districts)?,
+            trade_modes: CodeTable::from_sorted(TableKind::TradeModes, trade_modes)?,
         })
     }
 
@@ -434,6 +491,9 @@ mod tests {
             CodeTable::from_csv(TableKind::Countries, "code,name\r\n"),
             Err(TableError::Empty)
         );
+        // A file may list its rows in any order (the combined CSV may not).
+        let shuffled = CodeTable::from_csv(TableKind::Countries, "code,name\n102,b\n101,a\n");
+        assert_eq!(shuffled.unwrap().rows()[0].code, "101");
         let quoted = CodeTable::from_csv(
             TableKind::Countries,
             "code,name_zh,name_en\r\n110,中国香港,\"Hong Kong, China\"\r\n",
@@ -443,11 +503,49 @@ mod tests {
     }
 
     #[test]
-    fn tables_travel_as_json_and_are_checked_on_arrival() {
-        let json = serde_json::to_string(&*tables()).unwrap();
-        let back: CodeTables = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, *tables());
-        let broken = r#"{"kind":"countries","rows":[{"code":"12","name":"x"}]}"#;
-        assert!(serde_json::from_str::<CodeTable>(broken).is_err());
+    fn tables_travel_as_one_csv_and_are_checked_on_arrival() {
+        let csv = tables().to_combined_csv();
+        assert!(csv.starts_with("table,code,name\r\ncountries,101,阿富汗\r\n"));
+        assert!(csv.contains("\r\ndistricts,5304,蛇口海关\r\n"));
+        assert_eq!(CodeTables::from_combined_csv(&csv).unwrap(), *tables());
+        let quoted =
+            CodeTable::from_csv(TableKind::Countries, "code,name\n101,\"a, \"\"b\"\"\"\n").unwrap();
+        assert_eq!(quoted.rows()[0].name, "a, \"b\"");
+        let one = CodeTables {
+            countries: quoted,
+            ..(*tables()).clone()
+        };
+        assert_eq!(
+            CodeTables::from_combined_csv(&one.to_combined_csv()),
+            Ok(one)
+        );
+        let with = |line: &str| {
+            CodeTables::from_combined_csv(&csv.replacen("\r\n", &format!("\r\n{line}\r\n"), 1))
+        };
+        assert_eq!(
+            with("countries,12,x"),
+            Err(TableError::BadRow {
+                line: 2,
+                why: "malformed code"
+            })
+        );
+        assert_eq!(
+            with("countries,999,x"),
+            Err(TableError::Unordered { code: "101".into() })
+        );
+        assert_eq!(
+            with("provinces,11,北京"),
+            Err(TableError::BadRow {
+                line: 2,
+                why: "unknown table"
+            })
+        );
+        assert_eq!(
+            with("countries,101"),
+            Err(TableError::BadRow {
+                line: 2,
+                why: "not three fields"
+            })
+        );
     }
 }
