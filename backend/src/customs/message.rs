@@ -12,6 +12,7 @@ use owf_shared::ids::Date;
 use super::sign::MessageSigner;
 use super::xml::{Element, XmlError};
 use crate::clock::{c14, now_ms};
+use crate::store::filings::OutboxMessage;
 
 /// The namespace of every OWH message.
 pub const NAMESPACE: &str = "urn:sim:owh:1.0";
@@ -389,6 +390,17 @@ pub struct SignedDeclaration {
     pub message_type: MessageType,
     /// The signed OWH101 / OWH201 document.
     pub document: String,
+}
+
+/// The outbox row that carries a signed declaration to customs.
+impl From<SignedDeclaration> for OutboxMessage {
+    fn from(signed: SignedDeclaration) -> Self {
+        Self {
+            guid: signed.guid,
+            message_type: signed.message_type.code().to_owned(),
+            payload: signed.document,
+        }
+    }
 }
 
 /// The declaration of `input` under a fresh upper-case guid and the current time, signed by

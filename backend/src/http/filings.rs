@@ -415,11 +415,7 @@ pub async fn declare<F: FilingForm>(
         },
         &signer,
     );
-    let message = OutboxMessage {
-        guid: signed.guid,
-        message_type: signed.message_type.code().to_owned(),
-        payload: signed.document,
-    };
+    let message = OutboxMessage::from(signed);
     let transition = Transition {
         id,
         version,

@@ -227,11 +227,7 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
         },
         &signer,
     );
-    let message = OutboxMessage {
-        guid: signed.guid,
-        message_type: signed.message_type.code().to_owned(),
-        payload: signed.document,
-    };
+    let message = OutboxMessage::from(signed);
     let declared = store
         .declare_filing(
             record.clone(),
