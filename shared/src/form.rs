@@ -162,6 +162,14 @@ fn normalize(field: Field, value: &mut String) {
 }
 
 impl RegistrationForm {
+    /// The text fields with their values, in the order of the form.
+    pub(crate) fn text_values(&self) -> Vec<(Field, String)> {
+        let mut copy = self.clone();
+        copy.texts()
+            .map(|(field, value)| (field, value.clone()))
+            .into()
+    }
+
     /// The text fields (all but 监管方式 and 承诺声明) with their values.
     fn texts(&mut self) -> [(Field, &mut String); 9] {
         [
@@ -196,6 +204,14 @@ impl RegistrationForm {
 }
 
 impl WarehouseForm {
+    /// Every field with its value, in the order of the form.
+    pub(crate) fn text_values(&self) -> Vec<(Field, String)> {
+        let mut copy = self.clone();
+        copy.texts()
+            .map(|(field, value)| (field, value.clone()))
+            .into()
+    }
+
     /// Every field with its value.
     fn texts(&mut self) -> [(Field, &mut String); 16] {
         [

@@ -10,9 +10,11 @@
 //! * [`form`]: the editable forms as they travel.
 //! * [`validate`]: draft (暂存) and declare (申报) validation → field key → Chinese message.
 //! * [`status`]: the status machine: statuses, allowed actions, relay and receipt transitions.
+//! * [`amendment`]: 变更 and 注销 of an approved filing (appType, pending marks, field changes).
 //! * [`proof`]: 证明材料 upload rules (accepted formats by content, size and count limits).
 //! * [`api`]: the HTTP data-transfer types.
 
+pub mod amendment;
 pub mod api;
 pub mod codes;
 pub mod enterprise;

@@ -7,7 +7,9 @@
 //! customs  3 ─120→ 120            120 ─300→ 300     120, 300 ─399→ 399     120, 300 ─100→ 100
 //!          2, 3 ─negative code (gateway refused the message)→ 4
 //! ```
-//! 399 审核通过 is final here (变更/注销 are later features).
+//! After 399 审核通过 a filing changes through amendments ([`crate::amendment`]): a 变更 or 注销
+//! is a filing of its own that runs this same machine from 1 暂存; when customs approves a 注销,
+//! the approved filing ends in 9 已注销, which nothing leaves.
 //!
 //! * User actions: [`Status::on_save`] (暂存), [`Status::on_declare`] (申报); 修改 (Edit) only opens
 //!   the form and 删除 (Delete) removes a draft — check them with [`Status::allows`].
@@ -16,7 +18,9 @@
 //! * The relay reports delivery with [`apply_relay`]; customs receipts go through
 //!   [`apply_receipt`], which refuses stale and out-of-order receipts.
 //!
-//! `Status` serialises as its numeric CEB code (`1`, `2`, `3`, `4`, `120`, `300`, `399`, `100`).
+//! `Status` serialises as its numeric CEB code (`1`, `2`, `3`, `4`, `120`, `300`, `399`, `100`),
+//! and 已注销 as owf's own `9` (domain.md §3.1 names it without a code; like 1–4 it is a state of
+//! the filing system, not a `returnStatus` customs sends).
 
 use std::fmt;
 
@@ -44,6 +48,8 @@ pub enum Status {
     Approved,
     /// 100 退单 (审核不通过): may be edited and re-declared.
     Rejected,
+    /// 9 已注销: customs approved the 注销 of this filing; final and read-only.
+    Cancelled,
 }
 
 /// A user action on a filing.
@@ -82,7 +88,8 @@ pub fn allowed_actions(status: Status) -> &'static [Action] {
         | Status::Sent
         | Status::Received
         | Status::UnderReview
-        | Status::Approved => &[],
+        | Status::Approved
+        | Status::Cancelled => &[],
     }
 }
 
@@ -115,7 +122,7 @@ impl fmt::Display for UnknownStatus {
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 9] = [
         Self::Draft,
         Self::Declared,
         Self::Sent,
@@ -124,6 +131,7 @@ impl Status {
         Self::UnderReview,
         Self::Approved,
         Self::Rejected,
+        Self::Cancelled,
     ];
 
     /// The CEB `returnStatus` code.
@@ -137,6 +145,7 @@ impl Status {
             Self::UnderReview => 300,
             Self::Approved => 399,
             Self::Rejected => 100,
+            Self::Cancelled => 9,
         }
     }
 
@@ -155,6 +164,7 @@ impl Status {
             Self::UnderReview => "人工审核",
             Self::Approved => "审核通过",
             Self::Rejected => "退单",
+            Self::Cancelled => "已注销",
         }
     }
 
@@ -419,7 +429,8 @@ mod tests {
                 (120, "海关入库"),
                 (300, "人工审核"),
                 (399, "审核通过"),
-                (100, "退单")
+                (100, "退单"),
+                (9, "已注销")
             ]
         );
         for status in Status::ALL {
@@ -457,6 +468,7 @@ mod tests {
             Status::Received,
             Status::UnderReview,
             Status::Approved,
+            Status::Cancelled,
         ] {
             assert!(allowed_actions(status).is_empty(), "{status:?}");
         }

@@ -1,10 +1,11 @@
 //! Property tests: generated valid forms pass both validation levels, validators never panic
 //! and stay consistent on arbitrary input, identifiers round-trip, and the status machine only
-//! moves along the edges of the diagram (domain.md §3.2, design.md §3).
+//! moves along the edges of the diagram (domain.md §3.2, design.md §3), amendments included.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use owf_shared::amendment::{may_open, on_amendment_approved, AppType, Pending};
 use owf_shared::codes::table::warehouse_location_refusal;
 use owf_shared::codes::{Code, CodeTables, DocType, Row, TradeMode};
 use owf_shared::enterprise::CreditLevel;
@@ -578,4 +579,138 @@ fn status_machine_reaches_every_status() {
     assert_eq!(rejected.on_save(), Ok(Status::Draft));
     let failed = apply_relay(Status::Declared, RelayOutcome::Failed).unwrap();
     assert_eq!(failed.on_declare(), Ok(Status::Declared));
+}
+
+/// What happens to an approved filing and its amendments: a clerk opens a 变更 or 注销, edits and
+/// declares it, deletes a draft, and the relay and customs answer the amendment.
+#[derive(Debug, Clone)]
+enum AmendEvent {
+    Open(AppType),
+    /// 暂存 of the amendment with new content.
+    Save(u32),
+    Declare,
+    Delete,
+    Relay(RelayOutcome),
+    Receipt(ReceiptStatus),
+}
+
+fn amend_event() -> impl Strategy<Value = AmendEvent> {
+    prop_oneof![
+        select(vec![AppType::Change, AppType::Cancel]).prop_map(AmendEvent::Open),
+        (1u32..100).prop_map(AmendEvent::Save),
+        Just(AmendEvent::Declare),
+        Just(AmendEvent::Delete),
+        select(vec![RelayOutcome::Delivered, RelayOutcome::Failed]).prop_map(AmendEvent::Relay),
+        select(vec![
+            ReceiptStatus::Received,
+            ReceiptStatus::UnderReview,
+            ReceiptStatus::Approved,
+            ReceiptStatus::Rejected,
+            ReceiptStatus::GatewayError(-1),
+        ])
+        .prop_map(AmendEvent::Receipt),
+    ]
+}
+
+/// An amendment under way in the model: its pending mark and the content it carries.
+struct Amendment {
+    pending: Pending,
+    content: u32,
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn amendments_never_touch_the_approved_version_until_approved(
+        events in vec(amend_event(), 0..80)
+    ) {
+        let mut status = Status::Approved;
+        let mut content = 0u32;
+        let mut amendment: Option<Amendment> = None;
+        let mut clock = 0u32;
+        for event in events {
+            let before = (status, content);
+            let mut approved: Option<(AppType, u32)> = None;
+            match event {
+                AmendEvent::Open(app_type) => {
+                    let opened = may_open(status, amendment.as_ref().map(|a| &a.pending));
+                    prop_assert_eq!(
+                        opened.is_ok(),
+                        status == Status::Approved && amendment.is_none()
+                    );
+                    if opened.is_ok() {
+                        // A 变更 opens as a draft of the approved content; a 注销 is declared.
+                        let own = match app_type {
+                            AppType::Cancel => Status::Draft.on_declare().unwrap(),
+                            _ => Status::Draft,
+                        };
+                        let pending = Pending { id: 1, app_type, status: own };
+                        amendment = Some(Amendment { pending, content });
+                    }
+                }
+                other => {
+                    let Some(current) = amendment.as_mut() else { continue };
+                    let own = current.pending.status;
+                    let next = match other {
+                        AmendEvent::Save(new) => own.on_save().ok().inspect(|_| current.content = new),
+                        AmendEvent::Declare => own.on_declare().ok(),
+                        AmendEvent::Delete => {
+                            if own == Status::Draft {
+                                amendment = None;
+                            }
+                            continue;
+                        }
+                        AmendEvent::Relay(outcome) => apply_relay(own, outcome).ok(),
+                        AmendEvent::Receipt(receipt) => {
+                            clock += 1;
+                            let time = format!("20261201{:09}", clock);
+                            apply_receipt(own, None, receipt, &time).ok()
+                        }
+                        AmendEvent::Open(_) => unreachable!(),
+                    };
+                    if let Some(next) = next {
+                        prop_assert!(EDGES.contains(&(own, next)), "{:?} -> {:?}", own, next);
+                        current.pending.status = next;
+                        if next == Status::Approved {
+                            approved = Some((current.pending.app_type, current.content));
+                        }
+                    }
+                }
+            }
+            if let Some((app_type, new_content)) = approved {
+                status = on_amendment_approved(status, app_type).unwrap();
+                if app_type == AppType::Change {
+                    content = new_content;
+                }
+                amendment = None;
+            }
+            // Only customs' approval of an amendment moves the approved filing, and 已注销 is final.
+            if approved.is_none() {
+                prop_assert_eq!((status, content), before);
+            }
+            prop_assert!(before.0 != Status::Cancelled || status == Status::Cancelled);
+            prop_assert!(matches!(status, Status::Approved | Status::Cancelled));
+        }
+    }
+}
+
+#[test]
+fn a_change_and_a_cancellation_reach_their_ends() {
+    // The property above is not vacuous: both amendments can be approved.
+    let t = |n: u32| format!("20261201101531{n:03}");
+    let approve = |from: Status| {
+        let mut s = apply_relay(from, RelayOutcome::Delivered).unwrap();
+        s = apply_receipt(s, None, ReceiptStatus::Received, &t(1)).unwrap();
+        apply_receipt(s, Some(&t(1)), ReceiptStatus::Approved, &t(2)).unwrap()
+    };
+    let change = approve(Status::Draft.on_declare().unwrap());
+    assert_eq!(change, Status::Approved);
+    let root = on_amendment_approved(Status::Approved, AppType::Change).unwrap();
+    assert_eq!(root, Status::Approved);
+    approve(Status::Declared);
+    let root = on_amendment_approved(root, AppType::Cancel).unwrap();
+    assert_eq!(root, Status::Cancelled);
+    assert!(may_open(root, None).is_err());
+    assert!(root.on_save().is_err() && root.on_declare().is_err());
 }
