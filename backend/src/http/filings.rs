@@ -137,6 +137,11 @@ fn duplicate_error(e: StoreError) -> AppError {
                 "本企业已有海外仓企业登记，请在“海外仓企业登记申报”中查看或修改".into(),
             )
         }
+        Duplicate::PendingAmendment => {
+            return AppError::Conflict(
+                "该备案已有一项变更或注销正在办理，请先在其中继续或删除后再操作".into(),
+            )
+        }
         Duplicate::WarehouseName => ("wh_name", "本企业已有同名的海外仓，海外仓名称不能重复"),
         Duplicate::WarehouseCode => ("wh_code", "本企业已有相同海外仓编号的仓库，请换一个编号"),
         Duplicate::WarehouseAddress => (

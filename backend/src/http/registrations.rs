@@ -26,10 +26,7 @@ impl FilingForm for RegistrationForm {
     }
 
     fn index(&self) -> IndexColumns {
-        IndexColumns {
-            trade_modes: self.trade_modes.clone(),
-            ..IndexColumns::default()
-        }
+        IndexColumns::of_registration(self)
     }
 
     fn validate(&self, _attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors {

@@ -14,11 +14,7 @@ use super::filings::{eligibility, Filing, FilingForm};
 use super::{AppError, AppState, CurrentUser};
 use crate::clock::{beijing_today, display_receipt_time, display_time};
 use crate::customs::message::DeclaredForm;
-use crate::store::filings::{normalised_key, FilingRecord, IndexColumns};
-
-fn non_empty(value: &str) -> Option<String> {
-    (!value.is_empty()).then(|| value.to_owned())
-}
+use crate::store::filings::{FilingRecord, IndexColumns};
 
 impl FilingForm for WarehouseForm {
     const KIND: FilingKind = FilingKind::Warehouse;
@@ -30,17 +26,7 @@ impl FilingForm for WarehouseForm {
     }
 
     fn index(&self) -> IndexColumns {
-        IndexColumns {
-            trade_modes: non_empty(&self.trade_mode).into_iter().collect(),
-            wh_name: non_empty(&self.wh_name),
-            wh_name_key: normalised_key(&self.wh_name),
-            wh_code: non_empty(&self.wh_code),
-            country_code: non_empty(&self.country_code),
-            address_key: normalised_key(&self.wh_address),
-            ownership: non_empty(&self.ownership),
-            lease_end: LeaseState::of_warehouse(&self.ownership, &self.lease_end, beijing_today())
-                .map(|_| self.lease_end.clone()),
-        }
+        IndexColumns::of_warehouse(self)
     }
 
     fn validate(&self, attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors {

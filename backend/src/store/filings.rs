@@ -3,9 +3,12 @@
 //! message in the same transaction, and the list queries of the query screens. Every statement is scoped by
 //! `enterprise_id`.
 
+use owf_shared::amendment::{AppType, Pending};
 use owf_shared::api::{AttachmentInfo, ListQuery};
 use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::{Field, FilingKind};
+use owf_shared::form::{RegistrationForm, WarehouseForm};
+use owf_shared::lease::LeaseState;
 use owf_shared::status::Status;
 use serde::Deserialize;
 use sqlx::any::AnyRow;
@@ -34,7 +37,7 @@ fn kind_from_code(code: &str) -> Result<FilingKind, sqlx::Error> {
     }
 }
 
-fn status_from(code: i64) -> Result<Status, sqlx::Error> {
+pub(super) fn status_from(code: i64) -> Result<Status, sqlx::Error> {
     i32::try_from(code)
         .ok()
         .and_then(Status::from_code)
@@ -58,6 +61,49 @@ pub struct IndexColumns {
     pub lease_end: Option<String>,
 }
 
+fn non_empty(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+impl IndexColumns {
+    /// The columns of a 企业登记: its 监管方式.
+    pub fn of_registration(form: &RegistrationForm) -> Self {
+        IndexColumns {
+            trade_modes: form.trade_modes.clone(),
+            ..IndexColumns::default()
+        }
+    }
+
+    /// The columns of a 海外仓资料; 租赁截止日期 only where the warehouse is leased and the date
+    /// is real.
+    pub fn of_warehouse(form: &WarehouseForm) -> Self {
+        IndexColumns {
+            trade_modes: non_empty(&form.trade_mode).into_iter().collect(),
+            wh_name: non_empty(&form.wh_name),
+            wh_name_key: normalised_key(&form.wh_name),
+            wh_code: non_empty(&form.wh_code),
+            country_code: non_empty(&form.country_code),
+            address_key: normalised_key(&form.wh_address),
+            ownership: non_empty(&form.ownership),
+            lease_end: LeaseState::of_warehouse(&form.ownership, &form.lease_end, beijing_today())
+                .map(|_| form.lease_end.clone()),
+        }
+    }
+
+    /// The columns of a stored form of `kind`.
+    pub fn of_stored(kind: FilingKind, form_json: &str) -> Result<Self, sqlx::Error> {
+        let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+        Ok(match kind {
+            FilingKind::Registration => {
+                Self::of_registration(&serde_json::from_str(form_json).map_err(decode)?)
+            }
+            FilingKind::Warehouse => {
+                Self::of_warehouse(&serde_json::from_str(form_json).map_err(decode)?)
+            }
+        })
+    }
+}
+
 /// Letters and digits only, lower-cased: `"12 Main St., Ontario"` and `"12 main st ontario"`
 /// are the same key.
 pub fn normalised_key(text: &str) -> Option<String> {
@@ -77,11 +123,13 @@ pub enum Duplicate {
     WarehouseName,
     WarehouseCode,
     WarehouseAddress,
+    /// The approved filing already has an amendment (变更/注销) under way.
+    PendingAmendment,
 }
 
 /// Each guard with the unique index of `filings` that enforces it (`0002_filings.sql` of both
-/// databases), and that index's columns as SQLite names them.
-const GUARDS: [(Duplicate, &str, &str); 4] = [
+/// databases, `filings_one_pending` of 0013), and that index's columns as SQLite names them.
+const GUARDS: [(Duplicate, &str, &str); 5] = [
     (
         Duplicate::Registration,
         "filings_one_registration",
@@ -101,6 +149,11 @@ const GUARDS: [(Duplicate, &str, &str); 4] = [
         Duplicate::WarehouseAddress,
         "filings_address_key",
         "filings.enterprise_id, filings.country_code, filings.address_key",
+    ),
+    (
+        Duplicate::PendingAmendment,
+        "filings_one_pending",
+        "filings.amends_id",
     ),
 ];
 
@@ -124,7 +177,7 @@ fn duplicate_of(e: &sqlx::Error) -> Option<Duplicate> {
         .map(|(duplicate, ..)| *duplicate)
 }
 
-fn write_error(e: sqlx::Error) -> StoreError {
+pub(super) fn write_error(e: sqlx::Error) -> StoreError {
     match duplicate_of(&e) {
         Some(d) => StoreError::Duplicate(d),
         None => e.into(),
@@ -158,13 +211,62 @@ pub struct FilingRecord {
     pub country_code: Option<String>,
     pub ownership: Option<String>,
     pub lease_end: Option<String>,
+    /// What the filing asks customs: 新增, or — for an amendment — 变更 / 注销 of `amends_id`.
+    pub app_type: AppType,
+    /// The approved filing an amendment amends.
+    pub amends_id: Option<i64>,
+    /// 注销原因 of a cancellation.
+    pub amend_reason: Option<String>,
+    /// The amendment under way on an approved filing, if any.
+    pub pending: Option<Pending>,
+}
+
+impl FilingRecord {
+    /// The 申请编号 customs knows the filing by: an amendment's row is numbered
+    /// `{申请编号}-{version}` after the approved filing's.
+    pub fn customs_apply_no(&self) -> &str {
+        self.apply_no.split('-').next().unwrap_or_default()
+    }
+
+    /// The version an amendment becomes once approved (`None` for a 新增).
+    pub fn amendment_version(&self) -> Option<i64> {
+        self.apply_no
+            .split_once('-')
+            .and_then(|(_, n)| n.parse().ok())
+    }
 }
 
 const RECORD_COLUMNS: &str = "f.id, f.enterprise_id, f.kind, f.apply_no, \
      (SELECT r.apply_no FROM filings r WHERE r.id = f.registration_id) AS registration_apply_no, \
      f.operator_card_no, f.form_json, f.trade_modes, f.status, f.version, f.decl_time, \
      f.last_return_time, f.last_return_info, f.created_at, f.updated_at, e.name AS ent_name, \
-     e.customs_code, f.wh_name, f.country_code, f.ownership, f.lease_end";
+     e.customs_code, f.wh_name, f.country_code, f.ownership, f.lease_end, f.app_type, \
+     f.amends_id, f.amend_reason, (SELECT a.id || ',' || a.app_type || ',' || a.status FROM filings a \
+     WHERE a.amends_id = f.id AND a.status <> 399) AS pending";
+
+/// The amendment under way as [`RECORD_COLUMNS`] reads it: `id,app_type,status`.
+fn pending_from(text: Option<String>) -> Result<Option<Pending>, sqlx::Error> {
+    let Some(text) = text else { return Ok(None) };
+    let bad = || sqlx::Error::Decode(format!("bad pending amendment {text}").into());
+    let mut parts = text.split(',').map(str::parse::<i64>);
+    let (Some(Ok(id)), Some(Ok(app_type)), Some(Ok(status))) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad());
+    };
+    Ok(Some(Pending {
+        id,
+        app_type: app_type_from(app_type)?,
+        status: status_from(status)?,
+    }))
+}
+
+pub(super) fn app_type_from(code: i64) -> Result<AppType, sqlx::Error> {
+    u8::try_from(code)
+        .ok()
+        .and_then(AppType::from_code)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown appType {code}").into()))
+}
 
 const RECORD_FROM: &str = "filings f JOIN enterprises e ON e.id = f.enterprise_id";
 
@@ -194,12 +296,15 @@ const PARTS_POSTGRES: &str = "\
        'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error)::text \
      FROM outbox o WHERE o.filing_id = f.id ORDER BY o.id DESC LIMIT 1) AS outbox_json";
 
-/// The statement of [`Store::registration_of`] (`$1` enterprise id). Public, as
+/// The statement of [`Store::registration_of`] (`$1` enterprise id): the registration in force,
+/// else the latest cancelled one. Public, as
 /// [`list_statement`], so that the benchmark's baselines run the very text.
 pub fn registration_sql() -> String {
     format!(
         "SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} \
-         WHERE f.enterprise_id = $1 AND f.kind = 'registration'"
+         WHERE f.enterprise_id = $1 AND f.kind = 'registration' AND f.amends_id IS NULL \
+         ORDER BY f.status = {cancelled}, f.id DESC LIMIT 1",
+        cancelled = Status::Cancelled.code()
     )
 }
 
@@ -258,7 +363,35 @@ fn record_from_row(row: &AnyRow) -> Result<FilingRecord, sqlx::Error> {
         country_code: row.try_get("country_code")?,
         ownership: row.try_get("ownership")?,
         lease_end: row.try_get("lease_end")?,
+        app_type: app_type_from(row.try_get("app_type")?)?,
+        amends_id: row.try_get("amends_id")?,
+        amend_reason: row.try_get("amend_reason")?,
+        pending: pending_from(row.try_get("pending")?)?,
     })
+}
+
+/// The statement of 暂存. A warehouse amendment holds in the guarded columns (海外仓名称, 编号,
+/// 地址) only the values that differ from the approved filing's, so that it reserves what it
+/// changes without colliding with the filing it amends (`0013_amendments.sql`).
+const SAVE_SQL: &str = "UPDATE filings SET form_json = $1, trade_modes = $2, wh_name = $3, \
+     wh_name_key = CASE WHEN amends_id IS NULL THEN $4 ELSE (SELECT CASE WHEN r.wh_name_key = $4 \
+       THEN NULL ELSE $4 END FROM filings r WHERE r.id = filings.amends_id) END, \
+     wh_code = CASE WHEN amends_id IS NULL THEN $5 ELSE (SELECT CASE WHEN r.wh_code = $5 \
+       THEN NULL ELSE $5 END FROM filings r WHERE r.id = filings.amends_id) END, \
+     country_code = $6, \
+     address_key = CASE WHEN amends_id IS NULL THEN $7 ELSE (SELECT CASE WHEN \
+       r.country_code = $6 AND r.address_key = $7 THEN NULL ELSE $7 END FROM filings r \
+       WHERE r.id = filings.amends_id) END, \
+     ownership = $8, operator_card_no = $9, lease_end = $11 WHERE id = $10";
+
+/// A filing by id inside a write.
+pub(super) async fn record_by_id_in(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<FilingRecord, sqlx::Error> {
+    let sql = format!("SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE f.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_one(conn).await?;
+    record_from_row(&row)
 }
 
 /// A message for customs, written to the outbox with the declaration.
@@ -309,7 +442,7 @@ pub struct Declared {
     pub outbox: OutboxState,
 }
 
-fn joined_modes(modes: &[String]) -> String {
+pub(super) fn joined_modes(modes: &[String]) -> String {
     format!(",{},", modes.join(","))
 }
 
@@ -395,6 +528,8 @@ pub fn list_statement(
         |n| format!("f.enterprise_id = ${n}"),
         ListArg::Int(enterprise_id),
     );
+    // Amendments show on the approved filing they amend, not as rows of their own.
+    sql.conditions.push("f.amends_id IS NULL".to_owned());
     if let Some(kind) = kind {
         sql.push(
             |n| format!("f.kind = ${n}"),
@@ -488,6 +623,63 @@ pub fn list_statement(
     }
 }
 
+/// 申报 of `record` inside a write: status per `t`, history, the outbox message and its frozen
+/// proof documents. `None` when the version is stale.
+pub(super) async fn declare_in(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    record: FilingRecord,
+    t: Transition,
+    message: OutboxMessage,
+    now: i64,
+) -> Result<Option<Declared>, StoreError> {
+    if !transition_in(conn, record.enterprise_id, &t, now).await? {
+        return Ok(None);
+    }
+    sqlx::query(
+        "UPDATE filings SET decl_time = $1, operator_card_no = $2, \
+         last_return_time = NULL, last_return_info = NULL WHERE id = $3",
+    )
+    .bind(now)
+    .bind(&t.actor)
+    .bind(t.id)
+    .execute(&mut *conn)
+    .await?;
+    let outbox_id: i64 = sqlx::query_scalar(
+        "INSERT INTO outbox (filing_id, guid, message_type, payload, state, \
+         next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'pending', $5, $5) \
+         RETURNING id",
+    )
+    .bind(t.id)
+    .bind(&message.guid)
+    .bind(&message.message_type)
+    .bind(&message.payload)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Store::freeze_attachments_in(conn, outbox_id, t.id).await?;
+    announce_outbox_in(conn, dialect).await?;
+    Ok(Some(Declared {
+        entry: t.entry(now),
+        record: FilingRecord {
+            status: t.to,
+            version: t.version + 1,
+            updated_at: now,
+            decl_time: Some(now),
+            operator_card_no: t.actor,
+            last_return_time: None,
+            last_return_info: None,
+            ..record
+        },
+        outbox: OutboxState {
+            state: "pending".into(),
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: None,
+        },
+    }))
+}
+
 impl Store {
     /// Next 申请编号: `prefix` + yyyyMMdd (Beijing date) + 9-digit daily sequence.
     async fn next_apply_no(
@@ -538,6 +730,10 @@ impl Store {
             country_code: ix.country_code.clone(),
             ownership: ix.ownership.clone(),
             lease_end: ix.lease_end.clone(),
+            app_type: AppType::New,
+            amends_id: None,
+            amend_reason: None,
+            pending: None,
         };
         let entry = HistoryRecord {
             at: now,
@@ -658,8 +854,9 @@ impl Store {
         }))
     }
 
-    /// 暂存 of an existing filing: new form and index columns, status per `t.to`. `false` when
-    /// the version is stale.
+    /// 暂存 of an existing filing: new form and index columns, status per `t.to` (an
+    /// amendment keeps only the guarded values it changes, see [`SAVE_SQL`]). `false` when the
+    /// version is stale.
     pub async fn save_filing(
         &self,
         enterprise_id: i64,
@@ -674,25 +871,21 @@ impl Store {
                 if !transition_in(conn, enterprise_id, &t, now).await? {
                     return Ok(false);
                 }
-                sqlx::query(
-                    "UPDATE filings SET form_json = $1, trade_modes = $2, wh_name = $3, \
-                         wh_name_key = $4, wh_code = $5, country_code = $6, address_key = $7, \
-                         ownership = $8, operator_card_no = $9, lease_end = $11 WHERE id = $10",
-                )
-                .bind(&form_json)
-                .bind(joined_modes(&index.trade_modes))
-                .bind(index.wh_name.as_deref())
-                .bind(index.wh_name_key.as_deref())
-                .bind(index.wh_code.as_deref())
-                .bind(index.country_code.as_deref())
-                .bind(index.address_key.as_deref())
-                .bind(index.ownership.as_deref())
-                .bind(&t.actor)
-                .bind(t.id)
-                .bind(index.lease_end.as_deref())
-                .execute(conn)
-                .await
-                .map_err(write_error)?;
+                sqlx::query(SAVE_SQL)
+                    .bind(&form_json)
+                    .bind(joined_modes(&index.trade_modes))
+                    .bind(index.wh_name.as_deref())
+                    .bind(index.wh_name_key.as_deref())
+                    .bind(index.wh_code.as_deref())
+                    .bind(index.country_code.as_deref())
+                    .bind(index.address_key.as_deref())
+                    .bind(index.ownership.as_deref())
+                    .bind(&t.actor)
+                    .bind(t.id)
+                    .bind(index.lease_end.as_deref())
+                    .execute(conn)
+                    .await
+                    .map_err(write_error)?;
                 Ok(true)
             })
         })
@@ -714,53 +907,7 @@ impl Store {
         let declared = self
             .write(move |conn| {
                 let (record, t, message) = (record.clone(), t.clone(), message.clone());
-                Box::pin(async move {
-                    if !transition_in(conn, record.enterprise_id, &t, now).await? {
-                        return Ok(None);
-                    }
-                    sqlx::query(
-                        "UPDATE filings SET decl_time = $1, operator_card_no = $2, \
-                         last_return_time = NULL, last_return_info = NULL WHERE id = $3",
-                    )
-                    .bind(now)
-                    .bind(&t.actor)
-                    .bind(t.id)
-                    .execute(&mut *conn)
-                    .await?;
-                    let outbox_id: i64 = sqlx::query_scalar(
-                        "INSERT INTO outbox (filing_id, guid, message_type, payload, state, \
-                         next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'pending', $5, $5) \
-                         RETURNING id",
-                    )
-                    .bind(t.id)
-                    .bind(&message.guid)
-                    .bind(&message.message_type)
-                    .bind(&message.payload)
-                    .bind(now)
-                    .fetch_one(&mut *conn)
-                    .await?;
-                    Self::freeze_attachments_in(conn, outbox_id, t.id).await?;
-                    announce_outbox_in(conn, dialect).await?;
-                    Ok(Some(Declared {
-                        entry: t.entry(now),
-                        record: FilingRecord {
-                            status: t.to,
-                            version: t.version + 1,
-                            updated_at: now,
-                            decl_time: Some(now),
-                            operator_card_no: t.actor,
-                            last_return_time: None,
-                            last_return_info: None,
-                            ..record
-                        },
-                        outbox: OutboxState {
-                            state: "pending".into(),
-                            attempts: 0,
-                            next_attempt_at: now,
-                            last_error: None,
-                        },
-                    }))
-                })
+                Box::pin(async move { declare_in(conn, dialect, record, t, message, now).await })
             })
             .await?;
         if declared.is_some() {

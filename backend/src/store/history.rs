@@ -5,6 +5,11 @@
 use owf_shared::status::Status;
 use sqlx::AnyConnection;
 
+/// Actor of the relay's history entries.
+pub const SYSTEM_ACTOR: &str = "系统";
+/// Actor of receipts' history entries.
+pub const CUSTOMS_ACTOR: &str = "海关";
+
 /// One entry of a filing's timeline.
 #[derive(Debug, Clone)]
 pub struct HistoryRecord {

@@ -4,6 +4,7 @@
 //! dialects differ, the difference lives in this module.
 
 pub mod accounts;
+pub mod amendments;
 pub mod attachments;
 pub mod filings;
 pub mod history;

@@ -23,15 +23,12 @@ use std::time::Duration;
 use owf_shared::status::{apply_receipt, apply_relay, ReceiptStatus, RelayOutcome, Status};
 use sqlx::{AnyConnection, Row};
 
+use super::amendments::on_approved_in;
 use super::attachments::FrozenAttachment;
-use super::history::{transition_in, Transition};
+use super::history::{transition_in, Transition, CUSTOMS_ACTOR, SYSTEM_ACTOR};
 use super::{Dialect, Store, StoreError};
 use crate::clock::now_ms;
 
-/// Actor of the relay's history entries.
-pub const SYSTEM_ACTOR: &str = "系统";
-/// Actor of receipts' history entries.
-pub const CUSTOMS_ACTOR: &str = "海关";
 const CURSOR: &str = "customs";
 /// The PostgreSQL channel a declaration notifies when it writes an outbox message.
 pub const OUTBOX_CHANNEL: &str = "owf_outbox";
@@ -614,6 +611,9 @@ async fn apply_to_filing(
         .bind(filing_id)
         .execute(&mut *conn)
         .await?;
+    if to == Status::Approved {
+        on_approved_in(conn, filing_id, &receipt.return_info, now).await?;
+    }
     if let ReceiptStatus::GatewayError(_) = status {
         sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE id = $2")
             .bind(&receipt.return_info)
