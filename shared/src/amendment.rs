@@ -162,6 +162,97 @@ pub fn on_amendment_approved(
     }
 }
 
+/// A warehouse filing as the rules of a registration's amendments see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WarehouseInForce {
+    /// 申请编号
+    pub apply_no: String,
+    /// 海外仓名称
+    pub name: String,
+    /// 监管方式
+    pub trade_mode: String,
+    pub status: Status,
+    /// An amendment of it under way.
+    pub pending: Option<Pending>,
+}
+
+impl WarehouseInForce {
+    fn named(&self) -> String {
+        format!("{}（{}）", self.apply_no, self.name)
+    }
+
+    /// Approved, with customs, or amended: what a registration's 注销 must wait for.
+    fn holds_registration(&self) -> bool {
+        self.status == Status::Approved || self.status.in_flight() || self.pending.is_some()
+    }
+}
+
+/// Why a 企业登记 cannot be cancelled while warehouse filings rely on it: names each warehouse
+/// that is approved or with customs; `None` when there is none.
+pub fn registration_cancel_refusal(warehouses: &[WarehouseInForce]) -> Option<String> {
+    let held: Vec<String> = warehouses
+        .iter()
+        .filter(|w| w.holds_registration())
+        .map(WarehouseInForce::named)
+        .collect();
+    (!held.is_empty()).then(|| {
+        format!(
+            "以下海外仓资料已审核通过或正在办理，企业登记不能注销：{}；请先注销这些海外仓资料",
+            held.join("、")
+        )
+    })
+}
+
+/// Why a 变更 of a 企业登记 from the modes `approved` to `changed` is refused: an approved (or
+/// in-flight) warehouse uses a 监管方式 the change drops — naming the warehouses.
+pub fn trade_modes_change_refusal(
+    approved: &[String],
+    changed: &[String],
+    warehouses: &[WarehouseInForce],
+) -> Option<String> {
+    let dropped: Vec<&String> = approved.iter().filter(|m| !changed.contains(m)).collect();
+    let used: Vec<String> = warehouses
+        .iter()
+        .filter(|w| w.holds_registration() && dropped.contains(&&w.trade_mode))
+        .map(|w| format!("{}使用监管方式 {}", w.named(), w.trade_mode))
+        .collect();
+    (!used.is_empty()).then(|| {
+        format!(
+            "{}，不能取消该监管方式；请先变更或注销这些海外仓资料",
+            used.join("、")
+        )
+    })
+}
+
+/// The longest 注销原因, in characters.
+pub const MAX_REASON_CHARS: usize = 255;
+
+/// The error of a 注销原因, if any: required, at most [`MAX_REASON_CHARS`] characters.
+pub fn reason_error(reason: &str) -> Option<String> {
+    let count = reason.trim().chars().count();
+    if count == 0 {
+        Some("请填写注销原因".into())
+    } else if count > MAX_REASON_CHARS {
+        Some(format!(
+            "注销原因最多 {MAX_REASON_CHARS} 个字符，当前 {count} 个"
+        ))
+    } else {
+        None
+    }
+}
+
+/// Whether an amendment's record may be withdrawn (删除): a 变更 while a draft, like any draft;
+/// a 注销, which has no draft of its own, also after a 退单 or failed delivery.
+pub fn withdrawable(app_type: AppType, status: Status) -> bool {
+    match app_type {
+        AppType::Cancel => matches!(
+            status,
+            Status::Draft | Status::Rejected | Status::SendFailed
+        ),
+        _ => status == Status::Draft,
+    }
+}
+
 /// The fields customs holds as master data of the enterprise: a 变更 shows them read-only and
 /// cannot alter them (统一社会信用代码, 企业名称, 主管海关; 海关编码 is not part of the form).
 pub fn locked_on_change(kind: FilingKind) -> &'static [Field] {
@@ -404,6 +495,71 @@ mod tests {
             .map(ToString::to_string)
             .collect();
         assert_eq!(shown, ["监管方式：9810 → 9810、1210"]);
+    }
+
+    fn warehouse_in_force(apply_no: &str, mode: &str, status: Status) -> WarehouseInForce {
+        WarehouseInForce {
+            apply_no: apply_no.into(),
+            name: format!("仓{apply_no}"),
+            trade_mode: mode.into(),
+            status,
+            pending: None,
+        }
+    }
+
+    #[test]
+    fn a_registration_is_cancelled_only_without_warehouses_in_force() {
+        let draft = warehouse_in_force("W1", "9810", Status::Draft);
+        let cancelled = warehouse_in_force("W2", "9810", Status::Cancelled);
+        assert_eq!(
+            registration_cancel_refusal(&[draft.clone(), cancelled]),
+            None
+        );
+        let approved = warehouse_in_force("W3", "1210", Status::Approved);
+        let declared = warehouse_in_force("W4", "9810", Status::Declared);
+        assert_eq!(
+            registration_cancel_refusal(&[draft, approved, declared]).unwrap(),
+            "以下海外仓资料已审核通过或正在办理，企业登记不能注销：W3（仓W3）、W4（仓W4）；请先注销这些海外仓资料"
+        );
+    }
+
+    #[test]
+    fn a_change_keeps_the_modes_approved_warehouses_use() {
+        let modes = |m: &[&str]| m.iter().map(|m| m.to_string()).collect::<Vec<_>>();
+        let warehouses = [
+            warehouse_in_force("W1", "1210", Status::Approved),
+            warehouse_in_force("W2", "0110", Status::Draft),
+        ];
+        let approved = modes(&["9810", "1210", "0110"]);
+        assert_eq!(
+            trade_modes_change_refusal(&approved, &modes(&["9810", "1210"]), &warehouses),
+            None
+        );
+        assert_eq!(
+            trade_modes_change_refusal(&approved, &modes(&["9810"]), &warehouses).unwrap(),
+            "W1（仓W1）使用监管方式 1210，不能取消该监管方式；请先变更或注销这些海外仓资料"
+        );
+    }
+
+    #[test]
+    fn reasons_are_required_and_bounded() {
+        assert_eq!(reason_error(" 　"), Some("请填写注销原因".into()));
+        assert_eq!(reason_error("仓库关闭"), None);
+        assert_eq!(reason_error(&"退".repeat(255)), None);
+        assert_eq!(
+            reason_error(&"退".repeat(256)),
+            Some("注销原因最多 255 个字符，当前 256 个".into())
+        );
+    }
+
+    #[test]
+    fn withdrawing_an_amendment() {
+        assert!(withdrawable(AppType::Change, Status::Draft));
+        assert!(!withdrawable(AppType::Change, Status::Rejected));
+        assert!(withdrawable(AppType::Cancel, Status::Rejected));
+        assert!(withdrawable(AppType::Cancel, Status::SendFailed));
+        assert!(!withdrawable(AppType::Cancel, Status::Declared));
+        assert!(!withdrawable(AppType::Cancel, Status::Approved));
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::amendment::{reason_error, AppType, Pending};
 use crate::codes::{Code, DocType};
 use crate::enterprise::{CreditLevel, EnterpriseInfo};
 use crate::field::{Field, FilingKind};
@@ -94,6 +95,57 @@ pub struct Lifecycle {
     /// 发送失败原因 of the latest attempt, if it failed.
     #[serde(default)]
     pub last_error: Option<String>,
+    /// The 变更 or 注销 under way on this approved filing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
+    /// Set when this record is itself a 变更 or 注销 of an approved filing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amendment: Option<AmendmentInfo>,
+}
+
+/// What an amendment's record amends, and as which version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmendmentInfo {
+    /// 变更 or 注销
+    pub app_type: AppType,
+    /// The approved filing's id.
+    pub amends_id: i64,
+    /// The version it becomes once approved.
+    pub version_no: i64,
+    /// 注销原因
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Body of `POST …/{id}/cancel` (注销): the version the user saw and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelRequest {
+    pub version: i64,
+    /// 注销原因, required, at most 255 characters.
+    pub reason: String,
+}
+
+impl CancelRequest {
+    /// The field error of the reason, keyed `reason`.
+    pub fn validate(&self) -> FieldErrors {
+        reason_error(&self.reason)
+            .map(|message| FieldErrors::from([("reason".to_owned(), message)]))
+            .unwrap_or_default()
+    }
+}
+
+/// `GET …/{id}/versions`: one approved version of a filing, with its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionEntry<F> {
+    /// 版本 1, 2, …
+    pub version_no: i64,
+    /// 新增, 变更 or 注销
+    pub app_type: AppType,
+    /// When customs approved it.
+    pub approved_at: String,
+    /// The approving receipt's 回执信息.
+    pub return_info: Option<String>,
+    pub form: F,
 }
 
 /// `GET /api/registrations/{id}`: one 海外仓企业登记.
@@ -354,6 +406,9 @@ pub struct RegistrationRow {
     pub last_return_time: Option<String>,
     /// 回执信息
     pub last_return_info: Option<String>,
+    /// The 变更 or 注销 under way (shown as its mark beside the status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
 }
 
 /// A row of the 海外仓资料信息查询 list (screen 5).
@@ -388,6 +443,9 @@ pub struct WarehouseRow {
     pub last_return_time: Option<String>,
     /// 回执信息
     pub last_return_info: Option<String>,
+    /// The 变更 or 注销 under way (shown as its mark beside the status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
 }
 
 /// A row of 海外仓备案查询 (screen 1), either filing. JSON: the row's fields plus
@@ -423,6 +481,8 @@ impl<'de> Deserialize<'de> for FilingRow {
             ownership: Option<String>,
             lease_end: Option<String>,
             lease_warning: Option<String>,
+            #[serde(default)]
+            pending: Option<Pending>,
         }
         fn given<T, E: serde::de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
             value.ok_or_else(|| E::missing_field(field))
@@ -439,6 +499,7 @@ impl<'de> Deserialize<'de> for FilingRow {
                 decl_time: row.decl_time,
                 last_return_time: row.last_return_time,
                 last_return_info: row.last_return_info,
+                pending: row.pending,
             }),
             FilingKind::Warehouse => Self::Warehouse(WarehouseRow {
                 id: row.id,
@@ -455,6 +516,7 @@ impl<'de> Deserialize<'de> for FilingRow {
                 decl_time: row.decl_time,
                 last_return_time: row.last_return_time,
                 last_return_info: row.last_return_info,
+                pending: row.pending,
             }),
         })
     }
@@ -496,6 +558,8 @@ mod tests {
             send_attempts: 0,
             next_attempt_at: None,
             last_error: None,
+            pending: None,
+            amendment: None,
         }
     }
 
@@ -672,6 +736,11 @@ mod tests {
             decl_time: Some("2025-03-12T10:15:00Z".into()),
             last_return_time: None,
             last_return_info: None,
+            pending: Some(Pending {
+                id: 9,
+                app_type: AppType::Change,
+                status: Status::Draft,
+            }),
         });
         let json = round_trip(&row);
         assert_eq!(json["kind"], json!("warehouse"));
@@ -687,8 +756,13 @@ mod tests {
             decl_time: None,
             last_return_time: None,
             last_return_info: None,
+            pending: None,
         });
         assert_eq!(round_trip(&registration)["kind"], json!("registration"));
+        assert_eq!(
+            json["pending"],
+            json!({"id": 9, "app_type": 2, "status": 1})
+        );
         let mut incomplete = serde_json::to_value(&row).unwrap();
         incomplete.as_object_mut().unwrap().remove("wh_name");
         let refused = serde_json::from_value::<FilingRow>(incomplete).unwrap_err();

@@ -38,3 +38,8 @@ CREATE TABLE filing_versions (
 );
 INSERT INTO filing_versions (filing_id, version_no, app_type, source_id, form_json, approved_at, return_info)
     SELECT id, 1, 1, id, form_json, updated_at, last_return_info FROM filings WHERE status = 399;
+
+-- The customs sandbox keeps what each message asked: it refuses a 变更 or 注销 of a filing it never
+-- approved or has already cancelled.
+ALTER TABLE sandbox_messages ADD COLUMN app_type BIGINT NOT NULL DEFAULT 1;
+CREATE INDEX sandbox_messages_apply_no ON sandbox_messages (cop_code, apply_no);

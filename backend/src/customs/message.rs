@@ -3,6 +3,7 @@
 //! OWH202 and the format-check receipt OWH900 are not. Everything is written and read through
 //! [`Element`] (quick-xml), never by string concatenation.
 
+use owf_shared::amendment::AppType;
 use owf_shared::api::AttachmentInfo;
 use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::FilingKind;
@@ -143,6 +144,8 @@ pub enum DeclaredForm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Declaration {
     pub guid: String,
+    /// 1 新增, 2 变更, 3 删除 (注销)
+    pub app_type: AppType,
     /// 申报时间 C14
     pub app_time: String,
     /// 企业申请编号 (OWH101) or 申请编号 (OWH201)
@@ -224,7 +227,7 @@ impl Declaration {
         let (node, head_name, apply_no_name) = kind.nodes();
         let mut head = Element::new(owh(head_name))
             .leaf(owh("guid"), &self.guid)
-            .leaf(owh("appType"), "1")
+            .leaf(owh("appType"), self.app_type.code().to_string())
             .leaf(owh("appTime"), &self.app_time)
             .leaf(owh("appStatus"), "2")
             .leaf(owh(apply_no_name), &self.apply_no);
@@ -336,8 +339,15 @@ impl Declaration {
                 DeclaredForm::Warehouse(form, attachments)
             }
         };
+        let app_type = head.text_of("appType")?;
         Ok(Self {
             guid: head.text_of("guid")?,
+            app_type: app_type.parse().ok().and_then(AppType::from_code).ok_or(
+                MessageError::Value {
+                    field: "appType",
+                    value: app_type.clone(),
+                },
+            )?,
             app_time: head.text_of("appTime")?,
             apply_no: head.text_of(apply_no_name)?,
             ent_apply_no: if kind == MessageType::Warehouse {
@@ -371,6 +381,8 @@ pub fn message_root(root: &Element) -> Result<MessageType, MessageError> {
 /// [`declaration`].
 #[derive(Debug, Clone)]
 pub struct DeclarationInput<'a> {
+    /// 新增, or 变更 / 注销 of an approved filing.
+    pub app_type: AppType,
     /// 企业申请编号 (OWH101) or 申请编号 (OWH201)
     pub apply_no: &'a str,
     /// 企业申请编号 of the registration a warehouse belongs to; empty for OWH101.
@@ -410,6 +422,7 @@ pub fn declaration(input: DeclarationInput<'_>, signer: &MessageSigner) -> Signe
     let customs_code = &input.enterprise.customs_code;
     let declaration = Declaration {
         guid: guid.clone(),
+        app_type: input.app_type,
         app_time: c14(now_ms()),
         apply_no: input.apply_no.to_owned(),
         ent_apply_no: input.ent_apply_no.to_owned(),

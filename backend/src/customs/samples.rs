@@ -1,6 +1,7 @@
 //! Sample declarations for the tests of the customs module: a 企业登记 of the 区内 demo
 //! enterprise and a 海外仓资料 with one proof document.
 
+use owf_shared::amendment::AppType;
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 
 use super::message::{dxp_id, AttachmentRef, Declaration, DeclaredForm};
@@ -8,6 +9,7 @@ use super::message::{dxp_id, AttachmentRef, Declaration, DeclaredForm};
 /// A 企业登记 (OWH101) of the 区内 demo enterprise.
 pub(crate) fn registration() -> Declaration {
     Declaration {
+        app_type: AppType::New,
         guid: "6F1C0D2E-0000-4000-8000-000000000001".into(),
         app_time: "20250312101500".into(),
         apply_no: "E20250312000000001".into(),
@@ -33,6 +35,7 @@ pub(crate) fn registration() -> Declaration {
 /// A 海外仓资料 (OWH201) of the same enterprise, with one proof document.
 pub(crate) fn warehouse() -> Declaration {
     Declaration {
+        app_type: AppType::New,
         guid: "6F1C0D2E-0000-4000-8000-000000000002".into(),
         apply_no: "W20250312000000017".into(),
         ent_apply_no: "E20250312000000001".into(),

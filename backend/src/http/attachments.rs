@@ -14,6 +14,7 @@ use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
+use owf_shared::amendment::FieldValues;
 use owf_shared::codes::{Code, DocType};
 use owf_shared::form::WarehouseForm;
 use owf_shared::proof::{check_upload, display_name, UploadError, MAX_FILE_BYTES};
@@ -22,7 +23,7 @@ use owf_shared::validate::FieldErrors;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::filings::{FilingForm, FilingId};
+use super::filings::FilingId;
 use super::{AppError, AppQuery, AppState, CurrentUser};
 use crate::store::attachments::{NewAttachment, Refused};
 

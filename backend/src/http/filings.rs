@@ -6,8 +6,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
+use owf_shared::amendment::{withdrawable, AppType, FieldValues};
 use owf_shared::api::{
-    AttachmentInfo, HistoryEntry, Lifecycle, ListQuery, Page, SaveRequest, VersionCheck,
+    AmendmentInfo, AttachmentInfo, HistoryEntry, Lifecycle, ListQuery, Page, SaveRequest,
+    VersionCheck,
 };
 use owf_shared::codes::{Code, CodeTables, DocType};
 use owf_shared::enterprise::EnterpriseInfo;
@@ -17,6 +19,7 @@ use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::amendments::amendment_errors;
 use super::{AppError, AppJson, AppQuery, AppState, CurrentUser};
 use crate::clock::{beijing_today, display_receipt_time, display_time};
 use crate::customs::message::{self, DeclarationInput, DeclaredForm};
@@ -27,8 +30,9 @@ use crate::store::history::Transition;
 use crate::store::StoreError;
 
 /// What differs between the two filing kinds.
-pub trait FilingForm: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
-    const KIND: FilingKind;
+pub trait FilingForm:
+    FieldValues + Serialize + DeserializeOwned + Clone + Send + Sync + 'static
+{
     type Detail: Serialize;
     type Row: Serialize;
 
@@ -38,6 +42,8 @@ pub trait FilingForm: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     fn assign(&mut self, _enterprise: &EnterpriseInfo) {}
     /// The columns that queries and uniqueness guards use.
     fn index(&self) -> IndexColumns;
+    /// Sets 备注, which a 注销's message carries its reason in.
+    fn set_note(&mut self, note: &str);
     /// The shared validation of this form.
     fn validate(&self, attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors;
     /// The form as its declaration carries it, with the filing's proof documents.
@@ -127,7 +133,7 @@ pub fn check(errors: FieldErrors) -> Result<(), AppError> {
     }
 }
 
-fn duplicate_error(e: StoreError) -> AppError {
+pub(super) fn duplicate_error(e: StoreError) -> AppError {
     let StoreError::Duplicate(which) = e else {
         return e.into();
     };
@@ -152,7 +158,7 @@ fn duplicate_error(e: StoreError) -> AppError {
     AppError::Validation(FieldErrors::from([(field.to_owned(), message.to_owned())]))
 }
 
-async fn load<F: FilingForm>(
+pub(super) async fn load<F: FilingForm>(
     state: &AppState,
     enterprise: &EnterpriseInfo,
     id: i64,
@@ -165,13 +171,13 @@ async fn load<F: FilingForm>(
 }
 
 /// The form as stored with the record.
-fn stored_form<F: FilingForm>(record: &FilingRecord) -> Result<F, AppError> {
+pub(super) fn stored_form<F: FilingForm>(record: &FilingRecord) -> Result<F, AppError> {
     serde_json::from_str(&record.form_json)
         .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))).into())
 }
 
 /// The filing with everything its detail shows.
-async fn load_parts<F: FilingForm>(
+pub(super) async fn load_parts<F: FilingForm>(
     state: &AppState,
     enterprise: &EnterpriseInfo,
     id: i64,
@@ -184,7 +190,7 @@ async fn load_parts<F: FilingForm>(
 }
 
 /// The detail of a filing as read.
-fn detail<F: FilingForm>(
+pub(super) fn detail<F: FilingForm>(
     enterprise: &EnterpriseInfo,
     parts: FilingParts,
 ) -> Result<F::Detail, AppError> {
@@ -229,6 +235,13 @@ fn compose<F: FilingForm>(enterprise: &EnterpriseInfo, form: F, parts: FilingPar
             .filter(|o| o.state == "pending" && o.last_error.is_some())
             .map(|o| display_time(o.next_attempt_at)),
         last_error: outbox.and_then(|o| o.last_error),
+        pending: record.pending,
+        amendment: record.amends_id.map(|amends_id| AmendmentInfo {
+            app_type: record.app_type,
+            amends_id,
+            version_no: record.amendment_version().unwrap_or_default(),
+            reason: record.amend_reason.clone(),
+        }),
     };
     F::detail(Filing {
         record,
@@ -239,7 +252,7 @@ fn compose<F: FilingForm>(enterprise: &EnterpriseInfo, form: F, parts: FilingPar
     })
 }
 
-fn stale(record: &FilingRecord) -> AppError {
+pub(super) fn stale(record: &FilingRecord) -> AppError {
     AppError::Conflict(format!(
         "该记录已被修改（当前状态“{}”），请刷新后再操作",
         record.status.label()
@@ -312,6 +325,7 @@ pub async fn update<F: FilingForm>(
     let mut form = form.normalized();
     form.assign(enterprise);
     let registration = registration_for::<F>(&state, enterprise).await?;
+    amendment_errors(&state, enterprise, &record, &form, false).await?;
     check(form.validate(
         &[],
         Level::Draft,
@@ -346,7 +360,8 @@ pub async fn delete<F: FilingForm>(
 ) -> Result<StatusCode, AppError> {
     let enterprise = &user.session.enterprise;
     let record = load::<F>(&state, enterprise, id).await?;
-    if !record.status.allows(owf_shared::status::Action::Delete) {
+    let withdrawn = record.amends_id.is_some() && withdrawable(record.app_type, record.status);
+    if !withdrawn && !record.status.allows(owf_shared::status::Action::Delete) {
         return Err(AppError::Conflict(format!(
             "当前状态为“{}”，只有暂存的记录可以删除",
             record.status.label()
@@ -355,7 +370,7 @@ pub async fn delete<F: FilingForm>(
     if record.version != version
         || !state
             .store
-            .delete_draft(enterprise.id, F::KIND, id, version)
+            .delete_draft(enterprise.id, F::KIND, id, version, record.status)
             .await?
     {
         return Err(stale(&record));
@@ -390,37 +405,17 @@ pub async fn declare<F: FilingForm>(
     }
     let form: F = stored_form(record)?;
     let registration = registration?;
-    if let Some(reason) = registration
-        .as_ref()
-        .and_then(|r| warehouse_declare_refusal(r.status, &r.apply_no))
-    {
-        return Err(AppError::Validation(FieldErrors::from([(
-            FORM_KEY.to_owned(),
-            reason,
-        )])));
-    }
-    let attachments: Vec<DocType> = parts
-        .attachments
-        .iter()
-        .filter_map(|a| DocType::from_code(&a.doc_type))
-        .collect();
-    check(form.validate(
-        &attachments,
-        Level::Declare,
-        &context(enterprise, registration.as_ref()),
-    ))?;
-    let signer = state.keys.signer(enterprise.id).await?;
-    let signed = message::declaration(
-        DeclarationInput {
-            apply_no: &record.apply_no,
-            ent_apply_no: record.registration_apply_no.as_deref().unwrap_or_default(),
-            enterprise,
-            card_no: &user.session.card_no,
-            form: form.declared(&parts.attachments),
-        },
-        &signer,
-    );
-    let message = OutboxMessage::from(signed);
+    let (sent, attachments) = if record.app_type == AppType::Cancel {
+        // A 注销 declared again after a 退单 or failed delivery: its reason, no documents.
+        let mut sent = form.clone();
+        sent.set_note(record.amend_reason.as_deref().unwrap_or_default());
+        (sent, Vec::new())
+    } else {
+        declare_checks(&state, enterprise, &parts, &form, registration.as_ref()).await?;
+        (form.clone(), parts.attachments.clone())
+    };
+    let message =
+        declared_message(&state, &user, record, record.app_type, &sent, &attachments).await?;
     let transition = Transition {
         id,
         version,
@@ -455,6 +450,61 @@ pub async fn declare<F: FilingForm>(
         outbox: Some(declared.outbox),
     };
     Ok(Json(compose(enterprise, form, parts)))
+}
+
+/// The checks of 申报 beyond the status: rule R3 for warehouses, what an amendment adds, and
+/// the shared validation at declare level.
+async fn declare_checks<F: FilingForm>(
+    state: &AppState,
+    enterprise: &EnterpriseInfo,
+    parts: &FilingParts,
+    form: &F,
+    registration: Option<&FilingRecord>,
+) -> Result<(), AppError> {
+    if let Some(reason) =
+        registration.and_then(|r| warehouse_declare_refusal(r.status, &r.apply_no))
+    {
+        return Err(AppError::Validation(FieldErrors::from([(
+            FORM_KEY.to_owned(),
+            reason,
+        )])));
+    }
+    amendment_errors(state, enterprise, &parts.record, form, true).await?;
+    let attachments: Vec<DocType> = parts
+        .attachments
+        .iter()
+        .filter_map(|a| DocType::from_code(&a.doc_type))
+        .collect();
+    check(form.validate(
+        &attachments,
+        Level::Declare,
+        &context(enterprise, registration),
+    ))
+}
+
+/// The signed message that declares `form` of `record` with `app_type`, for the outbox.
+pub(super) async fn declared_message<F: FilingForm>(
+    state: &AppState,
+    user: &CurrentUser,
+    record: &FilingRecord,
+    app_type: AppType,
+    form: &F,
+    attachments: &[AttachmentInfo],
+) -> Result<OutboxMessage, AppError> {
+    let enterprise = &user.session.enterprise;
+    let signer = state.keys.signer(enterprise.id).await?;
+    let signed = message::declaration(
+        DeclarationInput {
+            app_type,
+            apply_no: record.customs_apply_no(),
+            ent_apply_no: record.registration_apply_no.as_deref().unwrap_or_default(),
+            enterprise,
+            card_no: &user.session.card_no,
+            form: form.declared(attachments),
+        },
+        &signer,
+    );
+    Ok(OutboxMessage::from(signed))
 }
 
 pub async fn list<F: FilingForm>(

@@ -1,6 +1,7 @@
 //! The HTTP surface: `/api` (JSON), `/healthz`, `/metrics`, and the built frontend with SPA
 //! fallback.
 
+mod amendments;
 mod attachments;
 mod codes;
 mod current_user;
@@ -112,7 +113,8 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .with_state(state)
 }
 
-/// The routes of one filing kind: list/create, read/update/delete, declare.
+/// The routes of one filing kind: list/create, read/update/delete, declare, and the 变更, 注销
+/// and versions of an approved filing.
 fn filing_routes<F: FilingForm>() -> Router<AppState> {
     Router::new()
         .route("/", get(filings::list::<F>).post(filings::create::<F>))
@@ -123,4 +125,7 @@ fn filing_routes<F: FilingForm>() -> Router<AppState> {
                 .delete(filings::delete::<F>),
         )
         .route("/{id}/declare", post(filings::declare::<F>))
+        .route("/{id}/change", post(amendments::open_change::<F>))
+        .route("/{id}/cancel", post(amendments::cancel::<F>))
+        .route("/{id}/versions", get(amendments::versions::<F>))
 }

@@ -3,7 +3,6 @@
 use owf_shared::api::{AttachmentInfo, RegistrationDetail, RegistrationRow};
 use owf_shared::codes::DocType;
 use owf_shared::enterprise::EnterpriseInfo;
-use owf_shared::field::FilingKind;
 use owf_shared::form::RegistrationForm;
 use owf_shared::validate::{validate_registration, Context, FieldErrors, Level};
 
@@ -13,7 +12,6 @@ use crate::customs::message::DeclaredForm;
 use crate::store::filings::{FilingRecord, IndexColumns};
 
 impl FilingForm for RegistrationForm {
-    const KIND: FilingKind = FilingKind::Registration;
     type Detail = RegistrationDetail;
     type Row = RegistrationRow;
 
@@ -29,6 +27,10 @@ impl FilingForm for RegistrationForm {
         IndexColumns::of_registration(self)
     }
 
+    fn set_note(&mut self, note: &str) {
+        self.note = note.to_owned();
+    }
+
     fn validate(&self, _attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors {
         validate_registration(self, level, ctx)
     }
@@ -40,7 +42,7 @@ impl FilingForm for RegistrationForm {
     fn detail(f: Filing<Self>) -> RegistrationDetail {
         RegistrationDetail {
             id: f.record.id,
-            ent_apply_no: f.record.apply_no,
+            ent_apply_no: f.record.customs_apply_no().to_owned(),
             customs_code: f.record.customs_code,
             in_zone: f.enterprise.in_zone,
             credit_level: f.enterprise.credit_level,
@@ -61,6 +63,7 @@ impl FilingForm for RegistrationForm {
             decl_time: r.decl_time.map(display_time),
             last_return_time: r.last_return_time.as_deref().map(display_receipt_time),
             last_return_info: r.last_return_info,
+            pending: r.pending,
         }
     }
 }

@@ -4,7 +4,6 @@ use axum::extract::State;
 use axum::Json;
 use owf_shared::api::{AttachmentInfo, WarehouseDetail, WarehouseEligibility, WarehouseRow};
 use owf_shared::codes::DocType;
-use owf_shared::field::FilingKind;
 use owf_shared::form::WarehouseForm;
 use owf_shared::lease::LeaseState;
 use owf_shared::status::warehouse_declare_refusal;
@@ -17,7 +16,6 @@ use crate::customs::message::DeclaredForm;
 use crate::store::filings::{FilingRecord, IndexColumns};
 
 impl FilingForm for WarehouseForm {
-    const KIND: FilingKind = FilingKind::Warehouse;
     type Detail = WarehouseDetail;
     type Row = WarehouseRow;
 
@@ -27,6 +25,10 @@ impl FilingForm for WarehouseForm {
 
     fn index(&self) -> IndexColumns {
         IndexColumns::of_warehouse(self)
+    }
+
+    fn set_note(&mut self, note: &str) {
+        self.note = note.to_owned();
     }
 
     fn validate(&self, attachments: &[DocType], level: Level, ctx: &Context) -> FieldErrors {
@@ -40,7 +42,7 @@ impl FilingForm for WarehouseForm {
     fn detail(f: Filing<Self>) -> WarehouseDetail {
         WarehouseDetail {
             id: f.record.id,
-            wh_apply_no: f.record.apply_no,
+            wh_apply_no: f.record.customs_apply_no().to_owned(),
             ent_apply_no: f.record.registration_apply_no.unwrap_or_default(),
             customs_code: f.record.customs_code,
             ent_name: f.record.ent_name,
@@ -68,6 +70,7 @@ impl FilingForm for WarehouseForm {
             decl_time: r.decl_time.map(display_time),
             last_return_time: r.last_return_time.as_deref().map(display_receipt_time),
             last_return_info: r.last_return_info,
+            pending: r.pending,
         }
     }
 }

@@ -916,13 +916,15 @@ impl Store {
         Ok(declared)
     }
 
-    /// Deletes a draft at `version`; `false` when it is not a draft at that version.
+    /// Deletes a draft — or a withdrawn amendment ([`owf_shared::amendment::withdrawable`]) — in
+    /// `status` at `version`; `false` when it is no longer in that status at that version.
     pub async fn delete_draft(
         &self,
         enterprise_id: i64,
         kind: FilingKind,
         id: i64,
         version: i64,
+        status: Status,
     ) -> Result<bool, StoreError> {
         self.write(move |conn| {
             Box::pin(async move {
@@ -934,13 +936,33 @@ impl Store {
                 .bind(enterprise_id)
                 .bind(kind_code(kind))
                 .bind(version)
-                .bind(i64::from(Status::Draft.code()))
+                .bind(i64::from(status.code()))
                 .execute(conn)
                 .await?;
                 Ok(done.rows_affected() > 0)
             })
         })
         .await
+    }
+
+    /// The warehouse filings (not their amendments) of the enterprise's registration
+    /// `registration_id`.
+    pub async fn warehouses_of(
+        &self,
+        enterprise_id: i64,
+        registration_id: i64,
+    ) -> Result<Vec<FilingRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE f.enterprise_id = $1 \
+             AND f.kind = 'warehouse' AND f.amends_id IS NULL AND f.registration_id = $2 \
+             ORDER BY f.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(enterprise_id)
+            .bind(registration_id)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(record_from_row).collect::<Result<_, _>>()?)
     }
 
     /// Messages waiting in the outbox for a filing (all states).

@@ -219,6 +219,7 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
     let signer = keys.signer(enterprise_id).await.unwrap();
     let signed = message::declaration(
         DeclarationInput {
+            app_type: owf_shared::amendment::AppType::New,
             apply_no: &record.apply_no,
             ent_apply_no: "",
             enterprise: &info,

@@ -371,6 +371,7 @@ async fn receive(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response
         message_type,
         cop_code: judgement.cop_code,
         apply_no: judgement.apply_no,
+        app_type: judgement.app_type,
         trade_modes: judgement.trade_modes,
         verdict: judgement.verdict,
         verdict_info: judgement.info,

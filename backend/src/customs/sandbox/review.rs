@@ -4,6 +4,7 @@
 //! approved registrations — plus what only customs checks (主管海关 against the master data, the
 //! proof documents against their hashes). The verdict is 审核通过 (399) or 退单 (100).
 
+use owf_shared::amendment::AppType;
 use owf_shared::codes::{Code, CodeTables, DocType};
 use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::Field;
@@ -42,6 +43,8 @@ pub struct Judgement {
     pub cop_code: String,
     /// 申请编号, empty when unreadable.
     pub apply_no: String,
+    /// 新增 when unreadable.
+    pub app_type: AppType,
     /// 监管方式 of a registration.
     pub trade_modes: Vec<String>,
     /// 399, 100, or a negative format-error code.
@@ -53,6 +56,7 @@ fn format_error(code: i32, info: String) -> Judgement {
     Judgement {
         cop_code: String::new(),
         apply_no: String::new(),
+        app_type: AppType::New,
         trade_modes: Vec::new(),
         verdict: code,
         info: limit(info),
@@ -139,6 +143,7 @@ pub async fn judge(
     let mut judgement = Judgement {
         cop_code: declaration.cop_code.clone(),
         apply_no: declaration.apply_no.clone(),
+        app_type: declaration.app_type,
         trade_modes: match &declaration.form {
             DeclaredForm::Registration(form) => form.trade_modes.clone(),
             DeclaredForm::Warehouse(..) => Vec::new(),
@@ -160,6 +165,12 @@ async fn business_rules(
     declaration: &Declaration,
     files: &[FileData],
 ) -> Result<Option<String>, StoreError> {
+    if let Some(reason) = amendment_refusal(store, declaration).await? {
+        return Ok(Some(reason));
+    }
+    if declaration.app_type == AppType::Cancel {
+        return Ok(None);
+    }
     match &declaration.form {
         DeclaredForm::Registration(form) => {
             // The shared validation compares 主管海关 with customs' own master data of the
@@ -211,6 +222,30 @@ async fn business_rules(
             Ok(None)
         }
     }
+}
+
+/// Why customs refuses a 变更 or 注销: it never approved the filing, or has cancelled it.
+async fn amendment_refusal(
+    store: &SandboxStore,
+    declaration: &Declaration,
+) -> Result<Option<String>, StoreError> {
+    let app_type = declaration.app_type;
+    if app_type == AppType::New {
+        return Ok(None);
+    }
+    let apply_no = &declaration.apply_no;
+    let action = app_type.label();
+    Ok(
+        match store.approved(&declaration.cop_code, apply_no).await? {
+            None => Some(format!(
+                "海关没有申请编号 {apply_no} 审核通过的备案，不能{action}"
+            )),
+            Some(AppType::Cancel) => {
+                Some(format!("申请编号 {apply_no} 的备案已注销，不能再{action}"))
+            }
+            Some(_) => None,
+        },
+    )
 }
 
 #[cfg(test)]

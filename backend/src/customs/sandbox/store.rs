@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use owf_shared::amendment::AppType;
 use owf_shared::enterprise::EnterpriseInfo;
 use sqlx::{AnyConnection, Row};
 
@@ -36,6 +37,8 @@ pub struct AcceptedMessage {
     pub message_type: MessageType,
     pub cop_code: String,
     pub apply_no: String,
+    /// 新增, 变更 or 注销
+    pub app_type: AppType,
     /// 监管方式 of a registration (what later warehouses may use).
     pub trade_modes: Vec<String>,
     /// The final `returnStatus` (399, 100 or negative).
@@ -87,25 +90,52 @@ impl SandboxStore {
             .transpose()?)
     }
 
-    /// 监管方式 of the enterprise's latest approved 企业登记, `None` without one.
+    /// 监管方式 of the enterprise's 企业登记 as customs last approved it, `None` without one
+    /// (never approved, or cancelled).
     pub async fn registered_trade_modes(
         &self,
         cop_code: &str,
     ) -> Result<Option<Vec<String>>, StoreError> {
-        let modes: Option<String> = sqlx::query_scalar(
-            "SELECT trade_modes FROM sandbox_messages WHERE cop_code = $1 AND message_type = $2 \
-             AND verdict = 399 ORDER BY received_at DESC LIMIT 1",
+        let row = sqlx::query(
+            "SELECT trade_modes, app_type FROM sandbox_messages WHERE cop_code = $1 \
+             AND message_type = $2 AND verdict = 399 ORDER BY received_at DESC LIMIT 1",
         )
         .bind(cop_code)
         .bind(MessageType::Registration.code())
         .fetch_optional(self.store.pool())
         .await?;
-        Ok(modes.map(|m| {
-            m.split(',')
+        let Some(row) = row else { return Ok(None) };
+        if row.try_get::<i64, _>("app_type")? == i64::from(AppType::Cancel.code()) {
+            return Ok(None);
+        }
+        let modes: String = row.try_get("trade_modes")?;
+        Ok(Some(
+            modes
+                .split(',')
                 .filter(|m| !m.is_empty())
                 .map(str::to_owned)
-                .collect()
-        }))
+                .collect(),
+        ))
+    }
+
+    /// What customs last approved for the filing `apply_no` of enterprise `cop_code`: `None`
+    /// when it never approved one, else the appType of that approval (注销 = cancelled).
+    pub async fn approved(
+        &self,
+        cop_code: &str,
+        apply_no: &str,
+    ) -> Result<Option<AppType>, StoreError> {
+        let app_type: Option<i64> = sqlx::query_scalar(
+            "SELECT app_type FROM sandbox_messages WHERE cop_code = $1 AND apply_no = $2 \
+             AND verdict = 399 ORDER BY received_at DESC LIMIT 1",
+        )
+        .bind(cop_code)
+        .bind(apply_no)
+        .fetch_optional(self.store.pool())
+        .await?;
+        Ok(app_type
+            .and_then(|code| u8::try_from(code).ok())
+            .and_then(AppType::from_code))
     }
 
     /// A message seen before: counts the delivery and returns the acknowledgement it got.
@@ -223,8 +253,8 @@ async fn accept_in(
 ) -> Result<bool, StoreError> {
     let inserted: Option<String> = sqlx::query_scalar(
         "INSERT INTO sandbox_messages (guid, message_type, cop_code, apply_no, trade_modes, \
-         verdict, verdict_info, ack, deliveries, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) \
+         verdict, verdict_info, ack, deliveries, received_at, app_type) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) \
          ON CONFLICT (guid) DO NOTHING RETURNING guid",
     )
     .bind(&message.guid)
@@ -236,6 +266,7 @@ async fn accept_in(
     .bind(&message.verdict_info)
     .bind(&ack)
     .bind(now)
+    .bind(i64::from(message.app_type.code()))
     .fetch_optional(&mut *conn)
     .await?;
     if inserted.is_none() {
