@@ -12,7 +12,7 @@ use owf_shared::lease::LeaseFilter;
 use owf_shared::status::Status;
 
 use crate::api::{decode_query, encode_query};
-use crate::codes;
+use crate::components::code_tables::with_tables;
 use crate::components::field::{choices, table_choices, Choice, Combobox};
 
 /// A condition of domain.md §2.4.
@@ -127,7 +127,7 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
                 .into_any();
             }
             match condition {
-                Condition::Country => codes::with_tables(Box::new(move |tables| {
+                Condition::Country => with_tables(Box::new(move |tables| {
                     code_select(
                         Field::CountryCode.key(),
                         Field::CountryCode.label(),

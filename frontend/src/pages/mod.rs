@@ -1,4 +1,3 @@
-pub mod attachments;
 pub mod login;
 pub mod query;
 pub mod registration;

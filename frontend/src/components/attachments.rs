@@ -9,8 +9,8 @@ use owf_shared::proof::{check_upload, format_size, FileType};
 use owf_shared::status::Action;
 
 use crate::api::{self, Failure};
-use crate::components::editor::FormState;
 use crate::components::field::{choices, Combobox, FieldEnv};
+use crate::components::form_state::FormState;
 use crate::filing::Warehouse;
 
 /// The first bytes of `file`, by which the shared rules recognise its format.
