@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use owf_shared::codes::{CodeTables, TableKind};
+use owf_shared::codes::{Code, CodeTables, TableKind};
 
 use crate::api::{self, Failure};
 
@@ -30,6 +30,14 @@ pub async fn tables() -> Result<Arc<CodeTables>, Failure> {
 /// The tables if loaded (reactive).
 pub fn loaded() -> Option<Arc<CodeTables>> {
     LOADED.with(|loaded| loaded.get())
+}
+
+/// A code of a closed table with its name, e.g. `502 美国`; an unknown code as it is.
+pub fn coded<C: Code>(code: &str) -> String {
+    C::from_code(code).map_or_else(
+        || code.to_owned(),
+        |row| format!("{} {}", row.code(), row.label()),
+    )
 }
 
 /// A code with its name, e.g. `5304 蛇口海关`; the code alone until the tables are loaded or

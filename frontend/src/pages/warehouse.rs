@@ -18,7 +18,6 @@ use crate::components::query_panel::Condition;
 use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::local_time_or_blank;
 use crate::filing::{context, Filing, Warehouse};
-use crate::pages::coded;
 
 /// 海外仓资料信息报送: only for an enterprise in the filing table, which the screen checks
 /// before anything is typed.
@@ -91,9 +90,13 @@ fn columns() -> Vec<Column<WarehouseRow>> {
         Column::text(Field::CountryCode, |w| {
             codes::display(TableKind::Countries, &w.country_code)
         }),
-        Column::text(Field::Ownership, |w| coded::<Ownership>(&w.ownership)),
+        Column::text(Field::Ownership, |w| {
+            codes::coded::<Ownership>(&w.ownership)
+        }),
         Column::plain("租期", |w| w.lease_warning.clone().unwrap_or_default()),
-        Column::text(Field::TradeMode, |w| coded::<TradeMode>(&w.trade_mode)),
+        Column::text(Field::TradeMode, |w| {
+            codes::coded::<TradeMode>(&w.trade_mode)
+        }),
         Column::text(Field::EntName, |w| w.ent_name.clone()),
         Column::text(Field::Status, |w: &WarehouseRow| {
             w.status.label().to_owned()
