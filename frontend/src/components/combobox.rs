@@ -192,7 +192,7 @@ impl Picker {
     }
 }
 
-/// The combobox.
+/// The code picker of the module documentation: an input with its listbox popup.
 #[component]
 pub fn Combobox(
     /// The input's id (the label's `for`); the listbox, the options and the field's message
