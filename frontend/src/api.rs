@@ -24,8 +24,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ProgressEvent, RequestCredentials, UrlSearchParams, XmlHttpRequest};
 
-use crate::filing::Filing;
-
 /// Why a request failed, ready to show to the user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
@@ -260,16 +258,18 @@ pub async fn logout() -> Result<(), Failure> {
 
 /// 海外仓备案查询: both filings together.
 pub async fn filings(query: ListQuery) -> Result<Page<FilingRow>, Failure> {
-    send(request(Method::GET, &format!("/filings?{}", encode_query(&query))).build()).await
+    list("/filings", query).await
 }
 
-pub async fn list<K: Filing>(query: ListQuery) -> Result<Page<K::Row>, Failure> {
-    let path = format!("{}?{}", K::API, encode_query(&query));
+/// A page of the collection `api` (e.g. `/registrations`).
+pub async fn list<T: DeserializeOwned>(api: &str, query: ListQuery) -> Result<Page<T>, Failure> {
+    let path = format!("{api}?{}", encode_query(&query));
     send(request(Method::GET, &path).build()).await
 }
 
-pub async fn get<K: Filing>(id: i64) -> Result<K::Detail, Failure> {
-    send(request(Method::GET, &format!("{}/{id}", K::API)).build()).await
+/// Record `id` of the collection `api`.
+pub async fn get<T: DeserializeOwned>(api: &str, id: i64) -> Result<T, Failure> {
+    send(request(Method::GET, &format!("{api}/{id}")).build()).await
 }
 
 /// 暂存 in the collection `api` (e.g. `/registrations`): creates the record when `id` is
@@ -303,7 +303,8 @@ pub async fn declare(api: &str, id: i64, version: i64) -> Result<String, Failure
     exchange(with_body(builder, &VersionCheck { version })).await
 }
 
-/// The customs master data (`/api/codes`, one CSV cached by the browser); see [`crate::codes`].
+/// The customs master data (`/api/codes`, one CSV cached by the browser), which the `codes`
+/// module keeps for every screen.
 pub async fn code_tables() -> Result<CodeTables, Failure> {
     let csv = exchange(request(Method::GET, "/codes").build()).await?;
     CodeTables::from_combined_csv(&csv).map_err(|_| Failure::network())

@@ -6,11 +6,9 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use owf_shared::codes::{CodeTables, TableKind};
+use owf_shared::codes::{Code, CodeTables, TableKind};
 
 use crate::api::{self, Failure};
-use crate::components::feedback::{ErrorBanner, Loading};
 
 thread_local! {
     /// The tables once loaded; a signal, so codes shown before they arrive get their names.
@@ -34,20 +32,12 @@ pub fn loaded() -> Option<Arc<CodeTables>> {
     LOADED.with(|loaded| loaded.get())
 }
 
-/// What `body` makes of the tables once they are loaded: a loading note until then, or why they
-/// could not be loaded. `body` runs once, untracked.
-pub fn with_tables(body: Box<dyn Fn(Arc<CodeTables>) -> AnyView + Send>) -> impl IntoView {
-    let failure = RwSignal::new(None::<Failure>);
-    spawn_local(async move {
-        if let Err(f) = tables().await {
-            failure.set(Some(f));
-        }
-    });
-    move || match (loaded(), failure.get()) {
-        (_, Some(failure)) => view! { <ErrorBanner failure /> }.into_any(),
-        (Some(tables), None) => untrack(|| body(tables)),
-        (None, None) => view! { <Loading /> }.into_any(),
-    }
+/// A code of a closed table with its name, e.g. `502 美国`; an unknown code as it is.
+pub fn coded<C: Code>(code: &str) -> String {
+    C::from_code(code).map_or_else(
+        || code.to_owned(),
+        |row| format!("{} {}", row.code(), row.label()),
+    )
 }
 
 /// A code with its name, e.g. `5304 蛇口海关`; the code alone until the tables are loaded or

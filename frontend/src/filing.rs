@@ -1,12 +1,16 @@
-//! The two filings as one abstraction, so the screens and the editor are written once: where
-//! each lives in the API and in the app, how to read its detail, and which shared validation
-//! applies.
+//! The two filings as one abstraction of data, so the screens and the editor are written once:
+//! where each lives in the API and in the app, how to read its detail, which shared validation
+//! applies and what that validation needs fetched. How a filing's form looks is its view half,
+//! `FilingFields` of the components, implemented beside its screens.
 
-use leptos::prelude::*;
+use std::future::Future;
+use std::sync::Arc;
+
 use owf_shared::api::{
-    Lifecycle, RegistrationDetail, RegistrationRow, SaveRequest, SessionInfo, WarehouseDetail,
-    WarehouseRow,
+    Lifecycle, ListQuery, Page, RegistrationDetail, RegistrationRow, SaveRequest, SessionInfo,
+    WarehouseDetail, WarehouseRow,
 };
+use owf_shared::codes::CodeTables;
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 use owf_shared::ids::Date;
@@ -15,13 +19,7 @@ use owf_shared::{validate_registration, validate_warehouse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use std::future::Future;
-use std::sync::Arc;
-
-use owf_shared::codes::CodeTables;
-
 use crate::api::{self, Failure};
-use crate::components::editor::FormState;
 
 pub trait Filing: Copy + Send + Sync + 'static {
     const KIND: FilingKind;
@@ -44,6 +42,16 @@ pub trait Filing: Copy + Send + Sync + 'static {
         SaveRequest { version, form }
     }
 
+    /// A page of the filing's list.
+    fn list(query: ListQuery) -> impl Future<Output = Result<Page<Self::Row>, Failure>> {
+        api::list(Self::API, query)
+    }
+
+    /// A stored record.
+    fn get(id: i64) -> impl Future<Output = Result<Self::Detail, Failure>> {
+        api::get(Self::API, id)
+    }
+
     /// A new form, prefilled from what the system knows about the enterprise.
     fn new_form(session: &SessionInfo) -> Self::Form;
     fn id(detail: &Self::Detail) -> i64;
@@ -56,8 +64,6 @@ pub trait Filing: Copy + Send + Sync + 'static {
         level: Level,
         ctx: &Context,
     ) -> FieldErrors;
-    /// The form's fields and, for warehouses, the proof documents.
-    fn fields(state: FormState<Self>) -> AnyView;
     /// The 监管方式 codes of the enterprise's 企业登记, which Form B's validation needs.
     fn registered_trade_modes() -> impl Future<Output = Result<Vec<String>, Failure>>;
 }
@@ -116,10 +122,6 @@ impl Filing for Registration {
         validate_registration(form, level, ctx)
     }
 
-    fn fields(state: FormState<Self>) -> AnyView {
-        crate::pages::registration_form::fields(state)
-    }
-
     async fn registered_trade_modes() -> Result<Vec<String>, Failure> {
         Ok(Vec::new())
     }
@@ -164,10 +166,6 @@ impl Filing for Warehouse {
     ) -> FieldErrors {
         let attachments = detail.map(WarehouseDetail::attachment_types);
         validate_warehouse(form, attachments.as_deref().unwrap_or_default(), level, ctx)
-    }
-
-    fn fields(state: FormState<Self>) -> AnyView {
-        crate::pages::warehouse_form::fields(state)
     }
 
     async fn registered_trade_modes() -> Result<Vec<String>, Failure> {

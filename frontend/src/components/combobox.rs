@@ -91,10 +91,108 @@ fn step_code(shown: &[&Choice], from: Option<&str>, by: isize) -> Option<String>
     step(at, by, shown.len()).map(|i| shown[i].code.clone())
 }
 
-/// The combobox: the state is three signals of types the app already uses (the typed text, the
-/// code of the active option, whether the popup is open) and the options a plain shared slice,
-/// because every new signal value type adds its own copy of the reactive machinery to the
-/// WebAssembly module.
+/// The combobox's state: three signals of types the app already uses (the typed text, the code
+/// of the active option, whether the popup is open) beside the value, while the options are a
+/// plain shared slice, because every new signal value type adds its own copy of the reactive
+/// machinery to the WebAssembly module.
+#[derive(Clone, Copy)]
+struct Picker {
+    /// The code chosen now ("" for none).
+    value: Signal<String>,
+    set: Callback<String>,
+    /// What the clerk is typing; `None` shows the chosen option.
+    typed: RwSignal<Option<String>>,
+    open: RwSignal<bool>,
+    /// The code of the option ↓/↑ moved to.
+    active: RwSignal<Option<String>>,
+}
+
+impl Picker {
+    fn close(self) {
+        self.typed.set(None);
+        self.open.set(false);
+        self.active.set(None);
+    }
+
+    fn pick(self, code: String) {
+        self.set.run(code);
+        self.close();
+    }
+
+    /// The input's text: what the clerk is typing, else the chosen option as shown.
+    fn text(self, options: &[Choice]) -> String {
+        self.typed.get().unwrap_or_else(|| {
+            let code = self.value.get();
+            options
+                .iter()
+                .find(|c| c.code == code)
+                .map_or(code, |c| c.text.clone())
+        })
+    }
+
+    /// Typing `text` opens the popup with the first option it finds active.
+    fn input(self, text: String, options: &[Choice]) {
+        let first = filter(options, &text).0.first().map(|c| c.code.clone());
+        self.typed.set(Some(text));
+        self.open.set(true);
+        self.active.set(first);
+    }
+
+    /// Leaving the input picks the option the typed text names exactly, none for a blank text,
+    /// and otherwise keeps the chosen one.
+    fn leave(self, options: &[Choice]) {
+        let chosen = self.value.get_untracked();
+        let code = match self.typed.get_untracked() {
+            Some(text) if text.trim().is_empty() => String::new(),
+            Some(text) => exact(options, &text).map_or(chosen, |c| c.code.clone()),
+            None => chosen,
+        };
+        self.pick(code);
+    }
+
+    /// ↓/↑ move through the options found, Enter picks the active one, Escape closes.
+    fn key(self, ev: &KeyboardEvent, options: &[Choice]) {
+        let open = self.open.get_untracked();
+        let query = self.typed.get_untracked().unwrap_or_default();
+        let shown = || filter(options, &query).0;
+        match ev.key().as_str() {
+            "ArrowDown" => self.arrow(&shown(), 1),
+            "ArrowUp" => self.arrow(&shown(), -1),
+            "Enter" if open => self.enter(&shown()),
+            "Escape" if open || self.typed.get_untracked().is_some() => self.close(),
+            _ => return,
+        }
+        ev.prevent_default();
+    }
+
+    /// Moves the active option by `by` (±1) among `shown`; opening the popup with an arrow
+    /// starts at the chosen option when it is shown.
+    fn arrow(self, shown: &[&Choice], by: isize) {
+        let next = if self.open.get_untracked() {
+            step_code(shown, self.active.get_untracked().as_deref(), by)
+        } else {
+            self.open.set(true);
+            let chosen = self.value.get_untracked();
+            shown
+                .iter()
+                .find(|c| !chosen.is_empty() && c.code == chosen)
+                .map(|c| c.code.clone())
+                .or_else(|| step_code(shown, None, by))
+        };
+        self.active.set(next);
+    }
+
+    /// Picks the active option among `shown` unless it is refused.
+    fn enter(self, shown: &[&Choice]) {
+        let code = self.active.get_untracked();
+        let choice = shown.iter().find(|c| Some(&c.code) == code.as_ref());
+        if let Some(choice) = choice.filter(|c| c.refused.is_none()) {
+            self.pick(choice.code.clone());
+        }
+    }
+}
+
+/// The code picker of the module documentation: an input with its listbox popup.
 #[component]
 pub fn Combobox(
     /// The input's id (the label's `for`); the listbox, the options and the field's message
@@ -113,159 +211,26 @@ pub fn Combobox(
 ) -> impl IntoView {
     let listbox_id = format!("{id}-listbox");
     let error_id = format!("{id}-error");
-    let option_id = {
-        let id = id.clone();
-        move |code: &str| format!("{id}-opt-{}", if code.is_empty() { "all" } else { code })
+    let option_id = OptionId(id.clone());
+    let picker = Picker {
+        value,
+        set,
+        typed: RwSignal::new(None),
+        open: RwSignal::new(false),
+        active: RwSignal::new(None),
     };
-    // What the clerk is typing; `None` shows the chosen option.
-    let typed = RwSignal::new(None::<String>);
-    let open = RwSignal::new(false);
-    // The code of the option ↓/↑ moved to.
-    let active = RwSignal::new(None::<String>);
-    let close = move || {
-        typed.set(None);
-        open.set(false);
-        active.set(None);
-    };
-    let pick = move |code: String| {
-        set.run(code);
-        close();
-    };
-    let leave = {
-        let options = Arc::clone(&options);
-        move || {
-            let chosen = value.get_untracked();
-            let code = match typed.get_untracked() {
-                Some(text) if text.trim().is_empty() => String::new(),
-                Some(text) => exact(&options, &text).map_or(chosen, |c| c.code.clone()),
-                None => chosen,
-            };
-            pick(code);
-        }
-    };
-    let keydown = {
-        let options = Arc::clone(&options);
-        move |ev: KeyboardEvent| {
-            let query = typed.get_untracked().unwrap_or_default();
-            let shown = || filter(&options, &query).0;
-            let by = match ev.key().as_str() {
-                "ArrowDown" => 1,
-                "ArrowUp" => -1,
-                "Enter" if open.get_untracked() => {
-                    ev.prevent_default();
-                    let code = active.get_untracked();
-                    let choice = shown().into_iter().find(|c| Some(&c.code) == code.as_ref());
-                    if let Some(choice) = choice.filter(|c| c.refused.is_none()) {
-                        pick(choice.code.clone());
-                    }
-                    return;
-                }
-                "Escape" if open.get_untracked() || typed.get_untracked().is_some() => {
-                    ev.prevent_default();
-                    close();
-                    return;
-                }
-                _ => return,
-            };
-            ev.prevent_default();
-            let shown = shown();
-            let next = if open.get_untracked() {
-                step_code(&shown, active.get_untracked().as_deref(), by)
-            } else {
-                // Opening with an arrow starts at the chosen option when it is shown.
-                open.set(true);
-                let chosen = value.get_untracked();
-                shown
-                    .iter()
-                    .find(|c| !chosen.is_empty() && c.code == chosen)
-                    .map(|c| c.code.clone())
-                    .or_else(|| step_code(&shown, None, by))
-            };
-            active.set(next);
-        }
-    };
-    let input = {
-        let options = Arc::clone(&options);
-        move |ev| {
-            let text = event_target_value(&ev);
-            let first = filter(&options, &text).0.first().map(|c| c.code.clone());
-            typed.set(Some(text));
-            open.set(true);
-            active.set(first);
-        }
-    };
-    let shown_text = {
-        let options = Arc::clone(&options);
-        move || {
-            typed.get().unwrap_or_else(|| {
-                let code = value.get();
-                options
-                    .iter()
-                    .find(|c| c.code == code)
-                    .map_or(code, |c| c.text.clone())
-            })
-        }
-    };
+    let Picker { open, active, .. } = picker;
     let active_id = {
         let option_id = option_id.clone();
         move || {
             open.get()
                 .then(|| active.get())
                 .flatten()
-                .map(|code| option_id(&code))
+                .map(|code| option_id.of(&code))
         }
     };
-    // The popup's rows, drawn again whenever the typing, the active option or the value changes.
-    let items = move || {
-        let query = typed.get().unwrap_or_default();
-        let (shown, total) = filter(&options, &query);
-        let active = active.get();
-        let chosen = value.get();
-        let info = if shown.is_empty() {
-            Some("无匹配项，请输入代码或中文名称".to_owned())
-        } else {
-            let more = total - shown.len();
-            (more > 0).then(|| format!("还有 {more} 项，请继续输入以缩小范围"))
-        };
-        let rows = shown
-            .into_iter()
-            .map(|choice| {
-                let is_active = active.as_ref() == Some(&choice.code);
-                let mut class = String::new();
-                for (on, name) in [
-                    (is_active, "active "),
-                    (choice.code == chosen, "chosen "),
-                    (choice.refused.is_some(), "refused"),
-                ] {
-                    if on {
-                        class.push_str(name);
-                    }
-                }
-                let code = choice.code.clone();
-                let allowed = choice.refused.is_none();
-                view! {
-                    <div id=option_id(&choice.code) role="option" class=class
-                        aria-selected=if is_active { "true" } else { "false" }
-                        aria-disabled=(!allowed).then_some("true")
-                        on:mousedown=move |ev| {
-                            ev.prevent_default();
-                            if allowed {
-                                pick(code.clone());
-                            }
-                        }>
-                        {choice.text.clone()}
-                        {choice.refused.as_ref().map(|why| view! {
-                            <span class="option-note">{format!("不可选：{why}")}</span>
-                        })}
-                    </div>
-                }
-            })
-            .collect_view();
-        view! {
-            {rows}
-            {info.map(|info| view! { <div class="option-info">{info}</div> })}
-        }
-    };
+    // Each handler holds the options as well as the popup.
+    let [for_text, for_input, for_keys, for_leave] = [(); 4].map(|()| Arc::clone(&options));
     view! {
         <div class="combobox">
             <input id=id type="text" role="combobox" autocomplete="off"
@@ -277,14 +242,95 @@ pub fn Combobox(
                 aria-describedby=move || invalid.get().then(|| error_id.clone())
                 placeholder="输入代码或名称"
                 disabled=move || disabled.get()
-                prop:value=shown_text
-                on:input=input
+                prop:value=move || picker.text(&for_text)
+                on:input=move |ev| picker.input(event_target_value(&ev), &for_input)
                 on:click=move |_| open.update(|o| *o = !*o)
-                on:keydown=keydown
-                on:blur=move |_| leave() />
+                on:keydown=move |ev| picker.key(&ev, &for_keys)
+                on:blur=move |_| picker.leave(&for_leave) />
             <div id=listbox_id role="listbox" class="listbox" hidden=move || !open.get()>
-                {items}
+                {move || popup(picker, &options, &option_id)}
             </div>
+        </div>
+    }
+}
+
+/// The ids of a combobox's options: `{id}-opt-{code}`, `{id}-opt-all` for the empty code.
+#[derive(Clone)]
+struct OptionId(String);
+
+impl OptionId {
+    fn of(&self, code: &str) -> String {
+        let code = if code.is_empty() { "all" } else { code };
+        format!("{}-opt-{code}", self.0)
+    }
+}
+
+/// The popup's rows for what is typed now, and a note when the typing finds none or more than
+/// are shown; drawn again whenever the typing, the active option or the value changes.
+fn popup(picker: Picker, options: &[Choice], option_id: &OptionId) -> impl IntoView {
+    let query = picker.typed.get().unwrap_or_default();
+    let (shown, total) = filter(options, &query);
+    let active = picker.active.get();
+    let chosen = picker.value.get();
+    let info = if shown.is_empty() {
+        Some("无匹配项，请输入代码或中文名称".to_owned())
+    } else {
+        let more = total - shown.len();
+        (more > 0).then(|| format!("还有 {more} 项，请继续输入以缩小范围"))
+    };
+    let rows = shown
+        .into_iter()
+        .map(|choice| {
+            let is_active = active.as_ref() == Some(&choice.code);
+            option_row(
+                picker,
+                choice,
+                option_id.of(&choice.code),
+                is_active,
+                choice.code == chosen,
+            )
+        })
+        .collect_view();
+    view! {
+        {rows}
+        {info.map(|info| view! { <div class="option-info">{info}</div> })}
+    }
+}
+
+/// One option of the popup; a refused one says why and cannot be picked.
+fn option_row(
+    picker: Picker,
+    choice: &Choice,
+    id: String,
+    is_active: bool,
+    is_chosen: bool,
+) -> impl IntoView {
+    let mut class = String::new();
+    for (on, name) in [
+        (is_active, "active "),
+        (is_chosen, "chosen "),
+        (choice.refused.is_some(), "refused"),
+    ] {
+        if on {
+            class.push_str(name);
+        }
+    }
+    let code = choice.code.clone();
+    let allowed = choice.refused.is_none();
+    view! {
+        <div id=id role="option" class=class
+            aria-selected=if is_active { "true" } else { "false" }
+            aria-disabled=(!allowed).then_some("true")
+            on:mousedown=move |ev| {
+                ev.prevent_default();
+                if allowed {
+                    picker.pick(code.clone());
+                }
+            }>
+            {choice.text.clone()}
+            {choice.refused.as_ref().map(|why| view! {
+                <span class="option-note">{format!("不可选：{why}")}</span>
+            })}
         </div>
     }
 }

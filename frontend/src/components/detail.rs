@@ -9,18 +9,19 @@ use leptos_router::hooks::use_params_map;
 use owf_shared::api::HistoryEntry;
 use owf_shared::validate::Context;
 
-use crate::api::{self, Failure};
+use crate::api::Failure;
 use crate::auth::use_auth;
 use crate::codes;
 use crate::components::editor::filing_editor;
 use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::form_state::FilingFields;
 use crate::components::status::Timeline;
-use crate::filing::{context, Filing};
+use crate::filing::context;
 
 const POLL: Duration = Duration::from_secs(2);
 
 /// The detail screen of a `K` record, whose id is the route's `:id`.
-pub fn filing_detail<K: Filing>() -> impl IntoView {
+pub fn filing_detail<K: FilingFields>() -> impl IntoView {
     let params = use_params_map();
     let session = use_auth()
         .session
@@ -50,7 +51,7 @@ pub fn filing_detail<K: Filing>() -> impl IntoView {
                     let tables = codes::tables().await?;
                     ctx.set(Some(context(&session, &modes, tables)));
                 }
-                api::get::<K>(id).await
+                K::get(id).await
             }
             .await;
             match loaded {

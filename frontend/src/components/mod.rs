@@ -1,5 +1,7 @@
 //! The building blocks of the screens.
 
+pub mod attachments;
+pub mod code_tables;
 pub mod combobox;
 pub mod csv;
 pub mod detail;
@@ -7,6 +9,7 @@ pub mod dialog;
 pub mod editor;
 pub mod feedback;
 pub mod field;
+pub mod form_state;
 pub mod layout;
 pub mod leave_guard;
 pub mod list_screen;

@@ -10,9 +10,10 @@ use owf_shared::codes::TradeMode;
 use owf_shared::field::Field;
 use owf_shared::lease::LeaseFilter;
 use owf_shared::status::Status;
+use owf_shared::validate::FieldErrors;
 
 use crate::api::{decode_query, encode_query};
-use crate::codes;
+use crate::components::code_tables::with_tables;
 use crate::components::field::{choices, table_choices, Choice, Combobox};
 
 /// A condition of domain.md §2.4.
@@ -80,117 +81,37 @@ pub fn results_url(path: &str, query: &ListQuery) -> String {
 pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl IntoView {
     let navigate = use_navigate();
     let search = use_search();
-    let draft = RwSignal::new(ListQuery::default());
-    Effect::new(move |_| draft.set(decode_query(&search.get())));
-    let tried = RwSignal::new(false);
-    let errors = Memo::new(move |_| draft.with(ListQuery::validate));
-    let error = move |key: &'static str| {
-        move || {
-            tried
-                .get()
-                .then(|| errors.with(|e| e.get(key).cloned()))
-                .flatten()
-                .map(|message| view! { <p class="field-error" id=format!("{key}-error")>{message}</p> })
-        }
+    let query = RwSignal::new(ListQuery::default());
+    Effect::new(move |_| query.set(decode_query(&search.get())));
+    let draft = Draft {
+        query,
+        tried: RwSignal::new(false),
+        errors: Memo::new(move |_| query.with(ListQuery::validate)),
     };
-    let query = {
+    let submit = {
         let navigate = navigate.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
-            tried.set(true);
-            if !errors.with_untracked(|e| e.is_empty()) {
+            draft.tried.set(true);
+            if !draft.errors.with_untracked(|e| e.is_empty()) {
                 return;
             }
-            let mut query = draft.get_untracked();
+            let mut query = query.get_untracked();
             query.page = Some(1);
             navigate(&results_url(path, &query), Default::default());
         }
     };
     let reset = move |_| {
-        tried.set(false);
-        draft.set(ListQuery::default());
+        draft.tried.set(false);
+        query.set(ListQuery::default());
         navigate(path, Default::default());
     };
-
     let inputs = conditions
         .iter()
-        .map(|&condition| {
-            if let Some((field, key, (get, set))) = text_of(condition) {
-                return view! {
-                    <div class="field">
-                        <label for=format!("q-{key}")>{field.label()}</label>
-                        <input id=format!("q-{key}") name=key
-                            prop:value=move || draft.with(|q| get(q).clone().unwrap_or_default())
-                            on:input=move |ev| draft.update(|q| *set(q) = filled(event_target_value(&ev))) />
-                    </div>
-                }
-                .into_any();
-            }
-            match condition {
-                Condition::Country => codes::with_tables(Box::new(move |tables| {
-                    code_select(
-                        Field::CountryCode.key(),
-                        Field::CountryCode.label(),
-                        table_choices(tables.countries.rows(), &|_| None),
-                        draft,
-                        |q| q.country_code.clone(),
-                        |q, code| q.country_code = filled(code),
-                    )
-                }))
-                .into_any(),
-                Condition::TradeMode => code_select(
-                    Field::TradeMode.key(),
-                    Field::TradeMode.label(),
-                    choices(&TradeMode::FILING_OPTIONS, &|_| None),
-                    draft,
-                    |q| q.trade_mode.clone(),
-                    |q, code| q.trade_mode = filled(code),
-                ),
-                Condition::Status => code_select(
-                    Field::Status.key(),
-                    Field::Status.label(),
-                    Status::ALL
-                        .map(|s| Choice::new(s.code().to_string(), s.label()))
-                        .to_vec(),
-                    draft,
-                    |q| q.status.map(|s| s.code().to_string()),
-                    |q, code| q.status = code.parse().ok().and_then(Status::from_code),
-                ),
-                Condition::Lease => code_select(
-                    "lease",
-                    "租期",
-                    LeaseFilter::ALL
-                        .map(|l| Choice::named(l.code(), l.label()))
-                        .to_vec(),
-                    draft,
-                    |q| q.lease.map(|l| l.code().to_owned()),
-                    |q, code| q.lease = LeaseFilter::from_code(&code),
-                ),
-                _ => view! {
-                    <div class="field dates">
-                        <label for="q-decl_from">"申报日期"</label>
-                        <div class="range">
-                            <input id="q-decl_from" type="date" aria-label="申报日期起"
-                                aria-invalid=move || (tried.get() && errors.with(|e| e.contains_key("decl_from"))).to_string()
-                                prop:value=move || draft.with(|q| q.decl_from.clone().unwrap_or_default())
-                                on:input=move |ev| draft.update(|q| q.decl_from = filled(event_target_value(&ev))) />
-                            <span aria-hidden="true">"至"</span>
-                            <input id="q-decl_to" type="date" aria-label="申报日期止"
-                                aria-invalid=move || (tried.get() && errors.with(|e| e.contains_key("decl_to"))).to_string()
-                                prop:value=move || draft.with(|q| q.decl_to.clone().unwrap_or_default())
-                                on:input=move |ev| draft.update(|q| q.decl_to = filled(event_target_value(&ev))) />
-                        </div>
-                        {error("decl_from")}
-                        {error("decl_to")}
-                    </div>
-                }
-                .into_any(),
-            }
-        })
+        .map(|&condition| condition_input(draft, condition))
         .collect_view();
-
     view! {
-        <form class="query-panel" role="search" aria-label="查询条件" on:submit=query novalidate=true>
+        <form class="query-panel" role="search" aria-label="查询条件" on:submit=submit novalidate=true>
             <div class="conditions">{inputs}</div>
             <div class="query-actions">
                 <button type="submit" id="btn-query" class="primary">"查询"</button>
@@ -198,6 +119,125 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
             </div>
         </form>
     }
+}
+
+/// The conditions as typed, not yet in the URL, and their validation.
+#[derive(Clone, Copy)]
+struct Draft {
+    query: RwSignal<ListQuery>,
+    /// Whether 查询 was pressed since the last 重置: only then are messages shown.
+    tried: RwSignal<bool>,
+    errors: Memo<FieldErrors>,
+}
+
+impl Draft {
+    /// Whether the condition `key` is shown as invalid.
+    fn invalid(self, key: &'static str) -> bool {
+        self.tried.get() && self.errors.with(|e| e.contains_key(key))
+    }
+
+    /// The message of the condition `key`, once shown.
+    fn error(self, key: &'static str) -> impl IntoView {
+        move || {
+            self.tried
+                .get()
+                .then(|| self.errors.with(|e| e.get(key).cloned()))
+                .flatten()
+                .map(|message| view! { <p class="field-error" id=format!("{key}-error")>{message}</p> })
+        }
+    }
+}
+
+/// The input of one condition.
+fn condition_input(draft: Draft, condition: Condition) -> AnyView {
+    if let Some((field, key, access)) = text_of(condition) {
+        return text_input(draft.query, field.label(), key, access);
+    }
+    let query = draft.query;
+    match condition {
+        Condition::Country => with_tables(Box::new(move |tables| {
+            code_select(
+                Field::CountryCode.key(),
+                Field::CountryCode.label(),
+                table_choices(tables.countries.rows(), &|_| None),
+                query,
+                |q| q.country_code.clone(),
+                |q, code| q.country_code = filled(code),
+            )
+        }))
+        .into_any(),
+        Condition::TradeMode => code_select(
+            Field::TradeMode.key(),
+            Field::TradeMode.label(),
+            choices(&TradeMode::FILING_OPTIONS, &|_| None),
+            query,
+            |q| q.trade_mode.clone(),
+            |q, code| q.trade_mode = filled(code),
+        ),
+        Condition::Status => code_select(
+            Field::Status.key(),
+            Field::Status.label(),
+            Status::ALL
+                .map(|s| Choice::new(s.code().to_string(), s.label()))
+                .to_vec(),
+            query,
+            |q| q.status.map(|s| s.code().to_string()),
+            |q, code| q.status = code.parse().ok().and_then(Status::from_code),
+        ),
+        Condition::Lease => code_select(
+            "lease",
+            "租期",
+            LeaseFilter::ALL
+                .map(|l| Choice::named(l.code(), l.label()))
+                .to_vec(),
+            query,
+            |q| q.lease.map(|l| l.code().to_owned()),
+            |q, code| q.lease = LeaseFilter::from_code(&code),
+        ),
+        _ => decl_dates(draft),
+    }
+}
+
+/// A condition typed as text (申请编号, 海关编码, 企业名称, 仓库名称).
+fn text_input(
+    query: RwSignal<ListQuery>,
+    label: &'static str,
+    key: &'static str,
+    (get, set): Text,
+) -> AnyView {
+    view! {
+        <div class="field">
+            <label for=format!("q-{key}")>{label}</label>
+            <input id=format!("q-{key}") name=key
+                prop:value=move || query.with(|q| get(q).clone().unwrap_or_default())
+                on:input=move |ev| query.update(|q| *set(q) = filled(event_target_value(&ev))) />
+        </div>
+    }
+    .into_any()
+}
+
+/// 申报日期起–止.
+fn decl_dates(draft: Draft) -> AnyView {
+    let query = draft.query;
+    view! {
+        <div class="field dates">
+            <label for="q-decl_from">"申报日期"</label>
+            <div class="range">
+                <input id="q-decl_from" type="date" aria-label="申报日期起"
+                    aria-invalid=move || draft.invalid("decl_from").to_string()
+                    prop:value=move || query.with(|q| q.decl_from.clone().unwrap_or_default())
+                    on:input=move |ev| query.update(|q| q.decl_from = filled(event_target_value(&ev))) />
+                <span aria-hidden="true">"至"</span>
+                <input id="q-decl_to" type="date" aria-label="申报日期止"
+                    aria-invalid=move || draft.invalid("decl_to").to_string()
+                    prop:value=move || query.with(|q| q.decl_to.clone().unwrap_or_default())
+                    on:input=move |ev| query.update(|q| q.decl_to = filled(event_target_value(&ev))) />
+            </div>
+            {draft.error("decl_from")}
+            {draft.error("decl_to")}
+        </div>
+    }
+    .into_any()
 }
 
 /// A condition picked from a list of codes (国家(地区), 监管方式, 状态, 租期): a [`Combobox`] of

@@ -184,60 +184,21 @@ pub fn ResultTable(
             go(query);
         }
     };
+    let to_page = move |n: u32| {
+        let mut query = current();
+        query.page = Some(n);
+        go(query);
+    };
     let query = current();
     let headers = headers.with_value(|headers| {
         headers
             .iter()
-            .map(|column| {
-                let Some(field) = column.sort else {
-                    return view! { <th scope="col">{column.label}</th> }.into_any();
-                };
-                let sorted = query.sort_field() == Some(field);
-                let aria_sort = match (sorted, query.desc) {
-                    (false, _) => "none",
-                    (true, false) => "ascending",
-                    (true, true) => "descending",
-                };
-                let arrow = match aria_sort {
-                    "ascending" => "▲",
-                    "descending" => "▼",
-                    _ => "↕",
-                };
-                let sort_by = sort_by.clone();
-                view! {
-                    <th scope="col" aria-sort=aria_sort>
-                        <button type="button" class="sort" data-sort=field.key()
-                            on:click=move |_| sort_by(field)>
-                            {column.label}<span class="arrow" aria-hidden="true">{arrow}</span>
-                        </button>
-                    </th>
-                }
-                .into_any()
-            })
+            .map(|&header| header_cell(header, &query, sort_by.clone()))
             .collect_view()
     });
     let empty = page.items.is_empty();
-    let pages = page.pages();
-    let number = page.page;
-    let rows = page
-        .items
-        .into_iter()
-        .map(|row| {
-            let cells = row
-                .into_iter()
-                .map(|cell| view! { <td>{render_cell(cell)}</td> })
-                .collect_view();
-            view! { <tr>{cells}</tr> }
-        })
-        .collect_view();
-    let to_page = move |n: u32| {
-        let go = go.clone();
-        move |_| {
-            let mut query = current();
-            query.page = Some(n);
-            go(query);
-        }
-    };
+    let (total, number, pages) = (page.total, page.page, page.pages());
+    let rows = page.items.into_iter().map(body_row).collect_view();
     // First render for `make bench`: the table has rows.
     if !empty {
         crate::components::bench_mark("owf-results-drawn");
@@ -250,12 +211,60 @@ pub fn ResultTable(
             </table>
             {empty.then(|| view! { <p class="empty" id="no-results">"没有符合条件的数据"</p> })}
         </div>
+        {pager(total, number, pages, to_page)}
+    }
+}
+
+/// A column heading; a sortable one is a button showing the order of the results of `query`.
+fn header_cell(header: Header, query: &ListQuery, sort_by: impl Fn(Field) + 'static) -> AnyView {
+    let Some(field) = header.sort else {
+        return view! { <th scope="col">{header.label}</th> }.into_any();
+    };
+    let sorted = query.sort_field() == Some(field);
+    let (aria_sort, arrow) = match (sorted, query.desc) {
+        (false, _) => ("none", "↕"),
+        (true, false) => ("ascending", "▲"),
+        (true, true) => ("descending", "▼"),
+    };
+    view! {
+        <th scope="col" aria-sort=aria_sort>
+            <button type="button" class="sort" data-sort=field.key()
+                on:click=move |_| sort_by(field)>
+                {header.label}<span class="arrow" aria-hidden="true">{arrow}</span>
+            </button>
+        </th>
+    }
+    .into_any()
+}
+
+fn body_row(row: Row) -> impl IntoView {
+    let cells = row
+        .into_iter()
+        .map(|cell| view! { <td>{render_cell(cell)}</td> })
+        .collect_view();
+    view! { <tr>{cells}</tr> }
+}
+
+/// 共 `total` 条 on `pages` pages, page `number` (from 1) shown, and 上一页 / 下一页, which call
+/// `to_page` with the page to show.
+fn pager(
+    total: i64,
+    number: u32,
+    pages: i64,
+    to_page: impl Fn(u32) + Clone + 'static,
+) -> impl IntoView {
+    // One handler type for both buttons.
+    let on_click = move |n: u32| {
+        let to_page = to_page.clone();
+        move |_| to_page(n)
+    };
+    view! {
         <nav class="pager" aria-label="分页">
-            <span id="total">{format!("共 {} 条，第 {} / {} 页", page.total, number, pages.max(1))}</span>
-            <button type="button" id="page-prev" disabled={number <= 1} on:click=to_page(number.saturating_sub(1))>
+            <span id="total">{format!("共 {} 条，第 {} / {} 页", total, number, pages.max(1))}</span>
+            <button type="button" id="page-prev" disabled={number <= 1} on:click=on_click(number.saturating_sub(1))>
                 "上一页"
             </button>
-            <button type="button" id="page-next" disabled={i64::from(number) >= pages} on:click=to_page(number + 1)>
+            <button type="button" id="page-next" disabled={i64::from(number) >= pages} on:click=on_click(number + 1)>
                 "下一页"
             </button>
         </nav>

@@ -11,7 +11,6 @@ use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
 use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::local_time_or_blank;
-use crate::pages::coded;
 
 const CONDITIONS: &[Condition] = &[
     Condition::ApplyNo(Field::WhApplyNo),
@@ -47,7 +46,7 @@ fn columns() -> Vec<Column<FilingRow>> {
         }),
         Column::text(Field::TradeMode, |row| match row {
             R(r) => r.trade_modes.join("、"),
-            W(w) => coded::<TradeMode>(&w.trade_mode),
+            W(w) => codes::coded::<TradeMode>(&w.trade_mode),
         }),
         Column::text(Field::WhName, |row| match row {
             R(_) => String::new(),

@@ -4,16 +4,15 @@ use leptos::prelude::*;
 use owf_shared::api::RegistrationRow;
 use owf_shared::field::Field;
 
-use crate::api;
 use crate::auth::use_auth;
-use crate::codes;
+use crate::components::code_tables::with_tables;
 use crate::components::detail::filing_detail;
 use crate::components::editor::filing_editor;
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
 use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::local_time_or_blank;
-use crate::filing::{context, Registration};
+use crate::filing::{context, Filing, Registration};
 
 /// 海外仓企业登记录入: the form once the code tables (主管海关) are loaded.
 #[component]
@@ -27,7 +26,7 @@ pub fn RegistrationEntry() -> impl IntoView {
         <section class="screen">
             <h2>"海外仓企业登记录入"</h2>
             <p class="intro">"点击“新增”录入海外仓企业登记信息，标 * 的为必填项；可“暂存”后再“申报”。"</p>
-            {codes::with_tables(Box::new(editor))}
+            {with_tables(Box::new(editor))}
         </section>
     }
 }
@@ -74,7 +73,7 @@ pub fn RegistrationList() -> impl IntoView {
     view! {
         <ListScreen title="海外仓企业登记申报"
             intro="查询企业登记，点击“企业申请编号”进入详情；暂存数据可暂存、删除、申报。"
-            path="/enterprise" conditions=CONDITIONS table=table(columns(), api::list::<Registration>) />
+            path="/enterprise" conditions=CONDITIONS table=table(columns(), Registration::list) />
     }
 }
 

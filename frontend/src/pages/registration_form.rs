@@ -8,50 +8,52 @@ use owf_shared::validate::Level;
 use owf_shared::validate_registration;
 
 use crate::auth::use_auth;
-use crate::components::editor::FormState;
 use crate::components::field::{bind, choices, FieldEnv, FieldFrame, ReadOnly, TextInput};
+use crate::components::form_state::{FilingFields, FormState};
 use crate::filing::{Filing, Registration};
 
 const COMMITMENT: &str =
     "本企业承诺所填报的海外仓企业登记信息真实、准确、完整，并承担相应的法律责任。";
 
-pub fn fields(state: FormState<Registration>) -> AnyView {
-    let form = state.form;
-    let session = use_auth().session.get_untracked().expect("logged in");
-    let enterprise = session.enterprise;
-    let apply_no = Signal::derive(move || {
-        state.detail.with(|d| {
-            d.as_ref().map_or_else(
-                || "暂存后由系统生成".to_owned(),
-                |d| Registration::apply_no(d).to_owned(),
-            )
-        })
-    });
-    // 主管海关 comes from customs master data (the enterprise record); the server stores it so.
-    let district = state
-        .ctx
-        .with_value(|c| c.tables.districts.display(&c.customs_district));
-    let ems_required = state.required_now(Field::EmsNo, |f| f.ems_no.clear());
-    view! {
-        <div class="form-grid">
-            <ReadOnly field=Field::EntApplyNo value=apply_no />
-            <ReadOnly field=Field::CustomsCode value=enterprise.customs_code />
-            <ReadOnly field=Field::InZone value=if enterprise.in_zone { "是（区内企业）" } else { "否（非区内企业）" } />
-            <ReadOnly field=Field::CreditLevel value=enterprise.credit_level.label() />
-            <TextInput field=Field::Uscc bind=bind!(form, uscc) />
-            <TextInput field=Field::EntName bind=bind!(form, ent_name) />
-            <ReadOnly field=Field::CustomsDistrict value=district />
-            <TradeModes state />
-            <TextInput field=Field::EmsNo bind=bind!(form, ems_no) required=ems_required />
-            <TextInput field=Field::LegalRep bind=bind!(form, legal_rep) />
-            <TextInput field=Field::EntAddress bind=bind!(form, ent_address) />
-            <TextInput field=Field::ContactName bind=bind!(form, contact_name) />
-            <TextInput field=Field::ContactPhone bind=bind!(form, contact_phone) input_type="tel" hint="可带分机号，例如 0755-88886666 转 8" />
-            <TextInput field=Field::Note bind=bind!(form, note) multiline=true />
-            <Commitment state />
-        </div>
+impl FilingFields for Registration {
+    fn fields(state: FormState<Self>) -> AnyView {
+        let form = state.form;
+        let session = use_auth().session.get_untracked().expect("logged in");
+        let enterprise = session.enterprise;
+        let apply_no = Signal::derive(move || {
+            state.detail.with(|d| {
+                d.as_ref().map_or_else(
+                    || "暂存后由系统生成".to_owned(),
+                    |d| Registration::apply_no(d).to_owned(),
+                )
+            })
+        });
+        // 主管海关 comes from customs master data (the enterprise record); the server stores it so.
+        let district = state
+            .ctx
+            .with_value(|c| c.tables.districts.display(&c.customs_district));
+        let ems_required = state.required_now(Field::EmsNo, |f| f.ems_no.clear());
+        view! {
+            <div class="form-grid">
+                <ReadOnly field=Field::EntApplyNo value=apply_no />
+                <ReadOnly field=Field::CustomsCode value=enterprise.customs_code />
+                <ReadOnly field=Field::InZone value=if enterprise.in_zone { "是（区内企业）" } else { "否（非区内企业）" } />
+                <ReadOnly field=Field::CreditLevel value=enterprise.credit_level.label() />
+                <TextInput field=Field::Uscc bind=bind!(form, uscc) />
+                <TextInput field=Field::EntName bind=bind!(form, ent_name) />
+                <ReadOnly field=Field::CustomsDistrict value=district />
+                <TradeModes state />
+                <TextInput field=Field::EmsNo bind=bind!(form, ems_no) required=ems_required />
+                <TextInput field=Field::LegalRep bind=bind!(form, legal_rep) />
+                <TextInput field=Field::EntAddress bind=bind!(form, ent_address) />
+                <TextInput field=Field::ContactName bind=bind!(form, contact_name) />
+                <TextInput field=Field::ContactPhone bind=bind!(form, contact_phone) input_type="tel" hint="可带分机号，例如 0755-88886666 转 8" />
+                <TextInput field=Field::Note bind=bind!(form, note) multiline=true />
+                <Commitment state />
+            </div>
+        }
+        .into_any()
     }
-    .into_any()
 }
 
 /// 监管方式 (A6): checkboxes; a mode the shared validation refuses for this enterprise (1210

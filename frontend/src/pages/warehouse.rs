@@ -9,6 +9,7 @@ use owf_shared::field::Field;
 use crate::api;
 use crate::auth::use_auth;
 use crate::codes;
+use crate::components::code_tables::with_tables;
 use crate::components::detail::filing_detail;
 use crate::components::editor::filing_editor;
 use crate::components::feedback::{ErrorBanner, Loading};
@@ -16,8 +17,7 @@ use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
 use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::local_time_or_blank;
-use crate::filing::{context, Warehouse};
-use crate::pages::coded;
+use crate::filing::{context, Filing, Warehouse};
 
 /// 海外仓资料信息报送: only for an enterprise in the filing table, which the screen checks
 /// before anything is typed.
@@ -45,7 +45,7 @@ pub fn WarehouseEntry() -> impl IntoView {
                 };
                 view! {
                     {notice}
-                    {untrack(|| codes::with_tables(Box::new(editor)))}
+                    {untrack(|| with_tables(Box::new(editor)))}
                 }
                 .into_any()
             }
@@ -90,9 +90,13 @@ fn columns() -> Vec<Column<WarehouseRow>> {
         Column::text(Field::CountryCode, |w| {
             codes::display(TableKind::Countries, &w.country_code)
         }),
-        Column::text(Field::Ownership, |w| coded::<Ownership>(&w.ownership)),
+        Column::text(Field::Ownership, |w| {
+            codes::coded::<Ownership>(&w.ownership)
+        }),
         Column::plain("租期", |w| w.lease_warning.clone().unwrap_or_default()),
-        Column::text(Field::TradeMode, |w| coded::<TradeMode>(&w.trade_mode)),
+        Column::text(Field::TradeMode, |w| {
+            codes::coded::<TradeMode>(&w.trade_mode)
+        }),
         Column::text(Field::EntName, |w| w.ent_name.clone()),
         Column::text(Field::Status, |w: &WarehouseRow| {
             w.status.label().to_owned()
@@ -116,7 +120,7 @@ pub fn WarehouseList() -> impl IntoView {
     view! {
         <ListScreen title="海外仓资料信息查询"
             intro="查询海外仓资料信息，点击“申请编号”进入详情；暂存数据可修改、删除、申报。"
-            path="/warehouse" conditions=CONDITIONS table=table(columns(), api::list::<Warehouse>).with_code_names() />
+            path="/warehouse" conditions=CONDITIONS table=table(columns(), Warehouse::list).with_code_names() />
     }
 }
 

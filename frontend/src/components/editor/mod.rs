@@ -1,0 +1,207 @@
+//! The one editor of a filing, for the entry screen (新增) and a record's detail: the form with
+//! shared validation inline, and the buttons the shared `allowed_actions` grants.
+
+mod flows;
+mod messages;
+mod summary;
+mod toolbar;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use owf_shared::field::{Field, FilingKind};
+use owf_shared::status::{Action, Status};
+use owf_shared::validate::{Context, FieldErrors, Level};
+
+use crate::api::{self, Failure};
+use crate::auth::use_auth;
+use crate::components::dialog::Confirmer;
+use crate::components::editor::flows::Flows;
+use crate::components::editor::messages::Messages;
+use crate::components::editor::summary::{summary_view, Stored};
+use crate::components::editor::toolbar::toolbar;
+use crate::components::feedback::{ErrorBanner, Notice};
+use crate::components::form_state::{FilingFields, FormState};
+use crate::components::leave_guard::LeaveGuard;
+
+/// The editor of a `K` record: `detail` is `None` on the entry screen until the first 暂存;
+/// `reload` fetches the record again (offered after a 409).
+pub fn filing_editor<K: FilingFields>(
+    detail: RwSignal<Option<K::Detail>>,
+    ctx: Context,
+    reload: Option<Callback<()>>,
+) -> AnyView {
+    let session = use_auth()
+        .session
+        .get_untracked()
+        .expect("inside the logged-in layout");
+    let new_form = K::new_form(&session);
+    let baseline = Memo::new(move |_| {
+        detail.with(|d| {
+            d.as_ref()
+                .map_or_else(|| new_form.clone(), |d| K::form(d).clone())
+        })
+    });
+    let form = RwSignal::new(baseline.get_untracked());
+    // A record that changes under an unedited form (a poll, a save) shows its new content.
+    Effect::new(move |previous: Option<K::Form>| {
+        let current = baseline.get();
+        if previous.is_some_and(|previous| form.with_untracked(|f| *f == previous)) {
+            form.set(current.clone());
+        }
+        current
+    });
+    let ctx = StoredValue::new(ctx);
+    let errors = move |level| {
+        form.with(|f| detail.with(|d| ctx.with_value(|c| K::validate(f, d.as_ref(), level, c))))
+    };
+    let state = FormState::<K> {
+        form,
+        detail,
+        ctx,
+        reload,
+    };
+    editor(Editor {
+        kind: K::KIND,
+        apply_no: K::APPLY_NO,
+        api: K::API,
+        route: K::ROUTE,
+        edit_on_open: K::EDIT_ON_OPEN,
+        stored: Memo::new(move |_| detail.with(|d| d.as_ref().map(Stored::of::<K>))),
+        changed: Signal::derive(move || form.with(|f| *f != baseline.get())),
+        draft_errors: Memo::new(move |_| errors(Level::Draft)),
+        declare_errors: Memo::new(move |_| errors(Level::Declare)),
+        save_body: Callback::new(move |version| {
+            serde_json::to_string(&K::save_body(version, form.get_untracked()))
+        }),
+        accept: Callback::new(move |(json, show): (String, bool)| {
+            let record = api::json::<K::Detail>(&json)?;
+            let stored = Stored::of::<K>(&record);
+            if show {
+                detail.set(Some(record));
+            }
+            Ok(stored)
+        }),
+        reload,
+        fields: Box::new(move || K::fields(state)),
+    })
+}
+
+/// What the editor needs of a filing and its record; the rest is the same for both.
+struct Editor {
+    kind: FilingKind,
+    /// The field that numbers a record.
+    apply_no: Field,
+    /// The API collection of the filing.
+    api: &'static str,
+    /// The app's list route of the filing.
+    route: &'static str,
+    edit_on_open: bool,
+    /// The record, once it is stored.
+    stored: Memo<Option<Stored>>,
+    /// Whether the form differs from the record (or from the new form).
+    changed: Signal<bool>,
+    draft_errors: Memo<FieldErrors>,
+    declare_errors: Memo<FieldErrors>,
+    /// The JSON of a 暂存 of the form over `version`.
+    save_body: Callback<Option<i64>, serde_json::Result<String>>,
+    /// Reads a record the server answered with, and shows it when asked to.
+    accept: Callback<(String, bool), Result<Stored, Failure>>,
+    reload: Option<Callback<()>>,
+    /// The form's fields, built once their environment is provided.
+    fields: Box<dyn FnOnce() -> AnyView>,
+}
+
+/// The editor's state: whether the form is being edited and may be, its messages, its flows.
+fn editor(editor: Editor) -> AnyView {
+    let Editor {
+        kind,
+        apply_no,
+        api,
+        route,
+        edit_on_open,
+        stored,
+        changed,
+        draft_errors,
+        declare_errors,
+        save_body,
+        accept,
+        reload,
+        fields,
+    } = editor;
+    let status = Memo::new(move |_| stored.with(|s| s.as_ref().map(|s| s.lifecycle.status)));
+    let allows = move |action: Action| status.get().is_some_and(|s| s.allows(action));
+    let editing = RwSignal::new(edit_on_open && allows(Action::Edit));
+    let busy = RwSignal::new(None::<&'static str>);
+    let editable = Signal::derive(move || {
+        editing.get() && busy.get().is_none() && (status.get().is_none() || allows(Action::Save))
+    });
+    let dirty = Signal::derive(move || editing.get() && changed.get());
+    let messages = Messages::provide(kind, editable, draft_errors, declare_errors);
+    let navigate = use_navigate();
+    let flows = Flows {
+        kind,
+        apply_no,
+        api,
+        route,
+        stored,
+        dirty,
+        editing,
+        busy,
+        failure: RwSignal::new(None),
+        messages,
+        save_body,
+        accept,
+        navigate: Callback::new(move |path: String| navigate(&path, Default::default())),
+        confirmer: Confirmer::use_confirmer(),
+        notice: Notice::use_notice(),
+    };
+    editor_view(EditorView {
+        flows,
+        status,
+        editable,
+        reload,
+        fields: fields(),
+    })
+}
+
+/// What the editor shows, whichever the filing.
+struct EditorView {
+    flows: Flows,
+    status: Memo<Option<Status>>,
+    editable: Signal<bool>,
+    reload: Option<Callback<()>>,
+    fields: AnyView,
+}
+
+fn editor_view(editor: EditorView) -> AnyView {
+    let EditorView {
+        flows,
+        status,
+        editable,
+        reload,
+        fields,
+    } = editor;
+    let Flows {
+        dirty,
+        failure,
+        messages,
+        apply_no,
+        stored,
+        ..
+    } = flows;
+    view! {
+        <LeaveGuard dirty />
+        {toolbar(flows, status)}
+        {move || failure.get().map(|f| view! { <ErrorBanner failure=f reload /> })}
+        {move || messages.form_error().map(|message| view! { <div class="error-banner" role="alert" id="form-error">{message}</div> })}
+        {move || messages.revealed().then(|| view! {
+            <div class="error-banner" role="alert" id="fix-errors">"请按提示修改标红的内容"</div>
+        })}
+        {summary_view(apply_no, stored)}
+        <form class="filing-form" class:editing=move || editable.get() novalidate=true
+            on:submit=|ev| ev.prevent_default()>
+            {fields}
+        </form>
+    }
+    .into_any()
+}
