@@ -7,7 +7,7 @@
 //! customs  3 ─120→ 120            120 ─300→ 300     120, 300 ─399→ 399     120, 300 ─100→ 100
 //!          2, 3 ─negative code (gateway refused the message)→ 4
 //! ```
-//! After 399 审核通过 a filing changes through amendments ([`crate::amendment`]): a 变更 or 注销
+//! After 399 审核通过 a filing changes through amendments (module `amendment`): a 变更 or 注销
 //! is a filing of its own that runs this same machine from 1 暂存; when customs approves a 注销,
 //! the approved filing ends in 9 已注销, which nothing leaves.
 //!
