@@ -12,11 +12,14 @@
 //! * [`status`]: the status machine: statuses, allowed actions, relay and receipt transitions.
 //! * [`proof`]: 证明材料 upload rules (accepted formats by content, size and count limits).
 //! * [`api`]: the HTTP data-transfer types.
+//! * [`fixtures`] (feature `fixtures`, tests and benchmarks only): demo accounts, valid forms.
 
 pub mod api;
 pub mod codes;
 pub mod enterprise;
 pub mod field;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 pub mod form;
 pub mod ids;
 pub mod lease;
