@@ -1,50 +1,29 @@
 //! `owf admin …`: the command line that maintains customs master data and users.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
 use owf_backend::auth::password;
 use owf_backend::store::accounts::Lockout;
-use owf_backend::store::key_encryption::{DEMO_KEY_HEX, ENV_VAR};
+use owf_backend::store::key_encryption::DEMO_KEY_HEX;
 
-fn owf(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_owf"))
-        .arg("admin")
-        .args(["--database-url", db])
-        .args(args)
-        .env(ENV_VAR, DEMO_KEY_HEX)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input
-        .write_all(stdin.unwrap_or_default().as_bytes())
-        .unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
-}
+use crate::child::run;
 
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+/// `owf admin --database-url <db> <args>` with the demo key and `stdin`; its success and output.
+fn admin(db: &str, args: &[&str], stdin: &str) -> (bool, String) {
+    let all: Vec<&str> = ["admin", "--database-url", db]
+        .iter()
+        .chain(args)
+        .copied()
+        .collect();
+    run(&all, Some(DEMO_KEY_HEX), stdin)
 }
 
 #[tokio::test]
 async fn admin_adds_enterprises_and_users_and_unlocks() {
     let dir = std::env::temp_dir().join(format!("owf-admin-{}", std::process::id()));
     let db = format!("sqlite:{}/owf.db", dir.display());
-    let help = Command::new(env!("CARGO_BIN_EXE_owf"))
-        .args(["admin", "--help"])
-        .output()
-        .unwrap();
-    assert!(text(&help).contains("enterprise") && text(&help).contains("user"));
+    let (_, help) = run(&["admin", "--help"], None, "");
+    assert!(help.contains("enterprise") && help.contains("user"));
 
-    let bad = owf(
+    let (ok, text) = admin(
         &db,
         &[
             "enterprise",
@@ -58,10 +37,10 @@ async fn admin_adds_enterprises_and_users_and_unlocks() {
             "--district",
             "5300",
         ],
-        None,
+        "",
     );
-    assert!(!bad.status.success());
-    assert!(text(&bad).contains("校验位"), "{}", text(&bad));
+    assert!(!ok);
+    assert!(text.contains("校验位"), "{text}");
 
     let add = [
         "enterprise",
@@ -78,12 +57,12 @@ async fn admin_adds_enterprises_and_users_and_unlocks() {
         "--credit-level",
         "advanced",
     ];
-    let ok = owf(&db, &add, None);
-    assert!(ok.status.success(), "{}", text(&ok));
-    assert!(text(&ok).contains("已添加企业 4403960ABC"));
-    let again = owf(&db, &add, None);
-    assert!(!again.status.success());
-    assert!(text(&again).contains("已存在"));
+    let (ok, text) = admin(&db, &add, "");
+    assert!(ok, "{text}");
+    assert!(text.contains("已添加企业 4403960ABC"));
+    let (ok, text) = admin(&db, &add, "");
+    assert!(!ok);
+    assert!(text.contains("已存在"));
 
     let user = [
         "user",
@@ -96,11 +75,11 @@ async fn admin_adds_enterprises_and_users_and_unlocks() {
         "测试员",
         "--password-stdin",
     ];
-    let short = owf(&db, &user, Some("short\n"));
-    assert!(!short.status.success());
-    assert!(text(&short).contains("至少 8 个字符"));
-    let added = owf(&db, &user, Some("a-long-password\n"));
-    assert!(added.status.success(), "{}", text(&added));
+    let (ok, text) = admin(&db, &user, "short\n");
+    assert!(!ok);
+    assert!(text.contains("至少 8 个字符"));
+    let (ok, text) = admin(&db, &user, "a-long-password\n");
+    assert!(ok, "{text}");
 
     let store = owf_backend::store::Store::connect(&db).await.unwrap();
     // One failure locks the card until the end of time, unless an administrator unlocks it.
@@ -121,14 +100,14 @@ async fn admin_adds_enterprises_and_users_and_unlocks() {
         .unwrap()
         .is_none());
 
-    let unlock = owf(&db, &["user", "unlock", "--card-no", "8944030000009"], None);
-    assert!(unlock.status.success(), "{}", text(&unlock));
+    let (ok, text) = admin(&db, &["user", "unlock", "--card-no", "8944030000009"], "");
+    assert!(ok, "{text}");
     assert!(store
         .count_login_attempt("8944030000009", lockout)
         .await
         .unwrap()
         .is_some());
-    let unknown = owf(&db, &["user", "unlock", "--card-no", "0000000000000"], None);
-    assert!(!unknown.status.success());
+    let (ok, _) = admin(&db, &["user", "unlock", "--card-no", "0000000000000"], "");
+    assert!(!ok);
     let _ = std::fs::remove_dir_all(dir);
 }

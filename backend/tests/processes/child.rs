@@ -1,259 +1,51 @@
-//! Relay test support: a customs sandbox served over real HTTP on a free port, fast relay
-//! settings, many enterprises with declared registrations, polling with a deadline, and the real
-//! `owf serve` as a child process.
+//! The `owf` executable as a child process — `owf serve` or `owf customs-sandbox` on a free
+//! port, killed when dropped, and its memory — or any `owf` command run to its end.
 
-#![allow(dead_code)]
-
-use std::future::Future;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use owf_backend::customs::keys::SigningKeys;
-use owf_backend::customs::message::{self, DeclarationInput, DeclaredForm};
-use owf_backend::customs::sandbox::{Faults, Sandbox, SandboxConfig};
-use owf_backend::listener::Limits;
-use owf_backend::relay::backoff::Backoff;
-use owf_backend::relay::client::CustomsEndpoint;
-use owf_backend::relay::{Relay, RelayConfig};
-use owf_backend::store::filings::{IndexColumns, NewFiling, OutboxMessage};
-use owf_backend::store::history::Transition;
 use owf_backend::store::key_encryption;
-use owf_backend::store::Store;
-use owf_shared::enterprise::{CreditLevel, NewEnterprise};
-use owf_shared::field::FilingKind;
-use owf_shared::form::RegistrationForm;
-use owf_shared::ids::Uscc;
-use owf_shared::status::Status;
-use sqlx::Row;
 
-/// The sandbox with no receipt delays.
-pub fn instant_customs() -> SandboxConfig {
-    SandboxConfig {
-        received_delay: Duration::ZERO,
-        verdict_delay: Duration::ZERO,
-        faults: Faults::default(),
+use crate::common::wait::eventually;
+
+/// Runs `owf args` to its end with `stdin` as its input and `key` as the key encryption key
+/// (`None`: unset, and no `OWF_DEMO` either); returns its exit success and everything it printed.
+/// Fails if it is still running after 30 s.
+pub fn run(args: &[&str], key: Option<&str>, stdin: &str) -> (bool, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_owf"));
+    command
+        .args(args)
+        .env_remove(key_encryption::ENV_VAR)
+        .env_remove("OWF_DEMO")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(key) = key {
+        command.env(key_encryption::ENV_VAR, key);
     }
-}
-
-/// Relay settings for tests: short backoff and poll, a generous lease.
-pub fn fast_relay() -> RelayConfig {
-    RelayConfig {
-        max_attempts: 6,
-        backoff: Backoff {
-            initial: Duration::from_millis(10),
-            max: Duration::from_millis(40),
-        },
-        lease: Duration::from_secs(30),
-        poll_interval: Duration::from_millis(10),
-        batch_size: 32,
-        batches_in_flight: 2,
-        request_timeout: Duration::from_secs(5),
-    }
-}
-
-/// A sandbox served on 127.0.0.1 at a free port, requiring its own random secret.
-pub struct Customs {
-    pub sandbox: Sandbox,
-    pub endpoint: CustomsEndpoint,
-    server: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Customs {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
-pub async fn customs(store: &Store, config: SandboxConfig) -> Customs {
-    let secret = owf_backend::random_secret();
-    let sandbox = Sandbox::new(store.clone(), config, &secret);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = owf_backend::local_url(listener.local_addr().unwrap());
-    let server = tokio::spawn(owf_backend::listener::serve(
-        listener,
-        sandbox.router(),
-        Limits::DEFAULT,
-        std::future::pending(),
-    ));
-    Customs {
-        sandbox,
-        endpoint: CustomsEndpoint {
-            url,
-            secret: Some(secret),
-        },
-        server,
-    }
-}
-
-pub fn relay(store: &Store, customs: &Customs, config: RelayConfig) -> Relay {
-    Relay::new(store.clone(), &customs.endpoint, config).unwrap()
-}
-
-/// Polls `check` until it yields a value or `limit` passes.
-pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(value) = check().await {
-            return value;
+    let mut child = command.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("owf {args:?} is still running after 30 s");
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-/// One relay step: a send round and a receipt page (errors are the sandbox being down).
-pub async fn step(relay: &Relay) {
-    let _ = relay.send_due().await;
-    let _ = relay.pull_receipts().await;
-}
-
-/// Steps `relay` until every filing in `ids` has reached `status`.
-pub async fn drive_until(store: &Store, relay: &Relay, ids: &[i64], status: Status) {
-    eventually(
-        Duration::from_secs(60),
-        "filings to reach their status",
-        || async {
-            step(relay).await;
-            let statuses = statuses(store, ids).await;
-            statuses.iter().all(|s| *s == status).then_some(())
-        },
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
     )
-    .await;
-}
-
-/// The statuses of filings, in the order of `ids`.
-pub async fn statuses(store: &Store, ids: &[i64]) -> Vec<Status> {
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let code: i64 = sqlx::query_scalar("SELECT status FROM filings WHERE id = $1")
-            .bind(id)
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
-        out.push(Status::from_code(code as i32).unwrap());
-    }
-    out
-}
-
-/// `(from, to, actor, note)` of a filing's history.
-pub async fn history(store: &Store, id: i64) -> Vec<(Option<Status>, Status, String, String)> {
-    let rows: Vec<(Option<i64>, i64, String, String)> = sqlx::query_as(
-        "SELECT from_status, to_status, actor, note FROM filing_history \
-         WHERE filing_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(store.pool())
-    .await
-    .unwrap();
-    let status = |code: i64| Status::from_code(code as i32).unwrap();
-    rows.into_iter()
-        .map(|(from, to, actor, note)| (from.map(status), status(to), actor, note))
-        .collect()
-}
-
-/// `(state, attempts, last_error)` of a filing's latest outbox message.
-pub async fn delivery(store: &Store, id: i64) -> (String, i64, Option<String>) {
-    sqlx::query_as(
-        "SELECT state, attempts, last_error FROM outbox WHERE filing_id = $1 \
-         ORDER BY id DESC LIMIT 1",
-    )
-    .bind(id)
-    .fetch_one(store.pool())
-    .await
-    .unwrap()
-}
-
-/// Creates enterprise number `n` (not in a zone) and declares its 企业登记 through the store, as
-/// the declare endpoint does: signed message and outbox row in the declaring transaction.
-/// Returns the filing id.
-pub async fn declared_registration(store: &Store, n: usize) -> i64 {
-    let body = format!("91440300MA{n:07}");
-    let uscc = format!("{body}{}", Uscc::check_char(&body).unwrap());
-    let enterprise = NewEnterprise {
-        id: (),
-        customs_code: format!("4403{n:06}"),
-        uscc: uscc.clone(),
-        name: format!("深圳测试跨境电商有限公司{n}"),
-        customs_district: "5300".into(),
-        in_zone: false,
-        credit_level: CreditLevel::Registered,
-    };
-    let keys = SigningKeys::new(store.clone());
-    let enterprise_id = keys.add_enterprise(&enterprise).await.unwrap().unwrap();
-    let info = store
-        .enterprise_by_customs_code(&enterprise.customs_code)
-        .await
-        .unwrap()
-        .unwrap();
-    let form = RegistrationForm {
-        uscc,
-        ent_name: enterprise.name.clone(),
-        customs_district: "5300".into(),
-        trade_modes: vec!["9810".into()],
-        contact_name: "张三".into(),
-        contact_phone: "0755-12345678".into(),
-        commitment_ack: true,
-        ..RegistrationForm::default()
-    };
-    let card = format!("89{n:011}");
-    let record = store
-        .create_filing(&NewFiling {
-            kind: FilingKind::Registration,
-            enterprise: &info,
-            registration: None,
-            operator_card_no: &card,
-            form_json: serde_json::to_string(&form).unwrap(),
-            index: IndexColumns {
-                trade_modes: form.trade_modes.clone(),
-                ..IndexColumns::default()
-            },
-        })
-        .await
-        .unwrap()
-        .record;
-    let signer = keys.signer(enterprise_id).await.unwrap();
-    let signed = message::declaration(
-        DeclarationInput {
-            apply_no: &record.apply_no,
-            ent_apply_no: "",
-            enterprise: &info,
-            card_no: &card,
-            form: DeclaredForm::Registration(form),
-        },
-        &signer,
-    );
-    let message = OutboxMessage::from(signed);
-    let declared = store
-        .declare_filing(
-            record.clone(),
-            Transition {
-                id: record.id,
-                version: record.version,
-                from: Status::Draft,
-                to: Status::Declared,
-                actor: card,
-                note: "申报".into(),
-            },
-            message,
-        )
-        .await
-        .unwrap();
-    assert!(declared.is_some());
-    record.id
-}
-
-/// Guids of every outbox message.
-pub async fn outbox_guids(store: &Store) -> Vec<String> {
-    let rows = sqlx::query("SELECT guid FROM outbox ORDER BY guid")
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
-    rows.iter().map(|r| r.get::<String, _>("guid")).collect()
 }
 
 /// A free TCP port on 127.0.0.1.

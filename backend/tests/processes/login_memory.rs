@@ -3,10 +3,9 @@
 //! memory (VmHWM) stays under [`PEAK_CAP_MB`], and once they are answered it gives the checks'
 //! memory back. Every password check needs 19 MiB; without a bound, 100 at once take about 2 GB.
 
-mod support;
-
 use reqwest::StatusCode;
-use support::owf_serve;
+
+use crate::child::owf_serve;
 
 const PARALLEL: usize = 100;
 const WAVES: usize = 3;
