@@ -8,7 +8,6 @@ use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use owf_backend::http::{router, AppState, HttpConfig};
-use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::Store;
 use owf_shared::api::LoginRequest;
 use owf_shared::fixtures::Account;
@@ -16,7 +15,7 @@ use owf_shared::status::Status;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::common::temp_dir::TempDir;
+use crate::common::database::{self, TempDir};
 use crate::user::User;
 
 /// Runs each listed test body (an `async fn(TestApp)`) against SQLite and against PostgreSQL,
@@ -65,6 +64,8 @@ fn the_postgres_variants_run_where_postgres_is_required() {
 
 /// The real router over a migrated database, and that database's store.
 pub struct TestApp {
+    /// The database's URL.
+    pub url: String,
     pub store: Store,
     router: Router,
     _dir: Option<TempDir>,
@@ -79,24 +80,15 @@ fn unique(prefix: &str) -> String {
     )
 }
 
-/// A store on a new SQLite file, removed with the returned folder.
-async fn sqlite_store() -> (Store, TempDir) {
-    let dir = TempDir(std::env::temp_dir().join(unique("owf_test")));
-    let url = format!("sqlite:{}/owf.db", dir.0.display());
-    let store = Store::connect(&url)
-        .await
-        .expect("sqlite store")
-        .with_key_encryption(KeyEncryptionKey::demo());
-    (store, dir)
-}
-
+/// The app on a new SQLite file.
 pub async fn sqlite() -> TestApp {
-    let (store, dir) = sqlite_store().await;
-    TestApp::new(store, Some(dir))
+    let dir = TempDir(std::env::temp_dir().join(unique("owf_test")));
+    let url = dir.sqlite_url();
+    TestApp::connect(url, Some(dir)).await
 }
 
-/// The URL of a new, empty database on the test PostgreSQL server.
-async fn postgres_database() -> String {
+/// The app on a new database of the test PostgreSQL server.
+pub async fn postgres() -> TestApp {
     let admin_url = std::env::var("OWF_TEST_PG_URL")
         .expect("OWF_TEST_PG_URL is not set: run under scripts/with-postgres.sh");
     sqlx::any::install_default_drivers();
@@ -109,22 +101,17 @@ async fn postgres_database() -> String {
         .await
         .expect("create test database");
     let base = admin_url.rsplit_once('/').expect("database in url").0;
-    format!("{base}/{name}")
-}
-
-pub async fn postgres() -> TestApp {
-    let store = Store::connect(&postgres_database().await)
-        .await
-        .expect("postgres store")
-        .with_key_encryption(KeyEncryptionKey::demo());
-    TestApp::new(store, None)
+    TestApp::connect(format!("{base}/{name}"), None).await
 }
 
 impl TestApp {
-    /// The router over `store` with the harness's HTTP settings ([`TestApp::config`]).
-    pub fn new(store: Store, dir: Option<TempDir>) -> Self {
+    /// The router with the harness's HTTP settings ([`TestApp::config`]) over the migrated
+    /// database at `url`, which lives in `dir` if given.
+    pub async fn connect(url: String, dir: Option<TempDir>) -> Self {
+        let store = database::connect(&url).await;
         let router = Self::router(&store, Self::config());
         Self {
+            url,
             store,
             router,
             _dir: dir,

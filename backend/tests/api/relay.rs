@@ -510,12 +510,6 @@ mod wake {
     use crate::helpers::postgres_only;
 
     async fn both_relays_on_postgres_wake_on_a_declaration_elsewhere(app: TestApp) {
-        let database: String = sqlx::query_scalar("SELECT CAST(current_database() AS TEXT)")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
-        let admin = std::env::var("OWF_TEST_PG_URL").unwrap();
-        let url = format!("{}/{database}", admin.rsplit_once('/').unwrap().0);
         let slow = owf_backend::customs::sandbox::SandboxConfig {
             faults: Faults {
                 latency_ms: 1500,
@@ -533,7 +527,7 @@ mod wake {
         let mut owners = Vec::new();
         let mut running = Vec::new();
         for _ in 0..2 {
-            let server = Store::connect(&url).await.unwrap();
+            let server = Store::connect(&app.url).await.unwrap();
             let relay = relay(&server, &customs, one_at_a_time.clone());
             owners.push(relay.owner().to_owned());
             running.push(tokio::spawn(relay.run()));

@@ -10,7 +10,6 @@ use std::process::Command;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_shared::api::RegistrationDetail;
 use owf_shared::fixtures::ZONE;
 use owf_shared::form::RegistrationForm;
@@ -94,11 +93,7 @@ async fn a_full_disk_fails_saves_until_space_is_freed_then_they_succeed() {
         return;
     };
     let url = format!("sqlite:{}/owf.db", disk.0.display());
-    let store = owf_backend::store::Store::connect(&url)
-        .await
-        .unwrap()
-        .with_key_encryption(KeyEncryptionKey::demo());
-    let app = TestApp::new(store, None).with_demo().await;
+    let app = TestApp::connect(url, None).await.with_demo().await;
     let zone = app.login(&ZONE).await;
     let detail = draft(&zone).await;
     assert_eq!(app.healthz().await, healthy());
@@ -148,16 +143,9 @@ mod terminated {
         let app = app.with_demo().await;
         let zone = app.login(&ZONE).await;
         let detail = draft(&zone).await;
-        let database: String = sqlx::query_scalar("SELECT current_database()::text")
-            .fetch_one(app.store.pool())
+        let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&app.url)
             .await
             .unwrap();
-        let admin_url = std::env::var("OWF_TEST_PG_URL").unwrap();
-        let base = admin_url.rsplit_once('/').unwrap().0;
-        let mut admin =
-            <sqlx::AnyConnection as sqlx::Connection>::connect(&format!("{base}/{database}"))
-                .await
-                .unwrap();
         // Hold the draft's row so the save's UPDATE waits inside the writer's transaction.
         sqlx::query("BEGIN").execute(&mut admin).await.unwrap();
         sqlx::query("SELECT id FROM filings WHERE id = $1 FOR UPDATE")
@@ -173,9 +161,8 @@ mod terminated {
                 || async {
                     sqlx::query_scalar(
                         "SELECT pid FROM pg_stat_activity \
-                         WHERE datname = $1 AND wait_event_type = 'Lock'",
+                         WHERE datname = current_database() AND wait_event_type = 'Lock'",
                     )
-                    .bind(&database)
                     .fetch_optional(app.store.pool())
                     .await
                     .unwrap()

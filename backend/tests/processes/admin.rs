@@ -4,63 +4,35 @@ use owf_backend::auth::password;
 use owf_backend::store::accounts::Lockout;
 use owf_backend::store::key_encryption::DEMO_KEY_HEX;
 
-use crate::child::run;
+use crate::child::{admin, run, ADD_ENTERPRISE};
+use crate::common::database::TempDir;
 
-/// `owf admin --database-url <db> <args>` with the demo key and `stdin`; its success and output.
-fn admin(db: &str, args: &[&str], stdin: &str) -> (bool, String) {
-    let all: Vec<&str> = ["admin", "--database-url", db]
-        .iter()
-        .chain(args)
-        .copied()
-        .collect();
-    run(&all, Some(DEMO_KEY_HEX), stdin)
-}
+/// The key the database's signing keys are encrypted with.
+const KEY: Option<&str> = Some(DEMO_KEY_HEX);
 
 #[tokio::test]
 async fn admin_adds_enterprises_and_users_and_unlocks() {
-    let dir = std::env::temp_dir().join(format!("owf-admin-{}", std::process::id()));
-    let db = format!("sqlite:{}/owf.db", dir.display());
+    let dir = TempDir(std::env::temp_dir().join(format!("owf-admin-{}", std::process::id())));
+    let db = dir.sqlite_url();
     let (_, help) = run(&["admin", "--help"], None, "");
     assert!(help.contains("enterprise") && help.contains("user"));
 
-    let (ok, text) = admin(
-        &db,
-        &[
-            "enterprise",
-            "add",
-            "--customs-code",
-            "4403960ABC",
-            "--uscc",
-            "91440300MA5G8K2P05",
-            "--name",
-            "测试企业",
-            "--district",
-            "5300",
-        ],
-        "",
-    );
+    // The 统一社会信用代码 with a wrong check character.
+    let mut mistyped = ADD_ENTERPRISE;
+    mistyped[5] = "91440300MA5G8K2P05";
+    let (ok, text) = admin(&db, &mistyped, KEY, "");
     assert!(!ok);
     assert!(text.contains("校验位"), "{text}");
 
     let add = [
-        "enterprise",
-        "add",
-        "--customs-code",
-        "4403960ABC",
-        "--uscc",
-        "91440300MA5G8K2P04",
-        "--name",
-        "深圳测试企业",
-        "--district",
-        "5300",
-        "--in-zone",
-        "--credit-level",
-        "advanced",
-    ];
-    let (ok, text) = admin(&db, &add, "");
+        &ADD_ENTERPRISE[..],
+        &["--in-zone", "--credit-level", "advanced"],
+    ]
+    .concat();
+    let (ok, text) = admin(&db, &add, KEY, "");
     assert!(ok, "{text}");
     assert!(text.contains("已添加企业 4403960ABC"));
-    let (ok, text) = admin(&db, &add, "");
+    let (ok, text) = admin(&db, &add, KEY, "");
     assert!(!ok);
     assert!(text.contains("已存在"));
 
@@ -75,10 +47,10 @@ async fn admin_adds_enterprises_and_users_and_unlocks() {
         "测试员",
         "--password-stdin",
     ];
-    let (ok, text) = admin(&db, &user, "short\n");
+    let (ok, text) = admin(&db, &user, KEY, "short\n");
     assert!(!ok);
     assert!(text.contains("至少 8 个字符"));
-    let (ok, text) = admin(&db, &user, "a-long-password\n");
+    let (ok, text) = admin(&db, &user, KEY, "a-long-password\n");
     assert!(ok, "{text}");
 
     let store = owf_backend::store::Store::connect(&db).await.unwrap();
@@ -100,14 +72,23 @@ async fn admin_adds_enterprises_and_users_and_unlocks() {
         .unwrap()
         .is_none());
 
-    let (ok, text) = admin(&db, &["user", "unlock", "--card-no", "8944030000009"], "");
+    let (ok, text) = admin(
+        &db,
+        &["user", "unlock", "--card-no", "8944030000009"],
+        KEY,
+        "",
+    );
     assert!(ok, "{text}");
     assert!(store
         .count_login_attempt("8944030000009", lockout)
         .await
         .unwrap()
         .is_some());
-    let (ok, _) = admin(&db, &["user", "unlock", "--card-no", "0000000000000"], "");
+    let (ok, _) = admin(
+        &db,
+        &["user", "unlock", "--card-no", "0000000000000"],
+        KEY,
+        "",
+    );
     assert!(!ok);
-    let _ = std::fs::remove_dir_all(dir);
 }

@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use owf_backend::store::key_encryption;
+use owf_shared::fixtures::ZONE;
 
 use crate::common::wait::eventually;
 
@@ -47,6 +48,30 @@ pub fn run(args: &[&str], key: Option<&str>, stdin: &str) -> (bool, String) {
         ),
     )
 }
+
+/// `owf admin --database-url <db> <args>`, [`run`] with `key` and `stdin`.
+pub fn admin(db: &str, args: &[&str], key: Option<&str>, stdin: &str) -> (bool, String) {
+    let all: Vec<&str> = ["admin", "--database-url", db]
+        .iter()
+        .chain(args)
+        .copied()
+        .collect();
+    run(&all, key, stdin)
+}
+
+/// The arguments of `owf admin` that add [`ZONE`]'s enterprise, under another name.
+pub const ADD_ENTERPRISE: [&str; 10] = [
+    "enterprise",
+    "add",
+    "--customs-code",
+    ZONE.customs_code,
+    "--uscc",
+    ZONE.uscc,
+    "--name",
+    "深圳测试企业",
+    "--district",
+    ZONE.customs_district,
+];
 
 /// A free TCP port on 127.0.0.1.
 pub fn free_port() -> u16 {

@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::child::{free_port, owf_serve, Owf};
-use crate::common::temp_dir::TempDir;
+use crate::common::database::TempDir;
 use crate::common::wait::eventually;
 
 const SECRET: &str = "listener-test-secret-0123456789";
@@ -33,7 +33,7 @@ async fn start(args: &[&str]) -> Running {
         free_port()
     )));
     std::fs::create_dir_all(&dir.0).unwrap();
-    let url = format!("sqlite:{}/owf.db", dir.0.display());
+    let url = dir.sqlite_url();
     let sandbox: SocketAddr = ([127, 0, 0, 1], free_port()).into();
     let listen = sandbox.to_string();
     let mut all = vec!["--sandbox-listen", &listen, "--customs-secret", SECRET];

@@ -1,21 +1,17 @@
 //! `owf serve` and `owf admin` refuse to run without the right key for the signing keys
 //! encrypted at rest (`OWF_KEY_ENCRYPTION_KEY`).
 
-use owf_backend::store::key_encryption::{KeyEncryptionKey, ENV_VAR};
-use owf_backend::store::Store;
+use owf_backend::store::key_encryption::ENV_VAR;
 
-use crate::child::run;
+use crate::child::{admin, run, ADD_ENTERPRISE};
+use crate::common::database::{self, TempDir};
 use crate::common::declared::declared_registration;
-use crate::common::temp_dir::TempDir;
 
 #[tokio::test]
 async fn serve_and_admin_refuse_to_run_without_the_right_key() {
     let dir = TempDir(std::env::temp_dir().join(format!("owf_keys_{}", std::process::id())));
-    let db = format!("sqlite:{}/owf.db", dir.0.display());
-    let store = Store::connect(&db)
-        .await
-        .unwrap()
-        .with_key_encryption(KeyEncryptionKey::demo());
+    let db = dir.sqlite_url();
+    let store = database::connect(&db).await;
     declared_registration(&store, 1).await;
     let serve = [
         "serve",
@@ -37,22 +33,7 @@ async fn serve_and_admin_refuse_to_run_without_the_right_key() {
     let (ok, text) = run(&serve, Some(&"5a".repeat(32)), "");
     assert!(!ok && text.contains("不是加密它时所用的密钥"), "{text}");
 
-    let add = [
-        "admin",
-        "--database-url",
-        &db,
-        "enterprise",
-        "add",
-        "--customs-code",
-        "4403960ABC",
-        "--uscc",
-        "91440300MA5G8K2P04",
-        "--name",
-        "深圳测试企业",
-        "--district",
-        "5300",
-    ];
-    let (ok, text) = run(&add, None, "");
+    let (ok, text) = admin(&db, &ADD_ENTERPRISE, None, "");
     assert!(!ok && text.contains(ENV_VAR), "{text}");
     let enterprises: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises")
         .fetch_one(store.pool())
