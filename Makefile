@@ -28,7 +28,7 @@ test: tools-build tools-test tools-fuzz
 	cargo clippy -p owf-frontend --target wasm32-unknown-unknown -- -D warnings
 	cargo check -p owf-shared --target wasm32-unknown-unknown
 	$(MAKE) dist
-	scripts/with-postgres.sh cargo test --workspace
+	scripts/with-postgres.sh cargo test --workspace -- --include-ignored
 	tools/schemathesis/bin/python scripts/api-fuzz.py $(TARGET_DIR)/debug/owf
 
 ## Unit tests and backend integration tests on SQLite only: no browser, no PostgreSQL.

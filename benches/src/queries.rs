@@ -12,6 +12,7 @@ use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::{Dialect, Store};
 use owf_shared::api::ListQuery;
 use owf_shared::field::FilingKind;
+use owf_shared::fixtures;
 use owf_shared::status::Status;
 use sqlx::Row;
 
@@ -195,7 +196,7 @@ pub async fn run(
     let enterprise_id = seed::zone_enterprise(&store).await.id;
     let server = Owf::start(bin, url, dist, &["--no-relay"]).await;
     let api = server
-        .login(owf_e2e::ZONE_CARD, owf_e2e::ZONE_PASSWORD)
+        .login(fixtures::ZONE.card_no, fixtures::ZONE.password)
         .await;
     let mut measured = Vec::new();
     let mut plans = Vec::new();

@@ -17,6 +17,7 @@ use owf_backend::customs::xml::Element;
 use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::outbox::claim_sql;
 use owf_backend::store::{Dialect, Store};
+use owf_shared::fixtures;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -107,7 +108,7 @@ async fn run_on(
     let no_relay: Vec<&str> = SANDBOX.iter().copied().chain(["--no-relay"]).collect();
     let server = Owf::start(bin, url, dist, &no_relay).await;
     let api = server
-        .login(owf_e2e::ZONE_CARD, owf_e2e::ZONE_PASSWORD)
+        .login(fixtures::ZONE.card_no, fixtures::ZONE.password)
         .await;
     let store = Store::connect(url)
         .await
@@ -151,7 +152,7 @@ async fn run_on(
         "relay ({dialect}): {paced} declarations at {PACED_RATE}/s"
     ));
     let api = server
-        .login(owf_e2e::ZONE_CARD, owf_e2e::ZONE_PASSWORD)
+        .login(fixtures::ZONE.card_no, fixtures::ZONE.password)
         .await;
     let first = seed::max_filing_id(&store).await;
     create_drafts(&api, "Paced", paced, concurrency).await;

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use owf_e2e::Browser;
+use owf_shared::fixtures;
 use serde_json::{json, Value};
 
 use crate::server::{Owf, Scratch};
@@ -116,7 +117,8 @@ pub async fn run(bin: &Path, dist: &Path, url: &str, loads: usize, first_visit: 
         // Log in from a page of the origin that loads nothing of the app: the browser holds the
         // session cookie, its cache stays cold.
         b.goto(&server.url("/healthz")).await;
-        let login = json!({ "card_no": owf_e2e::ZONE_CARD, "password": owf_e2e::ZONE_PASSWORD });
+        let login =
+            json!({ "card_no": fixtures::ZONE.card_no, "password": fixtures::ZONE.password });
         let answer = b.api("POST", "/session", Some(login)).await;
         assert_eq!(answer["status"], 200, "login: {answer}");
         b.goto(&server.url("/query?page=1")).await;

@@ -5,8 +5,8 @@ use owf_backend::clock::now_ms;
 use owf_backend::customs::keys::SigningKeys;
 use owf_backend::store::attachments::NewAttachment;
 use owf_backend::store::{Dialect, Store};
-use owf_shared::enterprise::{CreditLevel, EnterpriseInfo, NewEnterprise};
-use owf_shared::ids::Uscc;
+use owf_shared::enterprise::EnterpriseInfo;
+use owf_shared::fixtures;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{Executor, Row};
@@ -16,7 +16,7 @@ use crate::server::Api;
 /// The zone demo enterprise (the one the benchmarks log in as).
 pub async fn zone_enterprise(store: &Store) -> EnterpriseInfo {
     store
-        .enterprise_by_customs_code("4403960ABC")
+        .enterprise_by_customs_code(fixtures::ZONE.customs_code)
         .await
         .expect("read enterprise")
         .expect("demo enterprise")
@@ -27,7 +27,7 @@ pub async fn registration(api: &Api) -> (i64, i64) {
     let (status, created) = api
         .post(
             "/api/registrations",
-            &json!({ "form": owf_e2e::zone_registration() }),
+            &json!({ "form": fixtures::ZONE.registration() }),
         )
         .await;
     assert_eq!(status, 201, "create registration: {created}");
@@ -48,10 +48,8 @@ pub async fn approve(store: &Store, id: i64) {
 
 /// The body of a warehouse draft named `name` (an owned warehouse: proof document type 01).
 pub fn warehouse(name: &str) -> serde_json::Value {
-    json!({ "form": owf_e2e::owned_warehouse(name) })
+    json!({ "form": fixtures::owned_warehouse(name) })
 }
-
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
 /// Stores the 01 proof document of each warehouse draft in `ids`, many at a time so that the
 /// writer commits them in batches.
@@ -60,8 +58,8 @@ pub async fn attach_all(store: &Store, enterprise_id: i64, ids: &[i64]) {
         doc_type: "01".into(),
         file_name: "deed.pdf".into(),
         content_type: "application/pdf".into(),
-        sha256: hex::encode(Sha256::digest(PDF)),
-        content: PDF.into(),
+        sha256: hex::encode(Sha256::digest(fixtures::PDF)),
+        content: fixtures::PDF.into(),
     };
     for chunk in ids.chunks(64) {
         let mut attaching = tokio::task::JoinSet::new();
@@ -102,18 +100,8 @@ pub async fn max_filing_id(store: &Store) -> i64 {
 pub async fn enterprises(store: &Store, total: usize) -> Vec<i64> {
     owf_backend::demo::seed(store).await.expect("demo accounts");
     for n in 0..total.saturating_sub(2) {
-        let body = format!("91440300MB{n:07}");
-        let uscc = format!("{body}{}", Uscc::check_char(&body).expect("check char"));
         SigningKeys::new(store.clone())
-            .add_enterprise(&NewEnterprise {
-                id: (),
-                customs_code: format!("4403{n:06}"),
-                uscc,
-                name: format!("深圳基准跨境电商有限公司{n}"),
-                customs_district: "5300".into(),
-                in_zone: false,
-                credit_level: CreditLevel::Registered,
-            })
+            .add_enterprise(&fixtures::numbered_enterprise(n))
             .await
             .expect("add enterprise");
     }
@@ -226,7 +214,7 @@ fn copy_text(text: &str) -> String {
 /// SQLite one prepared statement, on PostgreSQL one `COPY`.
 pub async fn filings(store: &Store, url: &str, enterprise_ids: &[i64], per_enterprise: usize) {
     let now = now_ms();
-    let form = serde_json::to_string(&owf_e2e::owned_warehouse("Ontario Hub 0001")).unwrap();
+    let form = serde_json::to_string(&fixtures::owned_warehouse("Ontario Hub 0001")).unwrap();
     let registrations = registrations(store, enterprise_ids, now).await;
     let warehouses = enterprise_ids
         .iter()

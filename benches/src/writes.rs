@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use owf_backend::auth::session::token_hash;
 use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::Store;
+use owf_shared::fixtures;
 use serde_json::json;
 use sqlx::Row;
 
@@ -88,7 +89,7 @@ pub async fn run(
     let started = Instant::now();
     let server = Owf::start(bin, url, dist, &["--no-relay"]).await;
     let api = server
-        .login(owf_e2e::ZONE_CARD, owf_e2e::ZONE_PASSWORD)
+        .login(fixtures::ZONE.card_no, fixtures::ZONE.password)
         .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle = server.memory();
@@ -262,7 +263,7 @@ impl Context {
         .expect("a declared filing");
         Self {
             token_hash: token_hash(&api.token),
-            card_no: owf_e2e::ZONE_CARD.to_owned(),
+            card_no: fixtures::ZONE.card_no.to_owned(),
             enterprise_id,
             registration_id: row.get("registration_id"),
             form_json: row.get("form_json"),

@@ -13,12 +13,15 @@
 //! * [`amendment`]: 变更 and 注销 of an approved filing (appType, pending marks, field changes).
 //! * [`proof`]: 证明材料 upload rules (accepted formats by content, size and count limits).
 //! * [`api`]: the HTTP data-transfer types.
+//! * [`fixtures`] (feature `fixtures`, tests and benchmarks only): demo accounts, valid forms.
 
 pub mod amendment;
 pub mod api;
 pub mod codes;
 pub mod enterprise;
 pub mod field;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 pub mod form;
 pub mod ids;
 pub mod lease;

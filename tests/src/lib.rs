@@ -17,16 +17,13 @@ use owf_backend::relay::RelayConfig;
 use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::Store;
 use owf_backend::{OwnSandbox, ServeConfig};
+use owf_shared::fixtures::{self, ZONE};
+use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower_http::services::{ServeDir, ServeFile};
 
 pub use fantoccini;
-
-pub const ZONE_CARD: &str = "8944030000001";
-pub const ZONE_PASSWORD: &str = "zone-demo-2026";
-pub const PLAIN_CARD: &str = "8933010000002";
-pub const PLAIN_PASSWORD: &str = "plain-demo-2026";
 
 /// How long a step may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(15);
@@ -525,7 +522,7 @@ impl Browser {
     }
 
     /// Creates a filing draft through the API; returns its detail.
-    pub async fn create(&self, collection: &str, form: Value) -> Value {
+    pub async fn create(&self, collection: &str, form: &impl Serialize) -> Value {
         let answer = self
             .api("POST", collection, Some(json!({ "form": form })))
             .await;
@@ -570,37 +567,10 @@ impl Drop for Browser {
     }
 }
 
-/// A complete 企业登记 of the zone demo enterprise.
-pub fn zone_registration() -> Value {
-    json!({
-        "uscc": "91440300MA5G8K2P04",
-        "ent_name": "深圳前海综保跨境供应链有限公司",
-        "customs_district": "5300",
-        "trade_modes": ["9810", "1210"],
-        "ems_no": "T5300W000001",
-        "contact_name": "林晓",
-        "contact_phone": "0755-88886666",
-        "commitment_ack": true
-    })
-}
-
-/// A complete 海外仓资料信息 of an owned warehouse named `name`.
-pub fn owned_warehouse(name: &str) -> Value {
-    json!({
-        "trade_mode": "9810",
-        "wh_name": name,
-        "country_code": "502",
-        "city": "Ontario, CA",
-        "wh_address": format!("{name} 1234 E Francis St"),
-        "area_sqm": "5200",
-        "ownership": "1"
-    })
-}
-
 /// Sets up what warehouse filing needs (rule R3): the zone enterprise's 企业登记, declared
 /// through the API and approved by the customs sandbox. Returns its id.
 pub async fn approved_registration(b: &Browser) -> i64 {
-    let detail = b.create("/registrations", zone_registration()).await;
+    let detail = b.create("/registrations", &ZONE.registration()).await;
     let id = detail["id"].as_i64().unwrap();
     let version = detail["lifecycle"]["version"].clone();
     let declared = b
@@ -634,10 +604,7 @@ pub fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
 
 /// A small PDF on disk for the upload field.
 pub fn sample_pdf() -> PathBuf {
-    temp_file(
-        "ownership.pdf",
-        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
-    )
+    temp_file("ownership.pdf", fixtures::PDF)
 }
 
 /// A valid 1×1 PNG (one orange pixel).

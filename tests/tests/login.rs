@@ -1,6 +1,7 @@
 //! Manual section 01 (登录): IC卡号 + password, in a real browser against the real server.
 
 use owf_e2e::*;
+use owf_shared::fixtures::{PLAIN, ZONE};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_shows_the_error_and_stays_on_login() {
@@ -8,7 +9,7 @@ async fn wrong_password_shows_the_error_and_stays_on_login() {
     let mut b = Browser::start("01-login-wrong").await;
     b.goto(&server.url("/")).await;
     b.wait_path("/login").await;
-    b.login(ZONE_CARD, "wrong-password").await;
+    b.login(ZONE.card_no, "wrong-password").await;
     b.wait_text("#login-error", "IC卡号或密码错误").await;
     b.screenshot("error").await;
     b.wait_path("/login").await;
@@ -30,7 +31,7 @@ async fn login_shows_the_enterprise_and_the_menu() {
     let server = Server::start().await;
     let mut b = Browser::start("01-login-ok").await;
     b.goto(&server.url("/login")).await;
-    b.login(PLAIN_CARD, PLAIN_PASSWORD).await;
+    b.login(PLAIN.card_no, PLAIN.password).await;
     b.wait_text("#enterprise-name", "杭州云帆跨境电子商务有限公司")
         .await;
     b.wait_path("/query").await;
@@ -68,7 +69,7 @@ async fn deep_link_before_login_comes_back_after_login() {
     b.goto(&server.url("/warehouse?status=1")).await;
     b.wait_path("/login?next=%2Fwarehouse%3Fstatus%3D1").await;
     b.screenshot("redirected").await;
-    b.login(ZONE_CARD, ZONE_PASSWORD).await;
+    b.login(ZONE.card_no, ZONE.password).await;
     b.wait_path("/warehouse?status=1").await;
     b.wait_text("#enterprise-name", "深圳前海综保跨境供应链有限公司")
         .await;
@@ -80,7 +81,7 @@ async fn logout_returns_to_login_and_the_old_cookie_no_longer_works() {
     let server = Server::start().await;
     let mut b = Browser::start("01-login-logout").await;
     b.goto(&server.url("/login")).await;
-    b.login(ZONE_CARD, ZONE_PASSWORD).await;
+    b.login(ZONE.card_no, ZONE.password).await;
     b.wait_text("#enterprise-name", "深圳前海").await;
     let cookie = b.session_cookie().await.expect("logged in");
     assert_eq!(server.status_of("/api/session", Some(&cookie)).await, 200);

@@ -7,12 +7,14 @@ use owf_backend::auth::password;
 use owf_backend::cli::{run_admin, AdminArgs, AdminCommand, DatabaseArgs, EnterpriseCommand};
 use owf_backend::store::key_encryption::{DEMO_KEY_HEX, ENV_VAR};
 use owf_e2e::*;
+use owf_shared::fixtures::ZONE;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn warehouse_in_hungary_picked_by_keyboard_is_approved() {
     let server = Server::start().await;
     let mut b = Browser::start("masterdata-hungary").await;
-    b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
     approved_registration(&b).await;
     b.goto(&server.url("/warehouse/new")).await;
     b.click("#btn-new").await;

@@ -2,13 +2,15 @@
 //! server.
 
 use owf_e2e::*;
+use owf_shared::fixtures::{PLAIN, ZONE};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn query_lists_filings_and_reset_clears_conditions_and_results() {
     let server = Server::start().await;
     let mut b = Browser::start("02-query").await;
-    b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
-    let draft = b.create("/registrations", zone_registration()).await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
+    let draft = b.create("/registrations", &ZONE.registration()).await;
     let apply_no = draft["ent_apply_no"].as_str().unwrap().to_owned();
 
     b.goto(&server.url("/query")).await;
@@ -56,7 +58,7 @@ async fn query_lists_filings_and_reset_clears_conditions_and_results() {
 async fn query_screen_at_phone_width() {
     let server = Server::start().await;
     let mut b = Browser::start_sized("02-query-390", 390, 844).await;
-    b.login_at(&server.url(""), PLAIN_CARD, PLAIN_PASSWORD)
+    b.login_at(&server.url(""), PLAIN.card_no, PLAIN.password)
         .await;
     b.goto(&server.url("/query?page=1")).await;
     b.wait_text("#no-results", "没有符合条件的数据").await;
@@ -76,7 +78,8 @@ async fn frontend_on_another_origin_logs_in_and_queries() {
     assert_eq!(site.origin(), origin);
 
     let mut b = Browser::start("02-query-static").await;
-    b.login_at(&site.origin(), ZONE_CARD, ZONE_PASSWORD).await;
+    b.login_at(&site.origin(), ZONE.card_no, ZONE.password)
+        .await;
     b.wait_text("#enterprise-name", "深圳前海综保跨境供应链有限公司")
         .await;
     b.goto(&format!("{}/enterprise/new", site.origin())).await;

@@ -1,13 +1,14 @@
 //! Manual sections 03 (海外仓企业登记录入) and 04 (海外仓企业登记申报), and tenant isolation.
 
 use owf_e2e::*;
+use owf_shared::fixtures::{PLAIN, ZONE};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn entry_validates_inline_saves_declares_and_follows_the_status() {
     let server = Server::start().await;
     let mut b = Browser::start("03-entry").await;
-    b.login_at(&server.url(""), PLAIN_CARD, PLAIN_PASSWORD)
+    b.login_at(&server.url(""), PLAIN.card_no, PLAIN.password)
         .await;
     b.goto(&server.url("/enterprise/new")).await;
     assert!(b
@@ -25,7 +26,7 @@ async fn entry_validates_inline_saves_declares_and_follows_the_status() {
         "新增 makes the fields editable"
     );
     let uscc = b.find("#uscc").await.prop("value").await.unwrap();
-    assert_eq!(uscc.as_deref(), Some("91330100MA2H3Y5K7A"), "prefilled");
+    assert_eq!(uscc.as_deref(), Some(PLAIN.uscc), "prefilled");
 
     // A wrong check character: the shared validation's message under the field, as typed.
     b.type_into("#uscc", "91330100MA2H3Y5K7B").await;
@@ -39,7 +40,7 @@ async fn entry_validates_inline_saves_declares_and_follows_the_status() {
         Some("uscc-error")
     );
     b.screenshot("uscc-error").await;
-    b.type_into("#uscc", "91330100MA2H3Y5K7A").await;
+    b.type_into("#uscc", PLAIN.uscc).await;
     b.wait_gone("#uscc-error").await;
 
     // 1210 is not offered to a non-zone enterprise, and the screen says why.
@@ -97,7 +98,7 @@ async fn entry_validates_inline_saves_declares_and_follows_the_status() {
 async fn forced_1210_is_refused_in_the_browser_and_by_the_server() {
     let server = Server::start().await;
     let mut b = Browser::start("03-entry-1210").await;
-    b.login_at(&server.url(""), PLAIN_CARD, PLAIN_PASSWORD)
+    b.login_at(&server.url(""), PLAIN.card_no, PLAIN.password)
         .await;
     b.goto(&server.url("/enterprise/new")).await;
     b.click("#btn-new").await;
@@ -136,8 +137,9 @@ async fn forced_1210_is_refused_in_the_browser_and_by_the_server() {
 async fn list_opens_a_draft_whose_detail_deletes_after_confirmation() {
     let server = Server::start().await;
     let mut b = Browser::start("04-declare-list").await;
-    b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
-    let draft = b.create("/registrations", zone_registration()).await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
+    let draft = b.create("/registrations", &ZONE.registration()).await;
     let apply_no = draft["ent_apply_no"].as_str().unwrap().to_owned();
     b.goto(&server.url("/enterprise")).await;
     b.type_into("#q-apply_no", &apply_no).await;
@@ -175,13 +177,13 @@ async fn list_opens_a_draft_whose_detail_deletes_after_confirmation() {
 async fn another_enterprises_record_is_not_found() {
     let server = Server::start().await;
     let zone = Browser::start("04-not-found-owner").await;
-    zone.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD)
+    zone.login_at(&server.url(""), ZONE.card_no, ZONE.password)
         .await;
-    let draft = zone.create("/registrations", zone_registration()).await;
+    let draft = zone.create("/registrations", &ZONE.registration()).await;
     zone.close().await;
 
     let mut b = Browser::start("04-not-found").await;
-    b.login_at(&server.url(""), PLAIN_CARD, PLAIN_PASSWORD)
+    b.login_at(&server.url(""), PLAIN.card_no, PLAIN.password)
         .await;
     b.goto(&server.url(&format!("/enterprise/{}", draft["id"])))
         .await;
@@ -195,8 +197,9 @@ async fn another_enterprises_record_is_not_found() {
 async fn customs_outage_shows_the_attempts_and_the_filing_arrives_afterwards() {
     let server = Server::start().await;
     let mut b = Browser::start("03-outage").await;
-    b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
-    let draft = b.create("/registrations", zone_registration()).await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
+    let draft = b.create("/registrations", &ZONE.registration()).await;
     server.customs_down(true).await;
     b.goto(&server.url(&format!("/enterprise/{}", draft["id"])))
         .await;

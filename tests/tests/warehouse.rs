@@ -1,13 +1,14 @@
 //! Manual sections 05 (海外仓资料信息报送) and 06 (海外仓资料信息查询).
 
 use owf_e2e::*;
+use owf_shared::fixtures::{owned_warehouse, PLAIN, ZONE};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn entry_is_refused_without_an_approved_registration() {
     let server = Server::start().await;
     let mut b = Browser::start("05-report-refused").await;
-    b.login_at(&server.url(""), PLAIN_CARD, PLAIN_PASSWORD)
+    b.login_at(&server.url(""), PLAIN.card_no, PLAIN.password)
         .await;
     b.goto(&server.url("/warehouse/new")).await;
     b.wait_text("#eligibility", "暂不能报送海外仓资料信息")
@@ -25,7 +26,8 @@ async fn entry_is_refused_without_an_approved_registration() {
 async fn new_warehouse_saved_with_proof_then_declared() {
     let server = Server::start().await;
     let mut b = Browser::start("05-report").await;
-    b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
     approved_registration(&b).await;
     b.goto(&server.url("/warehouse/new")).await;
     b.click("#btn-new").await;
@@ -70,7 +72,8 @@ async fn new_warehouse_saved_with_proof_then_declared() {
 async fn leased_warehouse_with_lease_agreement_is_approved() {
     let server = Server::start().await;
     let mut b = Browser::start("05-leased-proof").await;
-    b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
     approved_registration(&b).await;
     b.goto(&server.url("/warehouse/new")).await;
     b.click("#btn-new").await;
@@ -212,10 +215,11 @@ async fn leased_warehouse_with_lease_agreement_is_approved() {
 async fn list_opens_a_draft_that_is_modified_and_declared() {
     let server = Server::start().await;
     let mut b = Browser::start("06-warehouse-list").await;
-    b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
     approved_registration(&b).await;
     let draft = b
-        .create("/warehouses", owned_warehouse("法兰克福一号仓"))
+        .create("/warehouses", &owned_warehouse("法兰克福一号仓"))
         .await;
     let apply_no = draft["wh_apply_no"].as_str().unwrap().to_owned();
     b.goto(&server.url("/warehouse")).await;
@@ -254,9 +258,10 @@ async fn list_opens_a_draft_that_is_modified_and_declared() {
 async fn warehouse_detail_at_phone_width() {
     let server = Server::start().await;
     let mut b = Browser::start_sized("06-warehouse-390", 390, 844).await;
-    b.login_at(&server.url(""), ZONE_CARD, ZONE_PASSWORD).await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
     approved_registration(&b).await;
-    let draft = b.create("/warehouses", owned_warehouse("悉尼仓")).await;
+    let draft = b.create("/warehouses", &owned_warehouse("悉尼仓")).await;
     b.goto(&server.url(&format!("/warehouse/{}", draft["id"])))
         .await;
     b.wait_text("#status", "暂存").await;

@@ -1,22 +1,18 @@
 //! Signing keys encrypted at rest (`OWF_KEY_ENCRYPTION_KEY`): what the database holds, a wrong
-//! key, legacy plaintext rows, and `owf serve` / `owf admin` refusing to run without a key.
+//! key, and legacy plaintext rows.
 
-mod common;
-mod support;
-
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-use common::*;
 use owf_backend::customs::keys::{KeyError, SigningKeys};
 use owf_backend::customs::sign::{self, KeyPair};
 use owf_backend::customs::xml::Element;
 use owf_backend::store::key_encryption::{
     is_encrypted, KeyEncryptionError, KeyEncryptionKey, ENV_VAR,
 };
-use owf_backend::store::{Store, StoreError};
+use owf_backend::store::StoreError;
 use owf_shared::status::Status;
-use support::*;
+
+use crate::common::declared::declared_registration;
+use crate::customs::{customs, drive_until, fast_relay, instant_customs, relay};
+use crate::helpers::{both_databases, TestApp};
 
 async fn stored_key(app: &TestApp, enterprise_id: i64) -> String {
     sqlx::query_scalar("SELECT sign_key FROM enterprises WHERE id = $1")
@@ -120,89 +116,3 @@ both_databases!(
     a_wrong_key_or_a_swapped_row_is_refused_with_a_clear_error,
     a_legacy_plaintext_key_is_encrypted_at_start_and_still_signs,
 );
-
-/// Runs `owf` with `args` and the key variable set to `key` (or unset); returns its exit
-/// success and everything it printed. Fails if it is still running after 30 s.
-fn owf(args: &[&str], key: Option<&str>) -> (bool, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_owf"));
-    command
-        .args(args)
-        .env_remove(ENV_VAR)
-        .env_remove("OWF_DEMO")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(key) = key {
-        command.env(ENV_VAR, key);
-    }
-    let mut child = command.spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("owf {args:?} is still running: it should have refused to start");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
-#[tokio::test]
-async fn serve_and_admin_refuse_to_run_without_the_right_key() {
-    let dir = TempDir(std::env::temp_dir().join(format!("owf_keys_{}", std::process::id())));
-    let db = format!("sqlite:{}/owf.db", dir.0.display());
-    let store = Store::connect(&db)
-        .await
-        .unwrap()
-        .with_key_encryption(KeyEncryptionKey::demo());
-    declared_registration(&store, 1).await;
-    let serve = [
-        "serve",
-        "--database-url",
-        &db,
-        "--listen",
-        "127.0.0.1:0",
-        "--dist",
-        "/nonexistent-dist",
-    ];
-
-    let (ok, text) = owf(&serve, None);
-    assert!(
-        !ok && text.contains(ENV_VAR) && text.contains("--demo"),
-        "{text}"
-    );
-    let (ok, text) = owf(&serve, Some("not-a-key"));
-    assert!(!ok && text.contains("64 个十六进制字符"), "{text}");
-    let (ok, text) = owf(&serve, Some(&"5a".repeat(32)));
-    assert!(!ok && text.contains("不是加密它时所用的密钥"), "{text}");
-
-    let add = [
-        "admin",
-        "--database-url",
-        &db,
-        "enterprise",
-        "add",
-        "--customs-code",
-        "4403960ABC",
-        "--uscc",
-        "91440300MA5G8K2P04",
-        "--name",
-        "深圳测试企业",
-        "--district",
-        "5300",
-    ];
-    let (ok, text) = owf(&add, None);
-    assert!(!ok && text.contains(ENV_VAR), "{text}");
-    let enterprises: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    assert_eq!(enterprises, 1, "nothing added without a key");
-}

@@ -1,17 +1,14 @@
 //! Inputs beyond the limits — JSON and XML nested 100,000 deep, an oversized answer from
 //! customs — are refused with a clear reason; none of them overflows the stack or is read whole.
 
-mod common;
-mod support;
-
 use axum::http::{Method, StatusCode};
 use axum::routing::get;
 use axum::Router;
-use common::*;
 use owf_backend::customs::envelope::{IssuedReceipt, ReceiptPage, MAX_ANSWER_BYTES, RECEIPTS_PATH};
-use owf_backend::relay::client::CustomsEndpoint;
-use owf_backend::relay::Relay;
-use support::*;
+use owf_shared::fixtures::ZONE;
+
+use crate::customs::{customs, instant_customs, relay_at};
+use crate::helpers::{both_databases, TestApp};
 
 const DEPTH: usize = 100_000;
 
@@ -28,7 +25,7 @@ fn nested_xml() -> String {
 }
 
 async fn deeply_nested_json_gets_400(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     let in_a_field = format!("{{\"card_no\":{},\"password\":\"x\"}}", nested_objects());
     for body in [nested_arrays(), nested_objects(), in_a_field] {
         let (status, _, err) = app
@@ -42,7 +39,7 @@ async fn deeply_nested_json_gets_400(app: TestApp) {
         );
     }
     // The server still answers.
-    app.login(ZONE_CARD, ZONE_PASSWORD).await;
+    app.login(&ZONE).await;
 }
 
 async fn deeply_nested_envelope_gets_400(app: TestApp) {
@@ -81,12 +78,7 @@ fn page(xml: String) -> String {
 
 async fn a_deeply_nested_receipt_does_not_crash_the_relay(app: TestApp) {
     let (url, server) = customs_answering(page(nested_xml())).await;
-    let relay = Relay::new(
-        app.store.clone(),
-        &CustomsEndpoint { url, secret: None },
-        fast_relay(),
-    )
-    .unwrap();
+    let relay = relay_at(&app.store, url);
     assert!(relay.pull_receipts().await.is_ok());
     assert_eq!(app.store.receipt_cursor().await.unwrap(), 1, "read past it");
     server.abort();
@@ -94,12 +86,7 @@ async fn a_deeply_nested_receipt_does_not_crash_the_relay(app: TestApp) {
 
 async fn an_oversized_receipt_page_is_not_read(app: TestApp) {
     let (url, server) = customs_answering(page("x".repeat(MAX_ANSWER_BYTES))).await;
-    let relay = Relay::new(
-        app.store.clone(),
-        &CustomsEndpoint { url, secret: None },
-        fast_relay(),
-    )
-    .unwrap();
+    let relay = relay_at(&app.store, url);
     let error = relay.pull_receipts().await.unwrap_err().to_string();
     assert_eq!(error, "海关应答超过 16 MiB 上限");
     assert_eq!(app.store.receipt_cursor().await.unwrap(), 0);

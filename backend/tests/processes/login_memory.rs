@@ -3,10 +3,10 @@
 //! memory (VmHWM) stays under [`PEAK_CAP_MB`], and once they are answered it gives the checks'
 //! memory back. Every password check needs 19 MiB; without a bound, 100 at once take about 2 GB.
 
-mod support;
-
 use reqwest::StatusCode;
-use support::owf_serve;
+
+use crate::child::owf_serve;
+use crate::common::database::TempDir;
 
 const PARALLEL: usize = 100;
 const WAVES: usize = 3;
@@ -17,8 +17,9 @@ const CHECK_MB: u64 = 19;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parallel_failed_logins_keep_memory_bounded() {
-    let dir = std::env::temp_dir().join(format!("owf_login_memory_{}", std::process::id()));
-    let url = format!("sqlite:{}/owf.db", dir.display());
+    let dir =
+        TempDir(std::env::temp_dir().join(format!("owf_login_memory_{}", std::process::id())));
+    let url = dir.sqlite_url();
     // Every request comes from 127.0.0.1: lift the per-client limit so the bound on password
     // checks alone must hold memory down.
     let server = owf_serve(
@@ -75,6 +76,4 @@ async fn parallel_failed_logins_keep_memory_bounded() {
         "after the logins the server still holds {resident_after_mb} MB (before: \
          {resident_before_mb} MB): the password checks' memory was not given back"
     );
-    drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,87 +1,38 @@
-//! The customs relay against the customs sandbox over real HTTP — on SQLite and PostgreSQL:
-//! approval, 退单 and re-declaring, format errors, outages, lost acknowledgements, permanent
-//! failures, and two relays racing.
-
-mod common;
-mod support;
+//! The customs relay against the customs sandbox over real HTTP: approval, 退单 and
+//! re-declaring, format errors, outages, lost acknowledgements, permanent failures, and relays
+//! racing.
 
 use std::time::Duration;
 
-use axum::extract::Query;
-use axum::http::{Method, StatusCode};
-use axum::Json;
-use common::*;
-use owf_backend::customs::envelope::{ReceiptQuery, RECEIPTS_PATH};
-use owf_backend::customs::message::{MessageType, Receipt};
 use owf_backend::customs::sandbox::Faults;
 use owf_backend::relay::client::CustomsEndpoint;
 use owf_backend::relay::RelayConfig;
 use owf_backend::store::attachments::NewAttachment;
 use owf_backend::store::Store;
+use owf_shared::fixtures::{owned_warehouse, PLAIN, ZONE};
 use owf_shared::status::Status;
-use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use support::*;
 
-fn zone_registration(district: &str) -> Value {
-    json!({ "form": {
-        "uscc": "91440300MA5G8K2P04",
-        "ent_name": "深圳前海综保跨境供应链有限公司",
-        "customs_district": district,
-        "trade_modes": ["9810", "1210"],
-        "ems_no": "T5300W000001",
-        "contact_name": "林晓",
-        "contact_phone": "0755-88886666",
-        "commitment_ack": true
-    }})
+use crate::common::declared::{declared_registration, history};
+use crate::common::wait::eventually;
+use crate::customs::{
+    customs, delivery, drive_until, fast_relay, instant_customs, relay, statuses, step,
+};
+use crate::helpers::{both_databases, TestApp};
+use crate::user::{Filing, Form, User};
+
+/// Saves `form` as a new filing and declares it.
+async fn create_and_declare<F: Form>(user: &User<'_>, form: &F) -> F::Filing {
+    let created = user.create(form).await.unwrap();
+    declare(user, &created).await
 }
 
-fn owned_warehouse(name: &str) -> Value {
-    json!({ "form": {
-        "trade_mode": "9810",
-        "wh_name": name,
-        "country_code": "502",
-        "city": "Ontario, CA",
-        "wh_address": format!("{name} 1234 E Francis St"),
-        "area_sqm": "5200",
-        "ownership": "1"
-    }})
-}
-
-async fn post(app: &TestApp, path: &str, body: &Value, token: &str) -> (StatusCode, Value) {
-    let (status, _, json) = app
-        .send(
-            Method::POST,
-            path,
-            Some(&body.to_string()),
-            Some(token),
-            None,
-        )
-        .await;
-    (status, json)
-}
-
-/// Creates a filing and declares it; returns its id.
-async fn create_and_declare(app: &TestApp, kind: &str, body: &Value, token: &str) -> i64 {
-    let (status, created) = post(app, &format!("/api/{kind}"), body, token).await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let id = created["id"].as_i64().unwrap();
-    declare(app, kind, id, token).await;
-    id
-}
-
-async fn declare(app: &TestApp, kind: &str, id: i64, token: &str) {
-    let (_, detail) = app.get(&format!("/api/{kind}/{id}"), Some(token)).await;
-    let version = detail["lifecycle"]["version"].clone();
-    let (status, declared) = post(
-        app,
-        &format!("/api/{kind}/{id}/declare"),
-        &json!({ "version": version }),
-        token,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{declared}");
-    assert_eq!(declared["lifecycle"]["status"], 2);
+/// Declares `filing` as it is now.
+async fn declare<D: Filing>(user: &User<'_>, filing: &D) -> D {
+    let current = user.reload(filing).await.unwrap();
+    let declared = user.declare(&current).await.unwrap();
+    assert_eq!(declared.lifecycle().status, Status::Declared);
+    declared
 }
 
 /// Stores a proof document of the zone enterprise's filing; `claimed` is the hash recorded for it
@@ -89,7 +40,7 @@ async fn declare(app: &TestApp, kind: &str, id: i64, token: &str) {
 async fn attach(store: &Store, filing_id: i64, content: &[u8], claimed: Option<&str>) {
     let sha256 = hex::encode(Sha256::digest(content));
     let enterprise = store
-        .enterprise_by_customs_code("4403960ABC")
+        .enterprise_by_customs_code(ZONE.customs_code)
         .await
         .unwrap()
         .unwrap();
@@ -115,64 +66,57 @@ fn transitions(history: &[(Option<Status>, Status, String, String)]) -> Vec<(Sta
 }
 
 async fn declared_filings_reach_approval(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     let customs = customs(&app.store, instant_customs()).await;
     let relay = relay(&app.store, &customs, fast_relay());
-    let token = app.login(ZONE_CARD, ZONE_PASSWORD).await;
+    let zone = app.login(&ZONE).await;
     // As if the enterprise had been created before enterprises had keys: it gets them at 申报.
     sqlx::query(
         "UPDATE enterprises SET sign_key = '', public_key = '', cert_no = '' \
-         WHERE customs_code = '4403960ABC'",
+         WHERE customs_code = $1",
     )
+    .bind(ZONE.customs_code)
     .execute(app.store.write_pool())
     .await
     .unwrap();
 
-    let reg = create_and_declare(&app, "registrations", &zone_registration("5300"), &token).await;
-    drive_until(&app.store, &relay, &[reg], Status::Approved).await;
-    let steps = history(&app.store, reg).await;
+    let reg = create_and_declare(&zone, &ZONE.registration()).await;
+    drive_until(&app.store, &relay, &[reg.id], Status::Approved).await;
+    let steps = history(&app.store, reg.id).await;
     assert_eq!(
         transitions(&steps),
         [
-            (Status::Draft, ZONE_CARD),
-            (Status::Declared, ZONE_CARD),
+            (Status::Draft, ZONE.card_no),
+            (Status::Declared, ZONE.card_no),
             (Status::Sent, "系统"),
             (Status::Received, "海关"),
             (Status::Approved, "海关"),
         ]
     );
     assert!(steps[4].3.contains("审核通过"), "{steps:?}");
-    let (_, detail) = app
-        .get(&format!("/api/registrations/{reg}"), Some(&token))
-        .await;
-    let lifecycle = &detail["lifecycle"];
-    assert_eq!(lifecycle["send_attempts"], 1);
-    assert_eq!(lifecycle["next_attempt_at"], Value::Null);
-    assert!(lifecycle["last_return_info"]
-        .as_str()
-        .unwrap()
-        .contains("审核通过"));
-    assert!(lifecycle["last_return_time"].as_str().unwrap().len() == 19);
-    let (_, list) = app.get("/api/registrations", Some(&token)).await;
+    let lifecycle = zone.reload(&reg).await.unwrap().lifecycle;
+    assert_eq!(lifecycle.send_attempts, 1);
+    assert_eq!(lifecycle.next_attempt_at, None);
+    assert!(lifecycle.last_return_info.unwrap().contains("审核通过"));
+    assert_eq!(lifecycle.last_return_time.as_ref().unwrap().len(), 19);
+    let list = zone.registrations("").await.unwrap();
     assert_eq!(
-        list["items"][0]["last_return_time"], lifecycle["last_return_time"],
+        list.items[0].last_return_time, lifecycle.last_return_time,
         "the list shows the receipt time as the detail does"
     );
 
-    let (status, created) = post(&app, "/api/warehouses", &owned_warehouse("LA DC"), &token).await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let wh = created["id"].as_i64().unwrap();
-    attach(&app.store, wh, b"%PDF-1.4 deed of the warehouse", None).await;
-    declare(&app, "warehouses", wh, &token).await;
+    let wh = zone.create(&owned_warehouse("LA DC")).await.unwrap();
+    attach(&app.store, wh.id, b"%PDF-1.4 deed of the warehouse", None).await;
+    declare(&zone, &wh).await;
     let payload: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE filing_id = $1")
-        .bind(wh)
+        .bind(wh.id)
         .fetch_one(app.store.pool())
         .await
         .unwrap();
     assert!(payload.contains("<owh:OWH201Message xmlns:owh=\"urn:sim:owh:1.0\""));
     assert!(payload.contains("<owh:fileName>deed.pdf</owh:fileName>"));
     assert!(payload.contains("<ds:SignatureValue>"));
-    drive_until(&app.store, &relay, &[wh], Status::Approved).await;
+    drive_until(&app.store, &relay, &[wh.id], Status::Approved).await;
 
     let stats = customs.sandbox.store().message_stats().await.unwrap();
     assert_eq!(stats.len(), 2);
@@ -183,93 +127,74 @@ async fn declared_filings_reach_approval(app: TestApp) {
 }
 
 async fn rejected_filings_show_the_reason_and_can_be_declared_again(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     let customs = customs(&app.store, instant_customs()).await;
     let relay = relay(&app.store, &customs, fast_relay());
-    let token = app.login(ZONE_CARD, ZONE_PASSWORD).await;
+    let zone = app.login(&ZONE).await;
 
     // The registration carries 主管海关 5300 from the enterprise record; by the time customs
     // judges it, customs' master data has the enterprise under 2900.
-    let reg = create_and_declare(&app, "registrations", &zone_registration("5300"), &token).await;
+    let reg = create_and_declare(&zone, &ZONE.registration()).await;
     sqlx::query("UPDATE enterprises SET customs_district = '2900' WHERE customs_code = $1")
-        .bind("4403960ABC")
+        .bind(ZONE.customs_code)
         .execute(app.store.write_pool())
         .await
         .unwrap();
-    drive_until(&app.store, &relay, &[reg], Status::Rejected).await;
-    let (_, detail) = app
-        .get(&format!("/api/registrations/{reg}"), Some(&token))
-        .await;
-    let info = detail["lifecycle"]["last_return_info"].as_str().unwrap();
+    drive_until(&app.store, &relay, &[reg.id], Status::Rejected).await;
+    let rejected = zone.reload(&reg).await.unwrap();
+    let info = rejected.lifecycle.last_return_info.clone().unwrap();
     assert!(
         info.contains("2900 杭州关区") && info.contains("当前为 5300 深圳海关"),
         "{info}"
     );
     assert!(info.contains("请重新打开本登记并暂存后再申报"), "{info}");
-    let last = history(&app.store, reg).await.pop().unwrap();
+    let last = history(&app.store, reg.id).await.pop().unwrap();
     assert_eq!((last.1, last.2.as_str()), (Status::Rejected, "海关"));
     assert!(last.3.contains("主管海关"));
 
     // Saved again, the registration takes 主管海关 from the enterprise record, whatever the
     // request says.
-    let mut fixed = zone_registration("5300");
-    fixed["version"] = detail["lifecycle"]["version"].clone();
-    let (status, _, saved) = app
-        .send(
-            Method::PUT,
-            &format!("/api/registrations/{reg}"),
-            Some(&fixed.to_string()),
-            Some(&token),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{saved}");
-    assert_eq!(saved["lifecycle"]["status"], 1);
-    declare(&app, "registrations", reg, &token).await;
-    drive_until(&app.store, &relay, &[reg], Status::Approved).await;
+    assert_eq!(ZONE.registration().customs_district, "5300");
+    let saved = zone.save(&rejected, &ZONE.registration()).await.unwrap();
+    assert_eq!(saved.lifecycle.status, Status::Draft);
+    declare(&zone, &reg).await;
+    drive_until(&app.store, &relay, &[reg.id], Status::Approved).await;
 }
 
 /// The proof documents a declaration froze are checked before sending: one whose content is no
 /// longer what was declared (or whose recorded hash never matched) fails the message for good,
 /// with the reason, and customs never receives other content than the message lists.
 async fn a_document_changed_after_declaring_is_never_sent(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     let customs = customs(&app.store, instant_customs()).await;
     let relay = relay(&app.store, &customs, fast_relay());
-    let token = app.login(ZONE_CARD, ZONE_PASSWORD).await;
-    let reg = create_and_declare(&app, "registrations", &zone_registration("5300"), &token).await;
-    drive_until(&app.store, &relay, &[reg], Status::Approved).await;
+    let zone = app.login(&ZONE).await;
+    let reg = create_and_declare(&zone, &ZONE.registration()).await;
+    drive_until(&app.store, &relay, &[reg.id], Status::Approved).await;
 
-    let (_, created) = post(&app, "/api/warehouses", &owned_warehouse("LA DC"), &token).await;
-    let changed = created["id"].as_i64().unwrap();
-    attach(&app.store, changed, b"%PDF-1.4 the deed", None).await;
-    declare(&app, "warehouses", changed, &token).await;
+    let changed = zone.create(&owned_warehouse("LA DC")).await.unwrap();
+    attach(&app.store, changed.id, b"%PDF-1.4 the deed", None).await;
+    declare(&zone, &changed).await;
     // As a damaged disk or a hand in the database would: the content changes after 申报.
     sqlx::query("UPDATE attachments SET content = $1 WHERE filing_id = $2")
         .bind(&b"%PDF-1.4 another deed"[..])
-        .bind(changed)
+        .bind(changed.id)
         .execute(app.store.write_pool())
         .await
         .unwrap();
-    let (_, created) = post(&app, "/api/warehouses", &owned_warehouse("NJ DC"), &token).await;
-    let misrecorded = created["id"].as_i64().unwrap();
+    let misrecorded = zone.create(&owned_warehouse("NJ DC")).await.unwrap();
     attach(
         &app.store,
-        misrecorded,
+        misrecorded.id,
         b"the real deed",
         Some(&"0".repeat(64)),
     )
     .await;
-    declare(&app, "warehouses", misrecorded, &token).await;
+    declare(&zone, &misrecorded).await;
 
-    drive_until(
-        &app.store,
-        &relay,
-        &[changed, misrecorded],
-        Status::SendFailed,
-    )
-    .await;
-    for wh in [changed, misrecorded] {
+    let ids = [changed.id, misrecorded.id];
+    drive_until(&app.store, &relay, &ids, Status::SendFailed).await;
+    for wh in ids {
         let (state, attempts, error) = delivery(&app.store, wh).await;
         assert_eq!((state.as_str(), attempts), ("failed", 1), "not retried");
         assert_eq!(
@@ -306,7 +231,7 @@ async fn a_tampered_message_gets_a_format_error_receipt(app: TestApp) {
 }
 
 async fn an_outage_delays_but_loses_nothing(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     let customs = customs(&app.store, instant_customs()).await;
     let relay = relay(&app.store, &customs, fast_relay());
     let mut ids = Vec::new();
@@ -376,19 +301,10 @@ async fn a_lost_acknowledgement_is_resent_and_processed_once(app: TestApp) {
 }
 
 async fn refusals_and_exhausted_attempts_fail_and_can_be_declared_again(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     let customs = customs(&app.store, instant_customs()).await;
-    let token = app.login(PLAIN_CARD, PLAIN_PASSWORD).await;
-    let plain = json!({ "form": {
-        "uscc": "91330100MA2H3Y5K7A",
-        "ent_name": "杭州云帆跨境电子商务有限公司",
-        "customs_district": "2900",
-        "trade_modes": ["9810"],
-        "contact_name": "周敏",
-        "contact_phone": "0571-88886666",
-        "commitment_ack": true
-    }});
-    let reg = create_and_declare(&app, "registrations", &plain, &token).await;
+    let plain = app.login(&PLAIN).await;
+    let reg = create_and_declare(&plain, &PLAIN.registration()).await;
 
     // A URL where customs answers 404: refused for good.
     let wrong = owf_backend::relay::Relay::new(
@@ -400,13 +316,13 @@ async fn refusals_and_exhausted_attempts_fail_and_can_be_declared_again(app: Tes
         fast_relay(),
     )
     .unwrap();
-    drive_until(&app.store, &wrong, &[reg], Status::SendFailed).await;
-    let last = history(&app.store, reg).await.pop().unwrap();
+    drive_until(&app.store, &wrong, &[reg.id], Status::SendFailed).await;
+    let last = history(&app.store, reg.id).await.pop().unwrap();
     assert_eq!(last.2, "系统");
     assert!(last.3.contains("海关拒收报文（HTTP 404"), "{last:?}");
 
     // Declared again, while customs is down, with two attempts allowed: given up after two.
-    declare(&app, "registrations", reg, &token).await;
+    declare(&plain, &reg).await;
     customs.sandbox.set_faults(Faults {
         down: true,
         ..Faults::default()
@@ -419,17 +335,15 @@ async fn refusals_and_exhausted_attempts_fail_and_can_be_declared_again(app: Tes
             ..fast_relay()
         },
     );
-    drive_until(&app.store, &impatient, &[reg], Status::SendFailed).await;
-    let (_, detail) = app
-        .get(&format!("/api/registrations/{reg}"), Some(&token))
-        .await;
-    assert_eq!(detail["lifecycle"]["send_attempts"], 2);
-    let error = detail["lifecycle"]["last_error"].as_str().unwrap();
+    drive_until(&app.store, &impatient, &[reg.id], Status::SendFailed).await;
+    let lifecycle = plain.reload(&reg).await.unwrap().lifecycle;
+    assert_eq!(lifecycle.send_attempts, 2);
+    let error = lifecycle.last_error.unwrap();
     assert!(error.starts_with("已尝试 2 次仍未送达海关"), "{error}");
 
     customs.sandbox.set_faults(Faults::default());
-    declare(&app, "registrations", reg, &token).await;
-    drive_until(&app.store, &impatient, &[reg], Status::Approved).await;
+    declare(&plain, &reg).await;
+    drive_until(&app.store, &impatient, &[reg.id], Status::Approved).await;
     assert_eq!(app.store.relay_counts().await.unwrap().failed, 2);
 }
 
@@ -491,156 +405,6 @@ async fn a_refused_message_fails_alone_in_its_batch(app: TestApp) {
     );
 }
 
-both_databases!(
-    declared_filings_reach_approval,
-    rejected_filings_show_the_reason_and_can_be_declared_again,
-    a_document_changed_after_declaring_is_never_sent,
-    unreadable_receipts_are_kept_as_dead_letters_and_passed,
-    receipts_without_a_guid_are_unreadable,
-    a_tampered_message_gets_a_format_error_receipt,
-    an_outage_delays_but_loses_nothing,
-    a_lost_acknowledgement_is_resent_and_processed_once,
-    refusals_and_exhausted_attempts_fail_and_can_be_declared_again,
-    a_declaration_wakes_the_idle_relay,
-    a_refused_message_fails_alone_in_its_batch,
-);
-
-/// A customs answering the receipt stream from `items` (those without a readable `seq` in every
-/// page), and nothing else.
-async fn receipt_stream(items: Vec<Value>) -> (String, tokio::task::JoinHandle<()>) {
-    let items = std::sync::Arc::new(items);
-    let receipts = move |Query(q): Query<ReceiptQuery>| {
-        let items = items.clone();
-        async move {
-            let page: Vec<Value> = items
-                .iter()
-                .filter(|item| item["seq"].as_i64().is_none_or(|seq| seq > q.after))
-                .cloned()
-                .collect();
-            Json(json!({ "receipts": page }))
-        }
-    };
-    let app = axum::Router::new().route(RECEIPTS_PATH, axum::routing::get(receipts));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, server)
-}
-
-/// A receipt (OWH102) for the declaration `guid`, itself identified by `receipt_id`.
-fn receipt(receipt_id: &str, guid: &str, return_status: i32, info: &str) -> String {
-    Receipt {
-        receipt_id: receipt_id.into(),
-        message_type: MessageType::RegistrationReturn,
-        guid: guid.into(),
-        apply_no: "E20261201000000001".into(),
-        customs_code: "4403000001".into(),
-        return_status,
-        return_time: "20261201101531123".into(),
-        return_info: info.into(),
-    }
-    .to_document()
-}
-
-/// `(seq, raw, reason)` of every dead letter, in arrival order.
-async fn dead_letters(store: &Store) -> Vec<(Option<i64>, String, String)> {
-    sqlx::query_as("SELECT seq, raw, reason FROM relay_dead_receipts ORDER BY id")
-        .fetch_all(store.pool())
-        .await
-        .unwrap()
-}
-
-async fn unreadable_receipts_are_kept_as_dead_letters_and_passed(app: TestApp) {
-    let id = declared_registration(&app.store, 1).await;
-    let guid = outbox_guids(&app.store).await.remove(0);
-    let broken = "<owh:OWH102Message xmlns:owh=\"urn:sim:owh:1.0\" guid=\"R-1\"><owh:Owh";
-    let unknown = receipt("R-4", &guid, 555, "?");
-    let items = vec![
-        json!({ "seq": 1, "xml": broken }),
-        json!({ "seq": 2, "payload": "no xml here" }),
-        json!({ "seq": 3, "xml": unknown }),
-        json!({ "seq": 4, "xml": receipt("R-5", &guid, 120, "海关入库") }),
-        json!({ "xml": "an item without its place in the stream" }),
-    ];
-    let (url, _server) = receipt_stream(items).await;
-    let relay = owf_backend::relay::Relay::new(
-        app.store.clone(),
-        &CustomsEndpoint { url, secret: None },
-        fast_relay(),
-    )
-    .unwrap();
-
-    assert_eq!(relay.pull_receipts().await.unwrap(), 4);
-    assert_eq!(app.store.receipt_cursor().await.unwrap(), 4, "moved on");
-    assert_eq!(
-        statuses(&app.store, &[id]).await,
-        [Status::Received],
-        "the readable receipt behind the unreadable ones applied"
-    );
-    let dead = dead_letters(&app.store).await;
-    let seqs: Vec<_> = dead.iter().map(|d| d.0).collect();
-    assert_eq!(seqs, [Some(1), Some(2), Some(3), None]);
-    assert_eq!(dead[0].1, broken, "the raw text is kept");
-    assert!(dead[0].2.starts_with("回执报文无法解析"), "{dead:?}");
-    assert!(dead[1].1.contains("no xml here"));
-    assert!(dead[1].2.starts_with("回执条目格式错误"), "{dead:?}");
-    assert_eq!(
-        (dead[2].1.as_str(), dead[2].2.as_str()),
-        (unknown.as_str(), "未知的回执状态 555")
-    );
-
-    // Read again, the item without a place is not kept twice; nothing else is new.
-    assert_eq!(relay.pull_receipts().await.unwrap(), 0);
-    assert_eq!(dead_letters(&app.store).await.len(), 4);
-    let (status, _, metrics) = app.download("/metrics", "").await;
-    assert_eq!(status, StatusCode::OK);
-    let metrics = String::from_utf8(metrics).unwrap();
-    assert!(
-        metrics.contains("\nowf_relay_receipts_dead_total 4\n"),
-        "{metrics}"
-    );
-    assert!(metrics.contains("\nowf_relay_receipts_applied_total 1\n"));
-}
-
-/// A receipt without its own guid cannot be applied exactly once: it is unreadable, never
-/// stored under an empty id (which would drop every later id-less receipt as a duplicate).
-async fn receipts_without_a_guid_are_unreadable(app: TestApp) {
-    let first = declared_registration(&app.store, 1).await;
-    let second = declared_registration(&app.store, 2).await;
-    let guids = sqlx::query_scalar::<_, String>("SELECT guid FROM outbox ORDER BY filing_id")
-        .fetch_all(app.store.pool())
-        .await
-        .unwrap();
-    let items = vec![
-        json!({ "seq": 1, "xml": receipt("", &guids[0], 120, "海关入库") }),
-        json!({ "seq": 2, "xml": receipt(" ", &guids[1], 120, "海关入库") }),
-        json!({ "seq": 3, "xml": receipt("R-3", "", 120, "海关入库") }),
-        json!({ "seq": 4, "xml": receipt("R-4", &guids[1], 120, "海关入库") }),
-    ];
-    let (url, _server) = receipt_stream(items).await;
-    let relay = owf_backend::relay::Relay::new(
-        app.store.clone(),
-        &CustomsEndpoint { url, secret: None },
-        fast_relay(),
-    )
-    .unwrap();
-    assert_eq!(relay.pull_receipts().await.unwrap(), 4);
-    assert_eq!(
-        statuses(&app.store, &[first, second]).await,
-        [Status::Declared, Status::Received],
-        "only the receipt with its guid applied"
-    );
-    let dead = dead_letters(&app.store).await;
-    assert_eq!(dead.len(), 3, "{dead:?}");
-    assert!(dead.iter().all(|d| d.2.contains("guid")), "{dead:?}");
-    assert_eq!(
-        app.count("relay_receipts WHERE TRIM(receipt_id) = '' OR TRIM(guid) = ''")
-            .await,
-        0
-    );
-    assert_eq!(app.count("relay_receipts").await, 1);
-}
-
 /// Claimers racing for the outbox in tight loops never get the same row within a lease.
 async fn concurrent_claims_are_disjoint(store: &Store, rows: usize) {
     let claimers: Vec<_> = (0..4)
@@ -682,8 +446,9 @@ async fn concurrent_claims_are_disjoint(store: &Store, rows: usize) {
 
 /// Two relays claim from the same outbox at once: within a lease no message is sent twice —
 /// customs sees each guid exactly once and every row was claimed exactly once.
-async fn two_relays_never_send_the_same_row_within_a_lease(store: Store) {
+async fn two_relays_never_send_the_same_row_within_a_lease(app: TestApp) {
     const FILINGS: usize = 120;
+    let store = app.store;
     let customs = customs(&store, instant_customs()).await;
     for n in 0..FILINGS {
         declared_registration(&store, n).await;
@@ -723,22 +488,18 @@ async fn two_relays_never_send_the_same_row_within_a_lease(store: Store) {
     assert!(attempts.iter().all(|a| *a == 1));
 }
 
-mod race {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn sqlite() {
-        super::two_relays_never_send_the_same_row_within_a_lease(
-            super::common::sqlite().await.store,
-        )
-        .await
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn postgres() {
-        if let Some(app) = super::common::postgres().await {
-            super::two_relays_never_send_the_same_row_within_a_lease(app.store).await
-        }
-    }
-}
+both_databases!(
+    declared_filings_reach_approval,
+    rejected_filings_show_the_reason_and_can_be_declared_again,
+    a_document_changed_after_declaring_is_never_sent,
+    a_tampered_message_gets_a_format_error_receipt,
+    an_outage_delays_but_loses_nothing,
+    a_lost_acknowledgement_is_resent_and_processed_once,
+    refusals_and_exhausted_attempts_fail_and_can_be_declared_again,
+    a_declaration_wakes_the_idle_relay,
+    a_refused_message_fails_alone_in_its_batch,
+    two_relays_never_send_the_same_row_within_a_lease(flavor = "multi_thread", worker_threads = 4),
+);
 
 /// Two servers' relays on one PostgreSQL database, both idle (polling once an hour), and a
 /// declaration written by a third server: both relays wake and take part. Each holds at most one
@@ -746,18 +507,9 @@ mod race {
 /// each relay.
 mod wake {
     use super::*;
+    use crate::helpers::postgres_only;
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn both_relays_on_postgres_wake_on_a_declaration_elsewhere() {
-        let Some(app) = common::postgres().await else {
-            return;
-        };
-        let database: String = sqlx::query_scalar("SELECT CAST(current_database() AS TEXT)")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
-        let admin = std::env::var("OWF_TEST_PG_URL").unwrap();
-        let url = format!("{}/{database}", admin.rsplit_once('/').unwrap().0);
+    async fn both_relays_on_postgres_wake_on_a_declaration_elsewhere(app: TestApp) {
         let slow = owf_backend::customs::sandbox::SandboxConfig {
             faults: Faults {
                 latency_ms: 1500,
@@ -775,7 +527,7 @@ mod wake {
         let mut owners = Vec::new();
         let mut running = Vec::new();
         for _ in 0..2 {
-            let server = Store::connect(&url).await.unwrap();
+            let server = Store::connect(&app.url).await.unwrap();
             let relay = relay(&server, &customs, one_at_a_time.clone());
             owners.push(relay.owner().to_owned());
             running.push(tokio::spawn(relay.run()));
@@ -815,4 +567,9 @@ mod wake {
             relay.abort();
         }
     }
+
+    postgres_only!(both_relays_on_postgres_wake_on_a_declaration_elsewhere(
+        flavor = "multi_thread",
+        worker_threads = 4
+    ));
 }

@@ -1,7 +1,4 @@
-//! Login, who-am-I, logout, lockout, login limits and the 401 contract — on SQLite and
-//! PostgreSQL.
-
-mod common;
+//! Login, who-am-I, logout, lockout, login limits and the 401 contract.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -10,28 +7,27 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use common::*;
 use http_body_util::BodyExt;
 use owf_backend::auth::password_checks::PASSWORD_CHECKS;
-use owf_backend::http::{router, AppState, HttpConfig, LOCK_MINUTES, MAX_FAILED_LOGINS};
+use owf_backend::http::{HttpConfig, LOCK_MINUTES, MAX_FAILED_LOGINS};
+use owf_shared::fixtures::{PLAIN, ZONE};
 use serde_json::{json, Value};
 use tower::ServiceExt;
+
+use crate::helpers::{both_databases, TestApp};
 
 /// The answer to every failed login, whatever the reason.
 const FAILED: &str = "IC卡号或密码错误（同一IC卡连续 5 次登录失败将锁定 15 分钟）";
 
 /// The app with other HTTP settings than the harness's.
 fn app_with(app: &TestApp, config: HttpConfig) -> Router {
-    let state = AppState::new(app.store.clone(), config);
-    router(state, std::path::Path::new("/nonexistent-dist"))
+    TestApp::router(&app.store, config)
 }
 
 fn config() -> HttpConfig {
     HttpConfig {
-        session_hours: 8,
         allowed_origins: Vec::new(),
-        login_attempts_per_minute: 1000,
-        secure_cookies: false,
+        ..TestApp::config()
     }
 }
 
@@ -60,15 +56,19 @@ async fn login_from(
 /// A wrong login, repeated while the server answers 429 (as a client honouring Retry-After
 /// would, only sooner); returns the final status and body.
 async fn guess_until_answered(app: &TestApp, card_no: &str, password: &str) -> (StatusCode, Value) {
-    let body = json!({ "card_no": card_no, "password": password }).to_string();
     loop {
-        let (status, _, json) = app
-            .send(Method::POST, "/api/session", Some(&body), None, None)
-            .await;
+        let (status, _, json) = app.try_login(card_no, password).await;
         if status != StatusCode::TOO_MANY_REQUESTS {
             return (status, json);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `times` logins of the zone user with a wrong password.
+async fn wrong_logins(app: &TestApp, times: usize) {
+    for _ in 0..times {
+        app.try_login(ZONE.card_no, "wrong").await;
     }
 }
 
@@ -81,26 +81,20 @@ async fn failed_logins(app: &TestApp, card_no: &str) -> i64 {
 }
 
 async fn login_returns_the_enterprise_and_sets_a_cookie(app: TestApp) {
-    let app = with_demo(app).await;
-    let token = app.login(ZONE_CARD, ZONE_PASSWORD).await;
-    let (status, me) = app.get("/api/session", Some(&token)).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(me["card_no"], ZONE_CARD);
-    assert_eq!(me["enterprise"]["customs_code"], "4403960ABC");
-    assert_eq!(me["enterprise"]["in_zone"], true);
-    let other = app.login(PLAIN_CARD, PLAIN_PASSWORD).await;
-    let (_, me) = app.get("/api/session", Some(&other)).await;
-    assert_eq!(me["enterprise"]["in_zone"], false);
+    let app = app.with_demo().await;
+    let me = app.login(&ZONE).await.me().await.unwrap();
+    assert_eq!(me.card_no, ZONE.card_no);
+    assert_eq!(me.enterprise.customs_code, "4403960ABC");
+    assert!(me.enterprise.in_zone);
+    let me = app.login(&PLAIN).await.me().await.unwrap();
+    assert!(!me.enterprise.in_zone);
 }
 
 async fn wrong_card_or_password_gets_one_generic_message(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     let mut messages = Vec::new();
-    for (card, password) in [(ZONE_CARD, "wrong"), ("0000000000000", ZONE_PASSWORD)] {
-        let body = json!({ "card_no": card, "password": password }).to_string();
-        let (status, token, err) = app
-            .send(Method::POST, "/api/session", Some(&body), None, None)
-            .await;
+    for (card, password) in [(ZONE.card_no, "wrong"), ("0000000000000", ZONE.password)] {
+        let (status, token, err) = app.try_login(card, password).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert!(token.is_none());
         assert_eq!(err["code"], "bad_credentials");
@@ -126,39 +120,29 @@ async fn api_without_session_gets_401_json(app: TestApp) {
 }
 
 async fn logout_revokes_the_session(app: TestApp) {
-    let app = with_demo(app).await;
-    let token = app.login(ZONE_CARD, ZONE_PASSWORD).await;
-    let (status, _, _) = app
-        .send(Method::DELETE, "/api/session", None, Some(&token), None)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, _) = app.get("/api/session", Some(&token)).await;
+    let app = app.with_demo().await;
+    let zone = app.login(&ZONE).await;
+    zone.logout().await.unwrap();
     assert_eq!(
-        status,
+        zone.me().await.unwrap_err().status,
         StatusCode::UNAUTHORIZED,
         "the old cookie no longer works"
     );
 }
 
 async fn five_failures_lock_the_account_until_unlocked(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     assert_eq!(
         (MAX_FAILED_LOGINS, LOCK_MINUTES),
         (5, 15),
         "as the message says"
     );
-    let wrong = json!({ "card_no": ZONE_CARD, "password": "wrong" }).to_string();
     for attempt in 1..=5 {
-        let (status, _, err) = app
-            .send(Method::POST, "/api/session", Some(&wrong), None, None)
-            .await;
+        let (status, _, err) = app.try_login(ZONE.card_no, "wrong").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
         assert_eq!(err["message"], FAILED);
     }
-    let right = json!({ "card_no": ZONE_CARD, "password": ZONE_PASSWORD }).to_string();
-    let (status, token, err) = app
-        .send(Method::POST, "/api/session", Some(&right), None, None)
-        .await;
+    let (status, token, err) = app.try_login(ZONE.card_no, ZONE.password).await;
     assert_eq!(
         status,
         StatusCode::UNAUTHORIZED,
@@ -167,46 +151,35 @@ async fn five_failures_lock_the_account_until_unlocked(app: TestApp) {
     assert!(token.is_none());
     assert_eq!(err["code"], "bad_credentials");
     // The other enterprise's user is unaffected.
-    app.login(PLAIN_CARD, PLAIN_PASSWORD).await;
-    assert!(app.store.unlock_user(ZONE_CARD).await.unwrap());
-    app.login(ZONE_CARD, ZONE_PASSWORD).await;
+    app.login(&PLAIN).await;
+    assert!(app.store.unlock_user(ZONE.card_no).await.unwrap());
+    app.login(&ZONE).await;
 }
 
 async fn a_lock_that_ran_out_lets_the_right_password_in(app: TestApp) {
-    let app = with_demo(app).await;
-    let wrong = json!({ "card_no": ZONE_CARD, "password": "wrong" }).to_string();
-    for _ in 0..5 {
-        app.send(Method::POST, "/api/session", Some(&wrong), None, None)
-            .await;
-    }
+    let app = app.with_demo().await;
+    wrong_logins(&app, 5).await;
     // Test setup: the 15 minutes have passed.
     sqlx::query("UPDATE users SET locked_until = 1 WHERE card_no = $1")
-        .bind(ZONE_CARD)
+        .bind(ZONE.card_no)
         .execute(app.store.write_pool())
         .await
         .unwrap();
-    app.login(ZONE_CARD, ZONE_PASSWORD).await;
-    assert_eq!(failed_logins(&app, ZONE_CARD).await, 0);
+    app.login(&ZONE).await;
+    assert_eq!(failed_logins(&app, ZONE.card_no).await, 0);
 }
 
 async fn unknown_and_locked_cards_get_the_same_answer(app: TestApp) {
-    let app = with_demo(app).await;
-    let wrong = json!({ "card_no": ZONE_CARD, "password": "wrong" }).to_string();
-    for _ in 0..5 {
-        app.send(Method::POST, "/api/session", Some(&wrong), None, None)
-            .await;
-    }
+    let app = app.with_demo().await;
+    wrong_logins(&app, 5).await;
     let mut answers = Vec::new();
     for (card, password) in [
-        (ZONE_CARD, ZONE_PASSWORD),     // locked, right password
-        (ZONE_CARD, "wrong"),           // locked, wrong password
+        (ZONE.card_no, ZONE.password),  // locked, right password
+        (ZONE.card_no, "wrong"),        // locked, wrong password
         ("8944039999999", "whatever1"), // no such card
-        (PLAIN_CARD, "wrong"),          // existing card, wrong password
+        (PLAIN.card_no, "wrong"),       // existing card, wrong password
     ] {
-        let body = json!({ "card_no": card, "password": password }).to_string();
-        let (status, token, json) = app
-            .send(Method::POST, "/api/session", Some(&body), None, None)
-            .await;
+        let (status, token, json) = app.try_login(card, password).await;
         assert!(token.is_none());
         answers.push((status, json));
     }
@@ -218,11 +191,11 @@ async fn unknown_and_locked_cards_get_the_same_answer(app: TestApp) {
 }
 
 async fn parallel_guesses_check_no_more_passwords_than_the_lockout_allows(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     let guesses = (0..20).map(|n| {
         guess_until_answered(
             &app,
-            ZONE_CARD,
+            ZONE.card_no,
             if n % 2 == 0 { "wrong" } else { "wrong too" },
         )
     });
@@ -232,18 +205,18 @@ async fn parallel_guesses_check_no_more_passwords_than_the_lockout_allows(app: T
         assert_eq!(json["message"], FAILED);
     }
     assert_eq!(
-        failed_logins(&app, ZONE_CARD).await,
+        failed_logins(&app, ZONE.card_no).await,
         MAX_FAILED_LOGINS,
         "20 parallel guesses: only 5 were checked against the password"
     );
-    let (status, json) = guess_until_answered(&app, ZONE_CARD, ZONE_PASSWORD).await;
+    let (status, json) = guess_until_answered(&app, ZONE.card_no, ZONE.password).await;
     assert_eq!(
         (status, &json["code"]),
         (StatusCode::UNAUTHORIZED, &json!("bad_credentials")),
         "the right password after the burst does not log in while locked"
     );
-    assert!(app.store.unlock_user(ZONE_CARD).await.unwrap());
-    app.login(ZONE_CARD, ZONE_PASSWORD).await;
+    assert!(app.store.unlock_user(ZONE.card_no).await.unwrap());
+    app.login(&ZONE).await;
 }
 
 async fn password_checks_beyond_the_slots_answer_429(app: TestApp) {
@@ -270,7 +243,7 @@ async fn password_checks_beyond_the_slots_answer_429(app: TestApp) {
 }
 
 async fn a_client_over_its_login_limit_is_told_when_to_retry(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     let router = app_with(
         &app,
         HttpConfig {
@@ -281,10 +254,11 @@ async fn a_client_over_its_login_limit_is_told_when_to_retry(app: TestApp) {
     let first: SocketAddr = "192.0.2.1:40000".parse().unwrap();
     let other: SocketAddr = "192.0.2.2:40000".parse().unwrap();
     for _ in 0..3 {
-        let (status, _, _) = login_from(&router, Some(first), PLAIN_CARD, "wrong").await;
+        let (status, _, _) = login_from(&router, Some(first), PLAIN.card_no, "wrong").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    let (status, headers, json) = login_from(&router, Some(first), ZONE_CARD, ZONE_PASSWORD).await;
+    let (status, headers, json) =
+        login_from(&router, Some(first), ZONE.card_no, ZONE.password).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     // One attempt every 20 s; a little of that has passed during the three attempts.
     let secs: u64 = headers[header::RETRY_AFTER]
@@ -294,12 +268,12 @@ async fn a_client_over_its_login_limit_is_told_when_to_retry(app: TestApp) {
         .unwrap();
     assert!((1..=20).contains(&secs), "Retry-After {secs}");
     assert_eq!(json["message"], format!("登录请求过多，请 {secs} 秒后再试"));
-    let (status, _, _) = login_from(&router, Some(other), ZONE_CARD, ZONE_PASSWORD).await;
+    let (status, _, _) = login_from(&router, Some(other), ZONE.card_no, ZONE.password).await;
     assert_eq!(status, StatusCode::OK, "another client is not held back");
 }
 
 async fn secure_cookies_add_secure_and_hsts(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     for secure in [false, true] {
         let router = app_with(
             &app,
@@ -308,7 +282,7 @@ async fn secure_cookies_add_secure_and_hsts(app: TestApp) {
                 ..config()
             },
         );
-        let (status, headers, _) = login_from(&router, None, ZONE_CARD, ZONE_PASSWORD).await;
+        let (status, headers, _) = login_from(&router, None, ZONE.card_no, ZONE.password).await;
         assert_eq!(status, StatusCode::OK);
         let cookie = headers[header::SET_COOKIE].to_str().unwrap();
         assert_eq!(cookie.ends_with("; Secure"), secure, "{cookie}");
@@ -322,19 +296,18 @@ async fn secure_cookies_add_secure_and_hsts(app: TestApp) {
 }
 
 async fn expired_sessions_are_purged_at_the_next_login(app: TestApp) {
-    let app = with_demo(app).await;
-    let old = app.login(ZONE_CARD, ZONE_PASSWORD).await;
-    app.login(PLAIN_CARD, PLAIN_PASSWORD).await;
+    let app = app.with_demo().await;
+    let old = app.login(&ZONE).await;
+    app.login(&PLAIN).await;
     // Test setup: the first session's hours are over.
     sqlx::query("UPDATE sessions SET expires_at = 1 WHERE user_id = (SELECT id FROM users WHERE card_no = $1)")
-        .bind(ZONE_CARD)
+        .bind(ZONE.card_no)
         .execute(app.store.write_pool())
         .await
         .unwrap();
-    let (status, _) = app.get("/api/session", Some(&old)).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(old.me().await.unwrap_err().status, StatusCode::UNAUTHORIZED);
     assert_eq!(app.count("sessions").await, 2);
-    app.login(PLAIN_CARD, PLAIN_PASSWORD).await;
+    app.login(&PLAIN).await;
     assert_eq!(
         app.count("sessions").await,
         2,
@@ -343,23 +316,17 @@ async fn expired_sessions_are_purged_at_the_next_login(app: TestApp) {
 }
 
 async fn success_resets_the_failure_count(app: TestApp) {
-    let app = with_demo(app).await;
-    let wrong = json!({ "card_no": ZONE_CARD, "password": "wrong" }).to_string();
+    let app = app.with_demo().await;
+    wrong_logins(&app, 4).await;
+    app.login(&ZONE).await;
     for _ in 0..4 {
-        app.send(Method::POST, "/api/session", Some(&wrong), None, None)
-            .await;
-    }
-    app.login(ZONE_CARD, ZONE_PASSWORD).await;
-    for _ in 0..4 {
-        let (status, _, _) = app
-            .send(Method::POST, "/api/session", Some(&wrong), None, None)
-            .await;
+        let (status, _, _) = app.try_login(ZONE.card_no, "wrong").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 }
 
 async fn malformed_or_oversized_bodies_get_json_errors(app: TestApp) {
-    let app = with_demo(app).await;
+    let app = app.with_demo().await;
     for body in ["{", "{\"card_no\": 5}", "[]", "null"] {
         let (status, _, err) = app
             .send(Method::POST, "/api/session", Some(body), None, None)
@@ -376,8 +343,8 @@ async fn malformed_or_oversized_bodies_get_json_errors(app: TestApp) {
 }
 
 async fn foreign_origins_cannot_change_state(app: TestApp) {
-    let app = with_demo(app).await;
-    let body = json!({ "card_no": ZONE_CARD, "password": ZONE_PASSWORD }).to_string();
+    let app = app.with_demo().await;
+    let body = json!({ "card_no": ZONE.card_no, "password": ZONE.password }).to_string();
     let (status, token, err) = app
         .send(
             Method::POST,

@@ -2,9 +2,6 @@
 //! are cut off, connections are capped, and the customs sandbox is apart from the app — on its
 //! own listener, answering only callers with the shared secret.
 
-mod common;
-mod support;
-
 use std::io::ErrorKind;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -13,9 +10,12 @@ use owf_backend::customs::sandbox::INTAKE_BUDGET_BYTES;
 use reqwest::header::{AUTHORIZATION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+use crate::child::{free_port, owf_serve, Owf};
+use crate::common::database::TempDir;
+use crate::common::wait::eventually;
 
 const SECRET: &str = "listener-test-secret-0123456789";
 
@@ -23,17 +23,17 @@ const SECRET: &str = "listener-test-secret-0123456789";
 struct Running {
     owf: Owf,
     sandbox: SocketAddr,
-    _dir: common::TempDir,
+    _dir: TempDir,
 }
 
 async fn start(args: &[&str]) -> Running {
-    let dir = common::TempDir(std::env::temp_dir().join(format!(
+    let dir = TempDir(std::env::temp_dir().join(format!(
         "owf_listener_{}_{}",
         std::process::id(),
         free_port()
     )));
     std::fs::create_dir_all(&dir.0).unwrap();
-    let url = format!("sqlite:{}/owf.db", dir.0.display());
+    let url = dir.sqlite_url();
     let sandbox: SocketAddr = ([127, 0, 0, 1], free_port()).into();
     let listen = sandbox.to_string();
     let mut all = vec!["--sandbox-listen", &listen, "--customs-secret", SECRET];

@@ -5,18 +5,18 @@
 //! * A message nested 100,000 deep, which used to overflow the stack and abort the process,
 //!   is answered with a format-error receipt by `owf customs-sandbox`, which keeps running.
 
-mod common;
-mod support;
-
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use owf_backend::customs::envelope::{Envelope, MessageHead, ReceiptPage};
 use owf_backend::customs::sandbox::store::SandboxStore;
-use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::Store;
 use owf_shared::status::Status;
-use support::*;
+
+use crate::child::{owf_customs_sandbox, owf_serve, Owf};
+use crate::common::database::{self, TempDir};
+use crate::common::declared::{declared_registration, history, outbox_guids};
+use crate::common::wait::eventually;
 
 const FILINGS: usize = 210;
 
@@ -64,13 +64,9 @@ async fn count_status(store: &Store, statuses: &[Status]) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_while_relaying_loses_and_duplicates_nothing() {
-    let dir =
-        common::TempDir(std::env::temp_dir().join(format!("owf_crash_{}", std::process::id())));
-    let url = format!("sqlite:{}/owf.db", dir.0.display());
-    let store = Store::connect(&url)
-        .await
-        .unwrap()
-        .with_key_encryption(KeyEncryptionKey::demo());
+    let dir = TempDir(std::env::temp_dir().join(format!("owf_crash_{}", std::process::id())));
+    let url = dir.sqlite_url();
+    let store = database::connect(&url).await;
 
     let first = start(&url).await;
     let mut ids = Vec::with_capacity(FILINGS);
@@ -150,9 +146,8 @@ async fn start_sandbox(database_url: &str) -> (Owf, String) {
 
 #[tokio::test]
 async fn a_deeply_nested_message_does_not_kill_the_sandbox() {
-    let dir =
-        common::TempDir(std::env::temp_dir().join(format!("owf_nested_{}", std::process::id())));
-    let url = format!("sqlite:{}/owf.db", dir.0.display());
+    let dir = TempDir(std::env::temp_dir().join(format!("owf_nested_{}", std::process::id())));
+    let url = dir.sqlite_url();
     let (mut sandbox, base) = start_sandbox(&url).await;
 
     const DEPTH: usize = 100_000;

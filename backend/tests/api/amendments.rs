@@ -1,0 +1,301 @@
+//! 变更 and 注销 of approved filings, through the real API, relay and customs sandbox: a change
+//! becomes the next version only when customs approves it, a cancellation ends the filing and
+//! frees its warehouse, one amendment at a time, and another enterprise reaches none of it.
+
+use axum::http::{Method, StatusCode};
+use owf_shared::amendment::AppType;
+use owf_shared::api::{RegistrationDetail, WarehouseDetail};
+use owf_shared::fixtures::{leased_warehouse, PDF, PLAIN, ZONE};
+use owf_shared::form::{RegistrationForm, WarehouseForm};
+use owf_shared::status::Status;
+use serde_json::json;
+
+use crate::customs::{customs, drive_until, fast_relay, instant_customs, relay, Customs};
+use crate::helpers::{both_databases, TestApp};
+use crate::user::{Filing, User};
+
+/// The zone enterprise's clerk, with customs and the relay running against the app's store.
+struct Desk<'a> {
+    app: &'a TestApp,
+    clerk: User<'a>,
+    _customs: Customs,
+    relay: owf_backend::relay::Relay,
+}
+
+impl<'a> Desk<'a> {
+    async fn open(app: &'a TestApp) -> Desk<'a> {
+        let clerk = app.login(&ZONE).await;
+        let customs = customs(&app.store, instant_customs()).await;
+        let relay = relay(&app.store, &customs, fast_relay());
+        Desk {
+            app,
+            clerk,
+            _customs: customs,
+            relay,
+        }
+    }
+
+    /// Drives the relay until customs has answered `filing` with `status`; `filing` as it is then.
+    async fn answered<D: Filing>(&self, filing: &D, status: Status) -> D {
+        drive_until(&self.app.store, &self.relay, &[filing.id()], status).await;
+        self.clerk.reload(filing).await.unwrap()
+    }
+
+    async fn declared_and_approved<D: Filing>(&self, filing: &D) -> D {
+        let declared = self.clerk.declare(filing).await.unwrap();
+        self.answered(&declared, Status::Approved).await
+    }
+
+    async fn approved_registration(&self) -> RegistrationDetail {
+        let draft = self.clerk.create(&ZONE.registration()).await.unwrap();
+        self.declared_and_approved(&draft).await
+    }
+
+    /// A leased warehouse named `name` with its lease agreement, approved.
+    async fn approved_warehouse(&self, name: &str) -> WarehouseDetail {
+        let draft = self.clerk.create(&leased_warehouse(name)).await.unwrap();
+        self.clerk
+            .upload(&draft, "02", "lease.pdf", PDF)
+            .await
+            .unwrap();
+        let draft = self.clerk.reload(&draft).await.unwrap();
+        self.declared_and_approved(&draft).await
+    }
+}
+
+async fn a_change_becomes_the_next_version_when_customs_approves_it(app: TestApp) {
+    let app = app.with_demo().await;
+    let desk = Desk::open(&app).await;
+    let clerk = &desk.clerk;
+    let approved = desk.approved_registration().await;
+    let change = clerk.change(&approved).await.unwrap();
+    assert_eq!(change.lifecycle.status, Status::Draft);
+    assert_eq!(
+        change.ent_apply_no, approved.ent_apply_no,
+        "customs' number"
+    );
+    assert_eq!(
+        change.form, approved.form,
+        "prefilled with the approved content"
+    );
+    let info = change.lifecycle.amendment.clone().expect("an amendment");
+    assert_eq!(
+        (info.app_type, info.amends_id, info.version_no),
+        (AppType::Change, approved.id, 2)
+    );
+    let root = clerk.reload(&approved).await.unwrap();
+    assert_eq!(root.lifecycle.status, Status::Approved);
+    assert_eq!(root.lifecycle.pending.unwrap().mark(), "变更暂存");
+    let twice = clerk.change(&root).await.unwrap_err();
+    assert_eq!(
+        twice.status,
+        StatusCode::CONFLICT,
+        "one amendment at a time"
+    );
+
+    let renamed = RegistrationForm {
+        ent_name: "深圳后海".into(),
+        ..change.form.clone()
+    };
+    let refused = clerk.save(&change, &renamed).await.unwrap_err();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.error.fields["ent_name"].contains("变更时不能修改"));
+
+    let more_modes = RegistrationForm {
+        trade_modes: vec!["9810".into(), "1210".into(), "0110".into()],
+        contact_name: "王敏".into(),
+        ..change.form.clone()
+    };
+    let saved = clerk.save(&change, &more_modes).await.unwrap();
+    let declared = clerk.declare(&saved).await.unwrap();
+    let root = clerk.reload(&approved).await.unwrap();
+    assert_eq!(
+        root.form, approved.form,
+        "the approved version stays until approved"
+    );
+    assert_eq!(root.lifecycle.pending.unwrap().mark(), "变更中");
+
+    desk.answered(&declared, Status::Approved).await;
+    let root = clerk.reload(&approved).await.unwrap();
+    assert_eq!(root.lifecycle.status, Status::Approved);
+    assert_eq!(root.form, more_modes);
+    assert_eq!(root.lifecycle.pending, None);
+    assert!(root
+        .lifecycle
+        .history
+        .iter()
+        .any(|h| h.note.starts_with("变更审核通过，版本 2 生效")));
+    let versions = clerk.versions(&approved).await.unwrap();
+    let summary: Vec<_> = versions
+        .iter()
+        .map(|v| (v.version_no, v.app_type))
+        .collect();
+    assert_eq!(summary, [(1, AppType::New), (2, AppType::Change)]);
+    assert_eq!(versions[0].form, approved.form);
+    assert_eq!(versions[1].form, more_modes);
+    let page = clerk.registrations("").await.unwrap();
+    assert_eq!(page.total, 1, "the change is no row of its own");
+}
+
+async fn a_rejected_change_leaves_the_approved_version_and_can_be_withdrawn(app: TestApp) {
+    let app = app.with_demo().await;
+    let desk = Desk::open(&app).await;
+    let clerk = &desk.clerk;
+    let registration = desk.approved_registration().await;
+    let approved = desk.approved_warehouse("DC").await;
+    let change = clerk.change(&approved).await.unwrap();
+    assert_eq!(
+        change.attachments.len(),
+        1,
+        "the lease agreement comes along"
+    );
+    let larger = WarehouseForm {
+        area_sqm: "6000".into(),
+        ..change.form.clone()
+    };
+    let saved = clerk.save(&change, &larger).await.unwrap();
+    clerk.declare(&saved).await.unwrap();
+    app.force_status(change.id, Status::Rejected).await;
+
+    let root = clerk.reload(&approved).await.unwrap();
+    assert_eq!(root.form.area_sqm, "5200");
+    assert_eq!(root.lifecycle.pending.unwrap().mark(), "变更退单");
+    let rejected = clerk.reload(&change).await.unwrap();
+    let draft = clerk.save(&rejected, &larger).await.unwrap();
+    assert_eq!(draft.lifecycle.status, Status::Draft);
+    clerk.delete(&draft).await.unwrap();
+    let root = clerk.reload(&approved).await.unwrap();
+    assert_eq!(root.lifecycle.pending, None);
+    assert_eq!(root.attachments.len(), 1, "the approved documents stay");
+    clerk
+        .change(&registration)
+        .await
+        .expect("another filing is amended freely");
+}
+
+async fn a_cancelled_warehouse_frees_its_address(app: TestApp) {
+    let app = app.with_demo().await;
+    let desk = Desk::open(&app).await;
+    let clerk = &desk.clerk;
+    let registration = desk.approved_registration().await;
+    let warehouse = desk.approved_warehouse("DC").await;
+    let refused = clerk
+        .cancel(&registration, "停止海外仓业务")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.error.fields["_form"].contains(&warehouse.wh_apply_no));
+
+    let blank = clerk.cancel(&warehouse, " ").await.unwrap_err();
+    assert_eq!(blank.error.fields["reason"], "请填写注销原因");
+    let root = clerk
+        .cancel(&warehouse, "租约到期，仓库关闭")
+        .await
+        .unwrap();
+    let pending = root.lifecycle.pending.expect("the cancellation");
+    assert_eq!(pending.mark(), "注销申报中");
+    let taken = clerk.create(&leased_warehouse("DC")).await.unwrap_err();
+    assert_eq!(
+        taken.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "still in force"
+    );
+
+    let cancellation: WarehouseDetail = clerk.open(pending.id).await.unwrap();
+    assert_eq!(
+        cancellation
+            .lifecycle
+            .amendment
+            .as_ref()
+            .unwrap()
+            .reason
+            .as_deref(),
+        Some("租约到期，仓库关闭")
+    );
+    desk.answered(&cancellation, Status::Approved).await;
+    let root = clerk.reload(&warehouse).await.unwrap();
+    assert_eq!(root.lifecycle.status, Status::Cancelled);
+    let closed = clerk.change(&root).await.unwrap_err();
+    assert_eq!(closed.status, StatusCode::CONFLICT, "已注销 is final");
+    let versions = clerk.versions(&warehouse).await.unwrap();
+    assert_eq!(versions.last().map(|v| v.app_type), Some(AppType::Cancel));
+    let again = clerk.create(&leased_warehouse("DC")).await.unwrap();
+    assert_ne!(again.wh_apply_no, warehouse.wh_apply_no);
+    clerk
+        .cancel(&registration, "停止海外仓业务")
+        .await
+        .expect("no warehouse relies on the registration now");
+}
+
+async fn concurrent_change_and_cancel_exactly_one_wins(app: TestApp) {
+    let app = app.with_demo().await;
+    let desk = Desk::open(&app).await;
+    let approved = desk.approved_registration().await;
+    let (change, cancel) = tokio::join!(
+        desk.clerk.change(&approved),
+        desk.clerk.cancel(&approved, "企业注销")
+    );
+    assert_eq!(
+        change.is_ok() as u8 + cancel.is_ok() as u8,
+        1,
+        "{change:?} {cancel:?}"
+    );
+    let loser = change.err().or(cancel.err()).unwrap();
+    assert_eq!(loser.status, StatusCode::CONFLICT);
+}
+
+async fn customs_refuses_a_change_of_a_filing_it_never_approved(app: TestApp) {
+    let app = app.with_demo().await;
+    let desk = Desk::open(&app).await;
+    let clerk = &desk.clerk;
+    let draft = clerk.create(&ZONE.registration()).await.unwrap();
+    app.force_status(draft.id, Status::Approved).await;
+    let approved = clerk.reload(&draft).await.unwrap();
+    let change = clerk.change(&approved).await.unwrap();
+    let declared = clerk.declare(&change).await.unwrap();
+    let rejected = desk.answered(&declared, Status::Rejected).await;
+    let info = rejected.lifecycle.last_return_info.unwrap();
+    assert!(
+        info.contains("没有申请编号") && info.contains("不能变更"),
+        "{info}"
+    );
+    let root = clerk.reload(&approved).await.unwrap();
+    assert_eq!(root.lifecycle.status, Status::Approved);
+    assert_eq!(root.form, approved.form);
+}
+
+async fn another_enterprise_cannot_amend(app: TestApp) {
+    let app = app.with_demo().await;
+    let desk = Desk::open(&app).await;
+    let approved = desk.approved_registration().await;
+    let other = app.login(&PLAIN).await;
+    assert_eq!(
+        other.change(&approved).await.unwrap_err().status,
+        StatusCode::NOT_FOUND
+    );
+    let cancel = other.cancel(&approved, "x").await.unwrap_err();
+    assert_eq!(cancel.status, StatusCode::NOT_FOUND);
+    let path = format!("{}/versions", approved.path());
+    let (status, _) = other.send(Method::GET, &path, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let root = desk.clerk.reload(&approved).await.unwrap();
+    assert_eq!(root.lifecycle.pending, None);
+    let body = json!({ "version": root.lifecycle.version }).to_string();
+    let (status, _) = other
+        .send(
+            Method::POST,
+            &format!("{}/change", approved.path()),
+            Some(&body),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+both_databases!(
+    a_change_becomes_the_next_version_when_customs_approves_it,
+    a_rejected_change_leaves_the_approved_version_and_can_be_withdrawn,
+    a_cancelled_warehouse_frees_its_address,
+    concurrent_change_and_cancel_exactly_one_wins,
+    customs_refuses_a_change_of_a_filing_it_never_approved,
+    another_enterprise_cannot_amend,
+);
