@@ -275,14 +275,6 @@ impl Browser {
     }
 
     pub async fn start_sized(test: &'static str, width: u32, height: u32) -> Self {
-        let port = free_port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .expect("chromedriver on PATH (make test installs chromium-driver)");
         let profile = temp_dir("owf-chromium");
         let caps = serde_json::json!({
             "goog:chromeOptions": {
@@ -297,28 +289,46 @@ impl Browser {
             }
         });
         let caps = caps.as_object().unwrap().clone();
-        let url = format!("http://127.0.0.1:{port}");
-        let mut last_error = None;
-        for _ in 0..100 {
-            match ClientBuilder::native()
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(client) => {
-                    return Self {
-                        client,
-                        driver,
-                        profile,
-                        test,
-                        shots: 0,
-                    }
+        let mut last_error = String::new();
+        // A chromedriver that exits at once (its port taken meanwhile) is started again on
+        // another port; a slow one (a loaded machine) gets up to 30 s.
+        for _ in 0..3 {
+            let port = free_port();
+            let mut driver = Command::new("chromedriver")
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .expect("chromedriver on PATH (make test installs chromium-driver)");
+            let url = format!("http://127.0.0.1:{port}");
+            for _ in 0..300 {
+                if let Ok(Some(exit)) = driver.try_wait() {
+                    last_error = format!("chromedriver exited: {exit}");
+                    break;
                 }
-                Err(e) => last_error = Some(e),
+                match ClientBuilder::native()
+                    .capabilities(caps.clone())
+                    .connect(&url)
+                    .await
+                {
+                    Ok(client) => {
+                        return Self {
+                            client,
+                            driver,
+                            profile,
+                            test,
+                            shots: 0,
+                        }
+                    }
+                    Err(e) => last_error = format!("{e:?}"),
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            let _ = driver.kill();
+            let _ = driver.wait();
         }
-        panic!("could not start a Chromium session: {last_error:?}");
+        panic!("could not start a Chromium session: {last_error}");
     }
 
     pub async fn goto(&self, url: &str) {
