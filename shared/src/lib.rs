@@ -12,6 +12,7 @@
 //! * [`status`]: the status machine: statuses, allowed actions, relay and receipt transitions.
 //! * [`proof`]: 证明材料 upload rules (accepted formats by content, size and count limits).
 //! * [`api`]: the HTTP data-transfer types.
+//! * `openapi` (feature `openapi`, the server's): the OpenAPI schemas no derive can make.
 
 pub mod api;
 pub mod codes;
@@ -20,6 +21,8 @@ pub mod field;
 pub mod form;
 pub mod ids;
 pub mod lease;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod proof;
 pub mod status;
 pub mod text;
