@@ -72,6 +72,13 @@ pub fn render(counts: &RelayCounts, writer: &WriterCounts) -> String {
     text
 }
 
+/// 海关中继指标（Prometheus 文本格式）
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "运维",
+    responses((status = OK, description = "Prometheus 文本", body = String, content_type = "text/plain"))
+)]
 pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
     let counts = state.store.relay_counts().await?;
     Ok((
