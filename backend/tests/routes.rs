@@ -1,5 +1,5 @@
 //! The real router's routes: each one described in the OpenAPI document and each described
-//! operation routed.
+//! operation routed; and each request counted and timed in `/metrics` under its route.
 
 mod common;
 
@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
+use common::{with_demo, ZONE_CARD, ZONE_PASSWORD};
 use http_body_util::BodyExt;
 use owf_backend::http::{router, AppState, HttpConfig};
 use serde_json::Value;
@@ -109,6 +110,72 @@ async fn every_route_is_described_and_every_described_route_is_served() {
         "described but not served: {unserved:?}"
     );
     assert_eq!(described.len(), 24);
+}
+
+/// The value of the `/metrics` line that starts with `series` (name and labels).
+fn value(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+        .map(|value| value.parse().unwrap())
+}
+
+#[tokio::test]
+async fn requests_are_counted_and_timed_by_route_template() {
+    let app = with_demo(common::sqlite().await).await;
+    let token = app.login(ZONE_CARD, ZONE_PASSWORD).await;
+    for id in [7, 8, 9] {
+        let (status, _) = app
+            .call(
+                Method::GET,
+                &format!("/api/registrations/{id}"),
+                None,
+                &token,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (status, _) = app.get("/api/registrations", Some(&token)).await;
+    assert_eq!(status, StatusCode::OK);
+    app.get("/no/such/page", None).await;
+
+    let (status, _, body) = app.download("/metrics", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(body).unwrap();
+    let labels = |method: &str, route: &str, status: &str| {
+        format!("{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}}")
+    };
+    let read = labels("GET", "/api/registrations/{id}", "4xx");
+    assert_eq!(
+        value(&text, &format!("owf_http_requests_total{read}")),
+        Some(3.0),
+        "{text}"
+    );
+    assert_eq!(
+        value(
+            &text,
+            &format!("owf_http_request_duration_seconds_count{read}")
+        ),
+        Some(3.0)
+    );
+    let bucket = "owf_http_request_duration_seconds_bucket{method=\"GET\",\
+                  route=\"/api/registrations/{id}\",status=\"4xx\",le=\"+Inf\"}";
+    assert_eq!(value(&text, bucket), Some(3.0), "{text}");
+    let list = labels("GET", "/api/registrations", "2xx");
+    assert_eq!(
+        value(&text, &format!("owf_http_requests_total{list}")),
+        Some(1.0)
+    );
+    let login = labels("POST", "/api/session", "2xx");
+    assert_eq!(
+        value(&text, &format!("owf_http_requests_total{login}")),
+        Some(1.0)
+    );
+    let unmatched = labels("GET", "unmatched", "4xx");
+    assert!(value(&text, &format!("owf_http_requests_total{unmatched}")).is_some());
+    // The login wrote through the writer; nothing waits in the outbox.
+    assert!(value(&text, "owf_store_write_batch_size_count").unwrap() >= 1.0);
+    assert_eq!(value(&text, "owf_relay_lag_seconds"), Some(0.0));
+    assert_eq!(value(&text, "owf_outbox_depth"), Some(0.0));
 }
 
 /// The document is served as built, and its operation ids are unique.

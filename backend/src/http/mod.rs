@@ -97,7 +97,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(metrics::metrics))
 }
 
-/// The whole application: API, health check and the frontend from `dist`.
+/// The whole application: API, health check, metrics and the frontend from `dist`.
 pub fn router(state: AppState, dist: &Path) -> Router {
     let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
     let [csp, nosniff, referrer] = headers::layers(dist);
@@ -111,5 +111,9 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .layer(referrer)
         .layer(headers::hsts(state.config.secure_cookies))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
+        ))
         .with_state(state)
 }
