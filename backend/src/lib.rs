@@ -10,6 +10,7 @@ pub mod http;
 pub mod listener;
 pub mod relay;
 pub mod store;
+pub mod telemetry;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

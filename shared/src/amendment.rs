@@ -75,6 +75,7 @@ impl TryFrom<u8> for AppType {
 
 /// An amendment under way on an approved filing: a 变更 or 注销 that customs has not approved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pending {
     /// The amendment's own record.
     pub id: i64,

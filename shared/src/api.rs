@@ -16,6 +16,7 @@ use crate::validate::FieldErrors;
 
 /// The one error body of every failed `/api` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// Stable machine-readable code, e.g. `validation`, `unauthenticated`, `not_found`.
     pub code: String,
@@ -28,6 +29,7 @@ pub struct ApiError {
 
 /// 登录: IC卡号 + password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     /// IC卡号
     pub card_no: String,
@@ -36,11 +38,13 @@ pub struct LoginRequest {
 
 /// `GET /api/session`: who am I.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// IC卡号
     pub card_no: String,
     /// 用户姓名
     pub user_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::enterprise::Enterprise<i64>))]
     pub enterprise: EnterpriseInfo,
 }
 
@@ -57,6 +61,7 @@ impl ApiError {
 
 /// One step of a filing's timeline (状态变更及回执).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     /// When, ISO-8601.
     pub at: String,
@@ -71,6 +76,7 @@ pub struct HistoryEntry {
 
 /// 状态/申报时间/回执 (A17, B19) and the bookkeeping every filing record has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Lifecycle {
     /// 状态
     pub status: Status,
@@ -105,6 +111,7 @@ pub struct Lifecycle {
 
 /// What an amendment's record amends, and as which version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AmendmentInfo {
     /// 变更 or 注销
     pub app_type: AppType,
@@ -119,6 +126,7 @@ pub struct AmendmentInfo {
 
 /// Body of `POST …/{id}/cancel` (注销): the version the user saw and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancelRequest {
     pub version: i64,
     /// 注销原因, required, at most 255 characters.
@@ -136,6 +144,7 @@ impl CancelRequest {
 
 /// `GET …/{id}/versions`: one approved version of a filing, with its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionEntry<F> {
     /// 版本 1, 2, …
     pub version_no: i64,
@@ -150,6 +159,7 @@ pub struct VersionEntry<F> {
 
 /// `GET /api/registrations/{id}`: one 海外仓企业登记.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationDetail {
     pub id: i64,
     /// 企业申请编号 (A1)
@@ -169,6 +179,7 @@ pub struct RegistrationDetail {
 
 /// A stored proof document (证明材料, B17).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentInfo {
     pub id: i64,
     /// 证明材料类型 code (`01` … `99`, see [`DocType`]).
@@ -185,6 +196,7 @@ pub struct AttachmentInfo {
 
 /// `GET /api/warehouses/{id}`: one 海外仓资料信息.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WarehouseDetail {
     pub id: i64,
     /// 申请编号 (B1)
@@ -216,6 +228,7 @@ impl WarehouseDetail {
 /// warehouse drafts; declaring needs that registration approved), and the facts the warehouse
 /// form's validation needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WarehouseEligibility {
     /// Warehouse drafts may be created, saved and edited.
     pub allowed: bool,
@@ -237,6 +250,7 @@ pub struct WarehouseEligibility {
 /// the version the user edited) — both 暂存 of a form `F` ([`RegistrationForm`] or
 /// [`WarehouseForm`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SaveRequest<F> {
     #[serde(default)]
     pub version: Option<i64>,
@@ -245,6 +259,7 @@ pub struct SaveRequest<F> {
 
 /// Body of `POST …/{id}/declare` and `DELETE …/{id}`: the version the user saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionCheck {
     pub version: i64,
 }
@@ -254,6 +269,11 @@ pub struct VersionCheck {
 /// when serialised, so it also makes a tidy URL query string.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct ListQuery {
     /// 申请编号 (企业申请编号 or 申请编号), exact.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -274,6 +294,7 @@ pub struct ListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_mode: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub status: Option<Status>,
     /// 申报日期起, `YYYY-MM-DD`, inclusive.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -283,6 +304,7 @@ pub struct ListQuery {
     pub decl_to: Option<String>,
     /// 租期将满 / 已过期 (leased warehouses only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub lease: Option<LeaseFilter>,
     /// 1-based page; see [`ListQuery::page`].
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -370,6 +392,7 @@ impl ListQuery {
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// Rows matching the conditions, over all pages.
@@ -389,6 +412,7 @@ impl<T> Page<T> {
 
 /// A row of the 海外仓企业登记申报 list (screen 3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationRow {
     pub id: i64,
     /// 企业申请编号
@@ -413,6 +437,7 @@ pub struct RegistrationRow {
 
 /// A row of the 海外仓资料信息查询 list (screen 5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WarehouseRow {
     pub id: i64,
     /// 申请编号
@@ -452,6 +477,7 @@ pub struct WarehouseRow {
 /// `"kind": "registration" | "warehouse"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FilingRow {
     Registration(RegistrationRow),
     Warehouse(WarehouseRow),

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// 信用等级 of an enterprise, from customs master data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CreditLevel {
     /// 高级认证企业
     Advanced,
@@ -42,6 +43,7 @@ impl CreditLevel {
 /// An enterprise's master data. `Id` is what identifies it: its id once stored
 /// ([`EnterpriseInfo`]), nothing before ([`NewEnterprise`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enterprise<Id> {
     pub id: Id,
     /// 海关编码

@@ -97,6 +97,19 @@ impl FilingKind {
             Self::Warehouse => WAREHOUSE_FIELDS,
         }
     }
+
+    /// The fields the form carries as it travels ([`crate::form`]): those the user enters, and
+    /// 主管海关, which the system assigns but the declaration message carries — not 证明材料,
+    /// uploaded apart.
+    pub fn form_fields(self) -> impl Iterator<Item = (Field, Requirement)> {
+        self.fields()
+            .iter()
+            .copied()
+            .filter(|&(field, requirement)| {
+                (requirement != System || field == Field::CustomsDistrict)
+                    && field != Field::Attachments
+            })
+    }
 }
 
 /// A field of either filing. Fields that appear on both forms (企业名称, 备注, 状态 …) are one

@@ -246,21 +246,11 @@ impl WarehouseForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::field::{Field, FilingKind, Requirement};
+    use crate::field::FilingKind;
 
-    /// Keys of the user-entered fields of a form according to the field table.
+    /// Keys of the fields a form carries according to the field table.
     fn entered_keys(kind: FilingKind) -> Vec<&'static str> {
-        let mut keys: Vec<_> = kind
-            .fields()
-            .iter()
-            // 主管海关 is assigned from master data but travels with the form: the message
-            // carries it.
-            .filter(|(field, requirement)| {
-                (*requirement != Requirement::System || *field == Field::CustomsDistrict)
-                    && *field != Field::Attachments
-            })
-            .map(|(field, _)| field.key())
-            .collect();
+        let mut keys: Vec<_> = kind.form_fields().map(|(field, _)| field.key()).collect();
         keys.sort_unstable();
         keys
     }

@@ -56,6 +56,7 @@ impl LeaseState {
 /// The query condition on leases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum LeaseFilter {
     /// 租期将满: leased, ending today or within [`WARN_DAYS`] days.
     Expiring,

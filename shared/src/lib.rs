@@ -14,6 +14,7 @@
 //! * [`proof`]: 证明材料 upload rules (accepted formats by content, size and count limits).
 //! * [`api`]: the HTTP data-transfer types.
 //! * [`fixtures`] (feature `fixtures`, tests and benchmarks only): demo accounts, valid forms.
+//! * `openapi` (feature `openapi`, the server's): the OpenAPI schemas no derive can make.
 
 pub mod amendment;
 pub mod api;
@@ -25,6 +26,8 @@ pub mod fixtures;
 pub mod form;
 pub mod ids;
 pub mod lease;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod proof;
 pub mod status;
 pub mod text;

@@ -6,15 +6,17 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::header::{
     CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
 };
+use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use owf_shared::amendment::FieldValues;
+use owf_shared::api::AttachmentInfo;
 use owf_shared::codes::{Code, DocType};
 use owf_shared::form::WarehouseForm;
 use owf_shared::proof::{check_upload, display_name, UploadError, MAX_FILE_BYTES};
@@ -22,8 +24,12 @@ use owf_shared::status::{Action, Status};
 use owf_shared::validate::FieldErrors;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::filings::FilingId;
+use super::filings::{id_parameter, FilingId};
 use super::{AppError, AppQuery, AppState, CurrentUser};
 use crate::store::attachments::{NewAttachment, Refused};
 
@@ -53,21 +59,76 @@ fn not_editable(status: Status, verb: &str) -> AppError {
     ))
 }
 
-/// Filing and document ids of a path; anything not a number does not exist.
-fn parse_ids((id, attachment_id): (String, String)) -> Result<(i64, i64), AppError> {
-    match (id.parse(), attachment_id.parse()) {
-        (Ok(id), Ok(attachment_id)) => Ok((id, attachment_id)),
-        _ => Err(AppError::NotFound),
+/// The filing and proof document ids of a path; anything not a number does not exist.
+pub struct AttachmentIds {
+    id: i64,
+    attachment_id: i64,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for AttachmentIds {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let Path((id, attachment_id)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        match (id.parse(), attachment_id.parse()) {
+            (Ok(id), Ok(attachment_id)) => Ok(Self { id, attachment_id }),
+            _ => Err(AppError::NotFound),
+        }
+    }
+}
+
+/// `{id}` and `{attachment_id}` as the description shows them.
+impl IntoParams for AttachmentIds {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            id_parameter("id", "记录 id"),
+            id_parameter("attachment_id", "证明材料 id"),
+        ]
     }
 }
 
 /// `POST …/attachments?doc_type=02&file_name=…`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
+    /// 证明材料类型 code (`01` … `99`)
     pub doc_type: String,
+    /// The file's name as the user chose it.
     pub file_name: String,
 }
 
+/// A proof document as it travels: the file itself, PDF, JPEG or PNG.
+pub struct ProofFile;
+
+impl PartialSchema for ProofFile {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl ToSchema for ProofFile {}
+
+/// 上传证明材料
+///
+/// The request body is the file itself: PDF, JPEG or PNG, at most 10 MB; at most 200 MB per
+/// enterprise in all. The filing's version goes up by one.
+#[utoipa::path(
+    post,
+    path = "/{id}/attachments",
+    tag = "海外仓资料信息",
+    params(FilingId, UploadQuery),
+    request_body(content(
+        (inline(ProofFile) = "application/pdf"),
+        (inline(ProofFile) = "image/jpeg"),
+        (inline(ProofFile) = "image/png")
+    )),
+    responses((status = CREATED, description = "已上传", body = AttachmentInfo))
+)]
 pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -122,12 +183,27 @@ pub async fn upload(
     }
 }
 
+/// 下载证明材料（Content-Disposition: attachment）
+#[utoipa::path(
+    get,
+    path = "/{id}/attachments/{attachment_id}",
+    tag = "海外仓资料信息",
+    params(AttachmentIds),
+    responses((
+        status = OK,
+        description = "文件本身",
+        content(
+            (inline(ProofFile) = "application/pdf"),
+            (inline(ProofFile) = "image/jpeg"),
+            (inline(ProofFile) = "image/png")
+        )
+    ))
+)]
 pub async fn download(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(ids): Path<(String, String)>,
+    AttachmentIds { id, attachment_id }: AttachmentIds,
 ) -> Result<impl IntoResponse, AppError> {
-    let (id, attachment_id) = parse_ids(ids)?;
     let file = state
         .store
         .attachment_content(user.session.enterprise.id, id, attachment_id)
@@ -154,12 +230,19 @@ pub async fn download(
     ))
 }
 
+/// 删除证明材料（备案的 version 加 1）
+#[utoipa::path(
+    delete,
+    path = "/{id}/attachments/{attachment_id}",
+    tag = "海外仓资料信息",
+    params(AttachmentIds),
+    responses((status = NO_CONTENT, description = "已删除"))
+)]
 pub async fn remove(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(ids): Path<(String, String)>,
+    AttachmentIds { id, attachment_id }: AttachmentIds,
 ) -> Result<StatusCode, AppError> {
-    let (id, attachment_id) = parse_ids(ids)?;
     match state
         .store
         .delete_attachment(user.session.enterprise.id, id, attachment_id)

@@ -46,6 +46,19 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
+/// 海关参数代码表（国别(地区)、关区、监管方式）
+///
+/// One CSV, `table,code,name`; cacheable (`ETag`, `If-None-Match`).
+#[utoipa::path(
+    get,
+    path = "/codes",
+    operation_id = "codes",
+    tag = "参数",
+    responses(
+        (status = OK, description = "代码表", body = String, content_type = "text/csv"),
+        (status = NOT_MODIFIED, description = "未变（If-None-Match 与 ETag 相同）")
+    )
+)]
 pub async fn serve(headers: HeaderMap) -> Response {
     let asset = asset();
     let cache = [

@@ -18,6 +18,9 @@ use owf_shared::status::{warehouse_declare_refusal, Status};
 use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::Required;
+use utoipa::{IntoParams, PartialSchema};
 
 use super::amendments::amendment_errors;
 use super::{AppError, AppJson, AppQuery, AppState, CurrentUser};
@@ -79,11 +82,219 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for FilingId {
     }
 }
 
+/// `{id}` as the description shows it.
+impl IntoParams for FilingId {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![id_parameter("id", "记录 id")]
+    }
+}
+
+/// A path parameter that holds a record's id, as the description shows it: an integer.
+pub fn id_parameter(name: &str, description: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .description(Some(description))
+        .schema(Some(i64::schema()))
+        .build()
+}
+
 /// `DELETE …?version=N`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionQuery {
+    /// 用户看到的记录版本
     pub version: i64,
 }
+
+/// The routes of one filing kind — list/create, read/update/delete, declare — as a
+/// `routes()` of the module that names the kind: `#[utoipa::path]` documents named handlers,
+/// not generic ones, so each operation here is one that calls the generic handler above with
+/// the kind's form. `$form`, `$detail`, `$row`: the kind's types (in scope where invoked);
+/// `$label`: its Chinese name, which tags and names the operations; `$kind`: the prefix of
+/// their operation ids.
+macro_rules! filing_routes {
+    ($form:ident, $detail:ident, $row:ident, $label:tt, $kind:tt) => {
+        /// The routes of this filing kind.
+        pub fn routes() -> ::utoipa_axum::router::OpenApiRouter<crate::http::AppState> {
+            ::utoipa_axum::router::OpenApiRouter::new()
+                .routes(::utoipa_axum::routes!(list, create))
+                .routes(::utoipa_axum::routes!(read, update, delete))
+                .routes(::utoipa_axum::routes!(declare))
+                .routes(::utoipa_axum::routes!(change))
+                .routes(::utoipa_axum::routes!(cancel))
+                .routes(::utoipa_axum::routes!(versions))
+        }
+
+        #[::utoipa::path(
+            get,
+            path = "",
+            tag = $label,
+            operation_id = concat!("list_", $kind),
+            summary = concat!($label, "：查询"),
+            params(::owf_shared::api::ListQuery),
+            responses((status = OK, description = "一页记录", body = ::owf_shared::api::Page<$row>))
+        )]
+        async fn list(
+            state: ::axum::extract::State<crate::http::AppState>,
+            user: crate::http::CurrentUser,
+            query: crate::http::AppQuery<::owf_shared::api::ListQuery>,
+        ) -> Result<::axum::Json<::owf_shared::api::Page<$row>>, crate::http::AppError> {
+            crate::http::filings::list::<$form>(state, user, query).await
+        }
+
+        #[::utoipa::path(
+            post,
+            path = "",
+            tag = $label,
+            operation_id = concat!("create_", $kind),
+            summary = concat!($label, "：新增暂存"),
+            request_body = ::owf_shared::api::SaveRequest<$form>,
+            responses((status = CREATED, description = "已暂存", body = $detail))
+        )]
+        async fn create(
+            state: ::axum::extract::State<crate::http::AppState>,
+            user: crate::http::CurrentUser,
+            save: crate::http::AppJson<::owf_shared::api::SaveRequest<$form>>,
+        ) -> Result<impl ::axum::response::IntoResponse, crate::http::AppError> {
+            crate::http::filings::create::<$form>(state, user, save).await
+        }
+
+        #[::utoipa::path(
+            get,
+            path = "/{id}",
+            tag = $label,
+            operation_id = concat!("read_", $kind),
+            summary = concat!($label, "：详情"),
+            params(crate::http::filings::FilingId),
+            responses((status = OK, description = "记录", body = $detail))
+        )]
+        async fn read(
+            state: ::axum::extract::State<crate::http::AppState>,
+            user: crate::http::CurrentUser,
+            id: crate::http::filings::FilingId,
+        ) -> Result<::axum::Json<$detail>, crate::http::AppError> {
+            crate::http::filings::read::<$form>(state, user, id).await
+        }
+
+        #[::utoipa::path(
+            put,
+            path = "/{id}",
+            tag = $label,
+            operation_id = concat!("update_", $kind),
+            summary = concat!($label, "：暂存（修改）"),
+            params(crate::http::filings::FilingId),
+            request_body = ::owf_shared::api::SaveRequest<$form>,
+            responses((status = OK, description = "已暂存", body = $detail))
+        )]
+        async fn update(
+            state: ::axum::extract::State<crate::http::AppState>,
+            user: crate::http::CurrentUser,
+            id: crate::http::filings::FilingId,
+            save: crate::http::AppJson<::owf_shared::api::SaveRequest<$form>>,
+        ) -> Result<::axum::Json<$detail>, crate::http::AppError> {
+            crate::http::filings::update::<$form>(state, user, id, save).await
+        }
+
+        #[::utoipa::path(
+            delete,
+            path = "/{id}",
+            tag = $label,
+            operation_id = concat!("delete_", $kind),
+            summary = concat!($label, "：删除暂存记录"),
+            params(
+                crate::http::filings::FilingId,
+                crate::http::filings::VersionQuery
+            ),
+            responses((status = NO_CONTENT, description = "已删除"))
+        )]
+        async fn delete(
+            state: ::axum::extract::State<crate::http::AppState>,
+            user: crate::http::CurrentUser,
+            id: crate::http::filings::FilingId,
+            version: crate::http::AppQuery<crate::http::filings::VersionQuery>,
+        ) -> Result<::axum::http::StatusCode, crate::http::AppError> {
+            crate::http::filings::delete::<$form>(state, user, id, version).await
+        }
+
+        #[::utoipa::path(
+            post,
+            path = "/{id}/declare",
+            tag = $label,
+            operation_id = concat!("declare_", $kind),
+            summary = concat!($label, "：申报"),
+            params(crate::http::filings::FilingId),
+            request_body = ::owf_shared::api::VersionCheck,
+            responses((status = OK, description = "已申报，等待发送海关", body = $detail))
+        )]
+        async fn declare(
+            state: ::axum::extract::State<crate::http::AppState>,
+            user: crate::http::CurrentUser,
+            id: crate::http::filings::FilingId,
+            version: crate::http::AppJson<::owf_shared::api::VersionCheck>,
+        ) -> Result<::axum::Json<$detail>, crate::http::AppError> {
+            crate::http::filings::declare::<$form>(state, user, id, version).await
+        }
+
+        #[::utoipa::path(
+            post,
+            path = "/{id}/change",
+            tag = $label,
+            operation_id = concat!("change_", $kind),
+            summary = concat!($label, "：变更（审核通过后，打开变更暂存）"),
+            params(crate::http::filings::FilingId),
+            request_body = ::owf_shared::api::VersionCheck,
+            responses((status = CREATED, description = "变更暂存", body = $detail))
+        )]
+        async fn change(
+            state: ::axum::extract::State<crate::http::AppState>,
+            user: crate::http::CurrentUser,
+            id: crate::http::filings::FilingId,
+            version: crate::http::AppJson<::owf_shared::api::VersionCheck>,
+        ) -> Result<(::axum::http::StatusCode, ::axum::Json<$detail>), crate::http::AppError> {
+            crate::http::amendments::open_change::<$form>(state, user, id, version).await
+        }
+
+        #[::utoipa::path(
+            post,
+            path = "/{id}/cancel",
+            tag = $label,
+            operation_id = concat!("cancel_", $kind),
+            summary = concat!($label, "：注销（审核通过后，填写原因后申报）"),
+            params(crate::http::filings::FilingId),
+            request_body = ::owf_shared::api::CancelRequest,
+            responses((status = OK, description = "注销申报中", body = $detail))
+        )]
+        async fn cancel(
+            state: ::axum::extract::State<crate::http::AppState>,
+            user: crate::http::CurrentUser,
+            id: crate::http::filings::FilingId,
+            request: crate::http::AppJson<::owf_shared::api::CancelRequest>,
+        ) -> Result<::axum::Json<$detail>, crate::http::AppError> {
+            crate::http::amendments::cancel::<$form>(state, user, id, request).await
+        }
+
+        #[::utoipa::path(
+            get,
+            path = "/{id}/versions",
+            tag = $label,
+            operation_id = concat!("versions_", $kind),
+            summary = concat!($label, "：历次审核通过的版本"),
+            params(crate::http::filings::FilingId),
+            responses((status = OK, description = "版本，从旧到新", body = [::owf_shared::api::VersionEntry<$form>]))
+        )]
+        async fn versions(
+            state: ::axum::extract::State<crate::http::AppState>,
+            user: crate::http::CurrentUser,
+            id: crate::http::filings::FilingId,
+        ) -> Result<::axum::Json<Vec<::owf_shared::api::VersionEntry<$form>>>, crate::http::AppError> {
+            crate::http::amendments::versions::<$form>(state, user, id).await
+        }
+    };
+}
+
+pub(crate) use filing_routes;
 
 /// Rule R3 for warehouses (资料信息报送): the enterprise must be in the filing table, i.e. hold a
 /// 企业登记 in any status (a deleted draft is gone), to create, save and edit warehouse drafts —

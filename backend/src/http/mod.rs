@@ -20,13 +20,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
-use owf_shared::form::{RegistrationForm, WarehouseForm};
-
-use self::filings::FilingForm;
 use axum::{middleware, Router};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 pub use current_user::CurrentUser;
 pub use error::{AppError, AppJson, AppQuery};
@@ -58,49 +56,53 @@ pub struct AppState {
     /// The enterprises' signing keys, for declaring.
     pub keys: SigningKeys,
     pub config: Arc<HttpConfig>,
+    /// What bounds login ([`HttpConfig::login_attempts_per_minute`]).
+    login_limits: session::LoginLimits,
 }
 
 impl AppState {
     pub fn new(store: Store, config: HttpConfig) -> Self {
         Self {
             keys: SigningKeys::new(store.clone()),
+            login_limits: session::LoginLimits::new(&config),
             store,
             config: Arc::new(config),
         }
     }
 }
 
-/// The whole application: API, health check and the frontend from `dist`.
-pub fn router(state: AppState, dist: &Path) -> Router {
-    let api = Router::new()
-        .route("/session", session::routes(&state.config))
-        .nest("/registrations", filing_routes::<RegistrationForm>())
-        .nest(
-            "/warehouses",
-            filing_routes::<WarehouseForm>()
-                .route("/eligibility", get(warehouses::eligible))
-                .route(
-                    "/{id}/attachments",
-                    post(attachments::upload)
-                        .layer(DefaultBodyLimit::max(owf_shared::proof::MAX_FILE_BYTES + 1)),
-                )
-                .route(
-                    "/{id}/attachments/{attachment_id}",
-                    get(attachments::download).delete(attachments::remove),
-                ),
+/// Every route of the server with its OpenAPI description: `routes!` registers a handler and
+/// its `#[utoipa::path]` together ([`openapi`] serves the description), and `tests/routes.rs`
+/// fails on a route the description lacks.
+pub fn routes() -> OpenApiRouter<AppState> {
+    let warehouses = warehouses::routes()
+        .routes(routes!(warehouses::eligible))
+        .routes(
+            routes!(attachments::upload)
+                .layer(DefaultBodyLimit::max(owf_shared::proof::MAX_FILE_BYTES + 1)),
         )
-        .route("/filings", get(query::filings))
-        .route("/codes", get(codes::serve))
-        .route("/openapi.json", get(openapi::serve))
+        .routes(routes!(attachments::download, attachments::remove));
+    let api = OpenApiRouter::new()
+        .routes(routes!(session::login, session::whoami, session::logout))
+        .nest("/registrations", registrations::routes())
+        .nest("/warehouses", warehouses)
+        .routes(routes!(query::filings))
+        .routes(routes!(codes::serve))
+        .routes(routes!(openapi::serve))
         // Unknown API paths: 401 without a session (nothing is revealed), else 404.
         .fallback(|_: CurrentUser| async { AppError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    OpenApiRouter::with_openapi(openapi::base())
+        .nest("/api", api)
+        .routes(routes!(health::healthz))
+        .routes(routes!(metrics::metrics))
+}
+
+/// The whole application: API, health check, metrics and the frontend from `dist`.
+pub fn router(state: AppState, dist: &Path) -> Router {
     let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
     let [csp, nosniff, referrer] = headers::layers(dist);
-    Router::new()
-        .nest("/api", api)
-        .route("/healthz", get(health::healthz))
-        .route("/metrics", get(metrics::metrics))
+    Router::from(routes())
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .fallback_service(spa)
         .layer(middleware::from_fn_with_state(state.clone(), origin::guard))
@@ -110,22 +112,9 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .layer(referrer)
         .layer(headers::hsts(state.config.secure_cookies))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
+        ))
         .with_state(state)
-}
-
-/// The routes of one filing kind: list/create, read/update/delete, declare, and the 变更, 注销
-/// and versions of an approved filing.
-fn filing_routes<F: FilingForm>() -> Router<AppState> {
-    Router::new()
-        .route("/", get(filings::list::<F>).post(filings::create::<F>))
-        .route(
-            "/{id}",
-            get(filings::read::<F>)
-                .put(filings::update::<F>)
-                .delete(filings::delete::<F>),
-        )
-        .route("/{id}/declare", post(filings::declare::<F>))
-        .route("/{id}/change", post(amendments::open_change::<F>))
-        .route("/{id}/cancel", post(amendments::cancel::<F>))
-        .route("/{id}/versions", get(amendments::versions::<F>))
 }

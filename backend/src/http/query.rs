@@ -10,6 +10,14 @@ use owf_shared::form::{RegistrationForm, WarehouseForm};
 use super::filings::{check, FilingForm};
 use super::{AppError, AppQuery, AppState, CurrentUser};
 
+/// 海外仓备案查询：企业登记与海外仓资料
+#[utoipa::path(
+    get,
+    path = "/filings",
+    tag = "海外仓备案查询",
+    params(ListQuery),
+    responses((status = OK, description = "一页记录", body = Page<FilingRow>))
+)]
 pub async fn filings(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -6,10 +6,18 @@ use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::form::RegistrationForm;
 use owf_shared::validate::{validate_registration, Context, FieldErrors, Level};
 
-use super::filings::{Filing, FilingForm};
+use super::filings::{filing_routes, Filing, FilingForm};
 use crate::clock::{display_receipt_time, display_time};
 use crate::customs::message::DeclaredForm;
 use crate::store::filings::{FilingRecord, IndexColumns};
+
+filing_routes!(
+    RegistrationForm,
+    RegistrationDetail,
+    RegistrationRow,
+    "海外仓企业登记",
+    "registration"
+);
 
 impl FilingForm for RegistrationForm {
     type Detail = RegistrationDetail;

@@ -7,7 +7,6 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::IntoResponse;
-use axum::routing::{post, MethodRouter};
 use axum::{Extension, Json};
 use owf_shared::api::{LoginRequest, SessionInfo};
 
@@ -29,31 +28,42 @@ const PURGE_PER_LOGIN: i64 = 100;
 
 /// What bounds login: attempts per client, and password checks at once.
 #[derive(Clone)]
-struct LoginLimits {
+pub struct LoginLimits {
     clients: Arc<ClientRateLimit>,
     checks: Arc<PasswordChecks>,
 }
 
-/// `/api/session`: login, who am I, logout.
-pub fn routes(config: &HttpConfig) -> MethodRouter<AppState> {
-    let limits = LoginLimits {
-        clients: Arc::new(ClientRateLimit::new(config.login_attempts_per_minute)),
-        checks: Arc::default(),
-    };
-    post(login)
-        .layer(Extension(limits))
-        .get(whoami)
-        .delete(logout)
+impl LoginLimits {
+    pub fn new(config: &HttpConfig) -> Self {
+        Self {
+            clients: Arc::new(ClientRateLimit::new(config.login_attempts_per_minute)),
+            checks: Arc::default(),
+        }
+    }
 }
 
+/// 登录（IC卡号 + 密码）
+///
 /// Every failure — unknown card, wrong password, locked card — gets the same answer after the
 /// same work (one password check), so the answer does not tell which cards exist or are locked.
-async fn login(
+#[utoipa::path(
+    post,
+    path = "/session",
+    tag = "会话",
+    request_body = LoginRequest,
+    responses((
+        status = OK,
+        description = "已登录：会话 cookie owf_session",
+        body = SessionInfo,
+        headers(("set-cookie" = String, description = "owf_session=…; HttpOnly; SameSite=Strict"))
+    ))
+)]
+pub async fn login(
     State(state): State<AppState>,
-    Extension(limits): Extension<LoginLimits>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     AppJson(req): AppJson<LoginRequest>,
 ) -> Result<impl IntoResponse, AppError> {
+    let limits = &state.login_limits;
     let client = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
     limits
         .clients
@@ -96,11 +106,25 @@ async fn login(
     Ok(([(SET_COOKIE, cookie)], Json(info)))
 }
 
-async fn whoami(user: CurrentUser) -> Json<SessionInfo> {
+/// 当前用户与企业
+#[utoipa::path(
+    get,
+    path = "/session",
+    tag = "会话",
+    responses((status = OK, description = "当前会话", body = SessionInfo))
+)]
+pub async fn whoami(user: CurrentUser) -> Json<SessionInfo> {
     Json(user.session)
 }
 
-async fn logout(
+/// 退出
+#[utoipa::path(
+    delete,
+    path = "/session",
+    tag = "会话",
+    responses((status = OK, description = "已退出：会话 cookie 清除", body = Object))
+)]
+pub async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<impl IntoResponse, AppError> {

@@ -9,11 +9,19 @@ use owf_shared::lease::LeaseState;
 use owf_shared::status::warehouse_declare_refusal;
 use owf_shared::validate::{validate_warehouse, Context, FieldErrors, Level};
 
-use super::filings::{eligibility, Filing, FilingForm};
+use super::filings::{eligibility, filing_routes, Filing, FilingForm};
 use super::{AppError, AppState, CurrentUser};
 use crate::clock::{beijing_today, display_receipt_time, display_time};
 use crate::customs::message::DeclaredForm;
 use crate::store::filings::{FilingRecord, IndexColumns};
+
+filing_routes!(
+    WarehouseForm,
+    WarehouseDetail,
+    WarehouseRow,
+    "海外仓资料信息",
+    "warehouse"
+);
 
 impl FilingForm for WarehouseForm {
     type Detail = WarehouseDetail;
@@ -75,7 +83,13 @@ impl FilingForm for WarehouseForm {
     }
 }
 
-/// `GET /api/warehouses/eligibility`
+/// 本企业能否报送海外仓资料（须有企业登记；申报须审核通过）
+#[utoipa::path(
+    get,
+    path = "/eligibility",
+    tag = "海外仓资料信息",
+    responses((status = OK, description = "能否录入与申报，及其原因", body = WarehouseEligibility))
+)]
 pub async fn eligible(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -22,6 +22,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Executor};
 use tokio::sync::Notify;
 
+use crate::telemetry::{self, Telemetry};
 use filings::{bind_all, ListArg};
 use key_encryption::{KeyEncryptionError, KeyEncryptionKey};
 use readiness::Readiness;
@@ -87,6 +88,8 @@ pub struct Store {
     /// Encrypts the signing keys at rest; `None` in a store that never touches them (the
     /// customs sandbox, which reads public keys only).
     key_encryption: Option<KeyEncryptionKey>,
+    /// The server's figures: the writer records its batches here, the HTTP layer its requests.
+    telemetry: Telemetry,
 }
 
 impl Store {
@@ -134,8 +137,11 @@ impl Store {
             Dialect::Postgres => POSTGRES_MIGRATIONS.run(&writes).await?,
         }
         let reads = pool(&options, dialect, read_connections, true).await?;
+        let telemetry = Telemetry::new();
+        let batch_sizes = telemetry.record(|| metrics::histogram!(telemetry::WRITE_BATCH));
         Ok(Self {
-            writer: Writer::start(writes, dialect),
+            writer: Writer::start(writes, dialect, batch_sizes),
+            telemetry,
             listen_url: (dialect == Dialect::Postgres).then(|| url.as_str().into()),
             pool: reads,
             dialect,
@@ -207,6 +213,11 @@ impl Store {
     /// The writer's failures and reconnections since the process started.
     pub fn writer_counts(&self) -> WriterCounts {
         self.writer.counts()
+    }
+
+    /// The server's figures ([`crate::telemetry`]).
+    pub fn telemetry(&self) -> &Telemetry {
+        &self.telemetry
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -120,6 +120,9 @@ pub struct RelayCounts {
     pub receipts_applied: i64,
     /// Receipts that could not be read, kept as dead letters.
     pub receipts_dead: i64,
+    /// When the oldest message waiting to be delivered was written (ms since the epoch);
+    /// `None` when none waits.
+    pub oldest_waiting: Option<i64>,
 }
 
 /// An item of customs' receipt stream, as the relay read it.
@@ -368,7 +371,8 @@ impl Store {
              CAST(COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) AS BIGINT) AS depth, \
              CAST(COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS sent, \
              CAST(COALESCE(SUM(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END), 0) AS BIGINT) AS retried, \
-             CAST(COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed \
+             CAST(COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed, \
+             MIN(CASE WHEN state = 'pending' THEN created_at END) AS oldest_waiting \
              FROM outbox",
         )
         .fetch_one(self.pool())
@@ -387,6 +391,7 @@ impl Store {
             failed: row.try_get("failed")?,
             receipts_applied,
             receipts_dead,
+            oldest_waiting: row.try_get("oldest_waiting")?,
         })
     }
 }

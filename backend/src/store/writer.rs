@@ -27,6 +27,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
+use metrics::Histogram;
 use sqlx::{AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
 
@@ -110,11 +111,18 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the task that runs the writes on `pool`.
-    pub fn start(pool: AnyPool, dialect: Dialect) -> Self {
+    /// Starts the task that runs the writes on `pool`; `batch_sizes` records how many writes
+    /// each transaction committed.
+    pub fn start(pool: AnyPool, dialect: Dialect, batch_sizes: Histogram) -> Self {
         let (jobs, queue) = mpsc::unbounded_channel();
         let counters = Arc::new(Counters::default());
-        tokio::spawn(run(pool.clone(), dialect, queue, counters.clone()));
+        tokio::spawn(run(
+            pool.clone(),
+            dialect,
+            queue,
+            counters.clone(),
+            batch_sizes,
+        ));
         Self {
             jobs,
             counters,
@@ -192,6 +200,7 @@ async fn run(
     dialect: Dialect,
     mut queue: mpsc::UnboundedReceiver<Box<dyn Job>>,
     counters: Arc<Counters>,
+    batch_sizes: Histogram,
 ) {
     let begin = match dialect {
         // Take the write lock at once: a batch never waits halfway for another writer.
@@ -203,7 +212,13 @@ async fn run(
         let jobs = std::mem::replace(&mut waiting, Vec::with_capacity(MAX_BATCH));
         // A batch of its own task: should a write panic, its batch fails (the callers hear
         // [`StoreError::WriteAborted`]) and the queue goes on.
-        let batch = tokio::spawn(run_batch(pool.clone(), begin, jobs, counters.clone()));
+        let batch = tokio::spawn(run_batch(
+            pool.clone(),
+            begin,
+            jobs,
+            counters.clone(),
+            batch_sizes.clone(),
+        ));
         if let Err(e) = batch.await {
             if let Ok(panic) = e.try_into_panic() {
                 tracing::error!(
@@ -232,10 +247,12 @@ async fn run_batch(
     begin: &'static str,
     mut jobs: Vec<Box<dyn Job>>,
     counters: Arc<Counters>,
+    batch_sizes: Histogram,
 ) {
     while !jobs.is_empty() {
         match run_jobs(&pool, begin, &mut jobs, &counters).await {
             Ok(None) => {
+                batch_sizes.record(jobs.len() as f64);
                 for job in jobs.drain(..) {
                     job.answer(Ok(()));
                 }
@@ -324,7 +341,11 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        (Writer::start(pool.clone(), Dialect::Sqlite), pool, file)
+        (
+            Writer::start(pool.clone(), Dialect::Sqlite, Histogram::noop()),
+            pool,
+            file,
+        )
     }
 
     fn insert(writer: &Writer, v: i64) -> impl Future<Output = Result<(), StoreError>> + '_ {
