@@ -98,7 +98,7 @@ impl FilingKind {
         }
     }
 
-    /// The fields the form carries as it travels ([`crate::form`]): those the user enters, and
+    /// The fields the form carries as it travels (module `form`): those the user enters, and
     /// 主管海关, which the system assigns but the declaration message carries — not 证明材料,
     /// uploaded apart.
     pub fn form_fields(self) -> impl Iterator<Item = (Field, Requirement)> {

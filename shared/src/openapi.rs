@@ -62,35 +62,39 @@ impl PartialSchema for WarehouseForm {
 
 impl ToSchema for WarehouseForm {}
 
-/// 状态: the CEB `returnStatus` code, with the labels in the description.
+/// A number on the wire that stands for one of `values`, each listed with its label in the
+/// description after `title`.
+fn coded(title: &str, values: impl IntoIterator<Item = (i64, &'static str)>) -> RefOr<Schema> {
+    let (codes, legend): (Vec<i64>, Vec<String>) = values
+        .into_iter()
+        .map(|(code, label)| (code, format!("{code} {label}")))
+        .unzip();
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .enum_values(Some(codes))
+        .description(Some(format!("{title}：{}", legend.join("，"))))
+        .into()
+}
+
+/// 状态: the CEB `returnStatus` code.
 impl PartialSchema for Status {
     fn schema() -> RefOr<Schema> {
-        let legend: Vec<String> = Status::ALL
-            .iter()
-            .map(|status| format!("{} {}", status.code(), status.label()))
-            .collect();
-        ObjectBuilder::new()
-            .schema_type(Type::Integer)
-            .enum_values(Some(Status::ALL.map(Status::code)))
-            .description(Some(format!("状态：{}", legend.join("，"))))
-            .into()
+        coded(
+            "状态",
+            Status::ALL.map(|s| (i64::from(s.code()), s.label())),
+        )
     }
 }
 
 impl ToSchema for Status {}
 
-/// appType: 1 新增, 2 变更, 3 注销 (删除), a number on the wire.
+/// appType: 1 新增, 2 变更, 3 注销 (删除).
 impl PartialSchema for AppType {
     fn schema() -> RefOr<Schema> {
-        let legend: Vec<String> = AppType::ALL
-            .iter()
-            .map(|t| format!("{} {}", t.code(), t.label()))
-            .collect();
-        ObjectBuilder::new()
-            .schema_type(Type::Integer)
-            .enum_values(Some(AppType::ALL.map(AppType::code)))
-            .description(Some(format!("appType：{}", legend.join("，"))))
-            .into()
+        coded(
+            "appType",
+            AppType::ALL.map(|t| (i64::from(t.code()), t.label())),
+        )
     }
 }
 
