@@ -232,17 +232,6 @@ impl fmt::Display for DateError {
     }
 }
 
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 /// The value of an all-ASCII-digit string, or `None`.
 fn digits_value(s: &str) -> Option<u64> {
     if s.is_empty() || s.len() > 19 || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -254,10 +243,21 @@ fn digits_value(s: &str) -> Option<u64> {
 impl Date {
     /// The date `year-month-day`, if it exists (years 1–9999).
     pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
-        let valid = (1..=9999).contains(&year)
-            && (1..=12).contains(&month)
-            && (1..=days_in_month(year, month)).contains(&day);
-        valid.then_some(Self { year, month, day })
+        let month_of_year = time::Month::try_from(month).ok()?;
+        let exists = time::Date::from_calendar_date(i32::from(year), month_of_year, day).is_ok();
+        ((1..=9999).contains(&year) && exists).then_some(Self { year, month, day })
+    }
+
+    /// The same day on the `time` crate's calendar.
+    fn calendar(self) -> time::Date {
+        let month = time::Month::try_from(self.month).expect("a Date holds a real month");
+        time::Date::from_calendar_date(i32::from(self.year), month, self.day)
+            .expect("a Date holds a real day")
+    }
+
+    fn from_calendar(date: time::Date) -> Option<Self> {
+        let year = u16::try_from(date.year()).ok()?;
+        Self::new(year, u8::from(date.month()), date.day())
     }
 
     /// Parses ISO `YYYY-MM-DD`.
@@ -289,39 +289,21 @@ impl Date {
         self.day
     }
 
-    /// Days since 1970-01-01 (proleptic Gregorian, Howard Hinnant's algorithm).
-    pub fn days_since_epoch(self) -> i64 {
-        let (y, m, d) = (
-            i64::from(self.year),
-            i64::from(self.month),
-            i64::from(self.day),
-        );
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
-
     /// The date `days` days later (earlier when negative), within years 1–9999 (clamped).
     pub fn add_days(self, days: i64) -> Date {
-        let z = self.days_since_epoch() + days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        let clamp = |v: i64, lo: i64, hi: i64| v.clamp(lo, hi);
-        Date::new(
-            clamp(year, 1, 9999) as u16,
-            clamp(month, 1, 12) as u8,
-            clamp(day, 1, 31) as u8,
-        )
-        .unwrap_or(self)
+        // Years 1–9999 are under 3.7 million days apart: a longer step lands beyond either end.
+        let step = time::Duration::days(days.clamp(-4_000_000, 4_000_000));
+        let moved = self
+            .calendar()
+            .checked_add(step)
+            .and_then(Self::from_calendar);
+        moved.unwrap_or_else(|| {
+            if days < 0 {
+                Self::new(1, 1, 1).expect("0001-01-01 exists")
+            } else {
+                Self::new(9999, 12, 31).expect("9999-12-31 exists")
+            }
+        })
     }
 
     /// CEB C8 format `yyyyMMdd`.
@@ -586,6 +568,21 @@ mod tests {
         assert!(Date::parse("2025-01-31").unwrap() < Date::parse("2025-02-01").unwrap());
         assert!(Date::parse("2024-12-31").unwrap() < Date::parse("2025-01-01").unwrap());
         assert_eq!(Date::new(2025, 2, 29), None);
+    }
+
+    #[test]
+    fn adding_days_follows_the_calendar_and_stays_within_years_1_to_9999() {
+        let day = |text: &str| Date::parse(text).unwrap();
+        assert_eq!(day("2028-02-28").add_days(1), day("2028-02-29"));
+        assert_eq!(day("2027-02-28").add_days(1), day("2027-03-01"));
+        assert_eq!(day("2026-12-01").add_days(90), day("2027-03-01"));
+        assert_eq!(day("2026-01-01").add_days(-1), day("2025-12-31"));
+        assert_eq!(day("9999-12-30").add_days(5), day("9999-12-31"));
+        assert_eq!(day("0001-01-02").add_days(-5), day("0001-01-01"));
+        assert_eq!(day("2026-12-01").add_days(i64::MAX), day("9999-12-31"));
+        assert_eq!(Date::new(2100, 2, 29), None, "2100 is no leap year");
+        assert!(Date::new(2000, 2, 29).is_some());
+        assert_eq!(Date::new(0, 1, 1), None);
     }
 
     #[test]
