@@ -543,6 +543,30 @@ mod tests {
     }
 
     #[test]
+    fn amendments_travel_with_their_app_type() {
+        for app_type in [AppType::Change, AppType::Cancel] {
+            let declaration = Declaration {
+                app_type,
+                ..warehouse()
+            };
+            let xml = declaration.to_element().to_document();
+            let code = app_type.code();
+            assert!(
+                xml.contains(&format!("<owh:appType>{code}</owh:appType>")),
+                "{xml}"
+            );
+            let root = Element::parse(&xml).unwrap();
+            assert_eq!(Declaration::from_element(&root).unwrap().app_type, app_type);
+        }
+        let xml = registration().to_element().to_document().replace(
+            "<owh:appType>1</owh:appType>",
+            "<owh:appType>7</owh:appType>",
+        );
+        let refused = Declaration::from_element(&Element::parse(&xml).unwrap()).unwrap_err();
+        assert!(refused.to_string().contains("appType"), "{refused}");
+    }
+
+    #[test]
     fn the_message_is_ceb_shaped() {
         let xml = registration().to_element().to_document();
         assert!(xml.contains(

@@ -270,11 +270,14 @@ pub(super) fn app_type_from(code: i64) -> Result<AppType, sqlx::Error> {
 
 const RECORD_FROM: &str = "filings f JOIN enterprises e ON e.id = f.enterprise_id";
 
-/// A filing's timeline, documents and latest message as JSON columns beside its record (SQLite).
+/// A filing's timeline — its own steps and those of its amendments — documents and latest
+/// message as JSON columns beside its record (SQLite).
 const PARTS_SQLITE: &str = "\
     (SELECT json_group_array(json_object('at', h.at, 'actor', h.actor, \
-       'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note) ORDER BY h.id) \
-     FROM filing_history h WHERE h.filing_id = f.id) AS history_json, \
+       'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note, \
+       'amendment', a.apply_no, 'app_type', a.app_type) ORDER BY h.id) \
+     FROM filing_history h LEFT JOIN filings a ON a.id = h.filing_id AND a.amends_id = f.id \
+     WHERE h.filing_id = f.id OR a.id IS NOT NULL) AS history_json, \
     (SELECT json_group_array(json_object('id', a.id, 'doc_type', a.doc_type, \
        'file_name', a.file_name, 'size', a.size, 'sha256', a.sha256, \
        'content_type', a.content_type) ORDER BY a.id) \
@@ -286,8 +289,10 @@ const PARTS_SQLITE: &str = "\
 /// The same for PostgreSQL.
 const PARTS_POSTGRES: &str = "\
     (SELECT COALESCE(json_agg(json_build_object('at', h.at, 'actor', h.actor, \
-       'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note) ORDER BY h.id), \
-       '[]')::text FROM filing_history h WHERE h.filing_id = f.id) AS history_json, \
+       'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note, \
+       'amendment', a.apply_no, 'app_type', a.app_type) ORDER BY h.id), '[]')::text \
+     FROM filing_history h LEFT JOIN filings a ON a.id = h.filing_id AND a.amends_id = f.id \
+     WHERE h.filing_id = f.id OR a.id IS NOT NULL) AS history_json, \
     (SELECT COALESCE(json_agg(json_build_object('id', a.id, 'doc_type', a.doc_type, \
        'file_name', a.file_name, 'size', a.size, 'sha256', a.sha256, \
        'content_type', a.content_type) ORDER BY a.id), '[]')::text \
@@ -328,6 +333,21 @@ struct HistoryJson {
     from_status: Option<i64>,
     to_status: i64,
     note: String,
+    /// The amendment's own number (`{申请编号}-{version}`) when the step is one of an amendment.
+    amendment: Option<String>,
+    app_type: Option<i64>,
+}
+
+impl HistoryJson {
+    /// The step's note, naming the amendment it belongs to: "变更（版本 2）：…".
+    fn note(&self) -> Result<String, sqlx::Error> {
+        let (Some(apply_no), Some(app_type)) = (&self.amendment, self.app_type) else {
+            return Ok(self.note.clone());
+        };
+        let version = apply_no.split_once('-').map_or("", |(_, n)| n);
+        let label = app_type_from(app_type)?.label();
+        Ok(format!("{label}（版本 {version}）：{}", self.note))
+    }
 }
 
 fn from_json<T: for<'de> Deserialize<'de>>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
@@ -838,11 +858,11 @@ impl Store {
                 .into_iter()
                 .map(|h| -> Result<_, sqlx::Error> {
                     Ok(HistoryRecord {
+                        note: h.note()?,
                         at: h.at,
                         actor: h.actor,
                         from: h.from_status.map(status_from).transpose()?,
                         to: status_from(h.to_status)?,
-                        note: h.note,
                     })
                 })
                 .collect::<Result<_, _>>()?,

@@ -125,6 +125,19 @@ async fn a_change_becomes_the_next_version_when_customs_approves_it(app: TestApp
         .history
         .iter()
         .any(|h| h.note.starts_with("变更审核通过，版本 2 生效")));
+    let change_steps: Vec<_> = root
+        .lifecycle
+        .history
+        .iter()
+        .filter(|h| h.note.starts_with("变更（版本 2）："))
+        .map(|h| h.to)
+        .collect();
+    assert_eq!(
+        change_steps.first(),
+        Some(&Status::Draft),
+        "the timeline shows the change's own steps"
+    );
+    assert_eq!(change_steps.last(), Some(&Status::Approved));
     let versions = clerk.versions(&approved).await.unwrap();
     let summary: Vec<_> = versions
         .iter()
@@ -215,6 +228,9 @@ async fn a_cancelled_warehouse_frees_its_address(app: TestApp) {
     desk.answered(&cancellation, Status::Approved).await;
     let root = clerk.reload(&warehouse).await.unwrap();
     assert_eq!(root.lifecycle.status, Status::Cancelled);
+    assert!(root.lifecycle.history.iter().any(|h| h
+        .note
+        .starts_with("注销（版本 2）：注销申报（原因：租约到期，仓库关闭）")));
     let closed = clerk.change(&root).await.unwrap_err();
     assert_eq!(closed.status, StatusCode::CONFLICT, "已注销 is final");
     let versions = clerk.versions(&warehouse).await.unwrap();
