@@ -319,6 +319,10 @@ pub async fn eligibility(
     enterprise: &EnterpriseInfo,
 ) -> Result<Result<FilingRecord, String>, AppError> {
     match state.store.registration_of(enterprise.id).await? {
+        Some(registration) if registration.status == Status::Cancelled => Ok(Err(format!(
+            "本企业的海外仓企业登记（企业申请编号 {}）已注销，请先在“海外仓企业登记录入”中重新办理企业登记，之后才能录入海外仓资料",
+            registration.apply_no
+        ))),
         Some(registration) => Ok(Ok(registration)),
         None => Ok(Err("本企业尚未办理海外仓企业登记，请先在“海外仓企业登记录入”中录入并暂存企业登记，之后即可录入海外仓资料；海外仓资料须在企业登记审核通过后才能申报".into())),
     }

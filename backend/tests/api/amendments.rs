@@ -237,10 +237,25 @@ async fn a_cancelled_warehouse_frees_its_address(app: TestApp) {
     assert_eq!(versions.last().map(|v| v.app_type), Some(AppType::Cancel));
     let again = clerk.create(&leased_warehouse("DC")).await.unwrap();
     assert_ne!(again.wh_apply_no, warehouse.wh_apply_no);
-    clerk
+    let registration = clerk
         .cancel(&registration, "停止海外仓业务")
         .await
         .expect("no warehouse relies on the registration now");
+    let cancellation = registration.lifecycle.pending.expect("the cancellation");
+    let cancellation: RegistrationDetail = clerk.open(cancellation.id).await.unwrap();
+    desk.answered(&cancellation, Status::Approved).await;
+    let refused = clerk.create(&leased_warehouse("DC2")).await.unwrap_err();
+    assert!(
+        refused.error.fields["_form"].contains("已注销"),
+        "{:?}",
+        refused.error
+    );
+    let renewed = clerk.create(&ZONE.registration()).await.unwrap();
+    assert_ne!(
+        renewed.ent_apply_no, registration.ent_apply_no,
+        "registered anew"
+    );
+    clerk.create(&leased_warehouse("DC2")).await.unwrap();
 }
 
 async fn concurrent_change_and_cancel_exactly_one_wins(app: TestApp) {
