@@ -3,8 +3,10 @@
 //! and address can be filed again; a registration's change keeps the master data and can be
 //! withdrawn.
 
+use owf_backend::clock::beijing_today;
 use owf_e2e::*;
 use owf_shared::fixtures::{leased_warehouse, PDF, ZONE};
+use owf_shared::form::WarehouseForm;
 
 /// The id at the end of the browser's path (`/warehouse/{id}`).
 async fn shown_id(b: &Browser) -> String {
@@ -12,11 +14,12 @@ async fn shown_id(b: &Browser) -> String {
     url.path().rsplit('/').next().unwrap().to_owned()
 }
 
-/// The warehouse of the test: its name, its 申请编号 and its screen.
+/// The warehouse of the test: its name, its 申请编号, its screen and the end of its first lease.
 struct Filed {
     name: &'static str,
     apply_no: String,
     root: String,
+    lease_end: String,
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -34,9 +37,15 @@ async fn a_leased_warehouse_is_changed_then_cancelled_and_filed_again() {
     b.close().await;
 }
 
-/// Version 1: a leased warehouse with its lease agreement, approved by customs.
+/// Version 1: a leased warehouse with its lease agreement, approved by customs; its lease ends
+/// in 30 days, which the approved filing warns of, pointing at 变更.
 async fn approved_leased_warehouse(server: &Server, b: &Browser, name: &'static str) -> Filed {
-    let draft = b.create("/warehouses", &leased_warehouse(name)).await;
+    let lease_end = beijing_today().add_days(30).to_string();
+    let form = WarehouseForm {
+        lease_end: lease_end.clone(),
+        ..leased_warehouse(name)
+    };
+    let draft = b.create("/warehouses", &form).await;
     let apply_no = draft["wh_apply_no"].as_str().unwrap().to_owned();
     let root = format!("/warehouse/{}", draft["id"]);
     b.goto(&server.url(&root)).await;
@@ -50,10 +59,13 @@ async fn approved_leased_warehouse(server: &Server, b: &Browser, name: &'static 
     b.click("#dialog-confirm").await;
     b.wait_text("#status", "审核通过").await;
     b.wait_text("#version-1", "版本 1").await;
+    let warning = b.wait_text("#lease-warning", "请点击“变更”").await;
+    assert!(warning.contains(&lease_end), "{warning}");
     Filed {
         name,
         apply_no,
         root,
+        lease_end,
     }
 }
 
@@ -81,8 +93,8 @@ async fn change_area_and_lease(server: &Server, b: &mut Browser, filed: &Filed) 
     b.wait_text("#notice", "已暂存").await;
     b.wait_text("#changes", "仓库面积(平方米)：5200 → 6000")
         .await;
-    b.wait_text("#changes", "租赁截止日期：2029-12-31 → 2031-12-31")
-        .await;
+    let lease = format!("租赁截止日期：{} → 2031-12-31", filed.lease_end);
+    b.wait_text("#changes", &lease).await;
     b.select("#doc_type", "02").await;
     b.choose_file("#doc_file", &temp_file("新租赁协议.pdf", PDF))
         .await;
@@ -104,12 +116,17 @@ async fn versions_show_the_change(b: &mut Browser, filed: &Filed) {
         .wait_text("#version-2", "仓库面积(平方米)：5200 → 6000")
         .await;
     assert!(second.contains("变更"), "{second}");
-    assert!(second.contains("租赁截止日期：2029-12-31 → 2031-12-31"));
+    let lease = format!("租赁截止日期：{} → 2031-12-31", filed.lease_end);
+    assert!(second.contains(&lease), "{second}");
     let first = b.wait_text("#version-1", "新增").await;
     assert!(!first.contains("→"), "a 新增 changes nothing: {first}");
     let area = b.find("#area_sqm").await.prop("value").await.unwrap();
     assert_eq!(area.as_deref(), Some("6000"));
     assert!(!b.exists("#pending-notice").await);
+    assert!(
+        !b.exists("#lease-warning").await,
+        "the new lease is far from its end"
+    );
     b.click("#version-2 summary").await;
     b.wait_text("#version-2 dl", "6000").await;
     b.scroll_to("#versions").await;

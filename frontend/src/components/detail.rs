@@ -240,8 +240,11 @@ fn detail_view(detail: DetailView) -> AnyView {
             amendment_notice(route, apply_no, s.apply_no.clone(), &s.lifecycle, changes)
         })
     };
-    let version_list =
-        move || versions.with(|v| (!v.list.is_empty()).then(|| version_list(v.list.clone())));
+    let version_list = move || {
+        let list = versions.with(|v| v.list.clone());
+        let number = stored.with(|s| s.as_ref().map(|s| s.apply_no.clone()))?;
+        (!list.is_empty()).then(|| version_list(apply_no, &number, list))
+    };
     let history = move || stored.with(|s| s.as_ref().map(|s| s.lifecycle.history.clone()));
     view! {
         <section class="screen detail">

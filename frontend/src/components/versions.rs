@@ -73,12 +73,17 @@ pub fn change_list(changes: Vec<String>) -> impl IntoView {
     view! { <ul class="changes">{lines}</ul> }
 }
 
-/// The version list of a filing.
-pub fn version_list(versions: Vec<ShownVersion>) -> impl IntoView {
+/// The version list of the filing numbered `apply_no` (`apply_no_field`).
+pub fn version_list(
+    apply_no_field: Field,
+    apply_no: &str,
+    versions: Vec<ShownVersion>,
+) -> impl IntoView {
+    let title = format!("版本（{} {apply_no}）", apply_no_field.label());
     let items = versions.into_iter().map(version_item).collect_view();
     view! {
         <section class="versions" id="versions" aria-labelledby="versions-title">
-            <h3 id="versions-title">"版本"</h3>
+            <h3 id="versions-title">{title}</h3>
             <ol>{items}</ol>
         </section>
     }
