@@ -7,13 +7,10 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use owf_shared::amendment::{AppType, FieldValues};
-use owf_shared::api::VersionEntry;
 use owf_shared::field::Field;
-use owf_shared::status::Status;
 use owf_shared::validate::Context;
 
-use crate::api::{self, Failure};
+use crate::api::Failure;
 use crate::auth::use_auth;
 use crate::codes;
 use crate::components::amendment::amendment_notice;
@@ -21,8 +18,8 @@ use crate::components::editor::{filing_editor, Stored};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form_state::FilingFields;
 use crate::components::status::Timeline;
-use crate::components::versions::{changes_against, version_list, with_changes, ShownVersion};
-use crate::filing::{context, Filing};
+use crate::components::versions::{load_versions, version_list, version_reader, Versions};
+use crate::filing::context;
 
 const POLL: Duration = Duration::from_secs(2);
 
@@ -113,95 +110,6 @@ fn follow_customs(stored: Memo<Option<Stored>>, reload: Callback<()>) {
             }
         }
     });
-}
-
-/// What the version views show of a record.
-#[derive(Clone, Default)]
-struct Versions {
-    /// The versions of an approved or cancelled filing; empty for any other record.
-    list: Vec<ShownVersion>,
-    /// For a 变更: what it changes against the version before.
-    changes: Option<Vec<String>>,
-}
-
-/// How the versions of a `K` record are read from the JSON of `GET …/versions`: the version
-/// list, or, for a 变更 that becomes version `Some(n)`, what the record in `detail` changes.
-fn version_reader<K: Filing>(
-    detail: RwSignal<Option<K::Detail>>,
-) -> Callback<(String, Option<i64>), Result<Versions, Failure>> {
-    Callback::new(move |(json, change): (String, Option<i64>)| {
-        let entries = api::json::<Vec<VersionEntry<K::Form>>>(&json)?;
-        let versions = entries.into_iter().map(ShownVersion::of).collect();
-        let current = detail.with_untracked(|d| d.as_ref().map(|d| K::form(d).field_values()));
-        Ok(versions_shown(versions, change.zip(current)))
-    })
-}
-
-/// The version list; or for a 变更 that becomes version `n` with the field values `values`,
-/// what it changes.
-fn versions_shown(
-    versions: Vec<ShownVersion>,
-    change: Option<(i64, Vec<(Field, String)>)>,
-) -> Versions {
-    match change {
-        Some((version_no, values)) => Versions {
-            list: Vec::new(),
-            changes: Some(changes_against(&versions, version_no, values)),
-        },
-        None => Versions {
-            list: with_changes(versions),
-            changes: None,
-        },
-    }
-}
-
-/// The versions of the record in `stored`, from the collection `api`, read by `read`; fetched
-/// again whenever the record changes.
-fn load_versions(
-    api: &'static str,
-    stored: Memo<Option<Stored>>,
-    read: Callback<(String, Option<i64>), Result<Versions, Failure>>,
-    failure: RwSignal<Option<Failure>>,
-) -> RwSignal<Versions> {
-    let versions = RwSignal::new(Versions::default());
-    let record = move |s: &Option<Stored>| s.as_ref().map(|s| (s.id, s.lifecycle.version));
-    Effect::new(move |loaded: Option<Option<(i64, i64)>>| {
-        let current = stored.with(record);
-        if loaded == Some(current) {
-            return current;
-        }
-        let Some((of, change)) = stored.with_untracked(|s| s.as_ref().and_then(version_source))
-        else {
-            versions.set(Versions::default());
-            return current;
-        };
-        spawn_local(async move {
-            let read = api::versions(api, of)
-                .await
-                .and_then(|json| read.run((json, change)));
-            if stored.try_with_untracked(record) != Some(current) {
-                return;
-            }
-            match read {
-                Ok(read) => versions.set(read),
-                Err(f) => failure.set(Some(f)),
-            }
-        });
-        current
-    });
-    versions
-}
-
-/// Whose versions a record shows: its own once approved or cancelled; for a 变更, those of the
-/// filing it amends, with the version the change becomes.
-fn version_source(stored: &Stored) -> Option<(i64, Option<i64>)> {
-    let lifecycle = &stored.lifecycle;
-    match &lifecycle.amendment {
-        Some(a) if a.app_type == AppType::Change => Some((a.amends_id, Some(a.version_no))),
-        Some(_) => None,
-        None => matches!(lifecycle.status, Status::Approved | Status::Cancelled)
-            .then_some((stored.id, None)),
-    }
 }
 
 /// What the detail screen shows, whichever the filing.
