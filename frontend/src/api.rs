@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 use gloo_net::http::{Method, Request, RequestBuilder};
 use leptos::prelude::*;
 use owf_shared::api::{
-    ApiError, AttachmentInfo, FilingRow, ListQuery, LoginRequest, Page, SessionInfo, VersionCheck,
-    WarehouseEligibility,
+    ApiError, AttachmentInfo, CancelRequest, FilingRow, ListQuery, LoginRequest, Page, SessionInfo,
+    VersionCheck, WarehouseEligibility,
 };
 use owf_shared::codes::CodeTables;
 use owf_shared::lease::LeaseFilter;
@@ -301,6 +301,23 @@ pub async fn delete(api: &str, id: i64, version: i64) -> Result<(), Failure> {
 pub async fn declare(api: &str, id: i64, version: i64) -> Result<String, Failure> {
     let builder = request(Method::POST, &format!("{api}/{id}/declare"));
     exchange(with_body(builder, &VersionCheck { version })).await
+}
+
+/// 变更 of the approved record `id` of the collection `api`; the answer is the change draft's JSON.
+pub async fn open_change(api: &str, id: i64, version: i64) -> Result<String, Failure> {
+    let builder = request(Method::POST, &format!("{api}/{id}/change"));
+    exchange(with_body(builder, &VersionCheck { version })).await
+}
+
+/// 注销 of the approved record `id` of the collection `api`; the answer is the record's JSON.
+pub async fn cancel(api: &str, id: i64, body: &CancelRequest) -> Result<String, Failure> {
+    let builder = request(Method::POST, &format!("{api}/{id}/cancel"));
+    exchange(with_body(builder, body)).await
+}
+
+/// The JSON of the approved versions of record `id` of the collection `api`, oldest first.
+pub async fn versions(api: &str, id: i64) -> Result<String, Failure> {
+    exchange(request(Method::GET, &format!("{api}/{id}/versions")).build()).await
 }
 
 /// The customs master data (`/api/codes`, one CSV cached by the browser), which the `codes`

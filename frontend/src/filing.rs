@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use owf_shared::amendment::FieldValues;
 use owf_shared::api::{
     Lifecycle, ListQuery, Page, RegistrationDetail, RegistrationRow, SaveRequest, SessionInfo,
     WarehouseDetail, WarehouseRow,
@@ -33,7 +34,15 @@ pub trait Filing: Copy + Send + Sync + 'static {
     /// read-only with 修改 (资料信息).
     const EDIT_ON_OPEN: bool;
 
-    type Form: Clone + Default + PartialEq + Serialize + Send + Sync + 'static;
+    type Form: Clone
+        + Default
+        + PartialEq
+        + Serialize
+        + DeserializeOwned
+        + FieldValues
+        + Send
+        + Sync
+        + 'static;
     type Detail: Clone + PartialEq + DeserializeOwned + Send + Sync + 'static;
     type Row: Clone + DeserializeOwned + Send + Sync + 'static;
 

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::field::{Field, FilingKind};
 use crate::form::{RegistrationForm, WarehouseForm};
-use crate::status::{InvalidTransition, Status};
+use crate::status::{allowed_actions, Action, InvalidTransition, Status};
 use crate::validate::FieldErrors;
 
 /// `appType` of a declaration: what it asks customs to do with the filing.
@@ -254,6 +254,27 @@ pub fn withdrawable(app_type: AppType, status: Status) -> bool {
     }
 }
 
+/// The actions the record of a filing accepts in `status`, given what it is (`amendment`: `None`
+/// for a filing of its own): a filing and a 变更 those of [`allowed_actions`]; a 注销, which has
+/// no form of its own, only 申报 again, and 删除 while [`withdrawable`].
+pub fn record_actions(amendment: Option<AppType>, status: Status) -> Vec<Action> {
+    let allowed = allowed_actions(status);
+    match amendment {
+        Some(AppType::Cancel) => {
+            let mut actions: Vec<Action> = allowed
+                .iter()
+                .copied()
+                .filter(|a| *a == Action::Declare)
+                .collect();
+            if withdrawable(AppType::Cancel, status) {
+                actions.insert(0, Action::Delete);
+            }
+            actions
+        }
+        _ => allowed.to_vec(),
+    }
+}
+
 /// The fields customs holds as master data of the enterprise: a 变更 shows them read-only and
 /// cannot alter them (统一社会信用代码, 企业名称, 主管海关; 海关编码 is not part of the form).
 pub fn locked_on_change(kind: FilingKind) -> &'static [Field] {
@@ -324,10 +345,17 @@ impl fmt::Display for FieldChange {
 
 /// What `after` changes against `before`, field by field in the order of the form.
 pub fn changes<F: FieldValues>(before: &F, after: &F) -> Vec<FieldChange> {
+    value_changes(before.field_values(), after.field_values())
+}
+
+/// [`changes`] between the [`FieldValues::field_values`] of two forms of one kind.
+pub fn value_changes(
+    before: Vec<(Field, String)>,
+    after: Vec<(Field, String)>,
+) -> Vec<FieldChange> {
     before
-        .field_values()
         .into_iter()
-        .zip(after.field_values())
+        .zip(after)
         .filter(|((_, old), (_, new))| old != new)
         .map(|((field, before), (_, after))| FieldChange {
             field,
@@ -561,6 +589,29 @@ mod tests {
         assert!(withdrawable(AppType::Cancel, Status::SendFailed));
         assert!(!withdrawable(AppType::Cancel, Status::Declared));
         assert!(!withdrawable(AppType::Cancel, Status::Approved));
+    }
+
+    #[test]
+    fn a_cancellation_is_declared_again_or_withdrawn_but_never_edited() {
+        use Action::*;
+        assert_eq!(
+            record_actions(None, Status::Draft),
+            [Save, Edit, Delete, Declare]
+        );
+        assert_eq!(
+            record_actions(Some(AppType::Change), Status::Rejected),
+            [Save, Edit, Declare]
+        );
+        assert_eq!(
+            record_actions(Some(AppType::Cancel), Status::Rejected),
+            [Delete, Declare]
+        );
+        assert_eq!(
+            record_actions(Some(AppType::Cancel), Status::SendFailed),
+            [Delete, Declare]
+        );
+        assert!(record_actions(Some(AppType::Cancel), Status::Declared).is_empty());
+        assert!(record_actions(None, Status::Cancelled).is_empty());
     }
 
     #[test]

@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::amendment::{reason_error, AppType, Pending};
+use crate::amendment::{may_open, reason_error, record_actions, AppType, Pending};
 use crate::codes::{Code, DocType};
 use crate::enterprise::{CreditLevel, EnterpriseInfo};
 use crate::field::{Field, FilingKind};
 use crate::form::{RegistrationForm, WarehouseForm};
 use crate::ids::Date;
 use crate::lease::LeaseFilter;
-use crate::status::Status;
+use crate::status::{Action, Status};
 use crate::validate::FieldErrors;
 
 /// The one error body of every failed `/api` request.
@@ -107,6 +107,23 @@ pub struct Lifecycle {
     /// Set when this record is itself a 变更 or 注销 of an approved filing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amendment: Option<AmendmentInfo>,
+}
+
+impl Lifecycle {
+    /// The actions the record accepts now ([`record_actions`]).
+    pub fn actions(&self) -> Vec<Action> {
+        record_actions(self.amendment.as_ref().map(|a| a.app_type), self.status)
+    }
+
+    /// Whether a 变更 or 注销 may be opened on it: an approved filing of its own ([`may_open`]).
+    pub fn amendable(&self) -> bool {
+        self.amendment.is_none() && may_open(self.status, self.pending.as_ref()).is_ok()
+    }
+
+    /// Whether the record, or the amendment under way on it, is with the relay or customs.
+    pub fn awaiting_customs(&self) -> bool {
+        self.status.in_flight() || self.pending.is_some_and(|p| p.status.in_flight())
+    }
 }
 
 /// What an amendment's record amends, and as which version.
@@ -587,6 +604,47 @@ mod tests {
             pending: None,
             amendment: None,
         }
+    }
+
+    #[test]
+    fn an_approved_filing_of_its_own_is_amendable_until_an_amendment_is_under_way() {
+        let approved = lifecycle(Status::Approved);
+        assert!(approved.amendable());
+        assert!(!approved.awaiting_customs());
+        let cancelling = Lifecycle {
+            pending: Some(Pending {
+                id: 9,
+                app_type: AppType::Cancel,
+                status: Status::Sent,
+            }),
+            ..approved.clone()
+        };
+        assert!(!cancelling.amendable());
+        assert!(cancelling.awaiting_customs());
+        let change = Lifecycle {
+            amendment: Some(AmendmentInfo {
+                app_type: AppType::Change,
+                amends_id: 1,
+                version_no: 2,
+                reason: None,
+            }),
+            ..approved
+        };
+        assert!(
+            !change.amendable(),
+            "an approved change is no filing of its own"
+        );
+        let cancel = Lifecycle {
+            status: Status::Rejected,
+            amendment: Some(AmendmentInfo {
+                app_type: AppType::Cancel,
+                amends_id: 1,
+                version_no: 2,
+                reason: Some("仓库关闭".into()),
+            }),
+            ..lifecycle(Status::Rejected)
+        };
+        assert_eq!(cancel.actions(), [Action::Delete, Action::Declare]);
     }
 
     #[test]

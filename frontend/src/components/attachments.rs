@@ -31,9 +31,10 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
     let message = move || panel.problem.get().or_else(|| error.get());
     // Documents are stored at once, apart from the form, whenever the record may be changed.
     let uploadable = Memo::new(move |_| {
-        state
-            .detail
-            .with(|d| d.as_ref().map(|d| d.lifecycle.status.allows(Action::Edit)))
+        state.detail.with(|d| {
+            d.as_ref()
+                .map(|d| d.lifecycle.actions().contains(&Action::Edit))
+        })
     });
     let record = move || {
         state

@@ -1,21 +1,24 @@
-//! A record's detail screen: the editor for what the status allows, the timeline, and a
-//! refresh every 2 s while the filing is with the relay or customs.
+//! A record's detail screen: the editor for what the status allows, what it has to do with
+//! amendments, its versions, the timeline, and a refresh every 2 s while the filing (or its
+//! amendment) is with the relay or customs.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use owf_shared::api::HistoryEntry;
+use owf_shared::field::Field;
 use owf_shared::validate::Context;
 
 use crate::api::Failure;
 use crate::auth::use_auth;
 use crate::codes;
-use crate::components::editor::filing_editor;
+use crate::components::amendment::amendment_notice;
+use crate::components::editor::{filing_editor, Stored};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form_state::FilingFields;
 use crate::components::status::Timeline;
+use crate::components::versions::{load_versions, version_list, version_reader, Versions};
 use crate::filing::context;
 
 const POLL: Duration = Duration::from_secs(2);
@@ -71,21 +74,14 @@ pub fn filing_detail<K: FilingFields>() -> impl IntoView {
         id();
         reload.run(());
     });
-    // Follow the status while the filing is in flight.
-    Effect::new(move |_| {
-        let in_flight = detail.with(|d| {
-            d.as_ref()
-                .is_some_and(|d| K::lifecycle(d).status.in_flight())
-        });
-        if in_flight {
-            if let Ok(handle) = set_timeout_with_handle(move || reload.run(()), POLL) {
-                on_cleanup(move || handle.clear());
-            }
-        }
-    });
-    let ready = Memo::new(move |_| ctx.with(Option::is_some) && detail.with(Option::is_some));
-    let history = Signal::derive(move || {
-        detail.with(|d| d.as_ref().map(|d| K::lifecycle(d).history.clone()))
+    let stored = Memo::new(move |_| detail.with(|d| d.as_ref().map(Stored::of::<K>)));
+    follow_customs(stored, reload);
+    // The route's `:id` changes without a new screen (from a filing to its 变更 and back): the
+    // editor is built anew for each record.
+    let shown_id = Memo::new(move |_| {
+        ctx.with(Option::is_some)
+            .then(|| stored.with(|s| s.as_ref().map(|s| s.id)))
+            .flatten()
     });
     let editor = move || {
         let ctx = ctx.get_untracked().expect("ready");
@@ -94,12 +90,26 @@ pub fn filing_detail<K: FilingFields>() -> impl IntoView {
     detail_view(DetailView {
         title: format!("{}详情", K::KIND.label()),
         route: K::ROUTE,
+        apply_no: K::APPLY_NO,
         failure,
         reload,
-        ready,
+        shown_id,
+        stored,
+        versions: load_versions(K::API, stored, version_reader::<K>(detail), failure),
         editor: Box::new(editor),
-        history,
     })
+}
+
+/// Fetches the record in `stored` again every [`POLL`] while it, or its amendment, is in flight.
+fn follow_customs(stored: Memo<Option<Stored>>, reload: Callback<()>) {
+    Effect::new(move |_| {
+        let awaiting = stored.with(|s| s.as_ref().is_some_and(|s| s.lifecycle.awaiting_customs()));
+        if awaiting {
+            if let Ok(handle) = set_timeout_with_handle(move || reload.run(()), POLL) {
+                on_cleanup(move || handle.clear());
+            }
+        }
+    });
 }
 
 /// What the detail screen shows, whichever the filing.
@@ -107,25 +117,43 @@ struct DetailView {
     title: String,
     /// The list to go back to.
     route: &'static str,
+    /// The field that numbers a record.
+    apply_no: Field,
     failure: RwSignal<Option<Failure>>,
     reload: Callback<()>,
-    /// Whether the record and the validation context are loaded.
-    ready: Memo<bool>,
+    /// The record whose editor is shown, once it and the validation context are loaded.
+    shown_id: Memo<Option<i64>>,
+    stored: Memo<Option<Stored>>,
+    versions: RwSignal<Versions>,
     /// The editor of the loaded record.
     editor: Box<dyn Fn() -> AnyView + Send + Sync>,
-    history: Signal<Option<Vec<HistoryEntry>>>,
 }
 
 fn detail_view(detail: DetailView) -> AnyView {
     let DetailView {
         title,
         route,
+        apply_no,
         failure,
         reload,
-        ready,
+        shown_id,
+        stored,
+        versions,
         editor,
-        history,
     } = detail;
+    let notice = move || {
+        stored.with(|s| {
+            let s = s.as_ref()?;
+            let changes = versions.with(|v| v.changes.clone());
+            amendment_notice(route, apply_no, s.apply_no.clone(), &s.lifecycle, changes)
+        })
+    };
+    let version_list = move || {
+        let list = versions.with(|v| v.list.clone());
+        let number = stored.with(|s| s.as_ref().map(|s| s.apply_no.clone()))?;
+        (!list.is_empty()).then(|| version_list(apply_no, &number, list))
+    };
+    let history = move || stored.with(|s| s.as_ref().map(|s| s.lifecycle.history.clone()));
     view! {
         <section class="screen detail">
             <div class="screen-head">
@@ -133,9 +161,11 @@ fn detail_view(detail: DetailView) -> AnyView {
                 <a href=route class="back">"返回列表"</a>
             </div>
             {move || failure.get().map(|failure| view! { <ErrorBanner failure reload=Some(reload) /> })}
-            {move || (!ready.get() && failure.with(Option::is_none)).then(|| view! { <Loading /> })}
-            {move || ready.get().then(&editor)}
-            {move || history.get().map(|history| view! { <Timeline history /> })}
+            {move || (shown_id.with(Option::is_none) && failure.with(Option::is_none)).then(|| view! { <Loading /> })}
+            {notice}
+            {move || shown_id.get().map(|_| editor())}
+            {version_list}
+            {move || history().map(|history| view! { <Timeline history /> })}
         </section>
     }
     .into_any()

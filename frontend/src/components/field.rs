@@ -17,6 +17,8 @@ pub use crate::components::combobox::{Choice, Combobox};
 pub struct FieldEnv {
     pub kind: FilingKind,
     pub editable: Signal<bool>,
+    /// Fields shown read-only even while the form is edited (the master data of a 变更).
+    pub locked: &'static [Field],
     /// Field key → the message shown now.
     pub shown: Memo<FieldErrors>,
     /// Fields the user has typed in or left.
@@ -28,6 +30,18 @@ pub struct FieldEnv {
 impl FieldEnv {
     pub fn use_env() -> Self {
         expect_context()
+    }
+
+    /// Whether `field` may be typed in now.
+    pub fn may_edit(self, field: Field) -> bool {
+        self.editable.get() && !self.locked.contains(&field)
+    }
+
+    /// The hint of a locked field.
+    fn locked_hint(self, field: Field) -> Option<String> {
+        self.locked
+            .contains(&field)
+            .then(|| "海关备案的主体信息，变更时不能修改".to_owned())
     }
 
     pub fn error(self, key: &'static str) -> Signal<Option<String>> {
@@ -194,7 +208,7 @@ pub fn TextInput(
             view! { <p class="hint" role="status">"已将全角字符转换为半角"</p> }
         })
     };
-    let hint = hint.or_else(|| {
+    let hint = env.locked_hint(field).or(hint).or_else(|| {
         field
             .upper_case()
             .then(|| "输入的小写字母会自动转换为大写".to_owned())
@@ -202,7 +216,7 @@ pub fn TextInput(
     let input = if multiline {
         view! {
             <textarea id=key name=key rows="3" maxlength=maxlength
-                disabled=move || !env.editable.get()
+                disabled=move || !env.may_edit(field)
                 aria-invalid=invalid aria-describedby=described
                 aria-required=move || required.get().to_string()
                 prop:value=move || bind.value.get()
@@ -212,7 +226,7 @@ pub fn TextInput(
     } else {
         view! {
             <input id=key name=key type=input_type maxlength=maxlength
-                disabled=move || !env.editable.get()
+                disabled=move || !env.may_edit(field)
                 aria-invalid=invalid aria-describedby=described
                 aria-required=move || required.get().to_string()
                 prop:value=move || bind.value.get()
@@ -242,14 +256,14 @@ pub fn CodeInput(
     let error = env.error(key);
     let required = required_signal(field, env.kind, None);
     view! {
-        <FieldFrame field required hint=hint.unwrap_or_default()>
+        <FieldFrame field required hint=env.locked_hint(field).or(hint).unwrap_or_default()>
             <Combobox id=key value=bind.value
                 set=Callback::new(move |code| {
                     bind.set.run(code);
                     env.touch(key);
                 })
                 options
-                disabled=Signal::derive(move || !env.editable.get())
+                disabled=Signal::derive(move || !env.may_edit(field))
                 invalid=Signal::derive(move || error.with(Option::is_some))
                 required />
         </FieldFrame>

@@ -1,5 +1,6 @@
 //! The building blocks of the screens.
 
+pub mod amendment;
 pub mod attachments;
 pub mod code_tables;
 pub mod combobox;
@@ -16,6 +17,7 @@ pub mod list_screen;
 pub mod query_panel;
 pub mod result_table;
 pub mod status;
+pub mod versions;
 
 /// A performance mark for `make bench`, set right after the views being built now are mounted.
 pub fn bench_mark(name: &'static str) {

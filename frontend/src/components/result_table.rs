@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use owf_shared::amendment::Pending;
 use owf_shared::api::{ListQuery, Page};
 use owf_shared::field::Field;
 use owf_shared::status::Status;
@@ -23,7 +24,8 @@ pub enum Cell<T> {
     Text,
     /// A link to the record's detail.
     Link(fn(&T) -> String),
-    Status(fn(&T) -> Status),
+    /// The status and the amendment under way.
+    Status(fn(&T) -> (Status, Option<Pending>)),
 }
 
 pub struct Column<T> {
@@ -72,7 +74,7 @@ pub struct Header {
 pub enum Shown {
     Text,
     Link(String),
-    Status(Status),
+    Status(Status, Option<Pending>),
 }
 
 /// One cell of a result row: its text (also the CSV value) and how it is presented.
@@ -150,7 +152,10 @@ fn cells<T>(columns: &[Column<T>], row: &T) -> Row {
             shown: match column.cell {
                 Cell::Text => Shown::Text,
                 Cell::Link(href) => Shown::Link(href(row)),
-                Cell::Status(status) => Shown::Status(status(row)),
+                Cell::Status(status) => {
+                    let (status, pending) = status(row);
+                    Shown::Status(status, pending)
+                }
             },
         })
         .collect()
@@ -160,7 +165,7 @@ fn render_cell(cell: ShownCell) -> AnyView {
     match cell.shown {
         Shown::Text => cell.text.into_any(),
         Shown::Link(href) => view! { <a href=href>{cell.text}</a> }.into_any(),
-        Shown::Status(status) => view! { <StatusBadge status /> }.into_any(),
+        Shown::Status(status, pending) => view! { <StatusBadge status pending /> }.into_any(),
     }
 }
 

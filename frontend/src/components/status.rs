@@ -1,6 +1,7 @@
 //! A filing's status as a badge, and its timeline (every status change and receipt).
 
 use leptos::prelude::*;
+use owf_shared::amendment::Pending;
 use owf_shared::api::HistoryEntry;
 use owf_shared::status::Status;
 
@@ -26,15 +27,31 @@ pub fn local_time_or_blank(iso: Option<&str>) -> String {
     iso.map(local_time).unwrap_or_default()
 }
 
+/// A status as text, with the mark of the amendment under way (e.g. "审核通过 变更暂存").
+pub fn status_text(status: Status, pending: Option<Pending>) -> String {
+    match pending {
+        Some(pending) => format!("{} {}", status.label(), pending.mark()),
+        None => status.label().to_owned(),
+    }
+}
+
+/// The status, and beside it the mark of the amendment `pending` on it.
 #[component]
-pub fn StatusBadge(status: Status) -> impl IntoView {
+pub fn StatusBadge(status: Status, pending: Option<Pending>) -> impl IntoView {
     let tone = match status {
         Status::Draft => "draft",
         Status::Approved => "ok",
         Status::SendFailed | Status::Rejected => "bad",
+        Status::Cancelled => "ended",
         _ => "busy",
     };
-    view! { <span class=format!("badge {tone}") data-status=status.code()>{status.label()}</span> }
+    let mark = pending.map(|pending| {
+        view! { <span class="badge mark" data-mark=pending.app_type.code()>{pending.mark()}</span> }
+    });
+    view! {
+        <span class=format!("badge {tone}") data-status=status.code()>{status.label()}</span>
+        {mark}
+    }
 }
 
 fn actor(actor: &str) -> String {

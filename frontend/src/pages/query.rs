@@ -1,16 +1,18 @@
 //! 海外仓备案查询 (manual 02): the enterprise's registrations and warehouses together.
 
 use leptos::prelude::*;
+use owf_shared::amendment::Pending;
 use owf_shared::api::FilingRow;
 use owf_shared::codes::{TableKind, TradeMode};
 use owf_shared::field::Field;
+use owf_shared::status::Status;
 
 use crate::api;
 use crate::codes;
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
 use crate::components::result_table::{table, Cell, Column};
-use crate::components::status::local_time_or_blank;
+use crate::components::status::{local_time_or_blank, status_text};
 
 const CONDITIONS: &[Condition] = &[
     Condition::ApplyNo(Field::WhApplyNo),
@@ -60,8 +62,11 @@ fn columns() -> Vec<Column<FilingRow>> {
             R(_) => String::new(),
             W(w) => w.lease_warning.clone().unwrap_or_default(),
         }),
-        Column::text(Field::Status, |row| status(row).label().to_owned())
-            .with_cell(Cell::Status(status)),
+        Column::text(Field::Status, |row| {
+            let (status, pending) = status(row);
+            status_text(status, pending)
+        })
+        .with_cell(Cell::Status(status)),
         Column::text(Field::DeclTime, |row| local_time_or_blank(times(row).0)),
         Column::text(Field::LastReturnTime, |row| {
             local_time_or_blank(times(row).1)
@@ -72,10 +77,11 @@ fn columns() -> Vec<Column<FilingRow>> {
     ]
 }
 
-fn status(row: &FilingRow) -> owf_shared::status::Status {
+/// The status and the amendment under way.
+fn status(row: &FilingRow) -> (Status, Option<Pending>) {
     match row {
-        FilingRow::Registration(r) => r.status,
-        FilingRow::Warehouse(w) => w.status,
+        FilingRow::Registration(r) => (r.status, r.pending),
+        FilingRow::Warehouse(w) => (w.status, w.pending),
     }
 }
 

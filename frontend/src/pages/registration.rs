@@ -11,7 +11,7 @@ use crate::components::editor::filing_editor;
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
 use crate::components::result_table::{table, Cell, Column};
-use crate::components::status::local_time_or_blank;
+use crate::components::status::{local_time_or_blank, status_text};
 use crate::filing::{context, Filing, Registration};
 
 /// 海外仓企业登记录入: the form once the code tables (主管海关) are loaded.
@@ -52,9 +52,9 @@ fn columns() -> Vec<Column<RegistrationRow>> {
         Column::text(Field::CustomsCode, |r| r.customs_code.clone()),
         Column::text(Field::TradeMode, |r| r.trade_modes.join("、")),
         Column::text(Field::Status, |r: &RegistrationRow| {
-            r.status.label().to_owned()
+            status_text(r.status, r.pending)
         })
-        .with_cell(Cell::Status(|r: &RegistrationRow| r.status)),
+        .with_cell(Cell::Status(|r: &RegistrationRow| (r.status, r.pending))),
         Column::text(Field::DeclTime, |r| {
             local_time_or_blank(r.decl_time.as_deref())
         }),

@@ -97,7 +97,7 @@ fn TradeModes(state: FormState<Registration>) -> impl IntoView {
             view! {
                 <div class="check">
                     <input type="checkbox" id=id.clone() value=choice.code.clone()
-                        disabled=move || disabled || !env.editable.get()
+                        disabled=move || disabled || !env.may_edit(field)
                         aria-invalid=move || error.with(Option::is_some).to_string()
                         aria-describedby=disabled.then(|| format!("{id}-note"))
                         prop:checked=checked on:change=toggle />
@@ -124,7 +124,7 @@ fn Commitment(state: FormState<Registration>) -> impl IntoView {
         <FieldFrame field required=Signal::stored(field.required(env.kind)) group=true wide=true>
             <div class="check">
                 <input type="checkbox" id=field.key()
-                    disabled=move || !env.editable.get()
+                    disabled=move || !env.may_edit(field)
                     aria-invalid=move || error.with(Option::is_some).to_string()
                     aria-describedby=move || error.with(Option::is_some).then(|| format!("{}-error", field.key()))
                     prop:checked=move || state.form.with(|f| f.commitment_ack)

@@ -16,7 +16,7 @@ use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
 use crate::components::result_table::{table, Cell, Column};
-use crate::components::status::local_time_or_blank;
+use crate::components::status::{local_time_or_blank, status_text};
 use crate::filing::{context, Filing, Warehouse};
 
 /// 海外仓资料信息报送: only for an enterprise in the filing table, which the screen checks
@@ -99,9 +99,9 @@ fn columns() -> Vec<Column<WarehouseRow>> {
         }),
         Column::text(Field::EntName, |w| w.ent_name.clone()),
         Column::text(Field::Status, |w: &WarehouseRow| {
-            w.status.label().to_owned()
+            status_text(w.status, w.pending)
         })
-        .with_cell(Cell::Status(|w: &WarehouseRow| w.status)),
+        .with_cell(Cell::Status(|w: &WarehouseRow| (w.status, w.pending))),
         Column::text(Field::DeclTime, |w| {
             local_time_or_blank(w.decl_time.as_deref())
         }),

@@ -60,12 +60,23 @@ impl FilingFields for Warehouse {
         let lease_start = state.required_now(Field::LeaseStart, |f| f.lease_start.clear());
         let lease_end = state.required_now(Field::LeaseEnd, |f| f.lease_end.clear());
         let lessor = state.required_now(Field::LessorName, |f| f.lessor_name.clear());
-        // 租期将满 / 已过期, from the form as it stands.
+        // 租期将满 / 已过期, from the form as it stands; on an approved filing, the way to renew.
         let today = state.ctx.with_value(|c| c.today);
         let lease_warning = move || {
-            form.with(|f| LeaseState::of_warehouse(&f.ownership, &f.lease_end, today))
-                .and_then(LeaseState::warning)
-                .map(|warning| view! { <p class="notice warn wide" role="status" id="lease-warning">{warning}</p> })
+            let warning = form
+                .with(|f| LeaseState::of_warehouse(&f.ownership, &f.lease_end, today))
+                .and_then(LeaseState::warning)?;
+            let amendable = state
+                .detail
+                .with(|d| d.as_ref().is_some_and(|d| d.lifecycle.amendable()));
+            let renew = if amendable {
+                "：请点击“变更”录入新的租期并上传新的租赁协议"
+            } else {
+                ""
+            };
+            Some(
+                view! { <p class="notice warn wide" role="status" id="lease-warning">{warning}{renew}</p> },
+            )
         };
         view! {
             <div class="form-grid">

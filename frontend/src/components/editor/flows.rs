@@ -78,7 +78,8 @@ impl Flows {
             message: "申报后将以报文方式发送海关，海关处理期间不能修改。确定申报吗？".into(),
             confirm_label: "申报",
             danger: false,
-            on_confirm: Callback::new(move |()| self.declare_confirmed()),
+            text: None,
+            on_confirm: Callback::new(move |_| self.declare_confirmed()),
         });
     }
 
@@ -93,7 +94,8 @@ impl Flows {
             message: "删除后不能恢复。确定删除这条暂存数据吗？".into(),
             confirm_label: "删除",
             danger: true,
-            on_confirm: Callback::new(move |()| self.delete_confirmed(id, version, &apply_no)),
+            text: None,
+            on_confirm: Callback::new(move |_| self.delete_confirmed(id, version, &apply_no)),
         });
     }
 
@@ -174,7 +176,7 @@ impl Flows {
         }
     }
 
-    fn refused(self, f: Failure) {
+    pub(super) fn refused(self, f: Failure) {
         if f.status == 422 {
             self.messages.refused(f.error.fields.clone());
         }

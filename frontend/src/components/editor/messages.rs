@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use owf_shared::field::FilingKind;
+use owf_shared::field::{Field, FilingKind};
 use owf_shared::validate::{FieldErrors, Level, FORM_KEY};
 use wasm_bindgen::JsCast;
 
@@ -24,10 +24,11 @@ pub struct Messages {
 
 impl Messages {
     /// The messages of a form whose `draft` and `declare` level validation is given, provided to
-    /// its inputs with the form's `kind` and whether it is `editable`.
+    /// its inputs with the form's `kind`, whether it is `editable` and the fields `locked` in it.
     pub fn provide(
         kind: FilingKind,
         editable: Signal<bool>,
+        locked: &'static [Field],
         draft: Memo<FieldErrors>,
         declare: Memo<FieldErrors>,
     ) -> Self {
@@ -46,6 +47,7 @@ impl Messages {
         provide_context(FieldEnv {
             kind,
             editable,
+            locked,
             shown,
             touched,
             server,

@@ -1,6 +1,7 @@
 //! The one editor of a filing, for the entry screen (新增) and a record's detail: the form with
-//! shared validation inline, and the buttons the shared `allowed_actions` grants.
+//! shared validation inline, and the buttons of the actions the shared rules grant the record.
 
+mod amend;
 mod flows;
 mod messages;
 mod summary;
@@ -8,8 +9,9 @@ mod toolbar;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use owf_shared::amendment::locked_on_change;
 use owf_shared::field::{Field, FilingKind};
-use owf_shared::status::{Action, Status};
+use owf_shared::status::Action;
 use owf_shared::validate::{Context, FieldErrors, Level};
 
 use crate::api::{self, Failure};
@@ -17,7 +19,8 @@ use crate::auth::use_auth;
 use crate::components::dialog::Confirmer;
 use crate::components::editor::flows::Flows;
 use crate::components::editor::messages::Messages;
-use crate::components::editor::summary::{summary_view, Stored};
+use crate::components::editor::summary::summary_view;
+pub use crate::components::editor::summary::Stored;
 use crate::components::editor::toolbar::toolbar;
 use crate::components::feedback::{ErrorBanner, Notice};
 use crate::components::form_state::{FilingFields, FormState};
@@ -50,6 +53,16 @@ pub fn filing_editor<K: FilingFields>(
         }
         current
     });
+    // A 变更 keeps the master data customs holds.
+    let amendment = detail.with_untracked(|d| {
+        d.as_ref()
+            .is_some_and(|d| K::lifecycle(d).amendment.is_some())
+    });
+    let locked = if amendment {
+        locked_on_change(K::KIND)
+    } else {
+        &[]
+    };
     let ctx = StoredValue::new(ctx);
     let errors = move |level| {
         form.with(|f| detail.with(|d| ctx.with_value(|c| K::validate(f, d.as_ref(), level, c))))
@@ -66,6 +79,7 @@ pub fn filing_editor<K: FilingFields>(
         api: K::API,
         route: K::ROUTE,
         edit_on_open: K::EDIT_ON_OPEN,
+        locked,
         stored: Memo::new(move |_| detail.with(|d| d.as_ref().map(Stored::of::<K>))),
         changed: Signal::derive(move || form.with(|f| *f != baseline.get())),
         draft_errors: Memo::new(move |_| errors(Level::Draft)),
@@ -96,6 +110,8 @@ struct Editor {
     /// The app's list route of the filing.
     route: &'static str,
     edit_on_open: bool,
+    /// The fields shown read-only even while editing.
+    locked: &'static [Field],
     /// The record, once it is stored.
     stored: Memo<Option<Stored>>,
     /// Whether the form differs from the record (or from the new form).
@@ -119,6 +135,7 @@ fn editor(editor: Editor) -> AnyView {
         api,
         route,
         edit_on_open,
+        locked,
         stored,
         changed,
         draft_errors,
@@ -128,15 +145,19 @@ fn editor(editor: Editor) -> AnyView {
         reload,
         fields,
     } = editor;
-    let status = Memo::new(move |_| stored.with(|s| s.as_ref().map(|s| s.lifecycle.status)));
-    let allows = move |action: Action| status.get().is_some_and(|s| s.allows(action));
+    // `None` until the record is stored.
+    let actions = Memo::new(move |_| stored.with(|s| s.as_ref().map(|s| s.lifecycle.actions())));
+    let allows =
+        move |action: Action| actions.with(|a| a.as_ref().is_some_and(|a| a.contains(&action)));
     let editing = RwSignal::new(edit_on_open && allows(Action::Edit));
     let busy = RwSignal::new(None::<&'static str>);
     let editable = Signal::derive(move || {
-        editing.get() && busy.get().is_none() && (status.get().is_none() || allows(Action::Save))
+        editing.get()
+            && busy.get().is_none()
+            && (actions.with(Option::is_none) || allows(Action::Save))
     });
     let dirty = Signal::derive(move || editing.get() && changed.get());
-    let messages = Messages::provide(kind, editable, draft_errors, declare_errors);
+    let messages = Messages::provide(kind, editable, locked, draft_errors, declare_errors);
     let navigate = use_navigate();
     let flows = Flows {
         kind,
@@ -157,7 +178,6 @@ fn editor(editor: Editor) -> AnyView {
     };
     editor_view(EditorView {
         flows,
-        status,
         editable,
         reload,
         fields: fields(),
@@ -167,7 +187,6 @@ fn editor(editor: Editor) -> AnyView {
 /// What the editor shows, whichever the filing.
 struct EditorView {
     flows: Flows,
-    status: Memo<Option<Status>>,
     editable: Signal<bool>,
     reload: Option<Callback<()>>,
     fields: AnyView,
@@ -176,7 +195,6 @@ struct EditorView {
 fn editor_view(editor: EditorView) -> AnyView {
     let EditorView {
         flows,
-        status,
         editable,
         reload,
         fields,
@@ -191,7 +209,7 @@ fn editor_view(editor: EditorView) -> AnyView {
     } = flows;
     view! {
         <LeaveGuard dirty />
-        {toolbar(flows, status)}
+        {toolbar(flows)}
         {move || failure.get().map(|f| view! { <ErrorBanner failure=f reload /> })}
         {move || messages.form_error().map(|message| view! { <div class="error-banner" role="alert" id="form-error">{message}</div> })}
         {move || messages.revealed().then(|| view! {

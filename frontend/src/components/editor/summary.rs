@@ -35,7 +35,7 @@ pub fn summary_view(apply_no_field: Field, stored: Memo<Option<Stored>>) -> impl
             view! {
                 <dl class="summary">
                     <div><dt>{apply_no_field.label()}</dt><dd id="apply-no">{apply_no}</dd></div>
-                    <div><dt>{Field::Status.label()}</dt><dd id="status"><StatusBadge status /></dd></div>
+                    <div><dt>{Field::Status.label()}</dt><dd id="status"><StatusBadge status pending=lifecycle.pending /></dd></div>
                     <div><dt>{Field::DeclTime.label()}</dt>
                         <dd>{local_time_or_blank(lifecycle.decl_time.as_deref())}</dd></div>
                     <div><dt>{Field::LastReturnTime.label()}</dt>

@@ -1,33 +1,44 @@
-//! The editor's buttons: those of the actions the shared `allowed_actions` grants the record's
-//! status, 新增 before a new form is opened, 打印 for a stored record, and what is under way.
+//! The editor's buttons: those of the actions the shared rules grant the record, 新增 before a
+//! new form is opened, 变更 and 注销 of an approved filing, 打印 for a stored record, and what is
+//! under way.
 
 use leptos::prelude::*;
-use owf_shared::allowed_actions;
-use owf_shared::status::{Action, Status};
+use owf_shared::status::Action;
 
 use crate::components::editor::flows::Flows;
 
-/// The toolbar of a form whose record has `status` (`None` until it is stored).
-pub fn toolbar(flows: Flows, status: Memo<Option<Status>>) -> impl IntoView {
+/// The toolbar of a form and its record.
+pub fn toolbar(flows: Flows) -> impl IntoView {
     let busy = flows.busy;
+    // Read from the record alone: reading a memo derived from it here as well, the toolbar was
+    // not drawn again when 申报中 turned 审核通过, which leaves the actions as they were.
+    let record = move || {
+        flows.stored.with(|s| {
+            s.as_ref()
+                .map(|s| (s.lifecycle.actions(), s.lifecycle.amendable()))
+        })
+    };
     view! {
         <div class="toolbar" role="toolbar" aria-label="操作">
-            {move || buttons(flows, status.get())}
+            {move || buttons(flows, record())}
             {move || busy.get().map(|label| view! { <span class="busy" role="status">{label}</span> })}
         </div>
     }
 }
 
-fn buttons(flows: Flows, status: Option<Status>) -> Vec<AnyView> {
+/// The buttons of the record that accepts `actions` and may be `amendable` (`None` until it is
+/// stored).
+fn buttons(flows: Flows, record: Option<(Vec<Action>, bool)>) -> Vec<AnyView> {
     let editing = flows.editing;
     let pending = flows.busy.get().is_some();
+    let stored = record.is_some();
     let mut buttons = Vec::new();
-    let actions: Vec<Action> = match status {
-        None if editing.get() => vec![Action::Save, Action::Declare],
-        None => Vec::new(),
-        Some(status) => allowed_actions(status).to_vec(),
+    let (actions, amendable) = match record {
+        None if editing.get() => (vec![Action::Save, Action::Declare], false),
+        None => (Vec::new(), false),
+        Some(record) => record,
     };
-    if status.is_none() && !editing.get() {
+    if !stored && !editing.get() {
         buttons.push(
             view! {
                 <button type="button" id="btn-new" class="primary"
@@ -41,7 +52,18 @@ fn buttons(flows: Flows, status: Option<Status>) -> Vec<AnyView> {
             .into_iter()
             .filter_map(|action| action_button(flows, action, pending)),
     );
-    if status.is_some() {
+    if amendable {
+        buttons.push(
+            view! {
+                <button type="button" id="btn-change" disabled=pending
+                    on:click=move |_| flows.open_change()>"变更"</button>
+                <button type="button" id="btn-cancel" class="danger" disabled=pending
+                    on:click=move |_| flows.cancel()>"注销"</button>
+            }
+            .into_any(),
+        );
+    }
+    if stored {
         buttons.push(
             view! {
                 <button type="button" id="btn-print" on:click=move |_| { let _ = window().print(); }>"打印"</button>
