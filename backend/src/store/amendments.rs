@@ -15,7 +15,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::filings::{
     app_type_from, declare_in, joined_modes, kind_code, record_by_id_in, write_error, Created,
-    Declared, FilingRecord, IndexColumns, OutboxMessage,
+    Declared, FilingRecord, IndexColumns, OutboxMessage, CURRENT_DOCUMENTS,
 };
 use super::history::{append_history, transition_in, HistoryRecord, Transition, CUSTOMS_ACTOR};
 use super::{Store, StoreError};
@@ -54,15 +54,16 @@ impl Store {
                 else {
                     return Ok(None);
                 };
-                sqlx::query(
+                sqlx::query(&format!(
                     "INSERT INTO attachments (filing_id, enterprise_id, doc_type, file_name, \
-                     content_type, size, sha256, content, created_at) \
-                     SELECT $1, enterprise_id, doc_type, file_name, content_type, size, sha256, \
-                     content, $2 FROM attachments WHERE filing_id = $3 ORDER BY id",
-                )
+                         content_type, size, sha256, content, created_at) \
+                         SELECT $1, a.enterprise_id, a.doc_type, a.file_name, a.content_type, \
+                         a.size, a.sha256, a.content, $2 FROM attachments a, filings f \
+                         WHERE f.id = $3 AND a.filing_id = {CURRENT_DOCUMENTS} ORDER BY a.id"
+                ))
                 .bind(id)
                 .bind(now)
-                .bind(current_source_in(conn, root.id).await?)
+                .bind(root.id)
                 .execute(&mut *conn)
                 .await?;
                 let entry = HistoryRecord {
@@ -151,19 +152,6 @@ impl Store {
             .collect::<Result<_, sqlx::Error>>()
             .map_err(Into::into)
     }
-}
-
-/// The row whose documents are the approved filing's current ones: the source of its latest
-/// version.
-async fn current_source_in(conn: &mut AnyConnection, filing_id: i64) -> Result<i64, sqlx::Error> {
-    let source: Option<i64> = sqlx::query_scalar(
-        "SELECT source_id FROM filing_versions WHERE filing_id = $1 \
-         ORDER BY version_no DESC LIMIT 1",
-    )
-    .bind(filing_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(source.unwrap_or(filing_id))
 }
 
 /// Inserts an amendment of `root` as a draft numbered after its next version; `None` when `root`

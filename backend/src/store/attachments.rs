@@ -296,7 +296,8 @@ impl Store {
         .await
     }
 
-    /// A document of a warehouse filing of the enterprise.
+    /// A document of a warehouse filing of the enterprise — its own, or one of its amendments' (an
+    /// approved 变更 brings the filing's current documents).
     pub async fn attachment_content(
         &self,
         enterprise_id: i64,
@@ -306,7 +307,8 @@ impl Store {
         let row = sqlx::query(
             "SELECT a.file_name, a.content_type, a.content FROM attachments a \
              JOIN filings f ON f.id = a.filing_id \
-             WHERE a.id = $1 AND a.filing_id = $2 AND f.enterprise_id = $3 AND f.kind = 'warehouse'",
+             WHERE a.id = $1 AND (a.filing_id = $2 OR f.amends_id = $2) AND f.enterprise_id = $3 \
+             AND f.kind = 'warehouse'",
         )
         .bind(attachment_id)
         .bind(filing_id)

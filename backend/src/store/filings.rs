@@ -270,6 +270,12 @@ pub(super) fn app_type_from(code: i64) -> Result<AppType, sqlx::Error> {
 
 const RECORD_FROM: &str = "filings f JOIN enterprises e ON e.id = f.enterprise_id";
 
+/// The row that holds a filing's current documents: once approved, the row whose declaration
+/// its latest version came from (an approved 变更 brings its own; a 注销 carries none), else
+/// the filing itself. Stands for `{CURRENT_DOCUMENTS}` in the statements of [`parts_sql`].
+pub(super) const CURRENT_DOCUMENTS: &str = "COALESCE((SELECT v.source_id FROM filing_versions v \
+     WHERE v.filing_id = f.id AND v.app_type <> 3 ORDER BY v.version_no DESC LIMIT 1), f.id)";
+
 /// A filing's timeline — its own steps and those of its amendments — documents and latest
 /// message as JSON columns beside its record (SQLite).
 const PARTS_SQLITE: &str = "\
@@ -281,7 +287,7 @@ const PARTS_SQLITE: &str = "\
     (SELECT json_group_array(json_object('id', a.id, 'doc_type', a.doc_type, \
        'file_name', a.file_name, 'size', a.size, 'sha256', a.sha256, \
        'content_type', a.content_type) ORDER BY a.id) \
-     FROM attachments a WHERE a.filing_id = f.id) AS attachments_json, \
+     FROM attachments a WHERE a.filing_id = {CURRENT_DOCUMENTS}) AS attachments_json, \
     (SELECT json_object('state', o.state, 'attempts', o.attempts, \
        'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error) \
      FROM outbox o WHERE o.filing_id = f.id ORDER BY o.id DESC LIMIT 1) AS outbox_json";
@@ -296,7 +302,7 @@ const PARTS_POSTGRES: &str = "\
     (SELECT COALESCE(json_agg(json_build_object('id', a.id, 'doc_type', a.doc_type, \
        'file_name', a.file_name, 'size', a.size, 'sha256', a.sha256, \
        'content_type', a.content_type) ORDER BY a.id), '[]')::text \
-     FROM attachments a WHERE a.filing_id = f.id) AS attachments_json, \
+     FROM attachments a WHERE a.filing_id = {CURRENT_DOCUMENTS}) AS attachments_json, \
     (SELECT json_build_object('state', o.state, 'attempts', o.attempts, \
        'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error)::text \
      FROM outbox o WHERE o.filing_id = f.id ORDER BY o.id DESC LIMIT 1) AS outbox_json";
@@ -320,6 +326,7 @@ pub fn parts_sql(dialect: Dialect) -> String {
         Dialect::Sqlite => PARTS_SQLITE,
         Dialect::Postgres => PARTS_POSTGRES,
     };
+    let parts = parts.replace("{CURRENT_DOCUMENTS}", CURRENT_DOCUMENTS);
     format!(
         "SELECT {RECORD_COLUMNS}, {parts} FROM {RECORD_FROM} \
          WHERE f.id = $1 AND f.enterprise_id = $2 AND f.kind = $3"

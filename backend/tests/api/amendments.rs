@@ -186,6 +186,50 @@ async fn a_rejected_change_leaves_the_approved_version_and_can_be_withdrawn(app:
         .expect("another filing is amended freely");
 }
 
+async fn an_approved_change_brings_its_documents(app: TestApp) {
+    let app = app.with_demo().await;
+    let desk = Desk::open(&app).await;
+    let clerk = &desk.clerk;
+    desk.approved_registration().await;
+    let approved = desk.approved_warehouse("DC").await;
+    let change = clerk.change(&approved).await.unwrap();
+    let old_lease = change.attachments[0].clone();
+    clerk.remove(&change, &old_lease).await.unwrap();
+    let change = clerk.reload(&change).await.unwrap();
+    let renewed = WarehouseForm {
+        lease_end: "2031-12-31".into(),
+        ..change.form.clone()
+    };
+    let change = clerk.save(&change, &renewed).await.unwrap();
+    let new_lease = clerk
+        .upload(&change, "02", "lease-2031.pdf", PDF)
+        .await
+        .unwrap();
+    let change = clerk.reload(&change).await.unwrap();
+    let before = clerk.reload(&approved).await.unwrap();
+    assert_eq!(
+        before.attachments[0].file_name, "lease.pdf",
+        "in force until approved"
+    );
+    let declared = clerk.declare(&change).await.unwrap();
+    desk.answered(&declared, Status::Approved).await;
+
+    let root = clerk.reload(&approved).await.unwrap();
+    assert_eq!(root.form.lease_end, "2031-12-31");
+    let names: Vec<_> = root
+        .attachments
+        .iter()
+        .map(|a| a.file_name.as_str())
+        .collect();
+    assert_eq!(names, ["lease-2031.pdf"]);
+    let (status, _, bytes) = clerk.download(&root, &new_lease).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(&bytes[..], PDF);
+    let other = app.login(&PLAIN).await;
+    let (status, ..) = other.download(&root, &new_lease).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
 async fn a_cancelled_warehouse_frees_its_address(app: TestApp) {
     let app = app.with_demo().await;
     let desk = Desk::open(&app).await;
@@ -325,6 +369,7 @@ async fn another_enterprise_cannot_amend(app: TestApp) {
 both_databases!(
     a_change_becomes_the_next_version_when_customs_approves_it,
     a_rejected_change_leaves_the_approved_version_and_can_be_withdrawn,
+    an_approved_change_brings_its_documents,
     a_cancelled_warehouse_frees_its_address,
     concurrent_change_and_cancel_exactly_one_wins,
     customs_refuses_a_change_of_a_filing_it_never_approved,
