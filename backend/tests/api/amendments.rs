@@ -186,6 +186,42 @@ async fn a_rejected_change_leaves_the_approved_version_and_can_be_withdrawn(app:
         .expect("another filing is amended freely");
 }
 
+async fn a_rejected_change_is_fixed_and_approved(app: TestApp) {
+    let app = app.with_demo().await;
+    let desk = Desk::open(&app).await;
+    let clerk = &desk.clerk;
+    desk.approved_registration().await;
+    let approved = desk.approved_warehouse("DC").await;
+    let change = clerk.change(&approved).await.unwrap();
+    let larger = WarehouseForm {
+        area_sqm: "6000".into(),
+        ..change.form.clone()
+    };
+    clerk
+        .declare(&clerk.save(&change, &larger).await.unwrap())
+        .await
+        .unwrap();
+    // As if customs had answered 退单 (the sandbox approves every valid change).
+    app.force_status(change.id, Status::Rejected).await;
+    let rejected = clerk.reload(&change).await.unwrap();
+    let fixed = WarehouseForm {
+        area_sqm: "6100".into(),
+        ..larger
+    };
+    let fixed = clerk.save(&rejected, &fixed).await.unwrap();
+    let declared = clerk.declare(&fixed).await.unwrap();
+    assert_eq!(
+        clerk.reload(&approved).await.unwrap().form.area_sqm,
+        "5200",
+        "in force until approved"
+    );
+    desk.answered(&declared, Status::Approved).await;
+    let root = clerk.reload(&approved).await.unwrap();
+    assert_eq!(root.form.area_sqm, "6100");
+    let versions = clerk.versions(&approved).await.unwrap();
+    assert_eq!(versions.len(), 2, "the rejected attempt is no version");
+}
+
 async fn an_approved_change_brings_its_documents(app: TestApp) {
     let app = app.with_demo().await;
     let desk = Desk::open(&app).await;
@@ -369,6 +405,7 @@ async fn another_enterprise_cannot_amend(app: TestApp) {
 both_databases!(
     a_change_becomes_the_next_version_when_customs_approves_it,
     a_rejected_change_leaves_the_approved_version_and_can_be_withdrawn,
+    a_rejected_change_is_fixed_and_approved,
     an_approved_change_brings_its_documents,
     a_cancelled_warehouse_frees_its_address,
     concurrent_change_and_cancel_exactly_one_wins,
