@@ -33,6 +33,41 @@ pub fn BusyBar() -> impl IntoView {
     }
 }
 
+/// The app's list of the filing a 申请编号 names (`E` + 17 digits: 企业登记, `W`: 海外仓资料),
+/// found by that number.
+fn apply_no_link(token: &str) -> Option<String> {
+    let (kind, digits) = token.split_at_checked(1)?;
+    let route = match kind {
+        "E" => "/enterprise",
+        "W" => "/warehouse",
+        _ => return None,
+    };
+    (digits.len() == 17 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{route}?apply_no={token}"))
+}
+
+/// `message` with every 申请编号 in it a link to that filing, so that a refusal naming filings
+/// (a registration's 注销 while warehouses rely on it) leads to them.
+pub fn linked_message(message: &str) -> Vec<AnyView> {
+    let mut parts = Vec::new();
+    let mut rest = message;
+    while let Some(start) = rest.find(['E', 'W']) {
+        let candidate = rest.get(start..start + 18).unwrap_or_default();
+        let Some(href) = apply_no_link(candidate) else {
+            let next = start + 1;
+            parts.push(rest[..next].to_owned().into_any());
+            rest = &rest[next..];
+            continue;
+        };
+        parts.push(rest[..start].to_owned().into_any());
+        let text = candidate.to_owned();
+        parts.push(view! { <a href=href>{text}</a> }.into_any());
+        rest = &rest[start + 18..];
+    }
+    parts.push(rest.to_owned().into_any());
+    parts
+}
+
 /// A failed request: its message, and for 409 (changed meanwhile) the choice to reload.
 #[component]
 pub fn ErrorBanner(
@@ -97,5 +132,30 @@ pub fn NoticeBar() -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apply_no_link;
+
+    #[test]
+    fn apply_numbers_lead_to_their_list() {
+        assert_eq!(
+            apply_no_link("W20261202000000007").as_deref(),
+            Some("/warehouse?apply_no=W20261202000000007")
+        );
+        assert_eq!(
+            apply_no_link("E20261202000000001").as_deref(),
+            Some("/enterprise?apply_no=E20261202000000001")
+        );
+        for other in [
+            "W2026120200000000",
+            "X20261202000000007",
+            "W2026120200000000A",
+            "W",
+        ] {
+            assert_eq!(apply_no_link(other), None, "{other}");
+        }
     }
 }

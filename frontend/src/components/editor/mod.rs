@@ -22,7 +22,7 @@ use crate::components::editor::messages::Messages;
 use crate::components::editor::summary::summary_view;
 pub use crate::components::editor::summary::Stored;
 use crate::components::editor::toolbar::toolbar;
-use crate::components::feedback::{ErrorBanner, Notice};
+use crate::components::feedback::{linked_message, ErrorBanner, Notice};
 use crate::components::form_state::{FilingFields, FormState};
 use crate::components::leave_guard::LeaveGuard;
 
@@ -211,7 +211,7 @@ fn editor_view(editor: EditorView) -> AnyView {
         <LeaveGuard dirty />
         {toolbar(flows)}
         {move || failure.get().map(|f| view! { <ErrorBanner failure=f reload /> })}
-        {move || messages.form_error().map(|message| view! { <div class="error-banner" role="alert" id="form-error">{message}</div> })}
+        {move || messages.form_error().map(|message| view! { <div class="error-banner" role="alert" id="form-error">{linked_message(&message)}</div> })}
         {move || messages.revealed().then(|| view! {
             <div class="error-banner" role="alert" id="fix-errors">"请按提示修改标红的内容"</div>
         })}
