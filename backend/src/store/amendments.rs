@@ -117,10 +117,7 @@ impl Store {
                 })
             })
             .await?;
-        if declared.is_some() {
-            self.signal_outbox_written();
-        }
-        Ok(declared)
+        Ok(self.announced(declared))
     }
 
     /// The approved versions of the enterprise's filing `filing_id`, oldest first.

@@ -937,10 +937,15 @@ impl Store {
                 Box::pin(async move { declare_in(conn, dialect, record, t, message, now).await })
             })
             .await?;
+        Ok(self.announced(declared))
+    }
+
+    /// `declared`, after waking this process's relay when a declaration was written.
+    pub(super) fn announced(&self, declared: Option<Declared>) -> Option<Declared> {
         if declared.is_some() {
             self.signal_outbox_written();
         }
-        Ok(declared)
+        declared
     }
 
     /// Deletes a draft — or a withdrawn amendment ([`owf_shared::amendment::withdrawable`]) — in
