@@ -27,6 +27,16 @@ pub struct ApiError {
     pub fields: BTreeMap<String, String>,
 }
 
+/// Consecutive failed logins that lock a card.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// How long a lock lasts, in minutes.
+pub const LOCK_MINUTES: i64 = 15;
+
+/// The lockout rule as the login page states it and the refusal repeats it.
+pub fn lockout_rule() -> String {
+    format!("同一IC卡连续 {MAX_FAILED_LOGINS} 次登录失败将锁定 {LOCK_MINUTES} 分钟")
+}
+
 /// 登录: IC卡号 + password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -46,6 +56,20 @@ pub struct SessionInfo {
     pub user_name: String,
     #[cfg_attr(feature = "openapi", schema(value_type = crate::enterprise::Enterprise<i64>))]
     pub enterprise: EnterpriseInfo,
+}
+
+impl LoginRequest {
+    /// The field errors of a login that cannot be right: IC卡号 or 密码 left blank.
+    pub fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        if self.card_no.trim().is_empty() {
+            errors.insert("card_no".into(), "请输入IC卡号".into());
+        }
+        if self.password.is_empty() {
+            errors.insert("password".into(), "请输入密码".into());
+        }
+        errors
+    }
 }
 
 impl ApiError {

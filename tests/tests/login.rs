@@ -27,6 +27,26 @@ async fn wrong_password_shows_the_error_and_stays_on_login() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_page_starts_in_the_card_field_and_names_blank_fields() {
+    let server = Server::start().await;
+    let mut b = Browser::start("01-login-fields").await;
+    b.goto(&server.url("/login")).await;
+    b.wait_text("#lockout-rule", "连续 5 次登录失败将锁定 15 分钟")
+        .await;
+    let focused = b
+        .client
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, "card_no", "the cursor starts in IC卡号");
+    b.click("#login-submit").await;
+    b.wait_text("#card_no-error", "请输入IC卡号").await;
+    b.wait_text("#password-error", "请输入密码").await;
+    b.screenshot("blank").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_shows_the_enterprise_and_the_menu() {
     let server = Server::start().await;
     let mut b = Browser::start("01-login-ok").await;

@@ -13,10 +13,10 @@ use axum::Json;
 use owf_shared::api::ApiError;
 use serde::de::DeserializeOwned;
 
-use super::session::{LOCK_MINUTES, MAX_FAILED_LOGINS};
 use crate::customs::keys::KeyError;
 use crate::store::readiness::Unwritable;
 use crate::store::StoreError;
+use owf_shared::api::lockout_rule;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -25,11 +25,7 @@ pub enum AppError {
     #[error("请先登录")]
     Unauthenticated,
     /// The one answer for an unknown card, a wrong password and a locked card alike.
-    #[error(
-        "IC卡号或密码错误（同一IC卡连续 {} 次登录失败将锁定 {} 分钟）",
-        MAX_FAILED_LOGINS,
-        LOCK_MINUTES
-    )]
+    #[error("IC卡号或密码错误（{}）", lockout_rule())]
     BadCredentials,
     #[error("登录请求过多，请 {} 秒后再试", retry_after_secs(*.retry_after))]
     TooManyLogins { retry_after: Duration },

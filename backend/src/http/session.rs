@@ -10,6 +10,7 @@ use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use owf_shared::api::{LoginRequest, SessionInfo};
 
+use super::filings::check;
 use super::{AppError, AppJson, AppState, CurrentUser, HttpConfig};
 use crate::auth::password_checks::PasswordChecks;
 use crate::auth::rate_limit::ClientRateLimit;
@@ -17,10 +18,7 @@ use crate::auth::session;
 use crate::clock::now_ms;
 use crate::store::accounts::Lockout;
 
-/// Consecutive failures that lock a card.
-pub const MAX_FAILED_LOGINS: i64 = 5;
-/// How long a lock lasts.
-pub const LOCK_MINUTES: i64 = 15;
+pub use owf_shared::api::{LOCK_MINUTES, MAX_FAILED_LOGINS};
 /// When to try again while every password check slot is taken.
 const BUSY_RETRY: Duration = Duration::from_secs(1);
 /// Expired sessions deleted by each login (bounded work; each login adds one session).
@@ -63,6 +61,7 @@ pub async fn login(
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     AppJson(req): AppJson<LoginRequest>,
 ) -> Result<impl IntoResponse, AppError> {
+    check(req.validate())?;
     let limits = &state.login_limits;
     let client = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
     limits

@@ -371,7 +371,21 @@ async fn foreign_origins_cannot_change_state(app: TestApp) {
     }
 }
 
+/// A blank IC卡号 or password is named at its field and costs no attempt of the card.
+async fn blank_login_fields_are_named_and_cost_no_attempt(app: TestApp) {
+    let app = app.with_demo().await;
+    for _ in 0..MAX_FAILED_LOGINS + 1 {
+        let (status, _, body) = app.try_login(ZONE.card_no, "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["fields"]["password"], "请输入密码");
+    }
+    let (_, _, body) = app.try_login(" ", "x").await;
+    assert_eq!(body["fields"]["card_no"], "请输入IC卡号");
+    app.login(&ZONE).await;
+}
+
 both_databases!(
+    blank_login_fields_are_named_and_cost_no_attempt,
     login_returns_the_enterprise_and_sets_a_cookie,
     wrong_card_or_password_gets_one_generic_message,
     api_without_session_gets_401_json,
