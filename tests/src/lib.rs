@@ -13,6 +13,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use owf_backend::customs::sandbox::SandboxConfig;
 use owf_backend::http::HttpConfig;
 use owf_backend::listener::Limits;
+use owf_backend::relay::backoff::Backoff;
 use owf_backend::relay::RelayConfig;
 use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::Store;
@@ -85,9 +86,17 @@ impl Server {
                 secure_cookies: false,
             },
             limits: Limits::DEFAULT,
-            // The real relay and customs sandbox, answering quickly.
+            // The real relay and customs sandbox, answering quickly; retries after an outage
+            // within a second, so that a test sees the filing arrive well inside `WAIT` however
+            // many attempts failed while customs was down (the default backoff grows to 60 s),
+            // and no outage of a test lasts long enough to give a message up.
             relay: Some(RelayConfig {
                 poll_interval: Duration::from_millis(50),
+                max_attempts: 1000,
+                backoff: Backoff {
+                    initial: Duration::from_millis(300),
+                    max: Duration::from_secs(1),
+                },
                 ..RelayConfig::DEFAULT
             }),
             customs_url: None,
