@@ -28,8 +28,6 @@ pub struct VersionRecord {
     pub version_no: i64,
     /// 新增 for version 1, then 变更 or 注销.
     pub app_type: AppType,
-    /// The row whose declaration customs approved: its documents and timeline.
-    pub source_id: i64,
     pub form_json: String,
     pub approved_at: i64,
     pub return_info: Option<String>,
@@ -127,7 +125,7 @@ impl Store {
         filing_id: i64,
     ) -> Result<Vec<VersionRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT v.version_no, v.app_type, v.source_id, v.form_json, v.approved_at, \
+            "SELECT v.version_no, v.app_type, v.form_json, v.approved_at, \
              v.return_info FROM filing_versions v JOIN filings f ON f.id = v.filing_id \
              WHERE v.filing_id = $1 AND f.enterprise_id = $2 ORDER BY v.version_no",
         )
@@ -140,7 +138,6 @@ impl Store {
                 Ok(VersionRecord {
                     version_no: row.try_get("version_no")?,
                     app_type: app_type_from(row.try_get("app_type")?)?,
-                    source_id: row.try_get("source_id")?,
                     form_json: row.try_get("form_json")?,
                     approved_at: row.try_get("approved_at")?,
                     return_info: row.try_get("return_info")?,
