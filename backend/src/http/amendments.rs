@@ -122,8 +122,8 @@ pub async fn versions<F: FilingForm>(
     Ok(Json(entries))
 }
 
-/// What an amendment's record adds to the checks of 暂存 and 申报 of `form`: a 注销 has no form
-/// to save; a 变更 keeps the master data of the approved filing, and a registration's 变更 keeps
+/// What an amendment's record adds to the checks of 暂存 and 申报 of `form` (that a 注销 has no
+/// form to save is the shared rule of its actions): a 变更 keeps the master data of the approved filing, and a registration's 变更 keeps
 /// the 监管方式 its warehouses use (checked at 申报, when it would take effect).
 pub async fn amendment_errors<F: FilingForm>(
     state: &AppState,
@@ -135,11 +135,6 @@ pub async fn amendment_errors<F: FilingForm>(
     let Some(root_id) = record.amends_id else {
         return Ok(());
     };
-    if record.app_type == AppType::Cancel {
-        return Err(AppError::Conflict(
-            "注销申报没有可修改的内容：可重新申报，或删除后重新办理注销".into(),
-        ));
-    }
     let root = load::<F>(state, enterprise, root_id).await?;
     let approved: F = stored_form(&root)?;
     let mut errors = locked_field_errors(&approved, form);

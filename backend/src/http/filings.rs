@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use owf_shared::amendment::{withdrawable, AppType, FieldValues};
+use owf_shared::amendment::{AppType, FieldValues};
 use owf_shared::api::{
     AmendmentInfo, AttachmentInfo, HistoryEntry, Lifecycle, ListQuery, Page, SaveRequest,
     VersionCheck,
@@ -14,7 +14,7 @@ use owf_shared::api::{
 use owf_shared::codes::{Code, CodeTables, DocType};
 use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::FilingKind;
-use owf_shared::status::{warehouse_declare_refusal, Status};
+use owf_shared::status::{warehouse_declare_refusal, Action, ActionRefused, Status};
 use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -467,6 +467,17 @@ fn compose<F: FilingForm>(enterprise: &EnterpriseInfo, form: F, parts: FilingPar
     })
 }
 
+/// 409 for an action the record does not accept now.
+fn refused(record: &FilingRecord, action: Action) -> AppError {
+    AppError::Conflict(
+        ActionRefused {
+            status: record.status,
+            action,
+        }
+        .to_string(),
+    )
+}
+
 pub(super) fn stale(record: &FilingRecord) -> AppError {
     AppError::Conflict(format!(
         "该记录已被修改（当前状态“{}”），请刷新后再操作",
@@ -530,6 +541,9 @@ pub async fn update<F: FilingForm>(
     let version =
         version.ok_or_else(|| AppError::BadRequest("修改时必须带上记录的 version".into()))?;
     let record = load::<F>(&state, enterprise, id).await?;
+    if !record.allows(Action::Save) {
+        return Err(refused(&record, Action::Save));
+    }
     let to = record
         .status
         .on_save()
@@ -575,12 +589,8 @@ pub async fn delete<F: FilingForm>(
 ) -> Result<StatusCode, AppError> {
     let enterprise = &user.session.enterprise;
     let record = load::<F>(&state, enterprise, id).await?;
-    let withdrawn = record.amends_id.is_some() && withdrawable(record.app_type, record.status);
-    if !withdrawn && !record.status.allows(owf_shared::status::Action::Delete) {
-        return Err(AppError::Conflict(format!(
-            "当前状态为“{}”，只有暂存的记录可以删除",
-            record.status.label()
-        )));
+    if !record.allows(Action::Delete) {
+        return Err(refused(&record, Action::Delete));
     }
     if record.version != version
         || !state

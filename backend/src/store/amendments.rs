@@ -14,7 +14,7 @@ use owf_shared::status::Status;
 use sqlx::{AnyConnection, Row};
 
 use super::filings::{
-    app_type_from, declare_in, joined_modes, kind_code, record_by_id_in, write_error, Created,
+    app_type_from, declare_in, kind_code, record_by_id_in, write_error, write_form_in, Created,
     Declared, FilingRecord, IndexColumns, OutboxMessage, CURRENT_DOCUMENTS,
 };
 use super::history::{append_history, transition_in, HistoryRecord, Transition, CUSTOMS_ACTOR};
@@ -230,7 +230,7 @@ pub(super) async fn on_approved_in(
         note: format!("{label}审核通过，版本 {version_no} 生效（{return_info}）"),
     };
     if record.app_type == AppType::Change {
-        adopt_content_in(conn, &record, root_id).await?;
+        adopt_content_in(conn, &record, &root).await?;
         append_history(conn, root_id, &t.entry(now)).await?;
     }
     if !transition_in(conn, root.enterprise_id, &t, now).await? {
@@ -263,12 +263,12 @@ async fn insert_version(
     Ok(())
 }
 
-/// The approved 变更 `change` becomes the content of `root_id`: the change releases the values
+/// The approved 变更 `change` becomes the content of `root`: the change releases the values
 /// it reserved, the approved filing takes its form and the columns read from it.
 async fn adopt_content_in(
     conn: &mut AnyConnection,
     change: &FilingRecord,
-    root_id: i64,
+    root: &FilingRecord,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE filings SET wh_name_key = NULL, wh_code = NULL, address_key = NULL WHERE id = $1",
@@ -277,23 +277,13 @@ async fn adopt_content_in(
     .execute(&mut *conn)
     .await?;
     let ix = IndexColumns::of_stored(change.kind, &change.form_json)?;
-    sqlx::query(
-        "UPDATE filings SET form_json = $1, trade_modes = $2, wh_name = $3, wh_name_key = $4, \
-         wh_code = $5, country_code = $6, address_key = $7, ownership = $8, lease_end = $9 \
-         WHERE id = $10",
+    write_form_in(
+        conn,
+        root.id,
+        &root.operator_card_no,
+        &change.form_json,
+        &ix,
     )
-    .bind(&change.form_json)
-    .bind(joined_modes(&ix.trade_modes))
-    .bind(ix.wh_name.as_deref())
-    .bind(ix.wh_name_key.as_deref())
-    .bind(ix.wh_code.as_deref())
-    .bind(ix.country_code.as_deref())
-    .bind(ix.address_key.as_deref())
-    .bind(ix.ownership.as_deref())
-    .bind(ix.lease_end.as_deref())
-    .bind(root_id)
-    .execute(conn)
-    .await
-    .map_err(write_error)?;
+    .await?;
     Ok(())
 }

@@ -3,13 +3,13 @@
 //! message in the same transaction, and the list queries of the query screens. Every statement is scoped by
 //! `enterprise_id`.
 
-use owf_shared::amendment::{AppType, Pending};
+use owf_shared::amendment::{record_actions, AppType, Pending};
 use owf_shared::api::{AttachmentInfo, ListQuery};
 use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 use owf_shared::lease::LeaseState;
-use owf_shared::status::Status;
+use owf_shared::status::{Action, Status};
 use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row};
@@ -222,6 +222,13 @@ pub struct FilingRecord {
 }
 
 impl FilingRecord {
+    /// Whether this record accepts `action` now: the shared rule for what it is and its status
+    /// ([`owf_shared::amendment::record_actions`]), the same the browser shows buttons by.
+    pub fn allows(&self, action: Action) -> bool {
+        let amendment = self.amends_id.map(|_| self.app_type);
+        record_actions(amendment, self.status).contains(&action)
+    }
+
     /// The 申请编号 customs knows the filing by: an amendment's row is numbered
     /// `{申请编号}-{version}` after the approved filing's.
     pub fn customs_apply_no(&self) -> &str {
@@ -419,6 +426,33 @@ pub(super) async fn record_by_id_in(
     let sql = format!("SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE f.id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_one(conn).await?;
     record_from_row(&row)
+}
+
+/// Writes `form_json` and its index columns into the filing `id` ([`SAVE_SQL`]), `operator` its
+/// 录入人: 暂存 of any filing, and an approved 变更 becoming its filing's content.
+pub(super) async fn write_form_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    operator: &str,
+    form_json: &str,
+    index: &IndexColumns,
+) -> Result<(), StoreError> {
+    sqlx::query(SAVE_SQL)
+        .bind(form_json)
+        .bind(joined_modes(&index.trade_modes))
+        .bind(index.wh_name.as_deref())
+        .bind(index.wh_name_key.as_deref())
+        .bind(index.wh_code.as_deref())
+        .bind(index.country_code.as_deref())
+        .bind(index.address_key.as_deref())
+        .bind(index.ownership.as_deref())
+        .bind(operator)
+        .bind(id)
+        .bind(index.lease_end.as_deref())
+        .execute(conn)
+        .await
+        .map_err(write_error)?;
+    Ok(())
 }
 
 /// A message for customs, written to the outbox with the declaration.
@@ -898,21 +932,7 @@ impl Store {
                 if !transition_in(conn, enterprise_id, &t, now).await? {
                     return Ok(false);
                 }
-                sqlx::query(SAVE_SQL)
-                    .bind(&form_json)
-                    .bind(joined_modes(&index.trade_modes))
-                    .bind(index.wh_name.as_deref())
-                    .bind(index.wh_name_key.as_deref())
-                    .bind(index.wh_code.as_deref())
-                    .bind(index.country_code.as_deref())
-                    .bind(index.address_key.as_deref())
-                    .bind(index.ownership.as_deref())
-                    .bind(&t.actor)
-                    .bind(t.id)
-                    .bind(index.lease_end.as_deref())
-                    .execute(conn)
-                    .await
-                    .map_err(write_error)?;
+                write_form_in(conn, t.id, &t.actor, &form_json, &index).await?;
                 Ok(true)
             })
         })
