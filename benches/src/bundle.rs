@@ -1,5 +1,6 @@
 //! Bundle: the release frontend's files, raw / gzip -9 / brotli 11, and what a first visit
-//! downloads (every file of `dist/`: index.html, config.json, the js, the wasm, the css).
+//! downloads (every file of `dist/`: index.html, config.json, the js, the wasm, the css; not the
+//! precompressed `NAME.br` / `NAME.gz` copies the build writes beside them).
 
 use std::io::Write;
 use std::path::Path;
@@ -42,6 +43,7 @@ pub fn measure(dist: &Path) -> Vec<Sizes> {
     for entry in std::fs::read_dir(dist).expect("dist") {
         let path = entry.expect("dist entry").path();
         let kind = match path.extension().and_then(|e| e.to_str()) {
+            Some("br" | "gz") => continue,
             Some("wasm") => 0,
             Some("js") => 1,
             Some("css") => 2,

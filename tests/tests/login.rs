@@ -114,3 +114,50 @@ async fn logout_returns_to_login_and_the_old_cookie_no_longer_works() {
     b.wait_path("/login?next=%2Fquery").await;
     b.close().await;
 }
+
+/// What the browser transferred for the current page: the document and every resource.
+async fn transferred(b: &Browser) -> Vec<(String, f64, f64, f64)> {
+    let entries = b
+        .client
+        .execute(
+            "return performance.getEntriesByType('navigation')
+                 .concat(performance.getEntriesByType('resource'))
+                 .map(e => [e.name, e.transferSize, e.encodedBodySize, e.decodedBodySize]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(entries).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_arrives_compressed_and_a_second_visit_transfers_almost_nothing() {
+    let server = Server::start().await;
+    let b = Browser::start("01-login-cache").await;
+    b.goto(&server.url("/login")).await;
+    b.find("#card_no").await;
+    let first = transferred(&b).await;
+    let wasm = first
+        .iter()
+        .find(|e| e.0.ends_with("_bg.wasm"))
+        .expect("wasm");
+    assert!(
+        wasm.2 * 2.0 < wasm.3,
+        "the wasm travels compressed: {wasm:?}"
+    );
+    let first_total: f64 = first.iter().map(|e| e.1).sum();
+    assert!(
+        first_total < 400_000.0,
+        "first visit: {first_total} bytes: {first:?}"
+    );
+
+    b.goto(&server.url("/query")).await;
+    b.find("#card_no").await;
+    let second = transferred(&b).await;
+    let second_total: f64 = second.iter().map(|e| e.1).sum();
+    assert!(
+        second_total < 5_000.0,
+        "second visit: {second_total} bytes: {second:?}"
+    );
+    b.close().await;
+}

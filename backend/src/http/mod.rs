@@ -2,6 +2,7 @@
 //! fallback.
 
 mod amendments;
+mod assets;
 mod attachments;
 mod codes;
 mod current_user;
@@ -21,7 +22,6 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::{middleware, Router};
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
@@ -91,7 +91,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::serve))
         // Unknown API paths: 401 without a session (nothing is revealed), else 404.
         .fallback(|_: CurrentUser| async { AppError::NotFound })
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(assets::compress_json());
     OpenApiRouter::with_openapi(openapi::base())
         .nest("/api", api)
         .routes(routes!(health::healthz))
@@ -100,11 +101,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The whole application: API, health check, metrics and the frontend from `dist`.
 pub fn router(state: AppState, dist: &Path) -> Router {
-    let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
     let [csp, nosniff, referrer] = headers::layers(dist);
     Router::from(routes())
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .fallback_service(spa)
+        .fallback_service(assets::frontend(dist))
         .layer(middleware::from_fn_with_state(state.clone(), origin::guard))
         .layer(origin::cors(&state.config.allowed_origins))
         .layer(csp)

@@ -11,6 +11,7 @@ mod setup;
 mod user;
 
 mod amendments;
+mod assets;
 mod attachments;
 mod bounded;
 mod demo;
