@@ -252,6 +252,11 @@ pub async fn whoami() -> Result<SessionInfo, Failure> {
     send(request(Method::GET, "/session").build()).await
 }
 
+/// 延长登录: the session ends one session length from now.
+pub async fn extend_session() -> Result<SessionInfo, Failure> {
+    send(request(Method::POST, "/session/refresh").build()).await
+}
+
 pub async fn logout() -> Result<(), Failure> {
     send_empty(request(Method::DELETE, "/session").build()).await
 }

@@ -9,6 +9,11 @@ pub struct Auth {
     pub session: RwSignal<Option<SessionInfo>>,
     /// Whether the initial "who am I" check has answered.
     pub checked: RwSignal<bool>,
+    /// When the login ends (Unix ms). Apart from `session`, so that 延长登录 moves it without
+    /// drawing the screen anew.
+    pub expires_at: RwSignal<Option<i64>>,
+    /// Whether the last session ended under the user (rather than by 退出 or never begun).
+    pub expired: RwSignal<bool>,
 }
 
 impl Auth {
@@ -17,15 +22,31 @@ impl Auth {
         let auth = Self {
             session: RwSignal::new(None),
             checked: RwSignal::new(false),
+            expires_at: RwSignal::new(None),
+            expired: RwSignal::new(false),
         };
         provide_context(auth);
         // A session that ends (expiry, logout elsewhere) sends the user to the login, which
-        // returns to the same screen afterwards (see the layout).
-        crate::api::on_unauthenticated(move || auth.session.set(None));
+        // says so and returns to the same screen afterwards (see the layout).
+        crate::api::on_unauthenticated(move || {
+            if auth.session.read_untracked().is_some() {
+                auth.expired.set(true);
+            }
+            auth.session.set(None);
+        });
         leptos::task::spawn_local(async move {
-            auth.session.set(crate::api::whoami().await.ok());
+            if let Ok(session) = crate::api::whoami().await {
+                auth.signed_in(session);
+            }
             auth.checked.set(true);
         });
+    }
+
+    /// The server answered with the logged-in `session`.
+    pub fn signed_in(self, session: SessionInfo) {
+        self.expires_at.set(Some(session.expires_at));
+        self.expired.set(false);
+        self.session.set(Some(session));
     }
 }
 

@@ -8,6 +8,7 @@ mod components;
 mod filing;
 mod json;
 mod pages;
+mod unsaved;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -56,6 +56,8 @@ pub struct SessionInfo {
     pub user_name: String,
     #[cfg_attr(feature = "openapi", schema(value_type = crate::enterprise::Enterprise<i64>))]
     pub enterprise: EnterpriseInfo,
+    /// 登录到期时间（Unix 毫秒）：此后须重新登录，`POST /api/session/refresh` 可延长
+    pub expires_at: i64,
 }
 
 impl LoginRequest {

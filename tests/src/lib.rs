@@ -144,6 +144,23 @@ impl Server {
         format!("sqlite:{}/owf.db", self.dir.display())
     }
 
+    /// Test setup: every login on the server ends `ms_from_now` from now (negative: has ended).
+    pub async fn sessions_end_in(&self, ms_from_now: i64) {
+        sqlx::query("UPDATE sessions SET expires_at = $1")
+            .bind(owf_backend::clock::now_ms() + ms_from_now)
+            .execute(self.store.write_pool())
+            .await
+            .unwrap();
+    }
+
+    /// When the only login on the server ends (Unix ms).
+    pub async fn session_end(&self) -> i64 {
+        sqlx::query_scalar("SELECT expires_at FROM sessions")
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
     /// Status code of a plain GET with an optional session cookie (outside the browser).
     pub async fn status_of(&self, path: &str, session: Option<&str>) -> u16 {
         let cookie = session

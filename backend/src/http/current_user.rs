@@ -19,7 +19,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = token_from(parts).ok_or(AppError::Unauthenticated)?;
+        let token = token_from(&parts.headers).ok_or(AppError::Unauthenticated)?;
         let token_hash = token_hash(&token);
         let session = state
             .store

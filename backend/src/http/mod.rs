@@ -84,6 +84,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(attachments::download, attachments::remove));
     let api = OpenApiRouter::new()
         .routes(routes!(session::login, session::whoami, session::logout))
+        .routes(routes!(session::refresh))
         .nest("/registrations", registrations::routes())
         .nest("/warehouses", warehouses)
         .routes(routes!(query::filings))

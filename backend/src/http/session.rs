@@ -1,4 +1,4 @@
-//! `/api/session`: login (IC卡号 + password), who am I, logout.
+//! `/api/session`: login (IC卡号 + password), who am I, extending the login, logout.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
+use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use owf_shared::api::{LoginRequest, SessionInfo};
@@ -91,17 +92,27 @@ pub async fn login(
     state.store.login_succeeded(user_id).await?;
     state.store.purge_expired_sessions(PURGE_PER_LOGIN).await?;
     let token = session::new_token();
-    let max_age = state.config.session_hours * 3600;
     state
         .store
-        .create_session(&session::token_hash(&token), user_id, now + max_age * 1000)
+        .create_session(&session::token_hash(&token), user_id, ends(&state, now))
         .await?;
+    signed_in(&state, &token).await
+}
+
+/// When a session begun or extended `now` ends.
+fn ends(state: &AppState, now: i64) -> i64 {
+    now + state.config.session_hours * 3_600_000
+}
+
+/// The answer that hands the session `token` to the browser until the session ends.
+async fn signed_in(state: &AppState, token: &str) -> Result<impl IntoResponse, AppError> {
     let info = state
         .store
-        .session(&session::token_hash(&token))
+        .session(&session::token_hash(token))
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let cookie = session::set_cookie(&token, max_age, state.config.secure_cookies);
+    let max_age = (info.expires_at - now_ms()) / 1000;
+    let cookie = session::set_cookie(token, max_age, state.config.secure_cookies);
     Ok(([(SET_COOKIE, cookie)], Json(info)))
 }
 
@@ -114,6 +125,37 @@ pub async fn login(
 )]
 pub async fn whoami(user: CurrentUser) -> Json<SessionInfo> {
     Json(user.session)
+}
+
+/// 延长登录
+///
+/// Moves the end of the current session to one session length from now; an ended session
+/// cannot be extended (401).
+#[utoipa::path(
+    post,
+    path = "/session/refresh",
+    tag = "会话",
+    responses((
+        status = OK,
+        description = "已延长：会话到期时间 expires_at 后移",
+        body = SessionInfo,
+        headers(("set-cookie" = String, description = "owf_session=…; Max-Age 随之延长"))
+    ))
+)]
+pub async fn refresh(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: CurrentUser,
+) -> Result<impl IntoResponse, AppError> {
+    let token = session::token_from(&headers).ok_or(AppError::Unauthenticated)?;
+    let extended = state
+        .store
+        .extend_session(&user.token_hash, ends(&state, now_ms()))
+        .await?;
+    if !extended {
+        return Err(AppError::Unauthenticated);
+    }
+    signed_in(&state, &token).await
 }
 
 /// 退出

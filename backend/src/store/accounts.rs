@@ -49,7 +49,7 @@ pub(crate) const ENTERPRISE_COLUMNS: &str =
 /// benchmark's baselines run the very text.
 pub fn session_sql() -> String {
     format!(
-        "SELECT u.card_no, u.name AS user_name, {ENTERPRISE_COLUMNS} FROM sessions s \
+        "SELECT u.card_no, u.name AS user_name, s.expires_at, {ENTERPRISE_COLUMNS} FROM sessions s \
          JOIN users u ON u.id = s.user_id JOIN enterprises e ON e.id = u.enterprise_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2"
     )
@@ -337,9 +337,29 @@ impl Store {
                     card_no: r.try_get("card_no")?,
                     user_name: r.try_get("user_name")?,
                     enterprise: enterprise_from_row(&r)?,
+                    expires_at: r.try_get("expires_at")?,
                 })
             })
             .transpose()?)
+    }
+
+    /// Moves the end of an unexpired session to `expires_at`; false when it has already ended.
+    pub async fn extend_session(
+        &self,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = self
+            .execute_alone(
+                "UPDATE sessions SET expires_at = $2 WHERE token_hash = $1 AND expires_at > $3",
+                vec![
+                    ListArg::Text(token_hash.into()),
+                    ListArg::Int(expires_at),
+                    ListArg::Int(now_ms()),
+                ],
+            )
+            .await?;
+        Ok(done > 0)
     }
 
     /// Deletes up to `limit` expired sessions (bounded work per call); returns how many.

@@ -136,7 +136,7 @@ async fn every_route_is_described_and_every_described_route_is_served() {
         unserved.is_empty(),
         "described but not served: {unserved:?}"
     );
-    assert_eq!(described.len(), 30);
+    assert_eq!(described.len(), 31);
 }
 
 /// The value of the `/metrics` line that starts with `series` (name and labels).

@@ -130,6 +130,56 @@ async fn logout_revokes_the_session(app: TestApp) {
     );
 }
 
+/// Test setup: the session of `token` ends `ms_from_now` from now (negative: has ended).
+async fn session_ends_in(app: &TestApp, token: &str, ms_from_now: i64) {
+    sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+        .bind(owf_backend::clock::now_ms() + ms_from_now)
+        .bind(owf_backend::auth::session::token_hash(token))
+        .execute(app.store.write_pool())
+        .await
+        .unwrap();
+}
+
+async fn the_session_end_is_told_and_can_be_extended(app: TestApp) {
+    let app = app.with_demo().await;
+    let zone = app.login(&ZONE).await;
+    let hours = TestApp::config().session_hours;
+    let full = hours * 3_600_000;
+    let login = zone.me().await.unwrap();
+    let left = login.expires_at - owf_backend::clock::now_ms();
+    assert!(left > full - 60_000 && left <= full, "{left} ms left");
+    session_ends_in(&app, &zone.token, 120_000).await;
+    let soon = zone.me().await.unwrap().expires_at;
+    assert!(soon < login.expires_at, "whoami tells the end as stored");
+    let extended = zone.refresh().await.unwrap();
+    assert!(
+        extended.expires_at - owf_backend::clock::now_ms() > full - 60_000,
+        "extended by a whole session length"
+    );
+    assert_eq!(zone.me().await.unwrap().expires_at, extended.expires_at);
+    let (status, cookies, _) = app
+        .answer(
+            Request::post("/api/session/refresh")
+                .header(header::COOKIE, format!("owf_session={}", zone.token))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let cookie = cookies[header::SET_COOKIE].to_str().unwrap();
+    let max_age: i64 = cookie.split("Max-Age=").nth(1).unwrap().parse().unwrap();
+    assert!(
+        max_age > hours * 3600 - 60,
+        "the cookie lasts as long: {cookie}"
+    );
+    session_ends_in(&app, &zone.token, -1).await;
+    assert_eq!(
+        zone.refresh().await.unwrap_err().status,
+        StatusCode::UNAUTHORIZED,
+        "an ended session is not revived"
+    );
+}
+
 async fn five_failures_lock_the_account_until_unlocked(app: TestApp) {
     let app = app.with_demo().await;
     assert_eq!(
@@ -390,6 +440,7 @@ both_databases!(
     wrong_card_or_password_gets_one_generic_message,
     api_without_session_gets_401_json,
     logout_revokes_the_session,
+    the_session_end_is_told_and_can_be_extended,
     five_failures_lock_the_account_until_unlocked,
     a_lock_that_ran_out_lets_the_right_password_in,
     unknown_and_locked_cards_get_the_same_answer,

@@ -152,6 +152,12 @@ impl<'a> User<'a> {
             .await
     }
 
+    /// `POST /api/session/refresh`: 延长登录.
+    pub async fn refresh(&self) -> Answer<SessionInfo> {
+        self.call(Method::POST, "/api/session/refresh", None, StatusCode::OK)
+            .await
+    }
+
     /// `DELETE /api/session`: 退出.
     pub async fn logout(&self) -> Answer<Value> {
         self.call(Method::DELETE, "/api/session", None, StatusCode::OK)

@@ -18,6 +18,7 @@ use crate::components::editor::{filing_editor, Stored};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form_state::FilingFields;
 use crate::components::status::Timeline;
+use crate::components::status_changes::tell_status_changes;
 use crate::components::versions::{load_versions, version_list, version_reader, Versions};
 use crate::filing::context;
 
@@ -76,6 +77,7 @@ pub fn filing_detail<K: FilingFields>() -> impl IntoView {
     });
     let stored = Memo::new(move |_| detail.with(|d| d.as_ref().map(Stored::of::<K>)));
     follow_customs(stored, reload);
+    tell_status_changes(stored, K::ROUTE);
     // The route's `:id` changes without a new screen (from a filing to its 变更 and back): the
     // editor is built anew for each record.
     let shown_id = Memo::new(move |_| {

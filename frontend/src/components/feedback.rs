@@ -115,24 +115,27 @@ impl Notice {
     }
 }
 
+/// The notice, in a polite live region that stays in place, so that a notice replacing another
+/// (a status change after the 申报) is announced as well.
 #[component]
 pub fn NoticeBar() -> impl IntoView {
     let notice = expect_context::<Notice>().0;
     let pathname = use_location().pathname;
-    move || {
+    let shown = move || {
         let message = notice
             .get()
             .and_then(|(message, path)| (path == pathname.get()).then_some(message));
         message.map(|message| {
             view! {
-                <div class="notice" role="status" id="notice">
+                <div class="notice" id="notice">
                     <span>{message}</span>
                     <button type="button" class="link" aria-label="关闭提示"
                         on:click=move |_| notice.set(None)>"×"</button>
                 </div>
             }
         })
-    }
+    };
+    view! { <div role="status" aria-live="polite" id="notices">{shown}</div> }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::api;
 use crate::auth::{login_url, use_auth};
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{BusyBar, Loading, NoticeBar};
+use crate::components::session_warning::SessionWarning;
 
 /// The five screens of the manual, in its order.
 pub const MENU: [(&str, &str); 5] = [
@@ -58,6 +59,7 @@ pub fn Shell(
                             </ul>
                         </nav>
                         <main class="work-area">
+                            <SessionWarning />
                             <NoticeBar />
                             {page()}
                         </main>

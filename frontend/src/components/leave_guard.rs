@@ -1,5 +1,5 @@
 //! A warning before leaving a form with unsaved changes: closing or reloading the tab, and
-//! following a link inside the app.
+//! following a link inside the app, which gives the changes up.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -9,7 +9,11 @@ use wasm_bindgen::JsCast;
 const MESSAGE: &str = "填写的内容尚未暂存，离开后将丢失。确定离开吗？";
 
 #[component]
-pub fn LeaveGuard(dirty: Signal<bool>) -> impl IntoView {
+pub fn LeaveGuard(
+    dirty: Signal<bool>,
+    /// Runs when the user follows a link and so gives the changes up.
+    on_leave: Callback<()>,
+) -> impl IntoView {
     let unload = window_event_listener(ev::beforeunload, move |ev| {
         if dirty.get_untracked() {
             ev.prevent_default();
@@ -24,10 +28,12 @@ pub fn LeaveGuard(dirty: Signal<bool>) -> impl IntoView {
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .and_then(|el| el.closest("a[href]").ok().flatten())
             .is_some();
-        if on_link
-            && dirty.get_untracked()
-            && !window().confirm_with_message(MESSAGE).unwrap_or(true)
-        {
+        if !on_link || !dirty.get_untracked() {
+            return;
+        }
+        if window().confirm_with_message(MESSAGE).unwrap_or(true) {
+            on_leave.run(());
+        } else {
             ev.prevent_default();
         }
     });

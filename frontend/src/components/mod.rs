@@ -16,7 +16,9 @@ pub mod leave_guard;
 pub mod list_screen;
 pub mod query_panel;
 pub mod result_table;
+pub mod session_warning;
 pub mod status;
+pub mod status_changes;
 pub mod versions;
 
 /// A performance mark for `make bench`, set right after the views being built now are mounted.

@@ -50,7 +50,7 @@ pub fn Login() -> impl IntoView {
         pending.set(true);
         leptos::task::spawn_local(async move {
             match api::login(&request).await {
-                Ok(session) => auth.session.set(Some(session)),
+                Ok(session) => auth.signed_in(session),
                 Err(failure) => {
                     password.set(String::new());
                     if failure.error.fields.is_empty() {
@@ -73,6 +73,11 @@ pub fn Login() -> impl IntoView {
             <form class="login-card" on:submit=submit novalidate=true>
                 <h1>"海外仓备案"</h1>
                 <p class="subtitle">"跨境电商出口海外仓备案 · 请使用IC卡号登录"</p>
+                {move || auth.expired.get().then(|| view! {
+                    <p id="expired-notice" class="notice warn" role="alert">
+                        "登录已超时，请重新登录，未保存的内容已保留"
+                    </p>
+                })}
                 <label for="card_no">"IC卡号"</label>
                 <input id="card_no" name="card_no" autocomplete="username" maxlength="13"
                     node_ref=card_input

@@ -42,6 +42,8 @@ pub struct Flows {
     pub navigate: Callback<String>,
     pub confirmer: Confirmer,
     pub notice: Notice,
+    /// Forgets the form kept while it was not stored.
+    pub forget: Callback<()>,
 }
 
 impl Flows {
@@ -144,6 +146,7 @@ impl Flows {
             self.busy.set(None);
             match result {
                 Ok(()) => {
+                    self.forget.run(());
                     let message = format!("已删除{} {apply_no}", self.kind.label());
                     self.notice.show(message, self.route.to_owned());
                     self.editing.set(false);
@@ -168,6 +171,7 @@ impl Flows {
 
     /// After 暂存 or 申报: the notice, and the record's own screen when it `was_new`.
     fn stored_now(self, message: String, record: &Stored, was_new: bool) {
+        self.forget.run(());
         let path = format!("{}/{}", self.route, record.id);
         self.notice.show(message, path.clone());
         self.messages.stored();

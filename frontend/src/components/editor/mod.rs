@@ -8,8 +8,9 @@ mod summary;
 mod toolbar;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use owf_shared::amendment::locked_on_change;
+use owf_shared::api::SaveRequest;
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::status::Action;
 use owf_shared::validate::{Context, FieldErrors, Level};
@@ -25,6 +26,7 @@ use crate::components::editor::toolbar::toolbar;
 use crate::components::feedback::{linked_message, ErrorBanner, Notice};
 use crate::components::form_state::{FilingFields, FormState};
 use crate::components::leave_guard::LeaveGuard;
+use crate::unsaved::Unsaved;
 
 /// The editor of a `K` record: `detail` is `None` on the entry screen until the first 暂存;
 /// `reload` fetches the record again (offered after a 409).
@@ -44,7 +46,31 @@ pub fn filing_editor<K: FilingFields>(
                 .map_or_else(|| new_form.clone(), |d| K::form(d).clone())
         })
     });
-    let form = RwSignal::new(baseline.get_untracked());
+    // The form as it was when the last login ended (or the tab was closed) while it was edited,
+    // if the record may still be saved.
+    let id = detail.with_untracked(|d| d.as_ref().map(K::id));
+    let unsaved = Unsaved::of(&session.card_no, &editor_path(K::ROUTE, id));
+    let savable = detail.with_untracked(|d| {
+        d.as_ref()
+            .is_none_or(|d| K::lifecycle(d).actions().contains(&Action::Save))
+    });
+    let restored = savable
+        .then(|| unsaved.kept::<SaveRequest<K::Form>>())
+        .flatten();
+    // The version the restored form was edited over, until the editor gets the record anew:
+    // 暂存 checks it, so that a record changed meanwhile is not silently overwritten.
+    let edited_over = RwSignal::new(restored.as_ref().and_then(|r| r.version));
+    Effect::new(move |seen: Option<()>| {
+        detail.track();
+        if seen.is_some() {
+            edited_over.set(None);
+        }
+    });
+    let form = RwSignal::new(
+        restored
+            .as_ref()
+            .map_or_else(|| baseline.get_untracked(), |r| r.form.clone()),
+    );
     // A record that changes under an unedited form (a poll, a save) shows its new content.
     Effect::new(move |previous: Option<K::Form>| {
         let current = baseline.get();
@@ -84,7 +110,8 @@ pub fn filing_editor<K: FilingFields>(
         changed: Signal::derive(move || form.with(|f| *f != baseline.get())),
         draft_errors: Memo::new(move |_| errors(Level::Draft)),
         declare_errors: Memo::new(move |_| errors(Level::Declare)),
-        save_body: Callback::new(move |version| {
+        save_body: Callback::new(move |version: Option<i64>| {
+            let version = edited_over.get_untracked().or(version);
             serde_json::to_string(&K::save_body(version, form.get_untracked()))
         }),
         accept: Callback::new(move |(json, show): (String, bool)| {
@@ -96,8 +123,18 @@ pub fn filing_editor<K: FilingFields>(
             Ok(stored)
         }),
         reload,
+        unsaved,
+        restored: restored.is_some(),
         fields: Box::new(move || K::fields(state)),
     })
+}
+
+/// The app's path of the editor of record `id` of the filing at `route` (`None`: new).
+fn editor_path(route: &str, id: Option<i64>) -> String {
+    match id {
+        Some(id) => format!("{route}/{id}"),
+        None => format!("{route}/new"),
+    }
 }
 
 /// What the editor needs of a filing and its record; the rest is the same for both.
@@ -123,6 +160,10 @@ struct Editor {
     /// Reads a record the server answered with, and shows it when asked to.
     accept: Callback<(String, bool), Result<Stored, Failure>>,
     reload: Option<Callback<()>>,
+    /// Where the form is kept while it is edited and not stored.
+    unsaved: Unsaved,
+    /// Whether the form opens with what was kept there.
+    restored: bool,
     /// The form's fields, built once their environment is provided.
     fields: Box<dyn FnOnce() -> AnyView>,
 }
@@ -143,13 +184,15 @@ fn editor(editor: Editor) -> AnyView {
         save_body,
         accept,
         reload,
+        unsaved,
+        restored,
         fields,
     } = editor;
     // `None` until the record is stored.
     let actions = Memo::new(move |_| stored.with(|s| s.as_ref().map(|s| s.lifecycle.actions())));
     let allows =
         move |action: Action| actions.with(|a| a.as_ref().is_some_and(|a| a.contains(&action)));
-    let editing = RwSignal::new(edit_on_open && allows(Action::Edit));
+    let editing = RwSignal::new(restored || edit_on_open && allows(Action::Edit));
     let busy = RwSignal::new(None::<&'static str>);
     let editable = Signal::derive(move || {
         editing.get()
@@ -158,6 +201,13 @@ fn editor(editor: Editor) -> AnyView {
     });
     let dirty = Signal::derive(move || editing.get() && changed.get());
     let messages = Messages::provide(kind, editable, locked, draft_errors, declare_errors);
+    let notice = Notice::use_notice();
+    let version = move || stored.with_untracked(|s| s.as_ref().map(|s| s.lifecycle.version));
+    let forget = keep_unsaved(unsaved, dirty, move || save_body.run(version()));
+    if restored {
+        let here = use_location().pathname.get_untracked();
+        notice.show("已恢复上次未保存的内容，请核对后暂存".into(), here);
+    }
     let navigate = use_navigate();
     let flows = Flows {
         kind,
@@ -174,7 +224,8 @@ fn editor(editor: Editor) -> AnyView {
         accept,
         navigate: Callback::new(move |path: String| navigate(&path, Default::default())),
         confirmer: Confirmer::use_confirmer(),
-        notice: Notice::use_notice(),
+        notice,
+        forget,
     };
     editor_view(EditorView {
         flows,
@@ -182,6 +233,26 @@ fn editor(editor: Editor) -> AnyView {
         reload,
         fields: fields(),
     })
+}
+
+/// Keeps the JSON `body` of a 暂存 of the form in `unsaved` while the form is `dirty`, and forgets
+/// it once it is not (stored, or back as it was); the callback forgets it at once (after 删除,
+/// or when the user leaves the form on purpose).
+fn keep_unsaved(
+    unsaved: Unsaved,
+    dirty: Signal<bool>,
+    body: impl Fn() -> serde_json::Result<String> + Send + Sync + 'static,
+) -> Callback<()> {
+    let unsaved = StoredValue::new(unsaved);
+    // `dirty` reads the form, so every edit runs this again.
+    Effect::new(move |_| {
+        let body = dirty.get().then(&body).and_then(Result::ok);
+        unsaved.with_value(|unsaved| match body {
+            Some(body) => unsaved.keep(&body),
+            None => unsaved.forget(),
+        });
+    });
+    Callback::new(move |()| unsaved.with_value(Unsaved::forget))
 }
 
 /// What the editor shows, whichever the filing.
@@ -208,7 +279,7 @@ fn editor_view(editor: EditorView) -> AnyView {
         ..
     } = flows;
     view! {
-        <LeaveGuard dirty />
+        <LeaveGuard dirty on_leave=flows.forget />
         {toolbar(flows)}
         {move || failure.get().map(|f| view! { <ErrorBanner failure=f reload /> })}
         {move || messages.form_error().map(|message| view! { <div class="error-banner" role="alert" id="form-error">{linked_message(&message)}</div> })}
