@@ -118,6 +118,17 @@ async fn query_tables_fit_at_1366_and_become_cards_on_a_phone() {
                 "{screen}: a card shows only what matters: {card}"
             );
         }
+        // The second date of 申报日期 opens its calendar inside the window.
+        b.click("#q-decl_to-toggle").await;
+        b.find("#q-decl_to-calendar").await;
+        let problems = overflow(&b, 390, false).await;
+        assert_eq!(
+            problems,
+            Value::Array(vec![]),
+            "{screen}: calendar at 390 px"
+        );
+        b.press_keys(&[fantoccini::key::Key::Escape]).await;
+        b.wait_gone("#q-decl_to-calendar").await;
         let text = cards.to_string();
         assert!(
             text.contains(&receipt),
