@@ -189,7 +189,7 @@ pub fn context(session: &SessionInfo, trade_modes: &[String], tables: Arc<CodeTa
 }
 
 /// The browser's local date.
-fn today() -> Date {
+pub fn today() -> Date {
     let now = js_sys::Date::new_0();
     let small = |value: u32| u8::try_from(value).unwrap_or_default();
     let year = u16::try_from(now.get_full_year()).unwrap_or_default();

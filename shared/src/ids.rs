@@ -306,6 +306,31 @@ impl Date {
         })
     }
 
+    /// The day of the week, 0 for Sunday to 6 for Saturday (the columns of a Chinese calendar,
+    /// 日 一 二 三 四 五 六).
+    pub fn weekday(self) -> u8 {
+        self.calendar().weekday().number_days_from_sunday()
+    }
+
+    /// What a clerk typed into a date field, brought into the one format as far as it goes:
+    /// full-width digits count as digits, anything else is dropped, and the hyphens of
+    /// `YYYY-MM-DD` are put in (`20261231` → `2026-12-31`, `２０２６１２` → `2026-12`).
+    pub fn mask(typed: &str) -> String {
+        let digits: Vec<char> = crate::text::to_half_width(typed)
+            .chars()
+            .filter(char::is_ascii_digit)
+            .take(8)
+            .collect();
+        let mut masked = String::with_capacity(10);
+        for (i, digit) in digits.into_iter().enumerate() {
+            if i == 4 || i == 6 {
+                masked.push('-');
+            }
+            masked.push(digit);
+        }
+        masked
+    }
+
     /// CEB C8 format `yyyyMMdd`.
     pub fn compact(self) -> String {
         format!("{:04}{:02}{:02}", self.year, self.month, self.day)
@@ -541,6 +566,24 @@ mod tests {
         ] {
             assert_eq!(Phone::parse(bad), Err(PhoneError), "{bad}");
         }
+    }
+
+    #[test]
+    fn date_mask_puts_the_hyphens_in_and_drops_the_rest() {
+        assert_eq!(Date::mask("20261231"), "2026-12-31");
+        assert_eq!(Date::mask("2026-12-31"), "2026-12-31");
+        assert_eq!(Date::mask("２０２６／１２"), "2026-12");
+        assert_eq!(Date::mask("2026"), "2026");
+        assert_eq!(Date::mask("12/31/2026"), "1231-20-26");
+        assert_eq!(Date::mask("2026123199"), "2026-12-31");
+        assert_eq!(Date::mask("年"), "");
+    }
+
+    #[test]
+    fn weekday_counts_from_sunday() {
+        assert_eq!(Date::parse("2026-11-29").unwrap().weekday(), 0);
+        assert_eq!(Date::parse("2026-12-02").unwrap().weekday(), 3);
+        assert_eq!(Date::parse("2026-12-05").unwrap().weekday(), 6);
     }
 
     #[test]

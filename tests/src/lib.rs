@@ -301,19 +301,38 @@ impl Browser {
     }
 
     pub async fn start_sized(test: &'static str, width: u32, height: u32) -> Self {
+        Self::launch(test, width, height, &[]).await
+    }
+
+    /// Starts Chromium with `args` besides the usual ones, e.g. `--lang=en-US`.
+    pub async fn start_with_args(test: &'static str, args: &[&str]) -> Self {
+        Self::launch(test, 1280, 900, args).await
+    }
+
+    async fn launch(test: &'static str, width: u32, height: u32, extra: &[&str]) -> Self {
         let profile = temp_dir("owf-chromium");
-        let caps = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    format!("--user-data-dir={}", profile.display()),
-                    format!("--window-size={width},{height}"),
-                ]
-            }
-        });
+        let mut args = vec![
+            "--headless=new".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            format!("--user-data-dir={}", profile.display()),
+            format!("--window-size={width},{height}"),
+        ];
+        args.extend(extra.iter().map(|&arg| arg.to_owned()));
+        let mut options = json!({ "binary": "/usr/bin/chromium", "args": args });
+        // A window is at least 500 px wide: a phone's width is emulated instead.
+        if width < 500 {
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 }
+            });
+        }
+        let caps = json!({ "goog:chromeOptions": options });
         let caps = caps.as_object().unwrap().clone();
         let mut last_error = String::new();
         // A chromedriver that exits at once (its port taken meanwhile) is started again on
@@ -518,6 +537,28 @@ impl Browser {
             .unwrap();
     }
 
+    /// Presses `keys` (e.g. Tab, or Shift+Tab as two keys) in whatever has the focus.
+    pub async fn press_keys(&self, keys: &[fantoccini::key::Key]) {
+        let keys: String = keys.iter().map(|&key| char::from(key)).collect();
+        self.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(&keys)
+            .await
+            .unwrap();
+    }
+
+    /// The id of the element that has the focus ("" if it has none).
+    pub async fn focused_id(&self) -> String {
+        let id = self
+            .client
+            .execute("return document.activeElement.id;", vec![])
+            .await
+            .unwrap();
+        id.as_str().unwrap_or_default().to_owned()
+    }
+
     /// Whether the element matching `css` exists right now.
     pub async fn exists(&self, css: &str) -> bool {
         self.client.find(Locator::Css(css)).await.is_ok()
@@ -608,24 +649,51 @@ impl Drop for Browser {
 pub async fn approved_registration(b: &Browser) -> i64 {
     let detail = b.create("/registrations", &ZONE.registration()).await;
     let id = detail["id"].as_i64().unwrap();
-    let version = detail["lifecycle"]["version"].clone();
+    approved(b, "/registrations", id).await;
+    id
+}
+
+/// Stores `bytes` as a proof document of type `doc_type` of warehouse `id`, through the API.
+pub async fn upload(b: &Browser, id: i64, doc_type: &str, file_name: &str, bytes: &[u8]) {
+    let script = r#"
+        const [path, bytes, done] = arguments;
+        fetch('/api' + path, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/pdf' },
+            body: new Uint8Array(bytes),
+        }).then((r) => done(r.status));
+    "#;
+    let path = format!("/warehouses/{id}/attachments?doc_type={doc_type}&file_name={file_name}");
+    let status = b
+        .client
+        .execute_async(script, vec![json!(path), json!(bytes)])
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "upload of {file_name} refused");
+}
+
+/// Declares the stored record `id` of `collection` through the API and waits until the
+/// customs sandbox approved it.
+pub async fn approved(b: &Browser, collection: &str, id: i64) {
+    let current = b.api("GET", &format!("{collection}/{id}"), None).await;
+    let version = current["body"]["lifecycle"]["version"].clone();
     let declared = b
         .api(
             "POST",
-            &format!("/registrations/{id}/declare"),
+            &format!("{collection}/{id}/declare"),
             Some(json!({ "version": version })),
         )
         .await;
     assert_eq!(declared["status"], 200, "declare failed: {declared}");
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        let detail = b.api("GET", &format!("/registrations/{id}"), None).await;
+        let detail = b.api("GET", &format!("{collection}/{id}"), None).await;
         if detail["body"]["lifecycle"]["status"] == 399 {
-            return id;
+            return;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
-            "customs never approved the registration: {detail}"
+            "customs never approved {collection}/{id}: {detail}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

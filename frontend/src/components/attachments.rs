@@ -1,4 +1,5 @@
-//! 证明材料 (B17) of a warehouse: the stored documents, upload with progress and removal.
+//! 证明材料 (B17) of a warehouse: the stored documents, upload with progress, and removal after
+//! confirmation.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,6 +11,7 @@ use owf_shared::status::Action;
 
 use crate::api::{self, Failure};
 use crate::codes;
+use crate::components::dialog::{ConfirmRequest, Confirmer};
 use crate::components::field::{choices, Combobox, FieldEnv};
 use crate::components::form_state::FormState;
 use crate::filing::Warehouse;
@@ -27,6 +29,7 @@ pub fn Attachments(state: FormState<Warehouse>) -> impl IntoView {
         env,
         problem: RwSignal::new(None),
         busy: RwSignal::new(false),
+        confirmer: Confirmer::use_confirmer(),
     };
     let message = move || panel.problem.get().or_else(|| error.get());
     // Documents are stored at once, apart from the form, whenever the record may be changed.
@@ -68,6 +71,7 @@ struct Panel {
     /// message is.
     problem: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
+    confirmer: Confirmer,
 }
 
 impl Panel {
@@ -135,9 +139,22 @@ fn document(
         }
     });
     let busy = panel.busy;
+    let message = format!(
+        "移除后需重新上传。确定移除证明材料“{}”吗？",
+        attachment.file_name
+    );
     let remove = move |_| {
-        busy.set(true);
-        spawn_local(async move { panel.finish(api::delete_attachment(id, att).await) });
+        panel.confirmer.ask(ConfirmRequest {
+            title: "移除证明材料".into(),
+            message: message.clone(),
+            confirm_label: "移除",
+            danger: true,
+            text: None,
+            on_confirm: Callback::new(move |_| {
+                busy.set(true);
+                spawn_local(async move { panel.finish(api::delete_attachment(id, att).await) });
+            }),
+        });
     };
     view! {
         <li>
@@ -147,7 +164,7 @@ fn document(
             <span class="size">{format_size(attachment.size)}</span>
             {move || (uploadable.get() == Some(true)).then(|| view! {
                 <button type="button" class="link danger" disabled=move || busy.get()
-                    on:click=remove>"移除"</button>
+                    on:click=remove.clone()>"移除"</button>
             })}
         </li>
     }
@@ -159,6 +176,8 @@ struct Upload {
     panel: Panel,
     doc_type: RwSignal<String>,
     file_input: NodeRef<leptos::html::Input>,
+    /// The name of the chosen file.
+    file_name: RwSignal<Option<String>>,
     /// The local preview of a chosen image; its object URL is released when replaced or gone.
     preview: RwSignal<Option<String>>,
     progress: RwSignal<Option<u32>>,
@@ -175,7 +194,9 @@ impl Upload {
     /// A file is chosen: checked at once, and previewed when it is an image.
     fn pick(self) {
         let problem = self.panel.problem;
-        let Some(file) = chosen(self.file_input) else {
+        let file = chosen(self.file_input);
+        self.file_name.set(file.as_ref().map(web_sys::File::name));
+        let Some(file) = file else {
             self.show_preview(None);
             problem.set(None);
             return;
@@ -232,6 +253,7 @@ impl Upload {
                 if let Some(input) = self.file_input.get_untracked() {
                     input.set_value("");
                 }
+                self.file_name.set(None);
                 self.show_preview(None);
             }
             self.panel.finish(result);
@@ -258,6 +280,7 @@ fn uploader(panel: Panel) -> impl IntoView {
         panel,
         doc_type: RwSignal::new(DocType::Ownership.code().to_owned()),
         file_input: NodeRef::new(),
+        file_name: RwSignal::new(None),
         preview: RwSignal::new(None),
         progress: RwSignal::new(None),
     };
@@ -265,6 +288,7 @@ fn uploader(panel: Panel) -> impl IntoView {
     let Upload {
         doc_type,
         file_input,
+        file_name,
         preview,
         progress,
         ..
@@ -276,9 +300,17 @@ fn uploader(panel: Panel) -> impl IntoView {
                 set=Callback::new(move |code| doc_type.set(code))
                 options=choices(DocType::ALL, &|_| None)
                 required=true />
-            <label for="doc_file">"文件"</label>
-            <input id="doc_file" type="file" node_ref=file_input on:change=move |_| upload.pick()
-                accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" />
+            // The browser's own file input names its button in the browser's language: it is
+            // hidden (still focusable), and a label in Chinese stands for it.
+            <span class="file-picker">
+                <input id="doc_file" type="file" class="visually-hidden" node_ref=file_input
+                    aria-describedby="doc_file-name" on:change=move |_| upload.pick()
+                    accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" />
+                <label for="doc_file" class="button">"选择文件"</label>
+                <span id="doc_file-name" class="file-name">
+                    {move || file_name.get().unwrap_or_else(|| "未选择文件".to_owned())}
+                </span>
+            </span>
             <button type="button" id="btn-upload" disabled=move || panel.busy.get()
                 on:click=move |_| upload.upload()>"上传"</button>
             <span class="hint">"PDF、JPG 或 PNG，不超过 10 MB"</span>

@@ -11,6 +11,7 @@ use owf_shared::text;
 use owf_shared::validate::FieldErrors;
 
 pub use crate::components::combobox::{Choice, Combobox};
+use crate::components::date_picker::DatePicker;
 
 /// What every input of one form shares: which form, whether it may be edited, its messages.
 #[derive(Clone, Copy)]
@@ -177,6 +178,9 @@ pub fn TextInput(
     field: Field,
     bind: Binding,
     #[prop(optional)] multiline: bool,
+    /// A date, typed as YYYY-MM-DD or picked on the calendar.
+    #[prop(optional)]
+    date: bool,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional, into)] required: Option<Signal<bool>>,
     #[prop(optional, into)] hint: Option<String>,
@@ -221,6 +225,19 @@ pub fn TextInput(
                 aria-required=move || required.get().to_string()
                 prop:value=move || bind.value.get()
                 on:input=on_input on:blur=move |_| env.touch(key)></textarea>
+        }
+        .into_any()
+    } else if date {
+        view! {
+            <DatePicker id=key.to_owned() value=bind.value
+                set=Callback::new(move |value| {
+                    bind.set.run(value);
+                    env.touch(key);
+                })
+                disabled=Signal::derive(move || !env.may_edit(field))
+                invalid=Signal::derive(move || error.with(Option::is_some))
+                required described=Signal::derive(described)
+                on_leave=Callback::new(move |()| env.touch(key)) />
         }
         .into_any()
     } else {

@@ -19,6 +19,17 @@ pub const MENU: [(&str, &str); 5] = [
     ("/warehouse", "海外仓资料信息查询"),
 ];
 
+/// The menu entry of the screen at `path`: the entry itself, or for a record's detail
+/// (`/enterprise/123`) the list it belongs to (`/enterprise`).
+fn section(path: &str) -> Option<&'static str> {
+    let entry = |path: &str| {
+        MENU.iter()
+            .map(|&(href, _)| href)
+            .find(|&href| href == path)
+    };
+    entry(path).or_else(|| entry(path.rsplit_once('/')?.0))
+}
+
 #[component]
 pub fn Shell(
     /// The screen in the work area.
@@ -44,14 +55,17 @@ pub fn Shell(
                     </header>
                     <div class="app-body">
                         <nav class="app-menu" aria-label="功能菜单">
-                            // Plain links, which the router follows; the current screen's is
-                            // marked as <A exact> would.
+                            // Plain links, which the router follows; the current screen's
+                            // section is marked, a record's detail under its list.
                             <ul>
                                 {MENU
                                     .into_iter()
                                     .map(|(href, label)| {
                                         let current = move || {
-                                            location.pathname.with(|p| p == href).then_some("page")
+                                            location
+                                                .pathname
+                                                .with(|p| section(p) == Some(href))
+                                                .then_some("page")
                                         };
                                         view! { <li><a href=href aria-current=current>{label}</a></li> }
                                     })
@@ -100,5 +114,19 @@ fn LogoutButton() -> impl IntoView {
         <button type="button" class="logout" id="logout" on:click=logout disabled=move || pending.get()>
             "退出"
         </button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::section;
+
+    #[test]
+    fn a_detail_is_in_the_section_of_its_list() {
+        assert_eq!(section("/enterprise/123"), Some("/enterprise"));
+        assert_eq!(section("/warehouse/7"), Some("/warehouse"));
+        assert_eq!(section("/enterprise/new"), Some("/enterprise/new"));
+        assert_eq!(section("/query"), Some("/query"));
+        assert_eq!(section("/login"), None);
     }
 }

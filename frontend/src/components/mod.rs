@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod code_tables;
 pub mod combobox;
 pub mod csv;
+pub mod date_picker;
 pub mod detail;
 pub mod dialog;
 pub mod editor;

@@ -14,6 +14,7 @@ use owf_shared::validate::FieldErrors;
 
 use crate::api::{decode_query, encode_query};
 use crate::components::code_tables::with_tables;
+use crate::components::date_picker::DatePicker;
 use crate::components::field::{choices, table_choices, Choice, Combobox};
 
 /// A condition of domain.md §2.4.
@@ -223,15 +224,15 @@ fn decl_dates(draft: Draft) -> AnyView {
         <div class="field dates">
             <label for="q-decl_from">"申报日期"</label>
             <div class="range">
-                <input id="q-decl_from" type="date" aria-label="申报日期起"
-                    aria-invalid=move || draft.invalid("decl_from").to_string()
-                    prop:value=move || query.with(|q| q.decl_from.clone().unwrap_or_default())
-                    on:input=move |ev| query.update(|q| q.decl_from = filled(event_target_value(&ev))) />
+                <DatePicker id="q-decl_from".to_owned() label="申报日期起"
+                    invalid=Signal::derive(move || draft.invalid("decl_from"))
+                    value=Signal::derive(move || query.with(|q| q.decl_from.clone().unwrap_or_default()))
+                    set=Callback::new(move |date: String| query.update(|q| q.decl_from = filled(date))) />
                 <span aria-hidden="true">"至"</span>
-                <input id="q-decl_to" type="date" aria-label="申报日期止"
-                    aria-invalid=move || draft.invalid("decl_to").to_string()
-                    prop:value=move || query.with(|q| q.decl_to.clone().unwrap_or_default())
-                    on:input=move |ev| query.update(|q| q.decl_to = filled(event_target_value(&ev))) />
+                <DatePicker id="q-decl_to".to_owned() label="申报日期止"
+                    invalid=Signal::derive(move || draft.invalid("decl_to"))
+                    value=Signal::derive(move || query.with(|q| q.decl_to.clone().unwrap_or_default()))
+                    set=Callback::new(move |date: String| query.update(|q| q.decl_to = filled(date))) />
             </div>
             {draft.error("decl_from")}
             {draft.error("decl_to")}

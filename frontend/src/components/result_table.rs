@@ -35,6 +35,8 @@ pub struct Column<T> {
     /// The value as text (also the CSV export).
     pub text: fn(&T) -> String,
     pub cell: Cell<T>,
+    /// Shown on the card a row becomes on a phone.
+    pub card: bool,
 }
 
 impl<T> Column<T> {
@@ -44,6 +46,7 @@ impl<T> Column<T> {
             sort: ListQuery::SORTABLE.contains(&field).then_some(field),
             text,
             cell: Cell::Text,
+            card: false,
         }
     }
 
@@ -54,19 +57,26 @@ impl<T> Column<T> {
             sort: None,
             text,
             cell: Cell::Text,
+            card: false,
         }
     }
 
     pub fn with_cell(self, cell: Cell<T>) -> Self {
         Self { cell, ..self }
     }
+
+    /// Also shown on the card a row becomes on a phone.
+    pub fn in_card(self) -> Self {
+        Self { card: true, ..self }
+    }
 }
 
-/// A column heading: its label and the field it sorts by.
+/// A column heading: its label, the field it sorts by, and whether a phone's card shows it.
 #[derive(Clone, Copy)]
 pub struct Header {
     pub label: &'static str,
     pub sort: Option<Field>,
+    pub card: bool,
 }
 
 /// How a cell is presented besides its text.
@@ -108,6 +118,7 @@ where
         .map(|c| Header {
             label: c.label,
             sort: c.sort,
+            card: c.card,
         })
         .collect();
     let columns = Rc::new(columns);
@@ -195,15 +206,21 @@ pub fn ResultTable(
         go(query);
     };
     let query = current();
+    let empty = page.items.is_empty();
+    let (total, number, pages) = (page.total, page.page, page.pages());
+    let rows = headers.with_value(|headers| {
+        page.items
+            .into_iter()
+            .map(|row| body_row(row, headers))
+            .collect_view()
+    });
     let headers = headers.with_value(|headers| {
         headers
             .iter()
             .map(|&header| header_cell(header, &query, sort_by.clone()))
             .collect_view()
     });
-    let empty = page.items.is_empty();
-    let (total, number, pages) = (page.total, page.page, page.pages());
-    let rows = page.items.into_iter().map(body_row).collect_view();
+
     // First render for `make bench`: the table has rows.
     if !empty {
         crate::components::bench_mark("owf-results-drawn");
@@ -242,10 +259,15 @@ fn header_cell(header: Header, query: &ListQuery, sort_by: impl Fn(Field) + 'sta
     .into_any()
 }
 
-fn body_row(row: Row) -> impl IntoView {
+/// A result row; on a phone, a card of the cells its column `headers` put on it, each
+/// labelled.
+fn body_row(row: Row, headers: &[Header]) -> impl IntoView {
     let cells = row
         .into_iter()
-        .map(|cell| view! { <td>{render_cell(cell)}</td> })
+        .zip(headers)
+        .map(|(cell, header)| {
+            view! { <td data-label=header.label class:card=header.card>{render_cell(cell)}</td> }
+        })
         .collect_view();
     view! { <tr>{cells}</tr> }
 }

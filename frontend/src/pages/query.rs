@@ -37,11 +37,13 @@ fn columns() -> Vec<Column<FilingRow>> {
         .with_cell(Cell::Link(|row| match row {
             R(r) => format!("/enterprise/{}", r.id),
             W(w) => format!("/warehouse/{}", w.id),
-        })),
+        }))
+        .in_card(),
         Column::text(Field::EntName, |row| match row {
             R(r) => r.ent_name.clone(),
             W(w) => w.ent_name.clone(),
-        }),
+        })
+        .in_card(),
         Column::text(Field::CustomsCode, |row| match row {
             R(r) => r.customs_code.clone(),
             W(w) => w.customs_code.clone(),
@@ -53,7 +55,8 @@ fn columns() -> Vec<Column<FilingRow>> {
         Column::text(Field::WhName, |row| match row {
             R(_) => String::new(),
             W(w) => w.wh_name.clone(),
-        }),
+        })
+        .in_card(),
         Column::text(Field::CountryCode, |row| match row {
             R(_) => String::new(),
             W(w) => codes::display(TableKind::Countries, &w.country_code),
@@ -66,14 +69,17 @@ fn columns() -> Vec<Column<FilingRow>> {
             let (status, pending) = status(row);
             status_text(status, pending)
         })
-        .with_cell(Cell::Status(status)),
+        .with_cell(Cell::Status(status))
+        .in_card(),
         Column::text(Field::DeclTime, |row| local_time_or_blank(times(row).0)),
         Column::text(Field::LastReturnTime, |row| {
             local_time_or_blank(times(row).1)
-        }),
+        })
+        .in_card(),
         Column::text(Field::LastReturnInfo, |row| {
             times(row).2.unwrap_or_default().to_owned()
-        }),
+        })
+        .in_card(),
     ]
 }
 

@@ -47,23 +47,27 @@ fn columns() -> Vec<Column<RegistrationRow>> {
         })
         .with_cell(Cell::Link(|r: &RegistrationRow| {
             format!("/enterprise/{}", r.id)
-        })),
-        Column::text(Field::EntName, |r| r.ent_name.clone()),
+        }))
+        .in_card(),
+        Column::text(Field::EntName, |r: &RegistrationRow| r.ent_name.clone()).in_card(),
         Column::text(Field::CustomsCode, |r| r.customs_code.clone()),
         Column::text(Field::TradeMode, |r| r.trade_modes.join("、")),
         Column::text(Field::Status, |r: &RegistrationRow| {
             status_text(r.status, r.pending)
         })
-        .with_cell(Cell::Status(|r: &RegistrationRow| (r.status, r.pending))),
+        .with_cell(Cell::Status(|r: &RegistrationRow| (r.status, r.pending)))
+        .in_card(),
         Column::text(Field::DeclTime, |r| {
             local_time_or_blank(r.decl_time.as_deref())
         }),
-        Column::text(Field::LastReturnTime, |r| {
+        Column::text(Field::LastReturnTime, |r: &RegistrationRow| {
             local_time_or_blank(r.last_return_time.as_deref())
-        }),
-        Column::text(Field::LastReturnInfo, |r| {
+        })
+        .in_card(),
+        Column::text(Field::LastReturnInfo, |r: &RegistrationRow| {
             r.last_return_info.clone().unwrap_or_default()
-        }),
+        })
+        .in_card(),
     ]
 }
 

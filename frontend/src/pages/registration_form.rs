@@ -10,7 +10,7 @@ use owf_shared::validate_registration;
 use crate::auth::use_auth;
 use crate::components::field::{bind, choices, FieldEnv, FieldFrame, ReadOnly, TextInput};
 use crate::components::form_state::{FilingFields, FormState};
-use crate::filing::{Filing, Registration};
+use crate::filing::Registration;
 
 const COMMITMENT: &str =
     "本企业承诺所填报的海外仓企业登记信息真实、准确、完整，并承担相应的法律责任。";
@@ -20,14 +20,6 @@ impl FilingFields for Registration {
         let form = state.form;
         let session = use_auth().session.get_untracked().expect("logged in");
         let enterprise = session.enterprise;
-        let apply_no = Signal::derive(move || {
-            state.detail.with(|d| {
-                d.as_ref().map_or_else(
-                    || "暂存后由系统生成".to_owned(),
-                    |d| Registration::apply_no(d).to_owned(),
-                )
-            })
-        });
         // 主管海关 comes from customs master data (the enterprise record); the server stores it so.
         let district = state
             .ctx
@@ -35,7 +27,10 @@ impl FilingFields for Registration {
         let ems_required = state.required_now(Field::EmsNo, |f| f.ems_no.clear());
         view! {
             <div class="form-grid">
-                <ReadOnly field=Field::EntApplyNo value=apply_no />
+                // Once stored, the record's summary above the form shows the number.
+                {move || state.detail.with(Option::is_none).then(|| view! {
+                    <ReadOnly field=Field::EntApplyNo value="暂存后由系统生成" />
+                })}
                 <ReadOnly field=Field::CustomsCode value=enterprise.customs_code />
                 <ReadOnly field=Field::InZone value=if enterprise.in_zone { "是（区内企业）" } else { "否（非区内企业）" } />
                 <ReadOnly field=Field::CreditLevel value=enterprise.credit_level.label() />

@@ -18,6 +18,7 @@ use crate::components::query_panel::Condition;
 use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::{local_time_or_blank, status_text};
 use crate::filing::{context, Filing, Warehouse};
+use crate::pages::warehouse_form::RegisteredApplyNo;
 
 /// 海外仓资料信息报送: only for an enterprise in the filing table, which the screen checks
 /// before anything is typed.
@@ -27,6 +28,9 @@ pub fn WarehouseEntry() -> impl IntoView {
     // Checked once: the editor must not be rebuilt while the clerk types.
     let eligibility = RwSignal::new(None);
     spawn_local(async move { eligibility.set(Some(api::eligibility().await)) });
+    provide_context(RegisteredApplyNo(Signal::derive(move || {
+        eligibility.with(|e| e.as_ref()?.as_ref().ok()?.ent_apply_no.clone())
+    })));
     let body = move || {
         let body = match eligibility.get()? {
             Ok(e) if e.allowed => {
@@ -83,10 +87,12 @@ const CONDITIONS: &[Condition] = &[
 
 fn columns() -> Vec<Column<WarehouseRow>> {
     vec![
-        Column::text(Field::WhApplyNo, |w: &WarehouseRow| w.wh_apply_no.clone()).with_cell(
-            Cell::Link(|w: &WarehouseRow| format!("/warehouse/{}", w.id)),
-        ),
-        Column::text(Field::WhName, |w| w.wh_name.clone()),
+        Column::text(Field::WhApplyNo, |w: &WarehouseRow| w.wh_apply_no.clone())
+            .with_cell(Cell::Link(|w: &WarehouseRow| {
+                format!("/warehouse/{}", w.id)
+            }))
+            .in_card(),
+        Column::text(Field::WhName, |w: &WarehouseRow| w.wh_name.clone()).in_card(),
         Column::text(Field::CountryCode, |w| {
             codes::display(TableKind::Countries, &w.country_code)
         }),
@@ -101,16 +107,19 @@ fn columns() -> Vec<Column<WarehouseRow>> {
         Column::text(Field::Status, |w: &WarehouseRow| {
             status_text(w.status, w.pending)
         })
-        .with_cell(Cell::Status(|w: &WarehouseRow| (w.status, w.pending))),
+        .with_cell(Cell::Status(|w: &WarehouseRow| (w.status, w.pending)))
+        .in_card(),
         Column::text(Field::DeclTime, |w| {
             local_time_or_blank(w.decl_time.as_deref())
         }),
-        Column::text(Field::LastReturnTime, |w| {
+        Column::text(Field::LastReturnTime, |w: &WarehouseRow| {
             local_time_or_blank(w.last_return_time.as_deref())
-        }),
-        Column::text(Field::LastReturnInfo, |w| {
+        })
+        .in_card(),
+        Column::text(Field::LastReturnInfo, |w: &WarehouseRow| {
             w.last_return_info.clone().unwrap_or_default()
-        }),
+        })
+        .in_card(),
     ]
 }
 

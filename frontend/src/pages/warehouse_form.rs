@@ -14,6 +14,11 @@ use crate::components::field::{bind, choices, table_choices, CodeInput, ReadOnly
 use crate::components::form_state::{FilingFields, FormState};
 use crate::filing::Warehouse;
 
+/// 企业申请编号 of the enterprise's registration, which the entry screen knows before the
+/// warehouse is stored.
+#[derive(Clone, Copy)]
+pub struct RegisteredApplyNo(pub Signal<Option<String>>);
+
 /// Why the shared draft validation refuses a single value (1210 for a non-zone enterprise, a
 /// 监管方式 the registration does not hold, 142 中国 as a warehouse location).
 fn refused(state: FormState<Warehouse>, field: Field, probe: WarehouseForm) -> Option<String> {
@@ -31,14 +36,15 @@ impl FilingFields for Warehouse {
             .get_untracked()
             .expect("logged in")
             .enterprise;
-        let assigned = move |get: fn(&owf_shared::api::WarehouseDetail) -> &String| {
-            Signal::derive(move || {
-                state.detail.with(|d| {
-                    d.as_ref()
-                        .map_or_else(|| "暂存后由系统生成".to_owned(), |d| get(d).clone())
-                })
-            })
-        };
+        // The registration's number: the record's, or before the first 暂存 the entry screen's.
+        let registered = use_context::<RegisteredApplyNo>();
+        let ent_apply_no = Signal::derive(move || {
+            state
+                .detail
+                .with(|d| d.as_ref().map(|d| d.ent_apply_no.clone()))
+                .or_else(|| registered.and_then(|r| r.0.get()))
+                .unwrap_or_default()
+        });
         let modes = choices(&TradeMode::FILING_OPTIONS, &|mode| {
             let probe = WarehouseForm {
                 trade_mode: mode.code().to_owned(),
@@ -81,8 +87,11 @@ impl FilingFields for Warehouse {
         view! {
             <div class="form-grid">
                 {lease_warning}
-                <ReadOnly field=Field::WhApplyNo value=assigned(|d| &d.wh_apply_no) />
-                <ReadOnly field=Field::EntApplyNo value=assigned(|d| &d.ent_apply_no) />
+                // Once stored, the record's summary above the form shows the number.
+                {move || state.detail.with(Option::is_none).then(|| view! {
+                    <ReadOnly field=Field::WhApplyNo value="暂存后由系统生成" />
+                })}
+                <ReadOnly field=Field::EntApplyNo value=ent_apply_no />
                 <ReadOnly field=Field::CustomsCode value=enterprise.customs_code />
                 <ReadOnly field=Field::EntName value=enterprise.name />
                 <CodeInput field=Field::TradeMode bind=bind!(form, trade_mode) options=modes />
@@ -96,8 +105,8 @@ impl FilingFields for Warehouse {
                 <TextInput field=Field::AreaSqm bind=bind!(form, area_sqm) hint="例如 5200 或 1234.5" />
                 <CodeInput field=Field::Ownership bind=bind!(form, ownership) options=ownerships />
                 {move || leased.get().then(|| view! {
-                    <TextInput field=Field::LeaseStart bind=bind!(form, lease_start) input_type="date" required=lease_start />
-                    <TextInput field=Field::LeaseEnd bind=bind!(form, lease_end) input_type="date" required=lease_end />
+                    <TextInput field=Field::LeaseStart bind=bind!(form, lease_start) date=true required=lease_start />
+                    <TextInput field=Field::LeaseEnd bind=bind!(form, lease_end) date=true required=lease_end />
                     <TextInput field=Field::LessorName bind=bind!(form, lessor_name) required=lessor />
                 })}
                 <TextInput field=Field::SalesPlatforms bind=bind!(form, sales_platforms) multiline=true />
