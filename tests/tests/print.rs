@@ -1,5 +1,6 @@
 //! Issue 17: an approved record reads as a customs form — on the screen (values as text at full
-//! contrast, receipts in plain words, the operator by name, guids folded away) and on paper (the
+//! contrast, receipts in plain words in the detail and the list, the operator by name, guids
+//! folded away) and on paper (the
 //! printout as PDF: every field, ☑/☐, status and receipt, documents with SHA-256, page header
 //! and page numbers, no guids).
 
@@ -125,6 +126,16 @@ async fn an_approved_registration_reads_and_prints_as_a_form() {
         !version.contains("申报时间"),
         "the record's summary: {version}"
     );
+
+    // The list reads the receipt the same way, its code on hover.
+    b.goto(&server.url("/enterprise")).await;
+    b.click("#btn-query").await;
+    let row = b.wait_text("table.results tbody", &apply_no).await;
+    assert!(row.contains("审核通过，备案成功"), "{row}");
+    assert!(!row.contains("Code"), "{row}");
+    let hover = b.attr("table.results tbody span[title]", "title").await;
+    assert_eq!(hover.as_deref(), Some("回执代码 1800：逻辑校验通过"));
+    b.screenshot("list").await;
     b.close().await;
 }
 
@@ -155,6 +166,11 @@ async fn a_warehouse_printout_lists_its_documents_with_sha256() {
     let apply_no = detail["body"]["wh_apply_no"].as_str().unwrap().to_owned();
     let country = b.find("output#country_code").await.text().await.unwrap();
     assert!(country.contains(' '), "a code with its name: {country}");
+    let form = b.find(".form-grid").await.text().await.unwrap();
+    assert!(
+        !form.contains("可输入代码或中文名称"),
+        "no typing hints on a record that is not edited: {form}"
+    );
     b.screenshot("approved").await;
 
     let pdf = b.print_pdf("printout").await;

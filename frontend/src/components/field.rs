@@ -144,7 +144,13 @@ pub fn FieldFrame(
             view! { <p class="field-error" id=error_id(field)>{message}</p> }
         })
     };
-    let hint = hint.map(|hint| view! { <p class="hint">{hint}</p> });
+    // How to type a value is said only while the form is edited.
+    let hint = move || {
+        env.editable.get().then(|| {
+            hint.clone()
+                .map(|hint| view! { <p class="hint">{hint}</p> })
+        })
+    };
     let class = if wide { "field wide" } else { "field" };
     if group {
         view! {
