@@ -60,6 +60,8 @@ async fn an_approved_registration_reads_and_prints_as_a_form() {
     assert!(unticked.starts_with("☐ 0110"), "{unticked}");
     let ack = b.find("#commitment_ack").await.text().await.unwrap();
     assert!(ack.starts_with("☑ 本企业承诺"), "{ack}");
+    b.scroll_to("#status").await;
+    b.screenshot("read-only").await;
 
     // The timeline names the operator and reads without codes; guids are folded away.
     b.scroll_to(".timeline").await;
@@ -109,6 +111,8 @@ async fn an_approved_registration_reads_and_prints_as_a_form() {
         .await
         .unwrap();
     b.click("#version-1 summary").await;
+    b.scroll_to("#version-1").await;
+    b.screenshot("version-1").await;
     b.click("#version-1 .print-version").await;
     let version = b.print_pdf("version-1").await;
     for wanted in [

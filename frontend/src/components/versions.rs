@@ -207,7 +207,10 @@ fn version_item(version: ShownVersion) -> impl IntoView {
         .values
         .into_iter()
         .map(|(field, value)| {
-            let wide = matches!(field, Field::CommitmentAck | Field::Note);
+            let wide = matches!(
+                field,
+                Field::TradeModes | Field::CommitmentAck | Field::Note
+            );
             view! { <div class:wide=wide><dt>{field.label()}</dt><dd>{shown_value(n, field, &value)}</dd></div> }
         })
         .collect_view();
