@@ -434,13 +434,13 @@ impl BareRelay {
             .await
             .expect("filing sent");
             sqlx::query::<Any>(
-                "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note) \
-                 VALUES ($1, $2, '系统', 2, 3, $3)",
+                "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note, \
+                 detail) VALUES ($1, $2, '系统', 2, 3, '报文已送达海关', $3)",
             )
             .bind(m.filing_id)
             .bind(now)
             .bind(format!(
-                "报文已送达海关（{}）",
+                "报文编号 {}",
                 m.envelope.message.message_head.message_id
             ))
             .execute(&mut *tx)

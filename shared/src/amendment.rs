@@ -284,6 +284,9 @@ pub fn locked_on_change(kind: FilingKind) -> &'static [Field] {
     }
 }
 
+/// The value of a ticked 承诺声明 in [`FieldValues::field_values`].
+pub const ACK: &str = "已勾选";
+
 /// A form's fields with the values a person reads: codes as entered, several 监管方式 joined with
 /// "、", 承诺声明 as 已勾选 / 未勾选.
 pub trait FieldValues {
@@ -297,7 +300,7 @@ impl FieldValues for RegistrationForm {
 
     fn field_values(&self) -> Vec<(Field, String)> {
         let ack = if self.commitment_ack {
-            "已勾选"
+            ACK
         } else {
             "未勾选"
         };

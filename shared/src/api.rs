@@ -91,13 +91,29 @@ impl ApiError {
 pub struct HistoryEntry {
     /// When, ISO-8601.
     pub at: String,
-    /// Who: the user's IC卡号, `relay` or `customs`.
+    /// Who: the operator's IC卡号, 系统 (the relay) or 海关.
     pub actor: String,
+    /// The operator's name when `actor` is an IC卡号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
     /// Status before; `None` for the creation.
     pub from: Option<Status>,
     pub to: Status,
-    /// Free text, e.g. the receipt's `returnInfo`.
+    /// What happened in plain words, e.g. the receipt's text without its code tag.
     pub note: String,
+    /// The technical side for the curious: message guid, receipt code, raw `returnInfo`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+impl HistoryEntry {
+    /// Who, as a clerk reads it: 操作员 林晓（8944030000001）, 系统, 海关.
+    pub fn actor_label(&self) -> String {
+        match &self.actor_name {
+            Some(name) => format!("操作员 {name}（{}）", self.actor),
+            None => self.actor.clone(),
+        }
+    }
 }
 
 /// 状态/申报时间/回执 (A17, B19) and the bookkeeping every filing record has.
@@ -604,6 +620,25 @@ impl FilingRow {
 mod tests {
     use super::*;
 
+    #[test]
+    fn timeline_actors_read_as_operator_with_name_or_as_system() {
+        let step = |actor: &str, actor_name: Option<&str>| HistoryEntry {
+            at: String::new(),
+            actor: actor.to_owned(),
+            actor_name: actor_name.map(str::to_owned),
+            from: None,
+            to: Status::Draft,
+            note: String::new(),
+            detail: String::new(),
+        };
+        assert_eq!(
+            step("8944030000001", Some("林晓")).actor_label(),
+            "操作员 林晓（8944030000001）"
+        );
+        assert_eq!(step("系统", None).actor_label(), "系统");
+        assert_eq!(step("海关", None).actor_label(), "海关");
+    }
+
     use serde_json::json;
 
     use crate::validate::FORM_KEY;
@@ -620,9 +655,11 @@ mod tests {
             history: vec![HistoryEntry {
                 at: "2025-03-12T10:15:00Z".into(),
                 actor: "8930000012345".into(),
+                actor_name: Some("林晓".into()),
                 from: None,
                 to: status,
                 note: "新增".into(),
+                detail: String::new(),
             }],
             send_attempts: 0,
             next_attempt_at: None,

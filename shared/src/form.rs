@@ -12,6 +12,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::field::Field;
 
+/// 承诺声明 (A15): what the enterprise declares by ticking [`RegistrationForm::commitment_ack`].
+pub const COMMITMENT: &str =
+    "本企业承诺所填报的海外仓企业登记信息真实、准确、完整，并承担相应的法律责任。";
+
 /// 海外仓企业登记 (Form A), the fields the user enters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RegistrationForm {

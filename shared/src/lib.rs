@@ -11,6 +11,7 @@
 //! * [`validate`]: draft (暂存) and declare (申报) validation → field key → Chinese message.
 //! * [`status`]: the status machine: statuses, allowed actions, relay and receipt transitions.
 //! * [`amendment`]: 变更 and 注销 of an approved filing (appType, pending marks, field changes).
+//! * [`receipt`]: a receipt's `returnInfo` in plain words, its CEB code tag apart.
 //! * [`proof`]: 证明材料 upload rules (accepted formats by content, size and count limits).
 //! * [`api`]: the HTTP data-transfer types.
 //! * [`fixtures`] (feature `fixtures`, tests and benchmarks only): demo accounts, valid forms.
@@ -29,6 +30,7 @@ pub mod lease;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod proof;
+pub mod receipt;
 pub mod status;
 pub mod text;
 pub mod validate;

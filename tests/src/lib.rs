@@ -719,3 +719,69 @@ pub const PNG_1X1: &[u8] = &[
     0x00, 0x03, 0x12, 0x01, 0x35, 0x9B, 0x6C, 0x9C, 0x9F, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E,
     0x44, 0xAE, 0x42, 0x60, 0x82,
 ];
+
+/// chromedriver's DevTools pass-through running `Page.printToPDF` with the page's own `@page`
+/// size and margins, as a clerk's 打印 with the browser's default settings.
+#[derive(Debug)]
+struct PrintToPdf;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for PrintToPdf {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({
+            "cmd": "Page.printToPDF",
+            "params": { "preferCSSPageSize": true, "printBackground": false },
+        });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+impl Browser {
+    /// Prints the page to PDF as the browser would on paper, keeps the PDF beside the
+    /// screenshots (`<test>-<n>-<name>.pdf`) and returns its text.
+    pub async fn print_pdf(&mut self, name: &str) -> String {
+        use base64::Engine;
+        let answer = self.client.issue_cmd(PrintToPdf).await.unwrap();
+        let data = answer["data"].as_str().expect("printToPDF answers data");
+        let pdf = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .unwrap();
+        let dir = workspace().join("target/e2e-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        self.shots += 1;
+        std::fs::write(
+            dir.join(format!("{}-{:02}-{name}.pdf", self.test, self.shots)),
+            &pdf,
+        )
+        .unwrap();
+        pdf_extract::extract_text_from_mem(&pdf).unwrap()
+    }
+}
+
+/// Whether `text` holds a message guid (8-4-4-4-12 hexadecimal digits).
+pub fn has_guid(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let groups = [8, 4, 4, 4, 12];
+    (0..chars.len()).any(|start| {
+        let mut at = start;
+        groups.iter().enumerate().all(|(i, &n)| {
+            let hex = chars
+                .get(at..at + n)
+                .is_some_and(|g| g.iter().all(char::is_ascii_hexdigit));
+            at += n;
+            let dash = i == groups.len() - 1 || chars.get(at) == Some(&'-');
+            at += 1;
+            hex && dash
+        })
+    })
+}

@@ -177,7 +177,10 @@ async fn enterprise_under_shekou_customs_registers_through_to_approval() {
         district.prop("value").await.unwrap().as_deref(),
         Some("5304 蛇口海关")
     );
-    assert!(b.attr("#ro-customs_district", "readonly").await.is_some());
+    assert!(
+        b.exists("output#ro-customs_district").await,
+        "text, not an input"
+    );
     // The name with half-width brackets is the registered name.
     b.type_into("#ent_name", "深圳蛇口海运跨境贸易(香港)有限公司")
         .await;

@@ -11,13 +11,9 @@ async fn entry_validates_inline_saves_declares_and_follows_the_status() {
     b.login_at(&server.url(""), PLAIN.card_no, PLAIN.password)
         .await;
     b.goto(&server.url("/enterprise/new")).await;
-    assert!(b
-        .find("#uscc")
-        .await
-        .attr("disabled")
-        .await
-        .unwrap()
-        .is_some());
+    // The prefilled value, as text until 新增.
+    let prefilled = b.find("output#uscc").await.text().await.unwrap();
+    assert_eq!(prefilled, PLAIN.uscc);
     b.screenshot("before-new").await;
     b.click("#btn-new").await;
     assert_eq!(
@@ -79,7 +75,10 @@ async fn entry_validates_inline_saves_declares_and_follows_the_status() {
         !b.exists("#btn-declare").await,
         "a declared filing is read-only"
     );
-    assert!(b.attr("#contact_name", "disabled").await.is_some());
+    assert!(
+        b.exists("output#contact_name").await,
+        "a declared filing shows its values as text"
+    );
     b.screenshot("declared").await;
 
     // The relay delivers the signed message to the customs sandbox, which answers 入库, then

@@ -27,7 +27,7 @@ use super::{AppError, AppJson, AppQuery, AppState, CurrentUser};
 use crate::clock::{beijing_today, display_receipt_time, display_time};
 use crate::customs::message::{self, DeclarationInput, DeclaredForm};
 use crate::store::filings::{
-    Duplicate, FilingParts, FilingRecord, IndexColumns, NewFiling, OutboxMessage,
+    Duplicate, FilingParts, FilingRecord, IndexColumns, NewFiling, OutboxMessage, TimelineStep,
 };
 use crate::store::history::Transition;
 use crate::store::StoreError;
@@ -432,13 +432,20 @@ fn compose<F: FilingForm>(enterprise: &EnterpriseInfo, form: F, parts: FilingPar
         updated_at: display_time(record.updated_at),
         history: history
             .into_iter()
-            .map(|h| HistoryEntry {
-                at: display_time(h.at),
-                actor: h.actor,
-                from: h.from,
-                to: h.to,
-                note: h.note,
-            })
+            .map(
+                |TimelineStep {
+                     entry: h,
+                     actor_name,
+                 }| HistoryEntry {
+                    at: display_time(h.at),
+                    actor: h.actor,
+                    actor_name,
+                    from: h.from,
+                    to: h.to,
+                    note: h.note,
+                    detail: h.detail,
+                },
+            )
             .collect(),
         send_attempts: outbox
             .as_ref()
@@ -514,7 +521,10 @@ pub async fn create<F: FilingForm>(
         .map_err(duplicate_error)?;
     let parts = FilingParts {
         record: created.record,
-        history: vec![created.entry],
+        history: vec![TimelineStep {
+            entry: created.entry,
+            actor_name: Some(user.session.user_name.clone()),
+        }],
         attachments: Vec::new(),
         outbox: None,
     };
@@ -567,6 +577,7 @@ pub async fn update<F: FilingForm>(
         to,
         actor: user.session.card_no.clone(),
         note: "修改后暂存".into(),
+        detail: String::new(),
     };
     let form_json = serde_json::to_string(&form).expect("a form serialises");
     if !state
@@ -648,6 +659,7 @@ pub async fn declare<F: FilingForm>(
         to,
         actor: user.session.card_no.clone(),
         note: "申报，报文已进入发送队列".into(),
+        detail: String::new(),
     };
     let FilingParts {
         record,
@@ -667,7 +679,10 @@ pub async fn declare<F: FilingForm>(
         }
         return Ok(Json(detail::<F>(enterprise, now)?));
     };
-    history.push(declared.entry);
+    history.push(TimelineStep {
+        entry: declared.entry,
+        actor_name: Some(user.session.user_name.clone()),
+    });
     let parts = FilingParts {
         record: declared.record,
         history,

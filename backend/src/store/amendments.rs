@@ -70,6 +70,7 @@ impl Store {
                     from: None,
                     to: Status::Draft,
                     note: "变更暂存".into(),
+                    detail: String::new(),
                 };
                 append_history(conn, id, &entry).await?;
                 let record = record_by_id_in(conn, id).await?;
@@ -110,6 +111,7 @@ impl Store {
                         to: Status::Declared,
                         actor,
                         note: format!("注销申报（原因：{reason}），报文已进入发送队列"),
+                        detail: String::new(),
                     };
                     declare_in(conn, dialect, record, t, message, now).await
                 })
@@ -227,7 +229,8 @@ pub(super) async fn on_approved_in(
         from: root.status,
         to,
         actor: CUSTOMS_ACTOR.to_owned(),
-        note: format!("{label}审核通过，版本 {version_no} 生效（{return_info}）"),
+        note: format!("{label}审核通过，版本 {version_no} 生效"),
+        detail: format!("回执原文：{return_info}"),
     };
     if record.app_type == AppType::Change {
         adopt_content_in(conn, &record, &root).await?;

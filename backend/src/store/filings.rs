@@ -288,8 +288,10 @@ pub(super) const CURRENT_DOCUMENTS: &str = "COALESCE((SELECT v.source_id FROM fi
 const PARTS_SQLITE: &str = "\
     (SELECT json_group_array(json_object('at', h.at, 'actor', h.actor, \
        'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note, \
+       'detail', h.detail, 'actor_name', u.name, \
        'amendment', a.apply_no, 'app_type', a.app_type) ORDER BY h.id) \
      FROM filing_history h LEFT JOIN filings a ON a.id = h.filing_id AND a.amends_id = f.id \
+     LEFT JOIN users u ON u.card_no = h.actor AND u.enterprise_id = f.enterprise_id \
      WHERE h.filing_id = f.id OR a.id IS NOT NULL) AS history_json, \
     (SELECT json_group_array(json_object('id', a.id, 'doc_type', a.doc_type, \
        'file_name', a.file_name, 'size', a.size, 'sha256', a.sha256, \
@@ -303,8 +305,10 @@ const PARTS_SQLITE: &str = "\
 const PARTS_POSTGRES: &str = "\
     (SELECT COALESCE(json_agg(json_build_object('at', h.at, 'actor', h.actor, \
        'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note, \
+       'detail', h.detail, 'actor_name', u.name, \
        'amendment', a.apply_no, 'app_type', a.app_type) ORDER BY h.id), '[]')::text \
      FROM filing_history h LEFT JOIN filings a ON a.id = h.filing_id AND a.amends_id = f.id \
+     LEFT JOIN users u ON u.card_no = h.actor AND u.enterprise_id = f.enterprise_id \
      WHERE h.filing_id = f.id OR a.id IS NOT NULL) AS history_json, \
     (SELECT COALESCE(json_agg(json_build_object('id', a.id, 'doc_type', a.doc_type, \
        'file_name', a.file_name, 'size', a.size, 'sha256', a.sha256, \
@@ -347,6 +351,9 @@ struct HistoryJson {
     from_status: Option<i64>,
     to_status: i64,
     note: String,
+    detail: String,
+    /// The operator's name when the actor is a user's IC卡号.
+    actor_name: Option<String>,
     /// The amendment's own number (`{申请编号}-{version}`) when the step is one of an amendment.
     amendment: Option<String>,
     app_type: Option<i64>,
@@ -475,12 +482,20 @@ pub struct NewFiling<'a> {
     pub index: IndexColumns,
 }
 
+/// A step of the timeline with the name of the operator who took it.
+#[derive(Debug, Clone)]
+pub struct TimelineStep {
+    pub entry: HistoryRecord,
+    /// `None` for 系统 and 海关.
+    pub actor_name: Option<String>,
+}
+
 /// A filing with everything its detail shows.
 #[derive(Debug, Clone)]
 pub struct FilingParts {
     pub record: FilingRecord,
     /// Oldest first.
-    pub history: Vec<HistoryRecord>,
+    pub history: Vec<TimelineStep>,
     /// Oldest first, without their content.
     pub attachments: Vec<AttachmentInfo>,
     /// Delivery state of the latest message, once declared.
@@ -802,6 +817,7 @@ impl Store {
             from: None,
             to: Status::Draft,
             note: "新增暂存".into(),
+            detail: String::new(),
         };
         self.write(move |conn| {
             let (mut record, entry, ix) = (record.clone(), entry.clone(), ix.clone());
@@ -898,12 +914,16 @@ impl Store {
             history: history
                 .into_iter()
                 .map(|h| -> Result<_, sqlx::Error> {
-                    Ok(HistoryRecord {
-                        note: h.note()?,
-                        at: h.at,
-                        actor: h.actor,
-                        from: h.from_status.map(status_from).transpose()?,
-                        to: status_from(h.to_status)?,
+                    Ok(TimelineStep {
+                        entry: HistoryRecord {
+                            note: h.note()?,
+                            at: h.at,
+                            actor: h.actor,
+                            from: h.from_status.map(status_from).transpose()?,
+                            to: status_from(h.to_status)?,
+                            detail: h.detail,
+                        },
+                        actor_name: h.actor_name,
                     })
                 })
                 .collect::<Result<_, _>>()?,

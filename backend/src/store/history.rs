@@ -18,6 +18,9 @@ pub struct HistoryRecord {
     pub from: Option<Status>,
     pub to: Status,
     pub note: String,
+    /// The technical side: message guid, receipt code, the raw `returnInfo`; empty for a
+    /// clerk's step.
+    pub detail: String,
 }
 
 /// A status change to make, guarded by the version it was decided on.
@@ -29,6 +32,7 @@ pub struct Transition {
     pub to: Status,
     pub actor: String,
     pub note: String,
+    pub detail: String,
 }
 
 impl Transition {
@@ -40,6 +44,7 @@ impl Transition {
             from: Some(self.from),
             to: self.to,
             note: self.note.clone(),
+            detail: self.detail.clone(),
         }
     }
 }
@@ -51,8 +56,8 @@ pub(super) async fn append_history(
     entry: &HistoryRecord,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(filing_id)
     .bind(entry.at)
@@ -60,6 +65,7 @@ pub(super) async fn append_history(
     .bind(entry.from.map(|s| i64::from(s.code())))
     .bind(i64::from(entry.to.code()))
     .bind(&entry.note)
+    .bind(&entry.detail)
     .execute(conn)
     .await?;
     Ok(())

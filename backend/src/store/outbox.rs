@@ -20,6 +20,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use owf_shared::receipt::ReceiptText;
 use owf_shared::status::{apply_receipt, apply_relay, ReceiptStatus, RelayOutcome, Status};
 use sqlx::{AnyConnection, Row};
 
@@ -195,7 +196,7 @@ async fn report_delivery(
     filing: &mut FilingState,
     filing_id: i64,
     outcome: RelayOutcome,
-    note: String,
+    (note, detail): (String, String),
     now: i64,
 ) -> Result<(), StoreError> {
     let Ok(to) = apply_relay(filing.status, outcome) else {
@@ -208,6 +209,7 @@ async fn report_delivery(
         to,
         actor: SYSTEM_ACTOR.to_owned(),
         note,
+        detail,
     };
     if !transition_in(conn, filing.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);
@@ -454,9 +456,12 @@ async fn record_delivery_in(
     let report = match delivery {
         Delivery::Delivered => Some((
             RelayOutcome::Delivered,
-            format!("报文已送达海关（{}）", message.guid),
+            ("报文已送达海关".to_owned(), guid_detail(&message.guid)),
         )),
-        Delivery::Failed { error } => Some((RelayOutcome::Failed, error.clone())),
+        Delivery::Failed { error } => Some((
+            RelayOutcome::Failed,
+            (error.clone(), guid_detail(&message.guid)),
+        )),
         Delivery::Retry { .. } => None,
     };
     if let Some((outcome, note)) = report {
@@ -498,6 +503,11 @@ async fn advance_receipt_cursor_in(conn: &mut AnyConnection, seq: i64) -> Result
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The technical detail that names the message `guid`.
+fn guid_detail(guid: &str) -> String {
+    format!("报文编号 {guid}")
 }
 
 /// One readable receipt of [`Store::take_receipts`] inside the writer's transaction.
@@ -579,7 +589,10 @@ async fn apply_to_filing(
         .bind(outbox_id)
         .execute(&mut *conn)
         .await?;
-        let note = format!("海关回执证实报文已送达（{}）", receipt.guid);
+        let note = (
+            "海关回执证实报文已送达".to_owned(),
+            guid_detail(&receipt.guid),
+        );
         report_delivery(
             conn,
             &mut filing,
@@ -605,7 +618,13 @@ async fn apply_to_filing(
         from: filing.status,
         to,
         actor: CUSTOMS_ACTOR.to_owned(),
-        note: format!("[{}] {}", status.code(), receipt.return_info),
+        note: ReceiptText::of(&receipt.return_info).plain,
+        detail: format!(
+            "{}；回执状态 {}；回执原文：{}",
+            guid_detail(&receipt.guid),
+            status.code(),
+            receipt.return_info
+        ),
     };
     if !transition_in(conn, filing.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);

@@ -95,6 +95,39 @@ async fn declared_filings_reach_approval(app: TestApp) {
     );
     assert!(steps[4].3.contains("审核通过"), "{steps:?}");
     let lifecycle = zone.reload(&reg).await.unwrap().lifecycle;
+    // The timeline a clerk reads: the operator by name, plain receipt words; the guid, the
+    // receipt's code and its raw text only in the technical detail.
+    let shown: Vec<(String, &str)> = lifecycle
+        .history
+        .iter()
+        .map(|h| (h.actor_label(), h.note.as_str()))
+        .collect();
+    let operator = format!("操作员 {}（{}）", ZONE.user_name, ZONE.card_no);
+    assert_eq!(
+        shown,
+        [
+            (operator.clone(), "新增暂存"),
+            (operator, "申报，报文已进入发送队列"),
+            ("系统".to_owned(), "报文已送达海关"),
+            ("海关".to_owned(), "海关入库成功"),
+            ("海关".to_owned(), "审核通过，备案成功"),
+        ]
+    );
+    let guid: String = sqlx::query_scalar("SELECT guid FROM outbox WHERE filing_id = $1")
+        .bind(reg.id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(lifecycle.history[2].detail, format!("报文编号 {guid}"));
+    assert_eq!(
+        lifecycle.history[4].detail,
+        format!("报文编号 {guid}；回执状态 399；回执原文：[Code:1800;Desc:逻辑校验通过] 审核通过，备案成功")
+    );
+    assert_eq!(
+        lifecycle.last_return_info.as_deref(),
+        Some("[Code:1800;Desc:逻辑校验通过] 审核通过，备案成功"),
+        "the receipt is kept as customs sent it"
+    );
     assert_eq!(lifecycle.send_attempts, 1);
     assert_eq!(lifecycle.next_attempt_at, None);
     assert!(lifecycle.last_return_info.unwrap().contains("审核通过"));
@@ -222,9 +255,17 @@ async fn a_tampered_message_gets_a_format_error_receipt(app: TestApp) {
     let last = steps.last().unwrap();
     assert_eq!((last.0, last.1), (Some(Status::Sent), Status::SendFailed));
     assert!(
-        last.3.contains("-900004") && last.3.contains("签名验证失败"),
-        "{last:?}"
+        last.3.starts_with("签名验证失败") && !last.3.contains("-900004"),
+        "the clerk reads the reason, not the code: {last:?}"
     );
+    let detail: String = sqlx::query_scalar(
+        "SELECT detail FROM filing_history WHERE filing_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert!(detail.contains("回执状态 -900004"), "{detail}");
     let stats = customs.sandbox.store().message_stats().await.unwrap();
     assert_eq!(stats[0].verdict, -900_004);
     assert_eq!(app.store.relay_counts().await.unwrap().failed, 1);

@@ -61,6 +61,7 @@ pub async fn declared_registration(store: &Store, n: usize) -> i64 {
                 to: Status::Declared,
                 actor: card,
                 note: "申报".into(),
+                detail: String::new(),
             },
             OutboxMessage::from(signed),
         )

@@ -162,6 +162,7 @@ fn document(
             <span class="doc-type">{codes::coded::<DocType>(&attachment.doc_type)}</span>
             <a href=href target="_blank" rel="noopener">{attachment.file_name}</a>
             <span class="size">{format_size(attachment.size)}</span>
+            <span class="sha256 print-only">"SHA-256 "{attachment.sha256}</span>
             {move || (uploadable.get() == Some(true)).then(|| view! {
                 <button type="button" class="link danger" disabled=move || busy.get()
                     on:click=remove.clone()>"移除"</button>

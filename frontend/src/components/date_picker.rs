@@ -18,7 +18,6 @@ pub fn DatePicker(
     id: String,
     #[prop(into)] value: Signal<String>,
     set: Callback<String>,
-    #[prop(into, default = Signal::stored(false))] disabled: Signal<bool>,
     #[prop(into, default = Signal::stored(false))] invalid: Signal<bool>,
     #[prop(into, default = Signal::stored(false))] required: Signal<bool>,
     #[prop(into, default = Signal::stored(None))] described: Signal<Option<String>>,
@@ -78,7 +77,6 @@ pub fn DatePicker(
         <div class="date-input" node_ref=wrapper on:focusout=focus_out>
             <input id=id.clone() type="text" inputmode="numeric" placeholder="YYYY-MM-DD"
                 maxlength="10" autocomplete="off" aria-label=label
-                disabled=move || disabled.get()
                 aria-invalid=move || invalid.get().to_string()
                 aria-required=move || required.get().to_string()
                 aria-describedby=move || described.get()
@@ -87,7 +85,7 @@ pub fn DatePicker(
             <button type="button" class="calendar-toggle" id=format!("{id}-toggle")
                 aria-label="选择日期" aria-haspopup="dialog"
                 aria-expanded=move || calendar.open.get().to_string()
-                disabled=move || disabled.get() on:click=toggle>
+                on:click=toggle>
                 <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
                     <rect x="1.5" y="3" width="13" height="11.5" rx="1.5" fill="none" stroke="currentColor" />
                     <path d="M1.5 6.5h13M5 1v3.5M11 1v3.5" stroke="currentColor" />

@@ -17,6 +17,7 @@ use crate::components::amendment::amendment_notice;
 use crate::components::editor::{filing_editor, Stored};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form_state::FilingFields;
+use crate::components::print::print_head;
 use crate::components::status::Timeline;
 use crate::components::status_changes::tell_status_changes;
 use crate::components::versions::{load_versions, version_list, version_reader, Versions};
@@ -31,6 +32,7 @@ pub fn filing_detail<K: FilingFields>() -> impl IntoView {
         .session
         .get_untracked()
         .expect("inside the logged-in layout");
+    let enterprise = session.enterprise.name.clone();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let detail = RwSignal::new(None::<K::Detail>);
     let ctx = RwSignal::new(None::<Context>);
@@ -91,6 +93,7 @@ pub fn filing_detail<K: FilingFields>() -> impl IntoView {
     };
     detail_view(DetailView {
         title: format!("{}详情", K::KIND.label()),
+        enterprise,
         route: K::ROUTE,
         apply_no: K::APPLY_NO,
         failure,
@@ -117,6 +120,8 @@ fn follow_customs(stored: Memo<Option<Stored>>, reload: Callback<()>) {
 /// What the detail screen shows, whichever the filing.
 struct DetailView {
     title: String,
+    /// 企业名称, for the printout's page header.
+    enterprise: String,
     /// The list to go back to.
     route: &'static str,
     /// The field that numbers a record.
@@ -134,6 +139,7 @@ struct DetailView {
 fn detail_view(detail: DetailView) -> AnyView {
     let DetailView {
         title,
+        enterprise,
         route,
         apply_no,
         failure,
@@ -156,7 +162,9 @@ fn detail_view(detail: DetailView) -> AnyView {
         (!list.is_empty()).then(|| version_list(apply_no, &number, list))
     };
     let history = move || stored.with(|s| s.as_ref().map(|s| s.lifecycle.history.clone()));
+    let number = Signal::derive(move || stored.with(|s| s.as_ref().map(|s| s.apply_no.clone())));
     view! {
+        {print_head(enterprise, apply_no, number)}
         <section class="screen detail">
             <div class="screen-head">
                 <h2>{title}</h2>

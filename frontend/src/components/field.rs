@@ -1,5 +1,7 @@
 //! Form inputs bound to a field of a shared form: label bound to the input, the required mark,
-//! the shared validation message under the input (aria-invalid + aria-describedby).
+//! the shared validation message under the input (aria-invalid + aria-describedby). A field that
+//! may not be edited now shows its value as text in the same place (and on paper), options as
+//! ☑/☐ with their labels.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -143,7 +145,13 @@ pub fn FieldFrame(
             view! { <p class="field-error" id=error_id(field)>{message}</p> }
         })
     };
-    let hint = hint.map(|hint| view! { <p class="hint">{hint}</p> });
+    // How to type a value is said only while the form is edited.
+    let hint = move || {
+        env.editable.get().then(|| {
+            hint.clone()
+                .map(|hint| view! { <p class="hint">{hint}</p> })
+        })
+    };
     let class = if wide { "field wide" } else { "field" };
     if group {
         view! {
@@ -217,39 +225,41 @@ pub fn TextInput(
             .upper_case()
             .then(|| "输入的小写字母会自动转换为大写".to_owned())
     });
-    let input = if multiline {
-        view! {
-            <textarea id=key name=key rows="3" maxlength=maxlength
-                disabled=move || !env.may_edit(field)
-                aria-invalid=invalid aria-describedby=described
-                aria-required=move || required.get().to_string()
-                prop:value=move || bind.value.get()
-                on:input=on_input on:blur=move |_| env.touch(key)></textarea>
+    let input = move || {
+        let maxlength = maxlength.clone();
+        if !env.may_edit(field) {
+            view! { <Value id=key value=bind.value /> }.into_any()
+        } else if multiline {
+            view! {
+                <textarea id=key name=key rows="3" maxlength=maxlength
+                    aria-invalid=invalid aria-describedby=described
+                    aria-required=move || required.get().to_string()
+                    prop:value=move || bind.value.get()
+                    on:input=on_input on:blur=move |_| env.touch(key)></textarea>
+            }
+            .into_any()
+        } else if date {
+            view! {
+                <DatePicker id=key.to_owned() value=bind.value
+                    set=Callback::new(move |value| {
+                        bind.set.run(value);
+                        env.touch(key);
+                    })
+                    invalid=Signal::derive(move || error.with(Option::is_some))
+                    required described=Signal::derive(described)
+                    on_leave=Callback::new(move |()| env.touch(key)) />
+            }
+            .into_any()
+        } else {
+            view! {
+                <input id=key name=key type=input_type maxlength=maxlength
+                    aria-invalid=invalid aria-describedby=described
+                    aria-required=move || required.get().to_string()
+                    prop:value=move || bind.value.get()
+                    on:input=on_input on:blur=move |_| env.touch(key) />
+            }
+            .into_any()
         }
-        .into_any()
-    } else if date {
-        view! {
-            <DatePicker id=key.to_owned() value=bind.value
-                set=Callback::new(move |value| {
-                    bind.set.run(value);
-                    env.touch(key);
-                })
-                disabled=Signal::derive(move || !env.may_edit(field))
-                invalid=Signal::derive(move || error.with(Option::is_some))
-                required described=Signal::derive(described)
-                on_leave=Callback::new(move |()| env.touch(key)) />
-        }
-        .into_any()
-    } else {
-        view! {
-            <input id=key name=key type=input_type maxlength=maxlength
-                disabled=move || !env.may_edit(field)
-                aria-invalid=invalid aria-describedby=described
-                aria-required=move || required.get().to_string()
-                prop:value=move || bind.value.get()
-                on:input=on_input on:blur=move |_| env.touch(key) />
-        }
-        .into_any()
     };
     view! {
         <FieldFrame field required hint=hint.unwrap_or_default() wide=wide || multiline>
@@ -272,18 +282,60 @@ pub fn CodeInput(
     let key = field.key();
     let error = env.error(key);
     let required = required_signal(field, env.kind, None);
+    let named = {
+        let options = options.clone();
+        Signal::derive(move || {
+            bind.value.with(|code| {
+                options
+                    .iter()
+                    .find(|choice| choice.code == *code)
+                    .map_or_else(|| code.clone(), |choice| choice.text.clone())
+            })
+        })
+    };
+    let input = move || {
+        if env.may_edit(field) {
+            view! {
+                <Combobox id=key value=bind.value
+                    set=Callback::new(move |code| {
+                        bind.set.run(code);
+                        env.touch(key);
+                    })
+                    options=options.clone()
+                    invalid=Signal::derive(move || error.with(Option::is_some))
+                    required />
+            }
+            .into_any()
+        } else {
+            view! { <Value id=key value=named /> }.into_any()
+        }
+    };
     view! {
         <FieldFrame field required hint=env.locked_hint(field).or(hint).unwrap_or_default()>
-            <Combobox id=key value=bind.value
-                set=Callback::new(move |code| {
-                    bind.set.run(code);
-                    env.touch(key);
-                })
-                options
-                disabled=Signal::derive(move || !env.may_edit(field))
-                invalid=Signal::derive(move || error.with(Option::is_some))
-                required />
+            {input}
         </FieldFrame>
+    }
+}
+
+/// A value that may not be edited now, as text where its input would be.
+#[component]
+fn Value(#[prop(into)] id: String, value: Signal<String>) -> impl IntoView {
+    view! { <output id=id class="value">{move || value.get()}</output> }
+}
+
+/// An option that may not be ticked now: ☑ or ☐ and its label.
+#[component]
+pub fn Ticked(
+    #[prop(into)] id: String,
+    #[prop(into)] checked: Signal<bool>,
+    #[prop(into)] label: String,
+) -> impl IntoView {
+    view! {
+        <span class="ticked" id=id role="checkbox" aria-readonly="true"
+            aria-checked=move || checked.get().to_string()>
+            <span class="tick" aria-hidden="true">{move || if checked.get() { "☑" } else { "☐" }}</span>
+            " "{label}
+        </span>
     }
 }
 
@@ -294,7 +346,7 @@ pub fn ReadOnly(field: Field, #[prop(into)] value: Signal<String>) -> impl IntoV
     view! {
         <div class="field system">
             <label for=id.clone()>{field.label()}</label>
-            <input id=id readonly=true prop:value=move || value.get() />
+            <Value id value />
         </div>
     }
 }

@@ -17,6 +17,7 @@ use owf_shared::status::Status;
 use crate::api::{decode_query, Failure};
 use crate::codes;
 use crate::components::query_panel::{results_url, use_search};
+use crate::components::receipt::receipt_code;
 use crate::components::status::StatusBadge;
 
 /// How a column shows its value.
@@ -26,6 +27,8 @@ pub enum Cell<T> {
     Link(fn(&T) -> String),
     /// The status and the amendment under way.
     Status(fn(&T) -> (Status, Option<Pending>)),
+    /// A receipt's plain words, the CEB code of its text on hover.
+    Receipt(fn(&T) -> Option<&str>),
 }
 
 pub struct Column<T> {
@@ -85,6 +88,8 @@ pub enum Shown {
     Text,
     Link(String),
     Status(Status, Option<Pending>),
+    /// With the receipt's CEB code as hover text.
+    Receipt(Option<String>),
 }
 
 /// One cell of a result row: its text (also the CSV value) and how it is presented.
@@ -167,6 +172,7 @@ fn cells<T>(columns: &[Column<T>], row: &T) -> Row {
                     let (status, pending) = status(row);
                     Shown::Status(status, pending)
                 }
+                Cell::Receipt(info) => Shown::Receipt(receipt_code(info(row))),
             },
         })
         .collect()
@@ -177,6 +183,7 @@ fn render_cell(cell: ShownCell) -> AnyView {
         Shown::Text => cell.text.into_any(),
         Shown::Link(href) => view! { <a href=href>{cell.text}</a> }.into_any(),
         Shown::Status(status, pending) => view! { <StatusBadge status pending /> }.into_any(),
+        Shown::Receipt(code) => view! { <span title=code>{cell.text}</span> }.into_any(),
     }
 }
 

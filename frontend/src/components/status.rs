@@ -1,4 +1,5 @@
-//! A filing's status as a badge, and its timeline (every status change and receipt).
+//! A filing's status as a badge, and its timeline (every status change and receipt, who made
+//! it, and the message guids and receipt codes behind a 技术信息 fold).
 
 use leptos::prelude::*;
 use owf_shared::amendment::Pending;
@@ -54,14 +55,6 @@ pub fn StatusBadge(status: Status, pending: Option<Pending>) -> impl IntoView {
     }
 }
 
-fn actor(actor: &str) -> String {
-    match actor {
-        "relay" => "传输通道".to_owned(),
-        "customs" => "海关".to_owned(),
-        card => format!("卡号 {card}"),
-    }
-}
-
 /// 状态变更及回执, oldest first.
 #[component]
 pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
@@ -76,12 +69,22 @@ pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
                             Some(from) => format!("{} → {}", from.label(), entry.to.label()),
                             None => entry.to.label().to_owned(),
                         };
+                        let actor = entry.actor_label();
+                        let technical = (!entry.detail.is_empty()).then(|| {
+                            view! {
+                                <details class="technical">
+                                    <summary>"技术信息"</summary>
+                                    <p>{entry.detail}</p>
+                                </details>
+                            }
+                        });
                         view! {
                             <li>
                                 <time datetime=entry.at.clone()>{local_time(&entry.at)}</time>
                                 <span class="change">{change}</span>
-                                <span class="actor">{actor(&entry.actor)}</span>
+                                <span class="actor">{actor}</span>
                                 <span class="note">{entry.note}</span>
+                                {technical}
                             </li>
                         }
                     })

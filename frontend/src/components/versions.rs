@@ -4,14 +4,20 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use owf_shared::amendment::{value_changes, AppType, FieldValues};
+use owf_shared::amendment::{value_changes, AppType, FieldValues, ACK};
 use owf_shared::api::VersionEntry;
+use owf_shared::codes::{Code, Ownership, TableKind, TradeMode};
 use owf_shared::field::Field;
+use owf_shared::form::COMMITMENT;
 use owf_shared::status::Status;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Failure};
+use crate::codes;
 use crate::components::editor::Stored;
+use crate::components::field::Ticked;
+use crate::components::receipt::receipt_words;
 use crate::filing::Filing;
 
 /// One approved version as the screens show it, whichever the filing.
@@ -194,13 +200,19 @@ fn version_item(version: ShownVersion) -> impl IntoView {
         "版本 {n}　{}　{} 审核通过　{}",
         version.app_type.label(),
         version.approved_at,
-        version.return_info.unwrap_or_default()
+        receipt_words(version.return_info.as_deref())
     );
     let changed = (!version.changes.is_empty()).then(|| change_list(version.changes));
     let fields = version
         .values
         .into_iter()
-        .map(|(field, value)| view! { <div><dt>{field.label()}</dt><dd>{value}</dd></div> })
+        .map(|(field, value)| {
+            let wide = matches!(
+                field,
+                Field::TradeModes | Field::CommitmentAck | Field::Note
+            );
+            view! { <div class:wide=wide><dt>{field.label()}</dt><dd>{shown_value(n, field, &value)}</dd></div> }
+        })
         .collect_view();
     view! {
         <li class="version" id=format!("version-{n}")>
@@ -217,7 +229,35 @@ fn version_item(version: ShownVersion) -> impl IntoView {
     }
 }
 
-/// Prints the version whose button was clicked, and nothing else of the screen.
+/// A value of version `n` as the form shows it: options as ☑/☐ with their labels, codes with
+/// their names.
+fn shown_value(n: i64, field: Field, value: &str) -> AnyView {
+    let id = format!("v{n}-{}", field.key());
+    let ticked = |id: String, checked: bool, label: String| view! { <Ticked id checked label /> };
+    match field {
+        Field::TradeModes => {
+            let modes: Vec<&str> = value.split('、').collect();
+            TradeMode::FILING_OPTIONS
+                .iter()
+                .map(|mode| {
+                    let code = mode.code();
+                    let label = codes::coded::<TradeMode>(code);
+                    ticked(format!("{id}-{code}"), modes.contains(&code), label)
+                })
+                .collect_view()
+                .into_any()
+        }
+        Field::CommitmentAck => ticked(id, value == ACK, COMMITMENT.to_owned()).into_any(),
+        Field::TradeMode => codes::coded::<TradeMode>(value).into_any(),
+        Field::Ownership => codes::coded::<Ownership>(value).into_any(),
+        Field::CountryCode => codes::display(TableKind::Countries, value).into_any(),
+        Field::CustomsDistrict => codes::display(TableKind::Districts, value).into_any(),
+        _ => value.to_owned().into_any(),
+    }
+}
+
+/// Prints the version whose button was clicked, and nothing else of the screen; the screen is
+/// itself again once the browser has printed.
 fn print_version(ev: web_sys::MouseEvent) {
     let version = ev
         .target()
@@ -226,9 +266,21 @@ fn print_version(ev: web_sys::MouseEvent) {
     let (Some(version), Some(root)) = (version, document().document_element()) else {
         return;
     };
+    // Its content is printed unfolded, and folded again after if it was.
+    let folded = version.query_selector("details:not([open])").ok().flatten();
+    if let Some(details) = &folded {
+        let _ = details.set_attribute("open", "");
+    }
     let _ = version.set_attribute("data-printing", "");
     let _ = root.set_attribute("data-print", "version");
+    let done = Closure::once_into_js(move || {
+        let _ = root.remove_attribute("data-print");
+        let _ = version.remove_attribute("data-printing");
+        if let Some(details) = folded {
+            let _ = details.remove_attribute("open");
+        }
+        window().set_onafterprint(None);
+    });
+    window().set_onafterprint(Some(done.unchecked_ref()));
     let _ = window().print();
-    let _ = root.remove_attribute("data-print");
-    let _ = version.remove_attribute("data-printing");
 }

@@ -11,6 +11,7 @@ use crate::api;
 use crate::codes;
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
+use crate::components::receipt::receipt_words;
 use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::{local_time_or_blank, status_text};
 
@@ -76,10 +77,9 @@ fn columns() -> Vec<Column<FilingRow>> {
             local_time_or_blank(times(row).1)
         })
         .in_card(),
-        Column::text(Field::LastReturnInfo, |row| {
-            times(row).2.unwrap_or_default().to_owned()
-        })
-        .in_card(),
+        Column::text(Field::LastReturnInfo, |row| receipt_words(times(row).2))
+            .with_cell(Cell::Receipt(|row| times(row).2))
+            .in_card(),
     ]
 }
 

@@ -10,6 +10,7 @@ use crate::components::detail::filing_detail;
 use crate::components::editor::filing_editor;
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
+use crate::components::receipt::receipt_words;
 use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::{local_time_or_blank, status_text};
 use crate::filing::{context, Filing, Registration};
@@ -65,8 +66,11 @@ fn columns() -> Vec<Column<RegistrationRow>> {
         })
         .in_card(),
         Column::text(Field::LastReturnInfo, |r: &RegistrationRow| {
-            r.last_return_info.clone().unwrap_or_default()
+            receipt_words(r.last_return_info.as_deref())
         })
+        .with_cell(Cell::Receipt(|r: &RegistrationRow| {
+            r.last_return_info.as_deref()
+        }))
         .in_card(),
     ]
 }

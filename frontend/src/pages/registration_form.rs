@@ -3,17 +3,14 @@
 use leptos::prelude::*;
 use owf_shared::codes::{Code, TradeMode};
 use owf_shared::field::Field;
-use owf_shared::form::RegistrationForm;
+use owf_shared::form::{RegistrationForm, COMMITMENT};
 use owf_shared::validate::Level;
 use owf_shared::validate_registration;
 
 use crate::auth::use_auth;
-use crate::components::field::{bind, choices, FieldEnv, FieldFrame, ReadOnly, TextInput};
+use crate::components::field::{bind, choices, FieldEnv, FieldFrame, ReadOnly, TextInput, Ticked};
 use crate::components::form_state::{FilingFields, FormState};
 use crate::filing::Registration;
-
-const COMMITMENT: &str =
-    "本企业承诺所填报的海外仓企业登记信息真实、准确、完整，并承担相应的法律责任。";
 
 impl FilingFields for Registration {
     fn fields(state: FormState<Self>) -> AnyView {
@@ -85,20 +82,30 @@ fn TradeModes(state: FormState<Registration>) -> impl IntoView {
                 });
                 env.touch(field.key());
             };
-            let refused_note = choice.refused.clone().map(|reason| {
-                view! { <span class="option-note" id=format!("{id}-note")>{reason}</span> }
-            });
-            let disabled = choice.refused.is_some();
-            view! {
-                <div class="check">
-                    <input type="checkbox" id=id.clone() value=choice.code.clone()
-                        disabled=move || disabled || !env.may_edit(field)
-                        aria-invalid=move || error.with(Option::is_some).to_string()
-                        aria-describedby=disabled.then(|| format!("{id}-note"))
-                        prop:checked=checked on:change=toggle />
-                    <label for=id>{choice.text}</label>
-                    {refused_note}
-                </div>
+            move || {
+                let id = id.clone();
+                if !env.may_edit(field) {
+                    return view! {
+                        <div class="check"><Ticked id checked=Signal::derive(checked) label=choice.text.clone() /></div>
+                    }
+                    .into_any();
+                }
+                let refused_note = choice.refused.clone().map(|reason| {
+                    view! { <span class="option-note" id=format!("{id}-note")>{reason}</span> }
+                });
+                let disabled = choice.refused.is_some();
+                view! {
+                    <div class="check">
+                        <input type="checkbox" id=id.clone() value=choice.code.clone()
+                            disabled=disabled
+                            aria-invalid=move || error.with(Option::is_some).to_string()
+                            aria-describedby=disabled.then(|| format!("{id}-note"))
+                            prop:checked=checked on:change=toggle />
+                        <label for=id>{choice.text.clone()}</label>
+                        {refused_note}
+                    </div>
+                }
+                .into_any()
             }
         })
         .collect_view();
@@ -115,20 +122,28 @@ fn Commitment(state: FormState<Registration>) -> impl IntoView {
     let env = FieldEnv::use_env();
     let field = Field::CommitmentAck;
     let error = env.error(field.key());
-    view! {
-        <FieldFrame field required=Signal::stored(field.required(env.kind)) group=true wide=true>
-            <div class="check">
+    let checked = move || state.form.with(|f| f.commitment_ack);
+    let input = move || {
+        if !env.may_edit(field) {
+            return view! { <Ticked id=field.key() checked=Signal::derive(checked) label=COMMITMENT /> }
+                .into_any();
+        }
+        view! {
                 <input type="checkbox" id=field.key()
-                    disabled=move || !env.may_edit(field)
                     aria-invalid=move || error.with(Option::is_some).to_string()
                     aria-describedby=move || error.with(Option::is_some).then(|| format!("{}-error", field.key()))
-                    prop:checked=move || state.form.with(|f| f.commitment_ack)
+                    prop:checked=checked
                     on:change=move |ev| {
                         state.form.update(|f| f.commitment_ack = event_target_checked(&ev));
                         env.touch(field.key());
                     } />
                 <label for=field.key()>{COMMITMENT}</label>
-            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <FieldFrame field required=Signal::stored(field.required(env.kind)) group=true wide=true>
+            <div class="check">{input}</div>
         </FieldFrame>
     }
 }

@@ -15,6 +15,7 @@ use crate::components::editor::filing_editor;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::list_screen::ListScreen;
 use crate::components::query_panel::Condition;
+use crate::components::receipt::receipt_words;
 use crate::components::result_table::{table, Cell, Column};
 use crate::components::status::{local_time_or_blank, status_text};
 use crate::filing::{context, Filing, Warehouse};
@@ -117,8 +118,11 @@ fn columns() -> Vec<Column<WarehouseRow>> {
         })
         .in_card(),
         Column::text(Field::LastReturnInfo, |w: &WarehouseRow| {
-            w.last_return_info.clone().unwrap_or_default()
+            receipt_words(w.last_return_info.as_deref())
         })
+        .with_cell(Cell::Receipt(|w: &WarehouseRow| {
+            w.last_return_info.as_deref()
+        }))
         .in_card(),
     ]
 }

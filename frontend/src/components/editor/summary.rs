@@ -5,6 +5,7 @@ use owf_shared::api::Lifecycle;
 use owf_shared::field::Field;
 use owf_shared::status::Status;
 
+use crate::components::receipt::Receipt;
 use crate::components::status::{local_time, local_time_or_blank, StatusBadge};
 use crate::filing::Filing;
 
@@ -41,7 +42,7 @@ pub fn summary_view(apply_no_field: Field, stored: Memo<Option<Stored>>) -> impl
                     <div><dt>{Field::LastReturnTime.label()}</dt>
                         <dd>{local_time_or_blank(lifecycle.last_return_time.as_deref())}</dd></div>
                     <div class="wide"><dt>{Field::LastReturnInfo.label()}</dt>
-                        <dd>{lifecycle.last_return_info.clone().unwrap_or_default()}</dd></div>
+                        <dd><Receipt info=lifecycle.last_return_info.clone() id="return-info" /></dd></div>
                     {delivery}
                 </dl>
             }
