@@ -214,6 +214,8 @@ pub struct VersionEntry<F> {
     /// The approving receipt's 回执信息.
     pub return_info: Option<String>,
     pub form: F,
+    /// 证明材料 the approved declaration carried (warehouses; none for a 注销).
+    pub documents: Vec<AttachmentInfo>,
 }
 
 /// `GET /api/registrations/{id}`: one 海外仓企业登记.

@@ -190,5 +190,30 @@ async fn a_warehouse_printout_lists_its_documents_with_sha256() {
         assert_has(&pdf, wanted);
     }
     assert!(!has_guid(&pdf), "prints a guid: {pdf}");
+
+    // Its version prints alone with the documents that version was approved with.
+    b.client
+        .execute("window.print = () => {};", vec![])
+        .await
+        .unwrap();
+    b.click("#version-1 summary").await;
+    b.wait_text("#version-1 .attachment-list", "ownership.pdf")
+        .await;
+    b.scroll_to("#version-1").await;
+    b.screenshot("version-1").await;
+    b.click("#version-1 .print-version").await;
+    let version = b.print_pdf("version-1").await;
+    for wanted in [
+        "版本 1",
+        "证明材料",
+        "ownership.pdf",
+        &format!("SHA-256 {sha256}"),
+    ] {
+        assert_has(&version, wanted);
+    }
+    assert!(
+        !version.contains("申报时间"),
+        "the record's summary: {version}"
+    );
     b.close().await;
 }

@@ -113,6 +113,7 @@ pub async fn versions<F: FilingForm>(
                 app_type: v.app_type,
                 approved_at: display_time(v.approved_at),
                 return_info: v.return_info,
+                documents: v.documents,
                 form: serde_json::from_str(&v.form_json).map_err(|e| {
                     crate::store::StoreError::from(sqlx::Error::Decode(Box::new(e)))
                 })?,

@@ -10,9 +10,11 @@
 //! amendment at a time whatever the path.
 
 use owf_shared::amendment::{on_amendment_approved, AppType};
+use owf_shared::api::AttachmentInfo;
 use owf_shared::status::Status;
 use sqlx::{AnyConnection, Row};
 
+use super::attachments::attachment_info;
 use super::filings::{
     app_type_from, declare_in, kind_code, record_by_id_in, write_error, write_form_in, Created,
     Declared, FilingRecord, IndexColumns, OutboxMessage, CURRENT_DOCUMENTS,
@@ -31,6 +33,8 @@ pub struct VersionRecord {
     pub form_json: String,
     pub approved_at: i64,
     pub return_info: Option<String>,
+    /// The proof documents the approved declaration carried (a warehouse's; none for 注销).
+    pub documents: Vec<AttachmentInfo>,
 }
 
 impl Store {
@@ -135,7 +139,18 @@ impl Store {
         .bind(enterprise_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
+        let documents = sqlx::query(
+            "SELECT v.version_no, a.id, a.doc_type, a.file_name, a.size, a.sha256, \
+             a.content_type FROM filing_versions v JOIN filings f ON f.id = v.filing_id \
+             JOIN attachments a ON a.filing_id = v.source_id \
+             WHERE v.filing_id = $1 AND f.enterprise_id = $2 ORDER BY a.id",
+        )
+        .bind(filing_id)
+        .bind(enterprise_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut versions = rows
+            .iter()
             .map(|row| {
                 Ok(VersionRecord {
                     version_no: row.try_get("version_no")?,
@@ -143,10 +158,17 @@ impl Store {
                     form_json: row.try_get("form_json")?,
                     approved_at: row.try_get("approved_at")?,
                     return_info: row.try_get("return_info")?,
+                    documents: Vec::new(),
                 })
             })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        for row in &documents {
+            let version_no: i64 = row.try_get("version_no")?;
+            if let Some(version) = versions.iter_mut().find(|v| v.version_no == version_no) {
+                version.documents.push(attachment_info(row)?);
+            }
+        }
+        Ok(versions)
     }
 }
 

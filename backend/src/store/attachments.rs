@@ -13,6 +13,7 @@ use bytes::Bytes;
 use owf_shared::api::AttachmentInfo;
 use owf_shared::proof::{MAX_ENTERPRISE_BYTES, MAX_FILES};
 use owf_shared::status::{Action, Status};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::{Store, StoreError};
@@ -81,6 +82,19 @@ fn editable_statuses() -> String {
 
 fn size_of(bytes: i64) -> u64 {
     u64::try_from(bytes).unwrap_or_default()
+}
+
+/// A document as a row of `attachments` describes it (`id`, `doc_type`, `file_name`, `size`,
+/// `sha256`, `content_type`).
+pub(super) fn attachment_info(row: &AnyRow) -> Result<AttachmentInfo, sqlx::Error> {
+    Ok(AttachmentInfo {
+        id: row.try_get("id")?,
+        doc_type: row.try_get("doc_type")?,
+        file_name: row.try_get("file_name")?,
+        size: size_of(row.try_get("size")?),
+        sha256: row.try_get("sha256")?,
+        content_type: row.try_get("content_type")?,
+    })
 }
 
 /// The status of a warehouse filing of the enterprise; `None` when there is none.
@@ -244,16 +258,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|r| -> Result<_, sqlx::Error> {
-                Ok(AttachmentInfo {
-                    id: r.try_get("id")?,
-                    doc_type: r.try_get("doc_type")?,
-                    file_name: r.try_get("file_name")?,
-                    size: size_of(r.try_get("size")?),
-                    sha256: r.try_get("sha256")?,
-                    content_type: r.try_get("content_type")?,
-                })
-            })
+            .map(attachment_info)
             .collect::<Result<_, _>>()
             .map_err(Into::into)
     }

@@ -258,6 +258,24 @@ async fn an_approved_change_brings_its_documents(app: TestApp) {
         .map(|a| a.file_name.as_str())
         .collect();
     assert_eq!(names, ["lease-2031.pdf"]);
+    // Each version lists the documents it was approved with, as its printout shows them.
+    let versions = clerk.versions(&approved).await.unwrap();
+    let kept: Vec<Vec<(&str, &str)>> = versions
+        .iter()
+        .map(|v| {
+            v.documents
+                .iter()
+                .map(|d| (d.file_name.as_str(), d.sha256.as_str()))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            vec![("lease.pdf", old_lease.sha256.as_str())],
+            vec![("lease-2031.pdf", new_lease.sha256.as_str())]
+        ]
+    );
     let (status, _, bytes) = clerk.download(&root, &new_lease).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(&bytes[..], PDF);

@@ -5,10 +5,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use owf_shared::amendment::{value_changes, AppType, FieldValues, ACK};
-use owf_shared::api::VersionEntry;
-use owf_shared::codes::{Code, Ownership, TableKind, TradeMode};
+use owf_shared::api::{AttachmentInfo, VersionEntry};
+use owf_shared::codes::{Code, DocType, Ownership, TableKind, TradeMode};
 use owf_shared::field::Field;
 use owf_shared::form::COMMITMENT;
+use owf_shared::proof::format_size;
 use owf_shared::status::Status;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -32,6 +33,8 @@ pub struct ShownVersion {
     values: Vec<(Field, String)>,
     /// What a 变更 changed against the version before, e.g. "仓库面积(平方米)：5200 → 6000".
     changes: Vec<String>,
+    /// 证明材料 the version was approved with.
+    documents: Vec<AttachmentInfo>,
 }
 
 impl ShownVersion {
@@ -44,6 +47,7 @@ impl ShownVersion {
             return_info: entry.return_info,
             values: entry.form.field_values(),
             changes: Vec::new(),
+            documents: entry.documents,
         }
     }
 }
@@ -221,12 +225,37 @@ fn version_item(version: ShownVersion) -> impl IntoView {
             <details>
                 <summary>{format!("查看版本 {n} 的内容")}</summary>
                 <dl class="summary">{fields}</dl>
+                {version_documents(version.documents)}
                 <button type="button" class="print-version" on:click=print_version>
                     {format!("打印版本 {n}")}
                 </button>
             </details>
         </li>
     }
+}
+
+/// The documents a version was approved with: type, name, size and SHA-256, as an auditor
+/// checks them against the files.
+fn version_documents(documents: Vec<AttachmentInfo>) -> Option<impl IntoView> {
+    (!documents.is_empty()).then(|| {
+        let rows = documents
+            .into_iter()
+            .map(|d| {
+                view! {
+                    <li>
+                        <span class="doc-type">{codes::coded::<DocType>(&d.doc_type)}</span>
+                        <span class="file-name">{d.file_name}</span>
+                        <span class="size">{format_size(d.size)}</span>
+                        <span class="sha256">"SHA-256 "{d.sha256}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h4 class="version-documents">"证明材料"</h4>
+            <ul class="attachment-list">{rows}</ul>
+        }
+    })
 }
 
 /// A value of version `n` as the form shows it: options as ☑/☐ with their labels, codes with
