@@ -19,6 +19,29 @@ fn assert_has(text: &str, wanted: &str) {
     );
 }
 
+/// Opens version `n` of the record on screen (printing itself stubbed: the test prints through
+/// DevTools) and takes its screenshot.
+async fn open_version(b: &mut Browser, n: u32) {
+    b.client
+        .execute("window.print = () => {};", vec![])
+        .await
+        .unwrap();
+    b.click(&format!("#version-{n} summary")).await;
+    b.scroll_to(&format!("#version-{n}")).await;
+    b.screenshot(&format!("version-{n}")).await;
+}
+
+/// 打印版本 `n`: the text of its PDF, which holds that version alone, not the record's summary.
+async fn print_version(b: &mut Browser, n: u32) -> String {
+    b.click(&format!("#version-{n} .print-version")).await;
+    let version = b.print_pdf(&format!("version-{n}")).await;
+    assert!(
+        !version.contains("申报时间"),
+        "the record's summary: {version}"
+    );
+    version
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approved_registration_reads_and_prints_as_a_form() {
     let server = Server::start().await;
@@ -106,15 +129,8 @@ async fn an_approved_registration_reads_and_prints_as_a_form() {
     assert!(!has_guid(&pdf), "prints a guid: {pdf}");
 
     // Each version prints alone, unfolded, with its ticks.
-    b.client
-        .execute("window.print = () => {};", vec![])
-        .await
-        .unwrap();
-    b.click("#version-1 summary").await;
-    b.scroll_to("#version-1").await;
-    b.screenshot("version-1").await;
-    b.click("#version-1 .print-version").await;
-    let version = b.print_pdf("version-1").await;
+    open_version(&mut b, 1).await;
+    let version = print_version(&mut b, 1).await;
     for wanted in [
         "版本 1",
         "审核通过，备案成功",
@@ -126,10 +142,6 @@ async fn an_approved_registration_reads_and_prints_as_a_form() {
     ] {
         assert_has(&version, wanted);
     }
-    assert!(
-        !version.contains("申报时间"),
-        "the record's summary: {version}"
-    );
 
     // The list reads the receipt the same way, its code on hover.
     b.goto(&server.url("/enterprise")).await;
@@ -192,17 +204,10 @@ async fn a_warehouse_printout_lists_its_documents_with_sha256() {
     assert!(!has_guid(&pdf), "prints a guid: {pdf}");
 
     // Its version prints alone with the documents that version was approved with.
-    b.client
-        .execute("window.print = () => {};", vec![])
-        .await
-        .unwrap();
-    b.click("#version-1 summary").await;
+    open_version(&mut b, 1).await;
     b.wait_text("#version-1 .attachment-list", "ownership.pdf")
         .await;
-    b.scroll_to("#version-1").await;
-    b.screenshot("version-1").await;
-    b.click("#version-1 .print-version").await;
-    let version = b.print_pdf("version-1").await;
+    let version = print_version(&mut b, 1).await;
     for wanted in [
         "版本 1",
         "证明材料",
@@ -211,9 +216,5 @@ async fn a_warehouse_printout_lists_its_documents_with_sha256() {
     ] {
         assert_has(&version, wanted);
     }
-    assert!(
-        !version.contains("申报时间"),
-        "the record's summary: {version}"
-    );
     b.close().await;
 }
