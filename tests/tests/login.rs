@@ -161,3 +161,42 @@ async fn the_login_arrives_compressed_and_a_second_visit_transfers_almost_nothin
     );
     b.close().await;
 }
+
+/// Whether `url` is a module of the screens after login (split off by `scripts/split.mjs`).
+fn is_screen_module(url: &str) -> bool {
+    let name = url.rsplit('/').next().unwrap_or_default();
+    name.starts_with("split_") || name.starts_with("chunk_")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_comes_without_the_other_screens_which_follow_when_the_browser_is_idle() {
+    let server = Server::start().await;
+    let b = Browser::start("01-login-split").await;
+    b.goto(&server.url("/login")).await;
+    b.find("#card_no").await;
+    let login: Vec<_> = transferred(&b)
+        .await
+        .into_iter()
+        .filter(|e| !is_screen_module(&e.0))
+        .collect();
+    let login_total: f64 = login.iter().map(|e| e.1).sum();
+    assert!(
+        login_total < 200_000.0,
+        "the login screen: {login_total} bytes: {login:?}"
+    );
+
+    // Nobody clicks: the query screen's module arrives all the same.
+    let has_query =
+        |entries: &[(String, f64, f64, f64)]| entries.iter().any(|e| e.0.contains("/split_query_"));
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut entries = transferred(&b).await;
+    while !has_query(&entries) && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        entries = transferred(&b).await;
+    }
+    assert!(
+        has_query(&entries),
+        "the query screen's module was not fetched ahead: {entries:?}"
+    );
+    b.close().await;
+}
