@@ -48,9 +48,11 @@ tools-build:
 	@trunk --version 2>/dev/null | grep -q " $(TRUNK_VERSION)$$" || cargo install trunk --version $(TRUNK_VERSION) --locked --debug
 	@# no --locked: its lock names a webpki-roots release the registry does not offer
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force --debug
-	@# The splitter of scripts/split.mjs (`wasm-split-cli`; it has no --version, cargo's list says).
+	@# The splitter of scripts/split.mjs (`wasm-split-cli`, no --version: cargo's list says); a debug
+	@# build splits the app in ~2 s and installs in ~5 min.
 	@cargo install --list | grep -qx "wasm_split_cli_support v$(WASM_SPLIT_VERSION):" || cargo install wasm_split_cli_support --version $(WASM_SPLIT_VERSION) --features build-binary --locked --debug
-	@# wasm-opt from npm's binaryen: Debian's binaryen 108 silently breaks the module
+	@# npm's binaryen (scripts/split.mjs strips the modules through its JavaScript API): Debian's 108
+	@# silently breaks the module
 	@wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION) " || npm install --prefix tools/binaryen --no-fund --no-audit --silent binaryen@$(BINARYEN_VERSION)
 
 tools-test:
