@@ -5,6 +5,7 @@ SHELL := /bin/bash
 
 TRUNK_VERSION := 0.21.14
 BINARYEN_VERSION := 132
+WASM_SPLIT_VERSION := 0.2.4
 SCHEMATHESIS_VERSION := 4.32.5
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock (pinned with `=`).
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3}' Cargo.lock)
@@ -47,7 +48,11 @@ tools-build:
 	@trunk --version 2>/dev/null | grep -q " $(TRUNK_VERSION)$$" || cargo install trunk --version $(TRUNK_VERSION) --locked --debug
 	@# no --locked: its lock names a webpki-roots release the registry does not offer
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force --debug
-	@# wasm-opt from npm's binaryen: Debian's binaryen 108 silently breaks the module
+	@# The splitter of scripts/split.mjs (`wasm-split-cli`, no --version: cargo's list says); a debug
+	@# build splits the app in ~2 s and installs in ~5 min.
+	@cargo install --list | grep -qx "wasm_split_cli_support v$(WASM_SPLIT_VERSION):" || cargo install wasm_split_cli_support --version $(WASM_SPLIT_VERSION) --features build-binary --locked --debug
+	@# npm's binaryen (scripts/split.mjs strips the modules through its JavaScript API): Debian's 108
+	@# silently breaks the module
 	@wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION) " || npm install --prefix tools/binaryen --no-fund --no-audit --silent binaryen@$(BINARYEN_VERSION)
 
 tools-test:

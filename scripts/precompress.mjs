@@ -2,7 +2,7 @@
 // beside every compressible file of the build, which `owf serve` sends to browsers that accept
 // them (backend/src/http/assets.rs). Node's own zlib: nothing to install beyond the node that
 // already runs binaryen's wasm-opt.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
@@ -11,10 +11,12 @@ if (!dir) {
   console.error("precompress: TRUNK_STAGING_DIR is not set (run by trunk's post_build hook)");
   process.exit(1);
 }
-for (const name of readdirSync(dir)) {
+// Every file, in the folders too (the split modules: scripts/split.mjs).
+for (const name of readdirSync(dir, { recursive: true })) {
   // config.json is left out: a deployment edits it after the build (its `api_base`).
   if (!/\.(wasm|js|css|html)$/.test(name)) continue;
   const path = join(dir, name);
+  if (!statSync(path).isFile()) continue;
   const raw = readFileSync(path);
   const br = brotliCompressSync(raw, {
     params: {

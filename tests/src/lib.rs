@@ -221,10 +221,7 @@ impl StaticSite {
     /// Serves on `port` (chosen beforehand, so the backend can allow the origin).
     pub async fn start_on(port: u16, api_base: &str) -> Self {
         let dir = temp_dir("owf-static");
-        for entry in std::fs::read_dir(dist()).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-        }
+        copy_dir(&dist(), &dir);
         std::fs::write(
             dir.join("config.json"),
             json!({ "api_base": api_base }).to_string(),
@@ -255,6 +252,20 @@ impl StaticSite {
     /// The site's origin, e.g. `http://127.0.0.1:41234`.
     pub fn origin(&self) -> String {
         format!("http://{}", self.addr)
+    }
+}
+
+/// Copies the files of `from`, and of its folders (the split modules), into `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The built frontend in `dist` and how it travels: every file the build compressed
 //! (`NAME.br`, `NAME.gz`, written by `scripts/precompress.mjs`, trunk's post-build hook) goes out
-//! in the best encoding the browser accepts; files whose name carries trunk's content hash are
-//! cached for a year, everything else — `index.html`, `config.json`, the SPA fallback — is
+//! in the best encoding the browser accepts; files whose name or folder carries the build's content
+//! hash are cached for a year, everything else — `index.html`, `config.json`, the SPA fallback — is
 //! revalidated on each visit (a `304` when unchanged). The JSON answers of the API are
 //! compressed as they are sent.
 
@@ -54,17 +54,25 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether the last segment of `path` carries trunk's content hash: `-` and 16 lowercase hex
-/// digits before the extension or `_bg` (`owf-frontend-c01efca5dab9bd40_bg.wasm`,
-/// `main-3b9159eb2cda4997.css`).
+/// Whether `path` carries a content hash, `-` and 16 lowercase hex digits: trunk's, in the file's
+/// name before the extension or `_bg` (`owf-frontend-c01efca5dab9bd40_bg.wasm`,
+/// `main-3b9159eb2cda4997.css`), or the split build's, at the end of a folder's name
+/// (`owf-frontend-c01efca5dab9bd40/chunk_9.wasm`, written by `scripts/split.mjs`).
 fn is_hashed(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or_default();
-    name.match_indices('-').any(|(at, _)| {
-        let rest = &name[at + 1..];
+    let mut segments = path.rsplit('/');
+    let name = segments.next().unwrap_or_default();
+    ends_in_hash(name, |after| matches!(after, Some(b'.' | b'_')))
+        || segments.any(|folder| ends_in_hash(folder, |after| after.is_none()))
+}
+
+/// Whether `segment` has `-` and 16 lowercase hex digits followed by what `then` accepts.
+fn ends_in_hash(segment: &str, then: impl Fn(Option<&u8>) -> bool) -> bool {
+    segment.match_indices('-').any(|(at, _)| {
+        let rest = &segment[at + 1..];
         let digits = rest
             .bytes()
             .take_while(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        digits.count() == 16 && matches!(rest.as_bytes().get(16), Some(b'.' | b'_'))
+        digits.count() == 16 && then(rest.as_bytes().get(16))
     })
 }
 
@@ -88,10 +96,20 @@ mod tests {
     use super::is_hashed;
 
     #[test]
-    fn hashed_names_are_trunks_outputs() {
+    fn hashed_names_are_the_builds_outputs() {
         assert!(is_hashed("/owf-frontend-c01efca5dab9bd40_bg.wasm"));
         assert!(is_hashed("/owf-frontend-c01efca5dab9bd40.js"));
         assert!(is_hashed("/main-3b9159eb2cda4997.css"));
+        assert!(is_hashed("/owf-frontend-c01efca5dab9bd40/chunk_9.wasm"));
+        assert!(is_hashed("/owf-frontend-c01efca5dab9bd40/__wasm_split.js"));
+        assert!(
+            !is_hashed("/owf-frontend-c01efca5dab9bd4/chunk_9.wasm"),
+            "15 digits"
+        );
+        assert!(
+            !is_hashed("/owf-frontend-c01efca5dab9bd40x/chunk_9.wasm"),
+            "more after the hash"
+        );
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/config.json"));
         assert!(!is_hashed("/registrations/12"));

@@ -1,0 +1,95 @@
+// trunk's pre-build hook (Trunk.toml): builds the frontend as split WebAssembly modules, which
+// trunk itself cannot (trunk issue #1022). The login screen and the layout stay in the first
+// module; each `#[lazy]` screen of frontend/src/app.rs goes into a module of its own, loaded when
+// first shown. The steps, in the order the splitter needs (cargo-leptos's `--split` does the same):
+//
+//   1. cargo: the frontend for wasm32, linked with `--emit-relocs` (the splitter reads them);
+//   2. wasm-split-cli: the main module, one module per split point and shared chunks, and the
+//      loader `__wasm_split.js`;
+//   3. wasm-bindgen on the main module, `--keep-lld-exports` (the chunks import those exports);
+//   4. release: the names stripped from every module (not wasm-opt -Oz: see below).
+//
+// The tools are the ones the Makefile installs: wasm-bindgen equal to the crate in Cargo.lock and
+// wasm-split-cli on PATH, npm's binaryen in tools/binaryen.
+//
+// The output goes into the staging dist as the folder `owf-frontend-<hash>/`, named by the hash
+// of its content, so the server caches it for a year (backend/src/http/assets.rs); its files
+// refer to each other relatively. The start-up script, which index.html inlines, is written to
+// target/split/start.js.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const NAME = "owf-frontend";
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) {
+  console.error("split: TRUNK_STAGING_DIR is not set (run by trunk's pre_build hook)");
+  process.exit(1);
+}
+const release = process.env.TRUNK_PROFILE === "release";
+const publicUrl = process.env.TRUNK_PUBLIC_URL ?? "/";
+
+const run = (command, args) => execFileSync(command, args, { stdio: ["ignore", "inherit", "inherit"] });
+
+// 1. cargo. `cargo rustc` gives the link argument to the frontend alone, so the dependencies
+// keep the build cache they share with `cargo build` and clippy.
+const profile = release ? "wasm-release" : "dev";
+const metadata = JSON.parse(
+  execFileSync("cargo", ["metadata", "--format-version=1", "--no-deps", "--offline"], { encoding: "utf8" }),
+);
+const workspace = metadata.workspace_root;
+run("cargo", [
+  "rustc", "--offline", "--package", NAME, "--bin", NAME, "--profile", profile,
+  "--target", "wasm32-unknown-unknown", "--", "-Clink-arg=--emit-relocs",
+]);
+const profileDir = release ? profile : "debug";
+const linked = join(metadata.target_directory, "wasm32-unknown-unknown", profileDir, `${NAME}.wasm`);
+
+// 2. wasm-split-cli, into a fresh work folder.
+const work = join(workspace, "target", "split");
+const out = join(work, "out");
+rmSync(work, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+run("wasm-split-cli", ["--target", "web", "--out-name", NAME, linked, out]);
+
+// 3. wasm-bindgen on the main module, which the splitter wrote as NAME.wasm.
+const main = join(work, `${NAME}.wasm`);
+renameSync(join(out, `${NAME}.wasm`), main);
+run("wasm-bindgen", [
+  "--target", "web", "--keep-lld-exports", "--no-demangle", "--no-typescript",
+  "--out-dir", out, "--out-name", NAME, main,
+]);
+
+// 4. Only the names and the producers section are stripped (binaryen's JavaScript API, the
+// binaryen the Makefile installs into tools/): wasm-opt -Oz on the split modules, whether on the
+// main module or on the others, breaks the app once the other modules are loaded (a login after
+// they were fetched ahead fails; the browser test of that fails with -Oz). Stripped, the main
+// module is 415 KB instead of 378 KB optimised, 152 KB gzip either way.
+const files = readdirSync(out).sort();
+if (release) {
+  const { default: binaryen } = await import(join(workspace, "tools/binaryen/node_modules/binaryen/index.js"));
+  for (const name of files.filter((name) => name.endsWith(".wasm"))) {
+    const module = binaryen.readBinary(readFileSync(join(out, name)));
+    module.runPasses(["strip-debug", "strip-producers"]);
+    writeFileSync(join(out, name), module.emitBinary());
+    module.dispose();
+  }
+}
+
+// The folder's name carries the hash of everything in it.
+const hash = createHash("sha256");
+for (const name of files) {
+  hash.update(name).update("\0").update(readFileSync(join(out, name)));
+}
+const folder = `${NAME}-${hash.digest("hex").slice(0, 16)}`;
+cpSync(out, join(staging, folder), { recursive: true });
+
+// The start-up script: the main module's fetch begins beside its JS, not after it.
+const base = `${publicUrl.replace(/\/?$/, "/")}${folder}/`;
+writeFileSync(
+  join(work, "start.js"),
+  `const wasm = fetch("${base}${NAME}_bg.wasm");\n` +
+    `const { default: init } = await import("${base}${NAME}.js");\n` +
+    "await init({ module_or_path: wasm });\n",
+);
