@@ -51,8 +51,8 @@ tools-build:
 	@# The splitter of scripts/split.mjs (`wasm-split-cli`, no --version: cargo's list says); a debug
 	@# build splits the app in ~2 s and installs in ~5 min.
 	@cargo install --list | grep -qx "wasm_split_cli_support v$(WASM_SPLIT_VERSION):" || cargo install wasm_split_cli_support --version $(WASM_SPLIT_VERSION) --features build-binary --locked --debug
-	@# npm's binaryen (scripts/split.mjs strips the modules through its JavaScript API): Debian's 108
-	@# silently breaks the module
+	@# npm's binaryen, whose wasm-opt scripts/split.mjs runs on every module: Debian's 108 silently
+	@# breaks the module
 	@wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION) " || npm install --prefix tools/binaryen --no-fund --no-audit --silent binaryen@$(BINARYEN_VERSION)
 
 tools-test:

@@ -8,6 +8,7 @@ mod components;
 mod filing;
 mod json;
 mod pages;
+mod screens;
 mod unsaved;
 
 fn main() {

@@ -74,11 +74,20 @@ impl Server {
 
     /// Starts with extra origins allowed to call the API (a frontend hosted elsewhere).
     pub async fn start_with(allowed_origins: Vec<String>) -> Self {
+        Self::launch(allowed_origins, dist()).await
+    }
+
+    /// Starts serving the frontend from `dist` instead of the build's own folder.
+    pub async fn start_serving(dist: PathBuf) -> Self {
+        Self::launch(Vec::new(), dist).await
+    }
+
+    async fn launch(allowed_origins: Vec<String>, dist: PathBuf) -> Self {
         let dir = temp_dir("owf-e2e");
         let customs = SocketAddr::from(([127, 0, 0, 1], free_port()));
         let config = ServeConfig {
             database_url: format!("sqlite:{}/owf.db", dir.display()),
-            dist: dist(),
+            dist,
             http: HttpConfig {
                 session_hours: 8,
                 allowed_origins,
@@ -256,7 +265,7 @@ impl StaticSite {
 }
 
 /// Copies the files of `from`, and of its folders (the split modules), into `to`.
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());

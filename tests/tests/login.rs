@@ -208,8 +208,7 @@ async fn the_login_comes_without_the_other_screens_which_follow_when_the_browser
         all_screens(&entries),
         "the screens' modules were not fetched ahead: {entries:?}"
     );
-    // And the login screen still works with the other modules loaded (with wasm-opt -Oz on the
-    // split modules it did not: the login failed as if the server were unreachable).
+    // And the login screen still works with the other modules loaded.
     b.login(PLAIN.card_no, PLAIN.password).await;
     b.wait_text("#enterprise-name", "杭州云帆跨境电子商务有限公司")
         .await;

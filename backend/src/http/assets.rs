@@ -8,33 +8,52 @@
 use std::path::Path;
 
 use axum::extract::Request;
+use axum::handler::HandlerWithoutStateExt;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, VARY};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Version};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
+use tower::ServiceExt;
 use tower_http::compression::predicate::{Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeader;
+
+use crate::http::error::AppError;
 
 /// A year: what a hashed file is cached for (its name changes with its content).
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 /// Kept, but asked for again (conditionally) on every use.
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
+/// Not kept: a missing file may be there at the next try.
+const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
 /// JSON answers smaller than this are sent as they are (the headers would outweigh the gain).
 const COMPRESS_ABOVE_BYTES: u16 = 1024;
 
-/// The frontend: files of `dist`, and `index.html` for every other path (the app's routes).
+/// The frontend: files of `dist`, and `index.html` for every other path (the app's routes) but
+/// a missing hashed one, which is a 404: a page of an older build asking for a module the build
+/// now served no longer has must fail, not receive `index.html` as its module.
 pub fn frontend(dist: &Path) -> Router {
     let index = ServeFile::new(dist.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
-    let fallback = SetResponseHeader::overriding(index, CACHE_CONTROL, REVALIDATE);
+    let fallback = move |request: Request| {
+        let index = index.clone();
+        async move {
+            if is_hashed(request.uri().path()) {
+                let mut missing = AppError::NotFound.into_response();
+                missing.headers_mut().insert(CACHE_CONTROL, NO_STORE);
+                return missing;
+            }
+            let mut response = index.oneshot(request).await.into_response();
+            response.headers_mut().insert(CACHE_CONTROL, REVALIDATE);
+            response
+        }
+    };
     let files = ServeDir::new(dist)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(fallback);
+        .fallback(fallback.into_service());
     Router::new()
         .fallback_service(files)
         .layer(middleware::from_fn(cache_headers))

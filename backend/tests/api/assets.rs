@@ -1,5 +1,6 @@
 //! How the frontend and the API's JSON travel: precompressed files in the encoding the browser
-//! accepts, hashed files cached for a year, `index.html` revalidated, JSON compressed.
+//! accepts, hashed files cached for a year (a missing one is a 404), `index.html` revalidated, JSON
+//! compressed.
 
 use std::io::Read;
 
@@ -113,10 +114,22 @@ async fn the_frontend_goes_out_precompressed_and_hashed_files_are_cached_for_a_y
             "{path}"
         );
     }
-    // A hashed name that is not (or no longer) built gets the revalidated index, never a year.
-    let (_, headers, body) = get(&app, "/owf-frontend-ffffffffffffffff_bg.wasm", &[]).await;
-    assert!(body.starts_with(b"<!doctype html>"));
-    assert_eq!(header(&headers, header::CACHE_CONTROL), "no-cache");
+    // A hashed name that is not (or no longer) built is missing, said in JSON and not kept: a
+    // page of an older build must not take the index for its module.
+    for path in [
+        "/owf-frontend-ffffffffffffffff_bg.wasm",
+        "/owf-frontend-ffffffffffffffff/split_query.wasm",
+    ] {
+        let (status, headers, body) = get(&app, path, &[("accept-encoding", "br")]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            header(&headers, header::CACHE_CONTROL),
+            "no-store",
+            "{path}"
+        );
+        let error: owf_shared::api::ApiError = serde_json::from_slice(&body).unwrap();
+        assert_eq!(error.code, "not_found", "{path}");
+    }
     // config.json is edited by deployments: no compressed copy, revalidated.
     let (_, headers, body) = get(&app, "/config.json", &[("accept-encoding", "br, gzip")]).await;
     assert_eq!(
