@@ -50,12 +50,19 @@ fn stylesheets(index: &str) -> String {
         .collect()
 }
 
-/// The body the app has drawn once `mark` is set.
+/// The body the app has drawn once `mark` is set, with the values its inputs show (which the
+/// app sets as properties, e.g. 全部 in a combobox) as attributes.
 async fn drawn_body(browser: &Browser, mark: &str) -> String {
     until_mark(browser, mark, Duration::ZERO).await;
+    let script = "
+        for (const input of document.querySelectorAll('input')) {
+            input.setAttribute('value', input.value);
+        }
+        return document.body.innerHTML;
+    ";
     let body = browser
         .client
-        .execute("return document.body.innerHTML;", vec![])
+        .execute(script, vec![])
         .await
         .expect("read the drawn page");
     body.as_str().expect("body html").to_owned()
