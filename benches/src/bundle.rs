@@ -17,13 +17,15 @@ pub struct Sizes {
     pub brotli: u64,
 }
 
-fn gzip(data: &[u8]) -> u64 {
+/// `data` as gzip -9 (the build's `NAME.gz`).
+pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(data).expect("gzip");
-    encoder.finish().expect("gzip").len() as u64
+    encoder.finish().expect("gzip")
 }
 
-fn brotli(data: &[u8]) -> u64 {
+/// `data` as brotli quality 11 (the build's `NAME.br`).
+pub fn brotli(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
@@ -31,7 +33,7 @@ fn brotli(data: &[u8]) -> u64 {
         ..Default::default()
     };
     brotli::BrotliCompress(&mut &data[..], &mut out, &params).expect("brotli");
-    out.len() as u64
+    out
 }
 
 /// wasm, js, css, html + json, the other screens' wasm, and the first-visit total (last).
@@ -66,8 +68,8 @@ pub fn measure(dist: &Path) -> Vec<Sizes> {
         let data = std::fs::read(&path).expect("read dist file");
         let sizes = &mut kinds[kind];
         sizes.raw += data.len() as u64;
-        sizes.gzip += gzip(&data);
-        sizes.brotli += brotli(&data);
+        sizes.gzip += gzip(&data).len() as u64;
+        sizes.brotli += brotli(&data).len() as u64;
     }
     let first_visit = &kinds[..4];
     let total = Sizes {

@@ -6,13 +6,16 @@ mod bare_writes;
 mod bundle;
 mod group_commit;
 mod machine;
+mod page_load;
 mod queries;
 mod relay;
 mod render;
 mod report;
 mod seed;
 mod server;
+mod static_pages;
 mod stats;
+mod throttle;
 mod writes;
 
 use std::path::PathBuf;
@@ -59,7 +62,7 @@ pub struct Args {
     /// long enough for a rate; declaring them is most of the section's time).
     #[arg(long, default_value_t = 5_000)]
     pub relay_filings: usize,
-    /// Cold loads per page of the first-render test.
+    /// Cold loads per page and network of the first-render test.
     #[arg(long, default_value_t = 10)]
     pub loads: usize,
     /// Runs one section alone and prints its rows, without writing the report: for working on
@@ -76,6 +79,9 @@ pub enum Only {
     Queries,
     /// §5 relay
     Relay,
+    /// §2 first render, on a database of `--filings` over `--enterprises` (e.g. `--filings
+    /// 10000 --enterprises 100`)
+    Render,
 }
 
 static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
@@ -105,9 +111,18 @@ async fn main() {
         print!("{}", report::relay_rows(&relay));
         return;
     }
+    if args.only == Some(Only::Render) {
+        let db = server::Scratch::new("owf-bench-render");
+        step("seeding (SQLite)");
+        queries::seeded(&db.sqlite_url(), args.enterprises, args.filings).await;
+        step("first render (headless Chromium)");
+        let render = render::run(&args.owf, &args.dist, &db.sqlite_url(), args.loads).await;
+        print!("{}", report::render_section(&render));
+        step("first render done");
+        return;
+    }
     step("bundle");
     let bundle = bundle::measure(&args.dist);
-    let first_visit = bundle.last().map_or(0, |s| s.raw);
 
     let postgres = std::env::var("OWF_TEST_PG_URL").ok();
     match &postgres {
@@ -195,14 +210,7 @@ async fn main() {
     }
 
     step("first render (headless Chromium)");
-    let render = render::run(
-        &args.owf,
-        &args.dist,
-        &sqlite_db.sqlite_url(),
-        args.loads,
-        first_visit,
-    )
-    .await;
+    let render = render::run(&args.owf, &args.dist, &sqlite_db.sqlite_url(), args.loads).await;
     drop(sqlite_db);
 
     step("relay (SQLite, in-process sandbox)");

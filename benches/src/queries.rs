@@ -166,6 +166,25 @@ pub fn cases() -> Vec<Case> {
     ]
 }
 
+/// Seeds `filings` filings over `enterprises` enterprises into the database at `url`; its store.
+pub async fn seeded(url: &str, enterprises: usize, filings: usize) -> Store {
+    let store = Store::connect(url)
+        .await
+        .expect("bench store")
+        .with_key_encryption(KeyEncryptionKey::demo());
+    let ids = seed::enterprises(&store, enterprises).await;
+    seed::filings(&store, url, &ids, filings / enterprises.max(1)).await;
+    if store.dialect() == Dialect::Postgres {
+        // What autovacuum would do after the load, done now so that it does not run during the
+        // measures: statistics for the planner, the visibility map for index-only scans.
+        sqlx::query("VACUUM (ANALYZE)")
+            .execute(store.write_pool())
+            .await
+            .expect("vacuum analyze");
+    }
+    store
+}
+
 /// Seeds `filings` filings over `enterprises` enterprises into `url`, serves it, and measures
 /// every case with `requests` sequential requests over HTTP and through bare sqlx.
 pub async fn run(
@@ -177,21 +196,8 @@ pub async fn run(
     filings: usize,
     requests: usize,
 ) -> Queries {
-    let store = Store::connect(url)
-        .await
-        .expect("bench store")
-        .with_key_encryption(KeyEncryptionKey::demo());
     let started = Instant::now();
-    let ids = seed::enterprises(&store, enterprises).await;
-    seed::filings(&store, url, &ids, filings / enterprises.max(1)).await;
-    if store.dialect() == Dialect::Postgres {
-        // What autovacuum would do after the load, done now so that it does not run during the
-        // measures: statistics for the planner, the visibility map for index-only scans.
-        sqlx::query("VACUUM (ANALYZE)")
-            .execute(store.write_pool())
-            .await
-            .expect("vacuum analyze");
-    }
+    let store = seeded(url, enterprises, filings).await;
     let seed_secs = started.elapsed().as_secs_f64();
     let enterprise_id = seed::zone_enterprise(&store).await.id;
     let server = Owf::start(bin, url, dist, &["--no-relay"]).await;

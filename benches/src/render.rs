@@ -1,129 +1,171 @@
-//! First render: cold loads (a fresh Chromium profile each) of the login page and of the query
-//! results for a logged-in user, read from the app's Performance API marks; beside them a
-//! static HTML page of the same size served by the same server, read from `domInteractive`.
+//! First render: cold loads (a fresh Chromium profile each) of the login page and of a
+//! logged-in user's first page of 海外仓备案查询, up to the app's Performance marks
+//! `owf-login-ready` and `owf-results-drawn`; beside each, a static HTML page of what the app
+//! draws there (`static_pages`), served by the same server and read at the same mark. Every
+//! page is loaded on loopback and throttled as a slow phone (`throttle`), app and baseline taking
+//! turns; after each throttled cold load of the app's login, the same browser visits the login
+//! again.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use owf_e2e::Browser;
-use owf_shared::fixtures;
-use serde_json::{json, Value};
 
-use crate::server::{Owf, Scratch};
+use crate::page_load::{log_in, until_mark, Load};
+use crate::server::Owf;
+use crate::static_pages;
 use crate::stats::median;
+use crate::throttle::{Throttle, MOBILE_SLOW_4G, PHONE_SCREEN};
+
+/// Loads of one page: the app's, and the static baseline's.
+#[derive(Debug, Default)]
+pub struct Pair {
+    pub app: Vec<Load>,
+    pub baseline: Vec<Load>,
+}
+
+/// Median milliseconds to the mark.
+pub fn median_ms(loads: &[Load]) -> f64 {
+    median(&mut loads.iter().map(|l| l.ms).collect::<Vec<_>>())
+}
+
+/// Median bytes transferred before the mark.
+pub fn median_bytes(loads: &[Load]) -> f64 {
+    median(&mut loads.iter().map(|l| l.bytes as f64).collect::<Vec<_>>())
+}
+
+/// The two screens under one network.
+#[derive(Debug, Default)]
+pub struct Screens {
+    pub login: Pair,
+    pub results: Pair,
+}
 
 pub struct Render {
     pub loads: usize,
-    pub baseline_bytes: u64,
-    /// Milliseconds from navigation start, one per cold load.
-    pub login: Vec<f64>,
-    pub results: Vec<f64>,
-    pub baseline: Vec<f64>,
+    pub throttle: Throttle,
+    pub loopback: Screens,
+    pub throttled: Screens,
+    /// The login visited again (from `about:blank`) in the browser of a throttled cold load of it.
+    pub second_visit: Vec<Load>,
 }
 
-impl Render {
-    pub fn medians(&self) -> (f64, f64, f64) {
-        (
-            median(&mut self.login.clone()),
-            median(&mut self.results.clone()),
-            median(&mut self.baseline.clone()),
-        )
-    }
+#[derive(Debug, Clone, Copy)]
+enum Screen {
+    Login,
+    Results,
 }
 
-/// A copy of `dist` with `baseline.html`: a static page of about `bytes` bytes (a table, as
-/// the result screens show), no script.
-fn baseline_dist(dist: &Path, bytes: u64) -> (Scratch, u64) {
-    let copy = Scratch::new("owf-bench-dist");
-    for entry in std::fs::read_dir(dist).expect("dist") {
-        let entry = entry.expect("dist entry");
-        std::fs::copy(entry.path(), copy.0.join(entry.file_name())).expect("copy dist");
-    }
-    let mut html = String::from(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <title>baseline</title></head><body><h1>海外仓备案查询</h1><table>",
-    );
-    let mut n = 0;
-    while (html.len() as u64) < bytes {
-        n += 1;
-        html.push_str(&format!(
-            "<tr><td>W20261130{n:09}</td><td>Ontario Hub {n:04}</td><td>深圳前海综保跨境供应链有限公司</td>\
-             <td>502</td><td>9810</td><td>审核通过</td><td>2026-11-30 10:00:00</td></tr>\n"
-        ));
-    }
-    html.push_str("</table></body></html>");
-    std::fs::write(copy.0.join("baseline.html"), &html).expect("write baseline");
-    (copy, html.len() as u64)
+#[derive(Debug, Clone, Copy)]
+enum Side {
+    App,
+    Baseline,
 }
 
-/// Waits for the Performance API entry `name` and returns its start time (ms).
-async fn mark(browser: &Browser, name: &str) -> f64 {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let value: Value = browser
-            .client
-            .execute(
-                "const e = performance.getEntriesByName(arguments[0]); \
-                 return e.length ? e[0].startTime : null;",
-                vec![json!(name)],
-            )
-            .await
-            .expect("read performance entry");
-        if let Some(ms) = value.as_f64() {
-            return ms;
+impl Screen {
+    fn mark(self) -> &'static str {
+        match self {
+            Screen::Login => "owf-login-ready",
+            Screen::Results => "owf-results-drawn",
         }
-        assert!(Instant::now() < deadline, "no performance mark {name}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    fn path(self, side: Side) -> &'static str {
+        match (self, side) {
+            (Screen::Login, Side::App) => "/login",
+            (Screen::Login, Side::Baseline) => static_pages::LOGIN,
+            (Screen::Results, Side::App) => "/query?page=1",
+            (Screen::Results, Side::Baseline) => static_pages::RESULTS,
+        }
+    }
+
+    fn of(self, screens: &mut Screens) -> &mut Pair {
+        match self {
+            Screen::Login => &mut screens.login,
+            Screen::Results => &mut screens.results,
+        }
     }
 }
 
-async fn dom_interactive(browser: &Browser) -> f64 {
-    let value: Value = browser
-        .client
-        .execute(
-            "const n = performance.getEntriesByType('navigation')[0]; \
-             return n ? n.domInteractive : null;",
-            vec![],
-        )
-        .await
-        .expect("read navigation timing");
-    value.as_f64().expect("domInteractive")
+impl Side {
+    fn of(self, pair: &mut Pair) -> &mut Vec<Load> {
+        match self {
+            Side::App => &mut pair.app,
+            Side::Baseline => &mut pair.baseline,
+        }
+    }
 }
 
-/// `loads` cold loads of each page against `owf serve` on `url` (a database whose zone
-/// enterprise has filings); `first_visit` is the app's first-visit bytes.
-pub async fn run(bin: &Path, dist: &Path, url: &str, loads: usize, first_visit: u64) -> Render {
-    let (copy, baseline_bytes) = baseline_dist(dist, first_visit);
+/// How long the bytes must stay the same after the mark: longer than a small answer takes.
+fn settle(throttle: Option<Throttle>) -> Duration {
+    throttle.map_or(Duration::from_millis(200), |t| {
+        Duration::from_secs_f64(2.0 * t.request_latency_ms() / 1000.0)
+    })
+}
+
+/// A cold load of `screen` on `side` in a fresh browser (a phone's screen and network under
+/// `throttle`); the browser stays open on the page.
+async fn cold_load(
+    server: &Owf,
+    screen: Screen,
+    side: Side,
+    throttle: Option<Throttle>,
+) -> (Browser, Load) {
+    let b = match throttle {
+        Some(_) => Browser::start_sized("bench", PHONE_SCREEN.0, PHONE_SCREEN.1).await,
+        None => Browser::start("bench").await,
+    };
+    if matches!(screen, Screen::Results) {
+        log_in(&b, server).await;
+    }
+    if let Some(t) = throttle {
+        b.goto("about:blank").await;
+        t.apply(&b).await;
+    }
+    b.goto(&server.url(screen.path(side))).await;
+    let load = until_mark(&b, screen.mark(), settle(throttle)).await;
+    (b, load)
+}
+
+/// `loads` cold loads of each page, on loopback and throttled, against `owf serve` on `url` (a
+/// database whose zone enterprise has filings).
+pub async fn run(bin: &Path, dist: &Path, url: &str, loads: usize) -> Render {
+    let copy = static_pages::copy_dist(dist);
     let server = Owf::start(bin, url, &copy.0, &["--no-relay"]).await;
+    static_pages::write(&copy.0, &server).await;
     let mut render = Render {
         loads,
-        baseline_bytes,
-        login: Vec::new(),
-        results: Vec::new(),
-        baseline: Vec::new(),
+        throttle: MOBILE_SLOW_4G,
+        loopback: Screens::default(),
+        throttled: Screens::default(),
+        second_visit: Vec::new(),
     };
-    for _ in 0..loads {
-        let b = Browser::start("bench").await;
-        b.goto(&server.url("/baseline.html")).await;
-        render.baseline.push(dom_interactive(&b).await);
-        b.close().await;
-
-        let b = Browser::start("bench").await;
-        b.goto(&server.url("/login")).await;
-        render.login.push(mark(&b, "owf-login-ready").await);
-        b.close().await;
-
-        let b = Browser::start("bench").await;
-        // Log in from a page of the origin that loads nothing of the app: the browser holds the
-        // session cookie, its cache stays cold.
-        b.goto(&server.url("/healthz")).await;
-        let login =
-            json!({ "card_no": fixtures::ZONE.card_no, "password": fixtures::ZONE.password });
-        let answer = b.api("POST", "/session", Some(login)).await;
-        assert_eq!(answer["status"], 200, "login: {answer}");
-        b.goto(&server.url("/query?page=1")).await;
-        render.results.push(mark(&b, "owf-results-drawn").await);
-        b.close().await;
+    for n in 0..loads {
+        // App and baseline take turns at going first: the machine's drift weighs on both.
+        let sides = if n % 2 == 0 {
+            [Side::App, Side::Baseline]
+        } else {
+            [Side::Baseline, Side::App]
+        };
+        for throttle in [None, Some(render.throttle)] {
+            for screen in [Screen::Login, Screen::Results] {
+                for side in sides {
+                    let (b, load) = cold_load(&server, screen, side, throttle).await;
+                    let screens = match throttle {
+                        Some(_) => &mut render.throttled,
+                        None => &mut render.loopback,
+                    };
+                    side.of(screen.of(screens)).push(load);
+                    if let (Some(t), Screen::Login, Side::App) = (throttle, screen, side) {
+                        b.goto("about:blank").await;
+                        b.goto(&server.url("/login")).await;
+                        let again = until_mark(&b, screen.mark(), settle(Some(t))).await;
+                        render.second_visit.push(again);
+                    }
+                    b.close().await;
+                }
+            }
+        }
     }
     render
 }

@@ -740,12 +740,15 @@ pub const PNG_1X1: &[u8] = &[
     0x44, 0xAE, 0x42, 0x60, 0x82,
 ];
 
-/// chromedriver's DevTools pass-through running `Page.printToPDF` with the page's own `@page`
-/// size and margins, as a clerk's 打印 with the browser's default settings.
+/// One DevTools command through chromedriver's pass-through (`goog/cdp/execute`), sent to the
+/// page the session drives.
 #[derive(Debug)]
-struct PrintToPdf;
+struct Cdp {
+    method: &'static str,
+    params: Value,
+}
 
-impl fantoccini::wd::WebDriverCompatibleCommand for PrintToPdf {
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     fn endpoint(
         &self,
         base_url: &url::Url,
@@ -758,20 +761,28 @@ impl fantoccini::wd::WebDriverCompatibleCommand for PrintToPdf {
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({
-            "cmd": "Page.printToPDF",
-            "params": { "preferCSSPageSize": true, "printBackground": false },
-        });
+        let body = json!({ "cmd": self.method, "params": self.params });
         (http::Method::POST, Some(body.to_string()))
     }
 }
 
 impl Browser {
-    /// Prints the page to PDF as the browser would on paper, keeps the PDF beside the
+    /// Runs the DevTools command `method` with `params` on the page (e.g.
+    /// `Network.emulateNetworkConditions`); returns its answer.
+    pub async fn cdp(&self, method: &'static str, params: Value) -> Value {
+        self.client
+            .issue_cmd(Cdp { method, params })
+            .await
+            .unwrap_or_else(|e| panic!("DevTools {method}: {e}"))
+    }
+
+    /// Prints the page to PDF as the browser would on paper — the page's own `@page` size and
+    /// margins, as a clerk's 打印 with the browser's default settings — keeps the PDF beside the
     /// screenshots (`<test>-<n>-<name>.pdf`) and returns its text.
     pub async fn print_pdf(&mut self, name: &str) -> String {
         use base64::Engine;
-        let answer = self.client.issue_cmd(PrintToPdf).await.unwrap();
+        let params = json!({ "preferCSSPageSize": true, "printBackground": false });
+        let answer = self.cdp("Page.printToPDF", params).await;
         let data = answer["data"].as_str().expect("printToPDF answers data");
         let pdf = base64::engine::general_purpose::STANDARD
             .decode(data)
