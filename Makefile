@@ -21,13 +21,15 @@ run: dist
 	cargo build --release -p owf-backend
 	./target/release/owf serve $(ARGS)
 
-## Every test: format, lints, wasm build of the shared crate, unit + integration tests on
-## SQLite and PostgreSQL, end-to-end tests in headless Chromium, API fuzzing of the server.
+## Every test: format, lints, wasm build of the shared crate, the frontend's wasm unit tests
+## (in Node), unit + integration tests on SQLite and PostgreSQL, end-to-end tests in headless
+## Chromium, API fuzzing of the server.
 test: tools-build tools-test tools-fuzz
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p owf-frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p owf-frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
 	cargo check -p owf-shared --target wasm32-unknown-unknown
+	cargo test -p owf-frontend --target wasm32-unknown-unknown
 	$(MAKE) dist
 	scripts/with-postgres.sh cargo test --workspace -- --include-ignored
 	tools/schemathesis/bin/python scripts/api-fuzz.py $(TARGET_DIR)/debug/owf
