@@ -57,7 +57,7 @@ pub struct Context {
     /// The 监管方式 of the enterprise's 海外仓企业登记 (Form A); B3 must be one of them.
     /// Which registration counts (e.g. not 退单) is the server's decision.
     pub registered_trade_modes: Vec<TradeMode>,
-    /// The customs master data (国别(地区), 关区, 监管方式) codes are checked against.
+    /// The customs master data (国别(地区), 关区, 监管方式, 币制, 计量单位) codes are checked against.
     pub tables: Arc<CodeTables>,
 }
 
