@@ -11,6 +11,7 @@
 use std::fmt;
 
 use super::CodeError;
+use crate::delimited::{self, csv_field};
 
 /// Month of the Single Window snapshot the files hold.
 pub const SNAPSHOT: &str = "2022-06";
@@ -150,51 +151,18 @@ pub struct CodeTable {
     rows: Vec<Row>,
 }
 
-/// The fields of one CSV line (RFC 4180: a field with a comma is quoted, `""` is a quote).
-fn csv_fields(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        let field = fields.last_mut().expect("at least one field");
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(String::new()),
-            _ => field.push(c),
-        }
-    }
-    fields
-}
-
-/// `field` as a CSV field: quoted when it holds a comma, a quote or a line break.
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
-}
-
 impl CodeTable {
     /// Loads a table from its CSV file (header line first, rows in any order). The name is the
     /// Chinese name column ([`TableKind::name_column`]): the full Chinese name of a country or
     /// customs office, the short name (简称) of a trade mode, as the declaration form shows it.
     pub fn from_csv(kind: TableKind, csv: &str) -> Result<Self, TableError> {
         let mut rows = Vec::new();
-        for (index, line) in csv.lines().enumerate().skip(1) {
-            let line = line.trim_end_matches('\r');
-            if line.is_empty() {
+        for (line, fields) in delimited::records(csv, ',').skip(1) {
+            if fields == [""] {
                 continue;
             }
-            let bad = |why| TableError::BadRow {
-                line: index + 1,
-                why,
-            };
-            let mut fields = csv_fields(line).into_iter();
+            let bad = |why| TableError::BadRow { line, why };
+            let mut fields = fields.into_iter();
             let (Some(code), Some(name)) = (fields.next(), fields.nth(kind.name_column() - 1))
             else {
                 return Err(bad("fewer fields than the name column"));
@@ -310,12 +278,8 @@ impl CodeTables {
     /// and unique.
     pub fn from_combined_csv(csv: &str) -> Result<Self, TableError> {
         let mut rows: [Vec<Row>; 5] = Default::default();
-        for (index, line) in csv.lines().enumerate().skip(1) {
-            let fields = csv_fields(line.trim_end_matches('\r'));
-            let bad = |why| TableError::BadRow {
-                line: index + 1,
-                why,
-            };
+        for (line, fields) in delimited::records(csv, ',').skip(1) {
+            let bad = |why| TableError::BadRow { line, why };
             let [table, code, name] =
                 <[String; 3]>::try_from(fields).map_err(|_| bad("not three fields"))?;
             let at = TableKind::ALL
