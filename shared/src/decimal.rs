@@ -9,6 +9,7 @@
 //! | 数量 (`qty`) | [`QUANTITY`]: 14 integer digits, up to 5 decimals | N19,5 |
 //! | 单价 (`price`) | [`PRICE`]: 14 integer digits, up to 5 decimals | N19,5 |
 //! | 总价, 运费, 商品总价 | [`AMOUNT`]: 14 integer digits, up to 2 decimals | N16,2 |
+//! | 仓库面积 (B10 of the warehouse filing) | [`AREA`]: 14 integer digits, up to 5 decimals | N19,5 |
 //!
 //! Text is read as plain decimal digits with an optional `.` and fraction (`12`, `0.5`,
 //! `1234.50`). Refused, each with its own message: a minus sign, an exponent (`1.2E+5`, what a
@@ -48,6 +49,12 @@ pub const PRICE: Format = Format {
     decimals: 5,
 };
 
+/// 仓库面积(平方米) of the warehouse filing: N19,5.
+pub const AREA: Format = Format {
+    integer_digits: 14,
+    decimals: 5,
+};
+
 /// 总价, 运费, 商品总价: N16,2.
 pub const AMOUNT: Format = Format {
     integer_digits: 14,
@@ -76,6 +83,16 @@ pub enum DecimalError {
     TooLarge { max: u32 },
 }
 
+/// The integer and fraction digits of `digits[.digits]`.
+fn plain(input: &str) -> Option<(&str, &str)> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match input.split_once('.') {
+        None if digits(input) => Some((input, "")),
+        Some((int, frac)) if digits(int) && digits(frac) => Some((int, frac)),
+        _ => None,
+    }
+}
+
 /// Whether `text` is a number in scientific notation, as a spreadsheet shows a long number:
 /// `1.2E+5`, `6.90123E+12`, `1e-3`.
 pub fn is_scientific(text: &str) -> bool {
@@ -97,22 +114,18 @@ impl Decimal {
 
     /// Parses `digits[.digits]` within `format` (the caller trims the text).
     pub fn parse(input: &str, format: Format) -> Result<Self, DecimalError> {
-        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        let (int, frac) = input.split_once('.').unwrap_or((input, ""));
-        if digits(int) && (frac.is_empty() && !input.ends_with('.') || digits(frac)) {
+        if let Some((int, frac)) = plain(input) {
             return Self::from_parts(int, frac, format);
         }
-        Err(
-            if input.starts_with('-') && Self::parse(&input[1..], format).is_ok() {
-                DecimalError::Negative
-            } else if is_scientific(input) {
-                DecimalError::Exponent
-            } else if input.contains(',') && digits(&input.replace([',', '.'], "")) {
-                DecimalError::Thousands
-            } else {
-                DecimalError::NotNumber
-            },
-        )
+        Err(if input.strip_prefix('-').and_then(plain).is_some() {
+            DecimalError::Negative
+        } else if is_scientific(input) {
+            DecimalError::Exponent
+        } else if input.contains(',') && plain(&input.replace([',', '.'], "")).is_some() {
+            DecimalError::Thousands
+        } else {
+            DecimalError::NotNumber
+        })
     }
 
     fn from_parts(int: &str, frac: &str, format: Format) -> Result<Self, DecimalError> {
@@ -224,6 +237,7 @@ mod tests {
             ("1.2.3", DecimalError::NotNumber),
             ("+5", DecimalError::NotNumber),
             ("--5", DecimalError::NotNumber),
+            ("-", DecimalError::NotNumber),
             ("-5", DecimalError::Negative),
             ("-0.5", DecimalError::Negative),
             ("1.2E+5", DecimalError::Exponent),
