@@ -11,6 +11,7 @@ pub fn records(text: &str, delimiter: char) -> Records<'_> {
         chars: text.chars().peekable(),
         delimiter,
         line: 1,
+        max_fields: usize::MAX,
     }
 }
 
@@ -19,6 +20,18 @@ pub struct Records<'t> {
     chars: std::iter::Peekable<std::str::Chars<'t>>,
     delimiter: char,
     line: usize,
+    max_fields: usize,
+}
+
+impl Records<'_> {
+    /// Keeps only the first `max` fields of each record, so a line of a million delimiters does
+    /// not become a million strings.
+    pub fn max_fields(self, max: usize) -> Self {
+        Self {
+            max_fields: max.max(1),
+            ..self
+        }
+    }
 }
 
 impl Iterator for Records<'_> {
@@ -30,25 +43,37 @@ impl Iterator for Records<'_> {
         let start = self.line;
         let mut fields = vec![String::new()];
         let mut quoted = false;
+        let mut dropped = false;
         while let Some(c) = self.chars.next() {
-            let field = fields.last_mut().expect("at least one field");
-            match c {
+            let text = match c {
                 '"' if quoted && self.chars.peek() == Some(&'"') => {
                     self.chars.next();
-                    field.push('"');
+                    '"'
                 }
-                '"' => quoted = !quoted,
-                '\r' if !quoted && self.chars.peek() == Some(&'\n') => {}
+                '"' => {
+                    quoted = !quoted;
+                    continue;
+                }
+                '\r' if !quoted && self.chars.peek() == Some(&'\n') => continue,
                 '\n' if !quoted => {
                     self.line += 1;
                     return Some((start, fields));
                 }
                 '\n' => {
                     self.line += 1;
-                    field.push(c);
+                    c
                 }
-                c if c == self.delimiter && !quoted => fields.push(String::new()),
-                c => field.push(c),
+                c if c == self.delimiter && !quoted => {
+                    dropped |= fields.len() == self.max_fields;
+                    if !dropped {
+                        fields.push(String::new());
+                    }
+                    continue;
+                }
+                c => c,
+            };
+            if !dropped {
+                fields.last_mut().expect("at least one field").push(text);
             }
         }
         Some((start, fields))
@@ -82,6 +107,16 @@ mod tests {
             ]
         );
         let tabs: Vec<_> = records("x\ty\n", '\t').collect();
+        let first_two: Vec<_> = records("a,b,\"c\nd\"\"\",e\nf", ',')
+            .max_fields(2)
+            .collect();
+        assert_eq!(
+            first_two,
+            [
+                (1, vec!["a".to_owned(), "b".to_owned()]),
+                (3, vec!["f".to_owned()])
+            ]
+        );
         assert_eq!(tabs, [(1, vec!["x".to_owned(), "y".to_owned()])]);
         assert_eq!(csv_field("a, \"b\""), "\"a, \"\"b\"\"\"");
     }

@@ -10,8 +10,9 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, ImportError> {
     let header = text.lines().find(|line| !line.trim().is_empty());
     let tabs = header.is_some_and(|line| line.contains('\t') && !line.contains(','));
     let mut sheet = Sheet::default();
-    for (number, fields) in delimited::records(&text, if tabs { '\t' } else { ',' }) {
-        let cells = fields.into_iter().take(MAX_COLUMNS).map(Ok).collect();
+    let delimiter = if tabs { '\t' } else { ',' };
+    for (number, fields) in delimited::records(&text, delimiter).max_fields(MAX_COLUMNS) {
+        let cells = fields.into_iter().map(Ok).collect();
         sheet.push(number, cells)?;
     }
     Ok(sheet)
