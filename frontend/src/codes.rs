@@ -1,4 +1,4 @@
-//! The customs master data (国别(地区), 关区, 监管方式) in the browser. It is not part of the app's
+//! The customs master data (国别(地区), 关区, 监管方式, 币制, 计量单位) in the browser. It is not part of the app's
 //! first download: the first form, detail or query that needs it fetches `/api/codes` (a cacheable
 //! asset the server builds from the same files it validates with), and every screen after that
 //! shares the copy.

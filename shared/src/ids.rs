@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::decimal::{self, Decimal, DecimalError};
+
 /// The 31 symbols of GB 32100-2015, value = index (no I, O, S, V, Z).
 const USCC_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights Wi = 3^(i−1) mod 31 of positions 1–17.
@@ -344,96 +346,43 @@ impl fmt::Display for Date {
 }
 
 /// 仓库面积(平方米) (B10, N19,5): an exact decimal > 0 with at most 14 integer and 5 fraction
-/// digits, held as an integer number of 10⁻⁵ m² (no floating point anywhere).
+/// digits ([`decimal::AREA`]), with no floating point anywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Area(u64);
+pub struct Area(Decimal);
 
 /// Why an area is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AreaError {
-    /// Not a plain decimal number like `5200` or `1234.5`.
-    NotNumber,
+    /// Not a number of the format.
+    Number(DecimalError),
     /// Zero or negative.
     NotPositive,
-    /// More than 5 digits after the decimal point.
-    TooManyDecimals { decimals: usize },
-    /// More than 14 digits before the decimal point.
-    TooLarge,
 }
 
 impl fmt::Display for AreaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::NotNumber => f.write_str("应为数字，例如 5200 或 1234.5"),
+            Self::Number(error) => error.fmt(f),
             Self::NotPositive => f.write_str("必须大于 0"),
-            Self::TooManyDecimals { decimals } => {
-                write!(f, "最多 5 位小数（当前 {decimals} 位）")
-            }
-            Self::TooLarge => f.write_str("整数部分最多 14 位"),
         }
     }
 }
 
 impl Area {
-    /// Fraction digits kept exactly.
-    pub const SCALE: u32 = 5;
-    const ONE: u64 = 10u64.pow(Self::SCALE);
-
     /// Parses `digits[.digits]`, e.g. `5200`, `0.5`, `1234.56789`.
     pub fn parse(input: &str) -> Result<Self, AreaError> {
-        if let Some(rest) = input.strip_prefix('-') {
-            // All the minus signs at once: one level of recursion, whatever the input.
-            return match Self::parse(rest.trim_start_matches('-')) {
-                Ok(_) | Err(AreaError::NotPositive) => Err(AreaError::NotPositive),
-                Err(other) => Err(other),
-            };
+        match Decimal::parse(input, decimal::AREA) {
+            Ok(area) if !area.is_zero() => Ok(Self(area)),
+            Ok(_) | Err(DecimalError::Negative) => Err(AreaError::NotPositive),
+            Err(error) => Err(AreaError::Number(error)),
         }
-        let (int, frac) = input.split_once('.').unwrap_or((input, ""));
-        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if int.is_empty() || !all_digits(int) || !all_digits(frac) || input.ends_with('.') {
-            return Err(AreaError::NotNumber);
-        }
-        if frac.len() > Self::SCALE as usize {
-            return Err(AreaError::TooManyDecimals {
-                decimals: frac.len(),
-            });
-        }
-        let int = int.trim_start_matches('0');
-        if int.len() > 14 {
-            return Err(AreaError::TooLarge);
-        }
-        let whole = if int.is_empty() {
-            Some(0)
-        } else {
-            digits_value(int)
-        };
-        let fraction = format!("{frac:0<5}");
-        let scaled = whole
-            .zip(digits_value(&fraction))
-            .map(|(w, f)| w * Self::ONE + f)
-            .ok_or(AreaError::NotNumber)?;
-        if scaled == 0 {
-            return Err(AreaError::NotPositive);
-        }
-        Ok(Self(scaled))
-    }
-
-    /// The area in units of 10⁻⁵ m².
-    pub fn scaled(self) -> u64 {
-        self.0
     }
 }
 
 /// Normalised decimal: no leading zeros, no trailing fraction zeros (`0012.50` → `12.5`).
 impl fmt::Display for Area {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (whole, fraction) = (self.0 / Self::ONE, self.0 % Self::ONE);
-        if fraction == 0 {
-            write!(f, "{whole}")
-        } else {
-            let digits = format!("{fraction:05}");
-            write!(f, "{whole}.{}", digits.trim_end_matches('0'))
-        }
+        self.0.fmt(f)
     }
 }
 
@@ -630,60 +579,59 @@ mod tests {
 
     #[test]
     fn area_is_exact() {
-        let cases = [
-            ("5200", 520_000_000, "5200"),
-            ("0.5", 50_000, "0.5"),
-            ("0012.50", 1_250_000, "12.5"),
-            ("0.00001", 1, "0.00001"),
-            ("1234.56789", 123_456_789, "1234.56789"),
-            (
-                "99999999999999.99999",
-                9_999_999_999_999_999_999,
-                "99999999999999.99999",
-            ),
-            ("0.1", 10_000, "0.1"),
-        ];
-        for (input, scaled, shown) in cases {
-            let area = Area::parse(input).unwrap();
-            assert_eq!(area.scaled(), scaled, "{input}");
-            assert_eq!(area.to_string(), shown, "{input}");
+        for (input, shown) in [
+            ("5200", "5200"),
+            ("0.5", "0.5"),
+            ("0012.50", "12.5"),
+            ("0.00001", "0.00001"),
+            ("1234.56789", "1234.56789"),
+            ("99999999999999.99999", "99999999999999.99999"),
+            ("0.1", "0.1"),
+        ] {
+            assert_eq!(Area::parse(input).unwrap().to_string(), shown, "{input}");
         }
-        // 0.1 + 0.2 is exactly 0.3 here, unlike with f64.
-        let sum = Area::parse("0.1").unwrap().scaled() + Area::parse("0.2").unwrap().scaled();
-        assert_eq!(sum, Area::parse("0.3").unwrap().scaled());
+        assert_eq!(Area::parse("12.50"), Area::parse("12.5"));
     }
 
     #[test]
     fn area_rejections() {
+        let number = AreaError::Number;
         assert_eq!(Area::parse("0"), Err(AreaError::NotPositive));
         assert_eq!(Area::parse("0.00000"), Err(AreaError::NotPositive));
         assert_eq!(Area::parse("-5"), Err(AreaError::NotPositive));
         // A long run of minus signs is refused without exhausting the stack.
         let dashes = format!("{}5", "-".repeat(1_000_000));
-        assert_eq!(Area::parse(&dashes), Err(AreaError::NotPositive));
+        assert_eq!(Area::parse(&dashes), Err(number(DecimalError::NotNumber)));
         assert_eq!(
             Area::parse(&"-".repeat(1_000_000)),
-            Err(AreaError::NotNumber)
+            Err(number(DecimalError::NotNumber))
         );
-        assert_eq!(Area::parse("-x"), Err(AreaError::NotNumber));
         assert_eq!(
             Area::parse("1.123456"),
-            Err(AreaError::TooManyDecimals { decimals: 6 })
+            Err(number(DecimalError::TooManyDecimals { max: 5, found: 6 }))
         );
-        assert_eq!(Area::parse("100000000000000"), Err(AreaError::TooLarge));
+        assert_eq!(
+            Area::parse("100000000000000"),
+            Err(number(DecimalError::TooLarge { max: 14 }))
+        );
+        assert_eq!(Area::parse("1e3"), Err(number(DecimalError::Exponent)));
+        assert_eq!(Area::parse("1,000"), Err(number(DecimalError::Thousands)));
         for bad in [
             "",
             ".5",
             "5.",
-            "1e3",
-            "1,000",
+            "-x",
             "５２００",
             "12.3.4",
             "+5",
             " 5",
             "NaN",
         ] {
-            assert_eq!(Area::parse(bad), Err(AreaError::NotNumber), "{bad}");
+            assert_eq!(
+                Area::parse(bad),
+                Err(number(DecimalError::NotNumber)),
+                "{bad}"
+            );
         }
         assert_eq!(
             Area::parse("1.123456").unwrap_err().to_string(),

@@ -13,13 +13,19 @@
 //! * [`amendment`]: 变更 and 注销 of an approved filing (appType, pending marks, field changes).
 //! * [`receipt`]: a receipt's `returnInfo` in plain words, its CEB code tag apart.
 //! * [`proof`]: 证明材料 upload rules (accepted formats by content, size and count limits).
+//! * [`delimited`]: CSV records, for the code tables and the 订仓单 line import.
+//! * [`decimal`]: exact decimals for quantities and money (N16,2 amounts, no floating point).
+//! * [`booking`]: the 订仓单 (warehouse booking order): fields, validation, totals, line import.
 //! * [`api`]: the HTTP data-transfer types.
 //! * [`fixtures`] (feature `fixtures`, tests and benchmarks only): demo accounts, valid forms.
 //! * `openapi` (feature `openapi`, the server's): the OpenAPI schemas no derive can make.
 
 pub mod amendment;
 pub mod api;
+pub mod booking;
 pub mod codes;
+pub mod decimal;
+pub mod delimited;
 pub mod enterprise;
 pub mod field;
 #[cfg(feature = "fixtures")]

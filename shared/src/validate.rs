@@ -57,7 +57,7 @@ pub struct Context {
     /// The 监管方式 of the enterprise's 海外仓企业登记 (Form A); B3 must be one of them.
     /// Which registration counts (e.g. not 退单) is the server's decision.
     pub registered_trade_modes: Vec<TradeMode>,
-    /// The customs master data (国别(地区), 关区, 监管方式) codes are checked against.
+    /// The customs master data (国别(地区), 关区, 监管方式, 币制, 计量单位) codes are checked against.
     pub tables: Arc<CodeTables>,
 }
 
@@ -978,7 +978,11 @@ mod tests {
             ("0", "仓库面积(平方米)必须大于 0"),
             ("-3", "仓库面积(平方米)必须大于 0"),
             ("1.123456", "仓库面积(平方米)最多 5 位小数（当前 6 位）"),
-            ("5,200", "仓库面积(平方米)应为数字，例如 5200 或 1234.5"),
+            (
+                "5,200",
+                "仓库面积(平方米)不能含逗号：小数点请用“.”，也不要写千位分隔符，例如 1234.5",
+            ),
+            ("52OO", "仓库面积(平方米)应为数字，例如 12 或 3.5"),
         ] {
             assert_eq!(
                 only(&wh_errors(&with(input), &[], Level::Draft), "area_sqm"),

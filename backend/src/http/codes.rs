@@ -1,4 +1,4 @@
-//! `GET /api/codes`: the customs master data (国别(地区), 关区, 监管方式) for the browser as one CSV
+//! `GET /api/codes`: the customs master data (国别(地区), 关区, 监管方式, 币制, 计量单位) for the browser as one CSV
 //! (`table,code,name`, [`CodeTables::to_combined_csv`]), built once from the tables the server
 //! validates with and served from memory as a cacheable asset: gzip when the client takes it, an
 //! `ETag` of the content, and `304` to a client that has it.

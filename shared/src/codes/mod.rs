@@ -1,7 +1,7 @@
 //! Code tables (代码表): every entry has its customs code and its Chinese name.
 //!
-//! The customs master data (国别(地区), 关区, 监管方式) is loaded from data files by [`table`];
-//! the small closed tables owf defines itself (仓库性质, 证明材料类型) and the 监管方式 that the
+//! The customs master data (国别(地区), 关区, 监管方式, 币制, 计量单位) is loaded from data files
+//! by [`table`]; the small closed tables owf defines itself (仓库性质, 证明材料类型) and the 监管方式 that the
 //! rules name ([`TradeMode`]) implement [`Code`].
 
 pub mod table;

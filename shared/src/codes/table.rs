@@ -1,4 +1,5 @@
-//! The customs master-data tables (海关参数代码表): 国别(地区), 关区 and 监管方式, loaded from the
+//! The customs master-data tables (海关参数代码表): 国别(地区), 关区, 监管方式, 币制 and 计量单位,
+//! loaded from the
 //! CSV files under `shared/data/` (provenance and snapshot date in `shared/data/README.md`).
 //!
 //! This is the one loader. The server embeds the files ([`CodeTables::embedded`], feature
@@ -10,6 +11,7 @@
 use std::fmt;
 
 use super::CodeError;
+use crate::delimited::{self, csv_field};
 
 /// Month of the Single Window snapshot the files hold.
 pub const SNAPSHOT: &str = "2022-06";
@@ -23,10 +25,20 @@ pub enum TableKind {
     Districts,
     /// 监管方式代码表, 4 digits.
     TradeModes,
+    /// 币制代码表, 3 digits (the customs code, not the ISO letters).
+    Currencies,
+    /// 计量单位代码表, 3 digits.
+    Units,
 }
 
 impl TableKind {
-    pub const ALL: [TableKind; 3] = [Self::Countries, Self::Districts, Self::TradeModes];
+    pub const ALL: [TableKind; 5] = [
+        Self::Countries,
+        Self::Districts,
+        Self::TradeModes,
+        Self::Currencies,
+        Self::Units,
+    ];
 
     /// The table's name in the combined CSV, e.g. `countries`.
     pub fn key(self) -> &'static str {
@@ -34,6 +46,8 @@ impl TableKind {
             Self::Countries => "countries",
             Self::Districts => "districts",
             Self::TradeModes => "trade_modes",
+            Self::Currencies => "currencies",
+            Self::Units => "units",
         }
     }
 
@@ -43,14 +57,25 @@ impl TableKind {
             Self::Countries => "国别（地区）代码表",
             Self::Districts => "关区代码表",
             Self::TradeModes => "监管方式代码表",
+            Self::Currencies => "币制代码表",
+            Self::Units => "计量单位代码表",
         }
     }
 
     /// Length of every code.
     pub fn code_len(self) -> usize {
         match self {
-            Self::Countries => 3,
+            Self::Countries | Self::Currencies | Self::Units => 3,
             Self::Districts | Self::TradeModes => 4,
+        }
+    }
+
+    /// The column of the data file that holds the Chinese name: the second, except in the
+    /// currency file, whose second column is the ISO code (`502,USD,美元,US Dollar`).
+    fn name_column(self) -> usize {
+        match self {
+            Self::Currencies => 2,
+            _ => 1,
         }
     }
 
@@ -126,53 +151,21 @@ pub struct CodeTable {
     rows: Vec<Row>,
 }
 
-/// The fields of one CSV line (RFC 4180: a field with a comma is quoted, `""` is a quote).
-fn csv_fields(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        let field = fields.last_mut().expect("at least one field");
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(String::new()),
-            _ => field.push(c),
-        }
-    }
-    fields
-}
-
-/// `field` as a CSV field: quoted when it holds a comma, a quote or a line break.
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
-}
-
 impl CodeTable {
     /// Loads a table from its CSV file (header line first, rows in any order). The name is the
-    /// second column: the full Chinese name of a country or customs office, the short name (简称)
-    /// of a trade mode, as the declaration form shows it.
+    /// Chinese name column ([`TableKind::name_column`]): the full Chinese name of a country or
+    /// customs office, the short name (简称) of a trade mode, as the declaration form shows it.
     pub fn from_csv(kind: TableKind, csv: &str) -> Result<Self, TableError> {
         let mut rows = Vec::new();
-        for (index, line) in csv.lines().enumerate().skip(1) {
-            let line = line.trim_end_matches('\r');
-            if line.is_empty() {
+        for (line, fields) in delimited::records(csv, ',').skip(1) {
+            if fields == [""] {
                 continue;
             }
-            let bad = |why| TableError::BadRow {
-                line: index + 1,
-                why,
-            };
-            let mut fields = csv_fields(line).into_iter();
-            let (Some(code), Some(name)) = (fields.next(), fields.next()) else {
-                return Err(bad("fewer than two fields"));
+            let bad = |why| TableError::BadRow { line, why };
+            let mut fields = fields.into_iter();
+            let (Some(code), Some(name)) = (fields.next(), fields.nth(kind.name_column() - 1))
+            else {
+                return Err(bad("fewer fields than the name column"));
             };
             let row = Row { code, name };
             if let Some(why) = kind.refusal(&row) {
@@ -246,20 +239,21 @@ pub struct CodeTables {
     pub countries: CodeTable,
     pub districts: CodeTable,
     pub trade_modes: CodeTable,
+    pub currencies: CodeTable,
+    pub units: CodeTable,
 }
 
 impl CodeTables {
-    /// Loads the three CSV files.
-    pub fn from_csv(
-        countries: &str,
-        districts: &str,
-        trade_modes: &str,
-    ) -> Result<Self, TableError> {
+    /// Loads the CSV files, one per table in the order of [`TableKind::ALL`].
+    pub fn from_csv(files: [&str; 5]) -> Result<Self, TableError> {
+        let [countries, districts, trade_modes, currencies, units] = files;
         Ok(Self {
             snapshot: SNAPSHOT.to_owned(),
             countries: CodeTable::from_csv(TableKind::Countries, countries)?,
             districts: CodeTable::from_csv(TableKind::Districts, districts)?,
             trade_modes: CodeTable::from_csv(TableKind::TradeModes, trade_modes)?,
+            currencies: CodeTable::from_csv(TableKind::Currencies, currencies)?,
+            units: CodeTable::from_csv(TableKind::Units, units)?,
         })
     }
 
@@ -283,13 +277,9 @@ impl CodeTables {
     /// Loads [`Self::to_combined_csv`]'s CSV: every row well-formed, each table's rows sorted
     /// and unique.
     pub fn from_combined_csv(csv: &str) -> Result<Self, TableError> {
-        let mut rows: [Vec<Row>; 3] = Default::default();
-        for (index, line) in csv.lines().enumerate().skip(1) {
-            let fields = csv_fields(line.trim_end_matches('\r'));
-            let bad = |why| TableError::BadRow {
-                line: index + 1,
-                why,
-            };
+        let mut rows: [Vec<Row>; 5] = Default::default();
+        for (line, fields) in delimited::records(csv, ',').skip(1) {
+            let bad = |why| TableError::BadRow { line, why };
             let [table, code, name] =
                 <[String; 3]>::try_from(fields).map_err(|_| bad("not three fields"))?;
             let at = TableKind::ALL
@@ -302,12 +292,14 @@ impl CodeTables {
             }
             rows[at].push(row);
         }
-        let [countries, districts, trade_modes] = rows;
+        let [countries, districts, trade_modes, currencies, units] = rows;
         Ok(Self {
             snapshot: SNAPSHOT.to_owned(),
             countries: CodeTable::from_sorted(TableKind::Countries, countries)?,
             districts: CodeTable::from_sorted(TableKind::Districts, districts)?,
             trade_modes: CodeTable::from_sorted(TableKind::TradeModes, trade_modes)?,
+            currencies: CodeTable::from_sorted(TableKind::Currencies, currencies)?,
+            units: CodeTable::from_sorted(TableKind::Units, units)?,
         })
     }
 
@@ -318,11 +310,13 @@ impl CodeTables {
         TABLES
             .get_or_init(|| {
                 std::sync::Arc::new(
-                    Self::from_csv(
+                    Self::from_csv([
                         include_str!("../../data/customs-countries.csv"),
                         include_str!("../../data/customs-districts.csv"),
                         include_str!("../../data/customs-trade-modes.csv"),
-                    )
+                        include_str!("../../data/customs-currencies.csv"),
+                        include_str!("../../data/customs-units.csv"),
+                    ])
                     .expect("the embedded code tables load"),
                 )
             })
@@ -335,6 +329,8 @@ impl CodeTables {
             TableKind::Countries => &self.countries,
             TableKind::Districts => &self.districts,
             TableKind::TradeModes => &self.trade_modes,
+            TableKind::Currencies => &self.currencies,
+            TableKind::Units => &self.units,
         }
     }
 }
@@ -371,6 +367,8 @@ mod tests {
         assert_eq!(tables().countries.rows().len(), 245);
         assert_eq!(tables().districts.rows().len(), 1369);
         assert_eq!(tables().trade_modes.rows().len(), 104);
+        assert_eq!(tables().currencies.rows().len(), 22);
+        assert_eq!(tables().units.rows().len(), 124);
         assert_eq!(tables().snapshot, "2022-06");
     }
 
@@ -392,6 +390,12 @@ mod tests {
             (&t.trade_modes, "9810", "跨境电商出口海外仓"),
             (&t.trade_modes, "1210", "保税电商"),
             (&t.trade_modes, "0110", "一般贸易"),
+            (&t.currencies, "142", "人民币"),
+            (&t.currencies, "502", "美元"),
+            (&t.currencies, "300", "欧元"),
+            (&t.units, "007", "个"),
+            (&t.units, "011", "件"),
+            (&t.units, "035", "千克"),
         ] {
             assert_eq!(
                 table.get(code).map(|r| r.name.as_str()),
@@ -507,6 +511,8 @@ mod tests {
         let csv = tables().to_combined_csv();
         assert!(csv.starts_with("table,code,name\r\ncountries,101,阿富汗\r\n"));
         assert!(csv.contains("\r\ndistricts,5304,蛇口海关\r\n"));
+        assert!(csv.contains("\r\ncurrencies,502,美元\r\n"));
+        assert!(csv.contains("\r\nunits,007,个\r\n"));
         assert_eq!(CodeTables::from_combined_csv(&csv).unwrap(), *tables());
         let quoted =
             CodeTable::from_csv(TableKind::Countries, "code,name\n101,\"a, \"\"b\"\"\"\n").unwrap();
