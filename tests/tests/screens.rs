@@ -81,3 +81,19 @@ async fn the_screens_module_missing_is_said_and_fetched_again_once_it_is_back() 
     assert!(!b.exists("#screen-unavailable").await);
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_opened_first_in_a_cold_browser_arrives_with_its_module() {
+    let server = Server::start().await;
+    let b = Browser::start("screens-cold").await;
+    b.goto(&server.url("/login")).await;
+    b.find("#card_no").await;
+    b.goto(&server.url("/healthz")).await;
+    let login = serde_json::json!({ "card_no": PLAIN.card_no, "password": PLAIN.password });
+    let answer = b.api("POST", "/session", Some(login)).await;
+    assert_eq!(answer["status"], 200, "login: {answer}");
+    b.create("/registrations", &PLAIN.registration()).await;
+    b.goto(&server.url("/query?page=1")).await;
+    b.wait_text("table.results tbody", "暂存").await;
+    b.close().await;
+}
