@@ -119,8 +119,8 @@ fn draft(user: &CurrentUser, form: BookingForm) -> Result<BookingSave, AppError>
     })
 }
 
-/// The answer to a write the store refused, or its error.
-fn refused(saved: Result<Saved, StoreError>) -> Result<Option<i64>, AppError> {
+/// The id a 暂存 wrote; `None` when its version was stale; the refusals as answers.
+fn written(saved: Result<Saved, StoreError>) -> Result<Option<i64>, AppError> {
     match saved {
         Ok(Saved::Done(id)) => Ok(Some(id)),
         Ok(Saved::Stale) => Ok(None),
@@ -198,7 +198,7 @@ async fn create(
     let save = draft(&user, save.form)?;
     let enterprise_id = save.enterprise_id;
     // A new order has no version to be stale at.
-    let id = refused(state.store.create_booking(save).await)?.ok_or(AppError::NotFound)?;
+    let id = written(state.store.create_booking(save).await)?.ok_or(AppError::NotFound)?;
     Ok((
         StatusCode::CREATED,
         Json(read_back(&state, enterprise_id, id).await?),
@@ -249,7 +249,7 @@ async fn update(
         return Err(stale(&record));
     }
     let save = draft(&user, form)?;
-    if refused(state.store.save_booking(id, version, save).await)?.is_none() {
+    if written(state.store.save_booking(id, version, save).await)?.is_none() {
         let (now, _) = load(&state, enterprise_id, id).await?;
         return Err(stale(&now));
     }
