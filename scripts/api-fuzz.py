@@ -4,11 +4,11 @@
 
 Starts `owf serve --demo` on a free port with a throwaway SQLite database (or the empty database
 API_FUZZ_DATABASE_URL names), logs in as the demo 区内企业, makes one record of each kind (an
-approved 企业登记, a 海外仓资料 draft with a proof document) so the fuzzer reaches past 404, and
-runs schemathesis over the OpenAPI document
-(GET /api/openapi.json). Fails on a 5xx, on a request slower than the timeout (a hang), on an
-error answer that is not the JSON `{code, message, fields}` and on a response that does not
-match its documented media type or schema. The server is stopped on exit.
+approved 企业登记, a 海外仓资料 draft with a proof document, a 订仓单 draft) so the fuzzer reaches
+past 404, and runs schemathesis over the OpenAPI document (GET /api/openapi.json). Fails on a
+5xx, on a request slower than the timeout (a hang), on an error answer that is not the JSON
+`{code, message, fields}` and on a response that does not match its documented media type or
+schema. The server is stopped on exit.
 
 Schemathesis also loads this file as its hooks file, for the `error_is_json_api_error` check.
 """
@@ -80,7 +80,8 @@ def wait_until(what, check, seconds, server):
 
 
 def seed(api, base, server):
-    """An approved 企业登记 and a 海外仓资料 draft with one proof document: ids for the fuzzer."""
+    """An approved 企业登记, a 海外仓资料 draft with one proof document and a 订仓单 draft: ids
+    for the fuzzer."""
 
     def call(method, path, expect, **kwargs):
         r = api.request(method, base + path, timeout=10, **kwargs)
@@ -124,7 +125,13 @@ def seed(api, base, server):
         data=b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n",
         headers={"content-type": "application/pdf"},
     )
-    return [rid, wid], [attachment["id"]]
+    booking = call("POST", "/api/booking-orders", 201, json={"form": {
+        "order_no": "WO-FUZZ-0001",
+        "warehouse_id": wid,
+        "currency": "502",
+        "lines": [{"item_no": "SKU-1", "item_name": "蓝牙耳机", "unit": "007", "qty": "2", "price": "1.5"}],
+    }})
+    return [rid, wid, booking["id"]], [attachment["id"]]
 
 
 def config(ids, attachment_ids):

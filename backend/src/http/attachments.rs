@@ -209,25 +209,26 @@ pub async fn download(
         .attachment_content(user.session.enterprise.id, id, attachment_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let encoded: String = file
-        .file_name
+    Ok((
+        [
+            (CONTENT_TYPE, file.content_type),
+            (CONTENT_DISPOSITION, attachment_disposition(&file.file_name)),
+            (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        file.content,
+    ))
+}
+
+/// `Content-Disposition` of a download saved as `file_name` (RFC 6266, the name in UTF-8).
+pub(super) fn attachment_disposition(file_name: &str) -> String {
+    let encoded: String = file_name
         .bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect();
-    Ok((
-        [
-            (CONTENT_TYPE, file.content_type),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename*=UTF-8''{encoded}"),
-            ),
-            (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
-        file.content,
-    ))
+    format!("attachment; filename*=UTF-8''{encoded}")
 }
 
 /// 删除证明材料（备案的 version 加 1）

@@ -130,9 +130,11 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(
-                AppError::PayloadTooLarge("请求内容超过 1 MiB 上限".to_owned()),
-            ),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::PayloadTooLarge(
+                    "请求内容超过上限（一般请求 1 MiB，订仓单 16 MiB）".to_owned(),
+                ))
+            }
             Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::BadRequest(
                 "请求体必须是 JSON（Content-Type: application/json）".to_owned(),
             )),

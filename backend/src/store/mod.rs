@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod amendments;
 pub mod attachments;
+pub mod booking_orders;
 pub mod filings;
 pub mod history;
 pub mod key_encryption;
@@ -52,6 +53,8 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("重复的记录：{0:?}")]
     Duplicate(filings::Duplicate),
+    #[error("本企业已有订仓单编号为 {0} 的订仓单，订仓单编号不能重复")]
+    OrderNoTaken(String),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("记录在加锁后仍被并发修改")]

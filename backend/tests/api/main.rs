@@ -13,6 +13,7 @@ mod user;
 mod amendments;
 mod assets;
 mod attachments;
+mod booking_orders;
 mod bounded;
 mod demo;
 mod errors;

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
+use owf_shared::booking::BookingForm;
 use owf_shared::fixtures::ZONE;
 use serde_json::Value;
 
@@ -18,6 +19,7 @@ async fn every_documented_route_exists(app: TestApp) {
     let zone = app.login(&ZONE).await;
     let reg = approved_registration(&app, &zone, &ZONE).await;
     let (wh, att) = warehouse_with_lease(&zone).await;
+    let booking = zone.create_booking(&BookingForm::default()).await.unwrap();
     let doc = owf_backend::http::openapi::document();
     let mut checked = 0;
     // Deletions after the reads, and logging out last, keep the data and the session.
@@ -36,6 +38,8 @@ async fn every_documented_route_exists(app: TestApp) {
     for (path, method) in routes {
         let id = if path.starts_with("/api/registrations") {
             reg.id
+        } else if path.starts_with("/api/booking-orders") {
+            booking.id
         } else {
             wh.id
         };
@@ -136,7 +140,7 @@ async fn every_route_is_described_and_every_described_route_is_served() {
         unserved.is_empty(),
         "described but not served: {unserved:?}"
     );
-    assert_eq!(described.len(), 31);
+    assert_eq!(described.len(), 38);
 }
 
 /// The value of the `/metrics` line that starts with `series` (name and labels).

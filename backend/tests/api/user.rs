@@ -8,6 +8,8 @@ use owf_shared::api::{
     RegistrationRow, SaveRequest, SessionInfo, VersionCheck, VersionEntry, WarehouseDetail,
     WarehouseEligibility, WarehouseRow,
 };
+use owf_shared::booking::api::{BookingDetail, BookingRow, ImportPreview};
+use owf_shared::booking::BookingForm;
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -305,11 +307,87 @@ impl<'a> User<'a> {
         self.page("filings", query).await
     }
 
+    /// 暂存 of a new 订仓单.
+    pub async fn create_booking(&self, form: &BookingForm) -> Answer<BookingDetail> {
+        let save = SaveRequest {
+            version: None,
+            form,
+        };
+        self.call(Method::POST, BOOKINGS, json(&save), StatusCode::CREATED)
+            .await
+    }
+
+    /// 暂存 of the 订仓单 `order` with `form`, at the version `order` was read at.
+    pub async fn save_booking(
+        &self,
+        order: &BookingDetail,
+        form: &BookingForm,
+    ) -> Answer<BookingDetail> {
+        let save = SaveRequest {
+            version: Some(order.version),
+            form,
+        };
+        let path = format!("{BOOKINGS}/{}", order.id);
+        self.call(Method::PUT, &path, json(&save), StatusCode::OK)
+            .await
+    }
+
+    /// The enterprise's 订仓单 `id` as it is now.
+    pub async fn booking(&self, id: i64) -> Answer<BookingDetail> {
+        let path = format!("{BOOKINGS}/{id}");
+        self.call(Method::GET, &path, None, StatusCode::OK).await
+    }
+
+    /// 删除 of the draft `order`, at the version it was read at.
+    pub async fn delete_booking(&self, order: &BookingDetail) -> Answer<()> {
+        let path = format!("{BOOKINGS}/{}?version={}", order.id, order.version);
+        self.call_empty(Method::DELETE, &path, StatusCode::NO_CONTENT)
+            .await
+    }
+
+    /// A page of 订仓单 by the URL `query`.
+    pub async fn bookings(&self, query: &str) -> Answer<Page<BookingRow>> {
+        self.page("booking-orders", query).await
+    }
+
+    /// The preview of importing `bytes` as the file `file_name` (multipart field `file`).
+    pub async fn import_lines(&self, file_name: &str, bytes: &[u8]) -> Answer<ImportPreview> {
+        let boundary = "owf-test-boundary";
+        let body = [
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+                 filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+            bytes,
+            format!("\r\n--{boundary}--\r\n").as_bytes(),
+        ]
+        .concat();
+        let path = format!("{BOOKINGS}/import");
+        let content_type = "multipart/form-data; boundary=owf-test-boundary";
+        self.call(
+            Method::POST,
+            &path,
+            Some((content_type, body)),
+            StatusCode::OK,
+        )
+        .await
+    }
+
+    /// Status, headers and bytes of the line template.
+    pub async fn booking_template(&self) -> (StatusCode, HeaderMap, Bytes) {
+        let path = format!("{BOOKINGS}/template.csv");
+        self.request(Method::GET, &path, None).await
+    }
+
     async fn page<R: DeserializeOwned>(&self, collection: &str, query: &str) -> Answer<Page<R>> {
         let path = format!("/api/{collection}?{query}");
         self.call(Method::GET, &path, None, StatusCode::OK).await
     }
 }
+
+/// The 订仓单 collection.
+const BOOKINGS: &str = "/api/booking-orders";
 
 /// `body` as JSON.
 fn json(body: &impl Serialize) -> Option<(&'static str, Vec<u8>)> {

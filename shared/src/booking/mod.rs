@@ -1,6 +1,7 @@
 //! 订仓单 (warehouse booking order): the data an exporter transmits for every 9810 export, sent
 //! to customs as CEB303 with `orderType` W (domain.md §8).
 //!
+//! * [`api`]: what `/api/booking-orders` takes and answers.
 //! * [`field`]: the header and line fields with key, Chinese label, limit and what they hold.
 //! * [`validate`]: draft (暂存) and declare (申报) validation, and the totals.
 //! * [`template`]: the column names of a line file, and the template clerks download.
@@ -9,6 +10,7 @@
 //! The form travels as text, like the filing forms, so a half-filled draft round-trips. A line's
 //! 序号 (`gnum`) is its position in [`BookingForm::lines`], from 1: contiguous by construction.
 
+pub mod api;
 pub mod field;
 #[cfg(feature = "import")]
 pub mod import;
@@ -27,6 +29,7 @@ pub const MAX_LINES: usize = 10_000;
 /// 订仓单, the fields the clerk enters. 电商企业 (`ebcCode`/`ebcName`) is the logged-in
 /// enterprise, and 商品总价 (`goodsValue`) is computed ([`goods_value`]); neither is here.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct BookingForm {
     /// 订仓单编号 (`orderNo`), ≤ 60 characters; unique per enterprise (the server's check).
@@ -49,6 +52,7 @@ pub struct BookingForm {
 
 /// One line of goods (`OrderList`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct BookingLine {
     /// 企业商品货号 (`itemNo`, SKU), ≤ 30.

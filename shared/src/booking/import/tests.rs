@@ -1,9 +1,6 @@
-use std::io::{Cursor, Write};
-
-use zip::write::SimpleFileOptions;
-
 use super::*;
 use crate::booking::template::template_csv;
+use crate::fixtures::xlsx;
 
 fn tables() -> std::sync::Arc<CodeTables> {
     CodeTables::embedded()
@@ -197,71 +194,6 @@ fn the_template_imports_as_one_valid_line() {
     assert_eq!(read.lines[0].line.unit, "007");
     assert_eq!(read.lines[0].line.item_describe, "无线蓝牙耳机，白色");
     assert!(read.errors.is_empty(), "{:?}", read.errors);
-}
-
-/// A worksheet cell: text, a number, or `=formula` with its cached value after `|`.
-fn cell(reference: &str, value: &str) -> String {
-    if let Some((formula, cached)) = value.strip_prefix('=').and_then(|f| f.split_once('|')) {
-        format!(r#"<c r="{reference}"><f>{formula}</f><v>{cached}</v></c>"#)
-    } else if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        format!(r#"<c r="{reference}"><v>{value}</v></c>"#)
-    } else {
-        format!(r#"<c r="{reference}" t="inlineStr"><is><t>{value}</t></is></c>"#)
-    }
-}
-
-/// A minimal `.xlsx` whose one worksheet holds `rows` from A1 on.
-fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
-    let mut sheet = String::new();
-    for (r, row) in rows.iter().enumerate() {
-        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
-        for (c, value) in row.iter().enumerate() {
-            let column = char::from(b'A' + c as u8);
-            sheet.push_str(&cell(&format!("{column}{}", r + 1), value));
-        }
-        sheet.push_str("</row>");
-    }
-    let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-    let rels = "http://schemas.openxmlformats.org/package/2006/relationships";
-    let doc = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-    let parts = [
-        (
-            "[Content_Types].xml",
-            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#
-                .to_owned(),
-        ),
-        (
-            "_rels/.rels",
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{rels}"><Relationship Id="rId1" Type="{doc}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
-            ),
-        ),
-        (
-            "xl/workbook.xml",
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{doc}"><sheets><sheet name="商品" sheetId="1" r:id="rId1"/></sheets></workbook>"#
-            ),
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{rels}"><Relationship Id="rId1" Type="{doc}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
-            ),
-        ),
-        (
-            "xl/worksheets/sheet1.xml",
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>{sheet}</sheetData></worksheet>"#
-            ),
-        ),
-    ];
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, content) in parts {
-        zip.start_file(name, stored).unwrap();
-        zip.write_all(content.as_bytes()).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
 }
 
 const HEADER: &[&str] = &[
