@@ -7,6 +7,9 @@
 //! customs  3 ─120→ 120            120 ─300→ 300     120, 300 ─399→ 399     120, 300 ─100→ 100
 //!          2, 3 ─negative code (gateway refused the message)→ 4
 //! ```
+//! A 订仓单 (CEB303 W, [`Subject::BookingOrder`]) runs the same machine, but customs answers it
+//! once: `3 ─120→ 120` (海关入库, final) or `3 ─100→ 100`; the 120 of its 删除
+//! ([`Subject::BookingDeletion`]) ends it in 9 已注销.
 //! After 399 审核通过 a filing changes through amendments (module `amendment`): a 变更 or 注销
 //! is a filing of its own that runs this same machine from 1 暂存; when customs approves a 注销,
 //! the approved filing ends in 9 已注销, which nothing leaves.
@@ -236,16 +239,49 @@ impl fmt::Display for InvalidTransition {
     }
 }
 
+/// What runs through the machine: customs answers a filing in two steps (入库, then the
+/// verdict), a 订仓单 in one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// A filing (企业登记, 海外仓资料) or one of its amendments.
+    Filing,
+    /// A 订仓单 declared 新增 or 变更: 120 海关入库 is customs' last word, 100 退单 comes
+    /// instead of it.
+    BookingOrder,
+    /// The 删除 (appType 3) of a 订仓单: its 120 means customs deleted the order, 9 已注销.
+    BookingDeletion,
+}
+
+impl Subject {
+    /// The status a receipt moves this subject to.
+    fn receipt_target(self, receipt: ReceiptStatus) -> Status {
+        match (self, receipt) {
+            (Self::BookingDeletion, ReceiptStatus::Received) => Status::Cancelled,
+            _ => receipt.target(),
+        }
+    }
+}
+
 /// The system-driven moves of the diagram (relay and customs), excluding user actions.
-fn system_move(from: Status, to: Status) -> Result<Status, InvalidTransition> {
+fn system_move(subject: Subject, from: Status, to: Status) -> Result<Status, InvalidTransition> {
     use Status::*;
-    let allowed = matches!(
-        (from, to),
-        (Declared, Sent | SendFailed)
-            | (Sent, Received | SendFailed)
-            | (Received, UnderReview | Approved | Rejected)
-            | (UnderReview, Approved | Rejected)
-    );
+    let allowed = match subject {
+        Subject::Filing => matches!(
+            (from, to),
+            (Declared, Sent | SendFailed)
+                | (Sent, Received | SendFailed)
+                | (Received, UnderReview | Approved | Rejected)
+                | (UnderReview, Approved | Rejected)
+        ),
+        Subject::BookingOrder => matches!(
+            (from, to),
+            (Declared, Sent | SendFailed) | (Sent, Received | Rejected | SendFailed)
+        ),
+        Subject::BookingDeletion => matches!(
+            (from, to),
+            (Declared, Sent | SendFailed) | (Sent, Cancelled | Rejected | SendFailed)
+        ),
+    };
     if allowed {
         Ok(to)
     } else {
@@ -369,11 +405,12 @@ pub fn is_receipt_time(time: &str) -> bool {
         && part(12..14) < 60
 }
 
-/// Applies a customs receipt to a filing in status `current`, whose last applied receipt had
+/// Applies a customs receipt to `subject` in status `current`, whose last applied receipt had
 /// time `last_applied_time` (`None` if none yet). Returns the new status, or why the receipt
 /// must be ignored: a malformed time, a time not newer than the last applied one, or a receipt
 /// that does not follow from `current`.
 pub fn apply_receipt(
+    subject: Subject,
     current: Status,
     last_applied_time: Option<&str>,
     receipt: ReceiptStatus,
@@ -390,7 +427,8 @@ pub fn apply_receipt(
             receipt_time: receipt_time.to_owned(),
         });
     }
-    system_move(current, receipt.target()).map_err(ReceiptRefusal::OutOfOrder)
+    system_move(subject, current, subject.receipt_target(receipt))
+        .map_err(ReceiptRefusal::OutOfOrder)
 }
 
 /// Rule R3 at 申报 (资料信息报送): why a warehouse may not be declared yet under a 企业登记 in
@@ -540,9 +578,39 @@ mod tests {
             (Status::Declared, R::GatewayError(-1), Status::SendFailed),
         ];
         for (current, receipt, next) in steps {
-            assert_eq!(apply_receipt(current, Some(T1), receipt, T2), Ok(next));
-            assert_eq!(apply_receipt(current, None, receipt, T1), Ok(next));
+            assert_eq!(
+                apply_receipt(Subject::Filing, current, Some(T1), receipt, T2),
+                Ok(next)
+            );
+            assert_eq!(
+                apply_receipt(Subject::Filing, current, None, receipt, T1),
+                Ok(next)
+            );
         }
+    }
+
+    #[test]
+    fn customs_answers_a_booking_order_once() {
+        use ReceiptStatus as R;
+        let order = Subject::BookingOrder;
+        let first = |subject, receipt| apply_receipt(subject, Status::Sent, None, receipt, T1);
+        assert_eq!(first(order, R::Received), Ok(Status::Received));
+        assert_eq!(first(order, R::Rejected), Ok(Status::Rejected));
+        assert_eq!(
+            first(order, R::GatewayError(-301_010)),
+            Ok(Status::SendFailed)
+        );
+        assert_eq!(
+            first(Subject::BookingDeletion, R::Received),
+            Ok(Status::Cancelled)
+        );
+        assert!(first(order, R::Approved).is_err());
+        // 海关入库 is final for an order; a filing still waits for its verdict.
+        for receipt in [R::Approved, R::Rejected, R::UnderReview] {
+            let after = apply_receipt(order, Status::Received, Some(T1), receipt, T2);
+            assert!(after.is_err(), "{receipt:?}");
+        }
+        assert!(first(Subject::Filing, R::Rejected).is_err());
     }
 
     #[test]
@@ -562,7 +630,7 @@ mod tests {
         ];
         for (current, receipt) in refused {
             assert_eq!(
-                apply_receipt(current, Some(T1), receipt, T2),
+                apply_receipt(Subject::Filing, current, Some(T1), receipt, T2),
                 Err(ReceiptRefusal::OutOfOrder(InvalidTransition {
                     from: current,
                     to: receipt.target()
@@ -570,7 +638,7 @@ mod tests {
                 "{current:?} {receipt:?}"
             );
         }
-        let message = apply_receipt(Status::Draft, None, R::Received, T1)
+        let message = apply_receipt(Subject::Filing, Status::Draft, None, R::Received, T1)
             .unwrap_err()
             .to_string();
         assert_eq!(message, "回执顺序错误：状态“暂存”不能变为“海关入库”");
@@ -580,7 +648,13 @@ mod tests {
     fn stale_receipts_are_refused() {
         for time in [T1, "20250312101531122", "20240101000000000"] {
             assert_eq!(
-                apply_receipt(Status::Sent, Some(T1), ReceiptStatus::Received, time),
+                apply_receipt(
+                    Subject::Filing,
+                    Status::Sent,
+                    Some(T1),
+                    ReceiptStatus::Received,
+                    time
+                ),
                 Err(ReceiptRefusal::Stale {
                     last_applied: T1.into(),
                     receipt_time: time.into()
@@ -608,12 +682,24 @@ mod tests {
         ] {
             assert!(!is_receipt_time(bad), "{bad}");
             assert_eq!(
-                apply_receipt(Status::Sent, None, ReceiptStatus::Received, bad),
+                apply_receipt(
+                    Subject::Filing,
+                    Status::Sent,
+                    None,
+                    ReceiptStatus::Received,
+                    bad
+                ),
                 Err(ReceiptRefusal::BadTime(bad.into()))
             );
         }
         assert_eq!(
-            apply_receipt(Status::Sent, Some("x"), ReceiptStatus::Received, T1),
+            apply_receipt(
+                Subject::Filing,
+                Status::Sent,
+                Some("x"),
+                ReceiptStatus::Received,
+                T1
+            ),
             Err(ReceiptRefusal::BadTime("x".into()))
         );
     }

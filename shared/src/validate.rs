@@ -86,6 +86,19 @@ impl Context {
     }
 }
 
+/// Field errors of a filing as one line: `label：message；…` (a message about the whole form
+/// without a label).
+pub fn describe(errors: &FieldErrors) -> String {
+    errors
+        .iter()
+        .map(|(key, message)| match Field::from_key(key) {
+            Some(field) if key != FORM_KEY => format!("{}：{message}", field.label()),
+            _ => message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 /// Validates Form A.
 pub fn validate_registration(form: &RegistrationForm, level: Level, ctx: &Context) -> FieldErrors {
     let mut c = Checker::new(FilingKind::Registration, level);
@@ -410,6 +423,18 @@ impl Checker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_errors_read_as_one_line() {
+        let errors = FieldErrors::from([
+            ("uscc".to_owned(), "格式错误".to_owned()),
+            (FORM_KEY.to_owned(), "失信企业不能申报".to_owned()),
+        ]);
+        assert_eq!(
+            describe(&errors),
+            "失信企业不能申报；统一社会信用代码：格式错误"
+        );
+    }
 
     fn ctx() -> Context {
         Context {

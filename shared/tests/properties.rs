@@ -13,7 +13,7 @@ use owf_shared::field::{Field, FilingKind};
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 use owf_shared::ids::{Area, Date, Uscc};
 use owf_shared::status::{
-    apply_receipt, apply_relay, ReceiptRefusal, ReceiptStatus, RelayOutcome, Status,
+    apply_receipt, apply_relay, ReceiptRefusal, ReceiptStatus, RelayOutcome, Status, Subject,
 };
 use owf_shared::text;
 use owf_shared::validate::{
@@ -535,7 +535,7 @@ proptest! {
                         prop_assert!((1..=4).contains(code) || *code >= 500);
                         continue;
                     };
-                    match apply_receipt(status, last_time.as_deref(), receipt, time) {
+                    match apply_receipt(Subject::Filing, status, last_time.as_deref(), receipt, time) {
                         Ok(next) => {
                             if let Some(last) = &last_time {
                                 prop_assert!(time > last, "applied {} after {}", time, last);
@@ -569,12 +569,33 @@ fn status_machine_reaches_every_status() {
     let t = |n: u32| format!("20250312101531{n:03}");
     let mut s = Status::Draft.on_declare().unwrap();
     s = apply_relay(s, RelayOutcome::Delivered).unwrap();
-    s = apply_receipt(s, None, ReceiptStatus::Received, &t(1)).unwrap();
-    s = apply_receipt(s, Some(&t(1)), ReceiptStatus::UnderReview, &t(2)).unwrap();
-    s = apply_receipt(s, Some(&t(2)), ReceiptStatus::Approved, &t(3)).unwrap();
+    s = apply_receipt(Subject::Filing, s, None, ReceiptStatus::Received, &t(1)).unwrap();
+    s = apply_receipt(
+        Subject::Filing,
+        s,
+        Some(&t(1)),
+        ReceiptStatus::UnderReview,
+        &t(2),
+    )
+    .unwrap();
+    s = apply_receipt(
+        Subject::Filing,
+        s,
+        Some(&t(2)),
+        ReceiptStatus::Approved,
+        &t(3),
+    )
+    .unwrap();
     assert_eq!(s, Status::Approved);
 
-    let rejected = apply_receipt(Status::Received, None, ReceiptStatus::Rejected, &t(1)).unwrap();
+    let rejected = apply_receipt(
+        Subject::Filing,
+        Status::Received,
+        None,
+        ReceiptStatus::Rejected,
+        &t(1),
+    )
+    .unwrap();
     assert_eq!(rejected, Status::Rejected);
     assert_eq!(rejected.on_save(), Ok(Status::Draft));
     let failed = apply_relay(Status::Declared, RelayOutcome::Failed).unwrap();
@@ -665,7 +686,7 @@ proptest! {
                         AmendEvent::Receipt(receipt) => {
                             clock += 1;
                             let time = format!("20261201{:09}", clock);
-                            apply_receipt(own, None, receipt, &time).ok()
+                            apply_receipt(Subject::Filing, own, None, receipt, &time).ok()
                         }
                         AmendEvent::Open(_) => unreachable!(),
                     };
@@ -701,8 +722,15 @@ fn a_change_and_a_cancellation_reach_their_ends() {
     let t = |n: u32| format!("20261201101531{n:03}");
     let approve = |from: Status| {
         let mut s = apply_relay(from, RelayOutcome::Delivered).unwrap();
-        s = apply_receipt(s, None, ReceiptStatus::Received, &t(1)).unwrap();
-        apply_receipt(s, Some(&t(1)), ReceiptStatus::Approved, &t(2)).unwrap()
+        s = apply_receipt(Subject::Filing, s, None, ReceiptStatus::Received, &t(1)).unwrap();
+        apply_receipt(
+            Subject::Filing,
+            s,
+            Some(&t(1)),
+            ReceiptStatus::Approved,
+            &t(2),
+        )
+        .unwrap()
     };
     let change = approve(Status::Draft.on_declare().unwrap());
     assert_eq!(change, Status::Approved);

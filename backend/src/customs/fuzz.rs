@@ -32,6 +32,7 @@ fn receipt(message_type: MessageType, return_status: i32, apply_no: &str) -> Str
         guid: "6F1C0D2E-0000-4000-8000-000000000002".into(),
         apply_no: apply_no.into(),
         customs_code: "4403960ABC".into(),
+        ebp_code: String::new(),
         return_status,
         return_time: "20250312101531123".into(),
         return_info: "退单：证明材料“lease.pdf”未随报文送达".into(),

@@ -1,6 +1,8 @@
 //! The OWH messages (domain.md §4.3): CEB-shaped XML in owf's own namespace `urn:sim:owh:1.0`.
 //! Declarations OWH101 (企业登记) and OWH201 (海外仓资料) are signed; receipts (回执) OWH102 /
-//! OWH202 and the format-check receipt OWH900 are not. Everything is written and read through
+//! OWH202 and the format-check receipt OWH900 are not. The 订仓单 is a real CEB message in the
+//! CEB namespace (domain.md §8): its declaration CEB303 is in [`super::order`], its receipt
+//! CEB304 (`OrderReturn`) is a [`Receipt`] here. Everything is written and read through
 //! [`Element`] (quick-xml), never by string concatenation.
 
 use owf_shared::amendment::AppType;
@@ -18,6 +20,9 @@ use crate::store::filings::OutboxMessage;
 /// The namespace of every OWH message.
 pub const NAMESPACE: &str = "urn:sim:owh:1.0";
 const PREFIX: &str = "owh";
+/// The namespace of the CEB messages (the 订仓单's).
+pub const CEB_NAMESPACE: &str = "http://www.chinaport.gov.cn/ceb";
+const CEB_PREFIX: &str = "ceb";
 
 /// A message type (报文类型).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,15 +37,21 @@ pub enum MessageType {
     WarehouseReturn,
     /// OWH900 格式校验回执 (format and signature errors, negative codes)
     FormatCheck,
+    /// CEB303 电子订单 with orderType W: the 订仓单
+    Order,
+    /// CEB304 订单回执 (`OrderReturn`), negative codes included
+    OrderReturn,
 }
 
 impl MessageType {
-    pub const ALL: [MessageType; 5] = [
+    pub const ALL: [MessageType; 7] = [
         Self::Registration,
         Self::RegistrationReturn,
         Self::Warehouse,
         Self::WarehouseReturn,
         Self::FormatCheck,
+        Self::Order,
+        Self::OrderReturn,
     ];
 
     pub fn code(self) -> &'static str {
@@ -50,6 +61,8 @@ impl MessageType {
             Self::Warehouse => "OWH201",
             Self::WarehouseReturn => "OWH202",
             Self::FormatCheck => "OWH900",
+            Self::Order => "CEB303",
+            Self::OrderReturn => "CEB304",
         }
     }
 
@@ -71,11 +84,44 @@ impl MessageType {
             Self::Registration | Self::RegistrationReturn => Self::RegistrationReturn,
             Self::Warehouse | Self::WarehouseReturn => Self::WarehouseReturn,
             Self::FormatCheck => Self::FormatCheck,
+            Self::Order | Self::OrderReturn => Self::OrderReturn,
         }
     }
 
+    /// The receipt with `return_status` answering this declaration: a negative code comes in
+    /// OWH900 for an OWH message, in the business receipt itself (CEB304) for a 订仓单.
+    pub fn receipt_with(self, return_status: i32) -> Self {
+        match self.receipt() {
+            Self::OrderReturn => Self::OrderReturn,
+            _ if return_status < 0 => Self::FormatCheck,
+            receipt => receipt,
+        }
+    }
+
+    /// The namespace prefix and namespace.
+    fn namespace(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Order | Self::OrderReturn => (CEB_PREFIX, CEB_NAMESPACE),
+            _ => (PREFIX, NAMESPACE),
+        }
+    }
+
+    /// `name` in this message's namespace.
+    pub(super) fn qualified(self, name: &str) -> String {
+        format!("{}:{name}", self.namespace().0)
+    }
+
     fn root(self) -> String {
-        format!("{PREFIX}:{}Message", self.code())
+        self.qualified(&format!("{}Message", self.code()))
+    }
+
+    /// An empty root element of this message, with its namespace and `guid`.
+    pub(super) fn root_element(self, guid: &str) -> Element {
+        let (prefix, namespace) = self.namespace();
+        Element::new(self.root())
+            .attr(format!("xmlns:{prefix}"), namespace)
+            .attr("guid", guid)
+            .attr("version", "1.0")
     }
 
     /// Business node, its head, and the element naming its 申请编号.
@@ -86,6 +132,8 @@ impl MessageType {
             Self::RegistrationReturn => ("EntRegistrationReturn", "", "entApplyNo"),
             Self::WarehouseReturn => ("WarehouseReturn", "", "whApplyNo"),
             Self::FormatCheck => ("MessageReturn", "", ""),
+            Self::Order => ("Order", "OrderHead", "orderNo"),
+            Self::OrderReturn => ("OrderReturn", "", "orderNo"),
         }
     }
 }
@@ -95,9 +143,9 @@ impl MessageType {
 pub enum MessageError {
     #[error(transparent)]
     Xml(#[from] XmlError),
-    #[error("报文根元素 {0} 不是 OWH 报文")]
+    #[error("报文根元素 {0} 不是 OWH 或订仓单报文")]
     Root(String),
-    #[error("报文命名空间必须是 {NAMESPACE}")]
+    #[error("报文命名空间必须是 {NAMESPACE}（订仓单报文：{CEB_NAMESPACE}）")]
     Namespace,
     #[error("{field} 的值“{value}”无效")]
     Value { field: &'static str, value: String },
@@ -268,18 +316,13 @@ impl Declaration {
                 }));
             }
         }
-        Element::new(kind.root())
-            .attr(format!("xmlns:{PREFIX}"), NAMESPACE)
-            .attr("guid", &self.guid)
-            .attr("version", "1.0")
-            .child(business)
-            .child(
-                Element::new(owh("BaseTransfer"))
-                    .leaf(owh("copCode"), &self.cop_code)
-                    .leaf(owh("copName"), &self.cop_name)
-                    .leaf(owh("dxpMode"), "DXP")
-                    .leaf(owh("dxpId"), &self.dxp_id),
-            )
+        kind.root_element(&self.guid).child(business).child(
+            Element::new(owh("BaseTransfer"))
+                .leaf(owh("copCode"), &self.cop_code)
+                .leaf(owh("copName"), &self.cop_name)
+                .leaf(owh("dxpMode"), "DXP")
+                .leaf(owh("dxpId"), &self.dxp_id),
+        )
     }
 
     /// Reads a declaration (OWH101 or OWH201) back; the signature is checked separately.
@@ -365,15 +408,23 @@ impl Declaration {
     }
 }
 
-/// The message type of a root element in the OWH namespace.
+/// The message type of a root element, in the namespace of its type.
 pub fn message_root(root: &Element) -> Result<MessageType, MessageError> {
-    if root.attribute(&format!("xmlns:{PREFIX}")) != Some(NAMESPACE) {
+    let declares = |(prefix, namespace): (&str, &str)| {
+        root.attribute(&format!("xmlns:{prefix}")) == Some(namespace)
+    };
+    let kind = root
+        .local_name()
+        .strip_suffix("Message")
+        .and_then(MessageType::from_code);
+    let known = match kind {
+        Some(kind) => declares(kind.namespace()),
+        None => declares((PREFIX, NAMESPACE)) || declares((CEB_PREFIX, CEB_NAMESPACE)),
+    };
+    if !known {
         return Err(MessageError::Namespace);
     }
-    root.local_name()
-        .strip_suffix("Message")
-        .and_then(MessageType::from_code)
-        .filter(|t| root.name == t.root())
+    kind.filter(|t| root.name == t.root())
         .ok_or_else(|| MessageError::Root(root.name.clone()))
 }
 
@@ -456,13 +507,16 @@ fn non_blank(field: &'static str, value: &str) -> Result<String, MessageError> {
 pub struct Receipt {
     /// guid of the receipt message itself; unique, so each receipt is applied once.
     pub receipt_id: String,
-    /// OWH102, OWH202 or OWH900.
+    /// OWH102, OWH202, OWH900 or CEB304.
     pub message_type: MessageType,
     /// guid of the declaration it answers.
     pub guid: String,
-    /// 申请编号 of the declaration; empty in OWH900.
+    /// 申请编号 of the declaration (订仓单编号 `orderNo` in CEB304); empty in OWH900.
     pub apply_no: String,
+    /// 海关编码 of the declaring enterprise (电商企业代码 `ebcCode` in CEB304).
     pub customs_code: String,
+    /// 电商平台代码 (`ebpCode`) of CEB304; empty in the OWH receipts.
+    pub ebp_code: String,
     /// `returnStatus`: 120, 399, 100, or negative for format errors.
     pub return_status: i32,
     /// `returnTime`, C17.
@@ -473,20 +527,25 @@ pub struct Receipt {
 
 impl Receipt {
     pub fn to_document(&self) -> String {
-        let (node, _, apply_no_name) = self.message_type.nodes();
-        let mut body = Element::new(owh(node)).leaf(owh("guid"), &self.guid);
-        if !apply_no_name.is_empty() {
-            body = body.leaf(owh(apply_no_name), &self.apply_no);
-        }
-        Element::new(self.message_type.root())
-            .attr(format!("xmlns:{PREFIX}"), NAMESPACE)
-            .attr("guid", &self.receipt_id)
-            .attr("version", "1.0")
+        let kind = self.message_type;
+        let q = |name: &str| kind.qualified(name);
+        let (node, _, apply_no_name) = kind.nodes();
+        let mut body = Element::new(q(node)).leaf(q("guid"), &self.guid);
+        body = if kind == MessageType::OrderReturn {
+            body.leaf(q("ebpCode"), &self.ebp_code)
+                .leaf(q("ebcCode"), &self.customs_code)
+                .leaf(q(apply_no_name), &self.apply_no)
+        } else if apply_no_name.is_empty() {
+            body.leaf(q("customsCode"), &self.customs_code)
+        } else {
+            body.leaf(q(apply_no_name), &self.apply_no)
+                .leaf(q("customsCode"), &self.customs_code)
+        };
+        kind.root_element(&self.receipt_id)
             .child(
-                body.leaf(owh("customsCode"), &self.customs_code)
-                    .leaf(owh("returnStatus"), self.return_status.to_string())
-                    .leaf(owh("returnTime"), &self.return_time)
-                    .leaf(owh("returnInfo"), &self.return_info),
+                body.leaf(q("returnStatus"), self.return_status.to_string())
+                    .leaf(q("returnTime"), &self.return_time)
+                    .leaf(q("returnInfo"), &self.return_info),
             )
             .to_document()
     }
@@ -496,13 +555,14 @@ impl Receipt {
         let message_type = message_root(&root)?;
         if matches!(
             message_type,
-            MessageType::Registration | MessageType::Warehouse
+            MessageType::Registration | MessageType::Warehouse | MessageType::Order
         ) {
             return Err(MessageError::Root(root.name.clone()));
         }
         let (node, _, apply_no_name) = message_type.nodes();
         let body = root.find(node)?;
         let status = body.text_of("returnStatus")?;
+        let order = message_type == MessageType::OrderReturn;
         Ok(Self {
             receipt_id: non_blank("guid", root.attribute("guid").unwrap_or_default())?,
             message_type,
@@ -512,7 +572,12 @@ impl Receipt {
             } else {
                 body.text_of(apply_no_name)?
             },
-            customs_code: body.text_of("customsCode")?,
+            customs_code: body.text_of(if order { "ebcCode" } else { "customsCode" })?,
+            ebp_code: if order {
+                body.text_of("ebpCode")?
+            } else {
+                String::new()
+            },
             return_status: status.trim().parse().map_err(|_| MessageError::Value {
                 field: "returnStatus",
                 value: status.clone(),
@@ -579,9 +644,10 @@ mod tests {
 
     #[test]
     fn receipts_round_trip() {
-        for (message_type, apply_no) in [
-            (MessageType::WarehouseReturn, "W20250312000000017"),
-            (MessageType::FormatCheck, ""),
+        for (message_type, apply_no, ebp_code) in [
+            (MessageType::WarehouseReturn, "W20250312000000017", ""),
+            (MessageType::FormatCheck, "", ""),
+            (MessageType::OrderReturn, "WO20250312-0001", "无"),
         ] {
             let receipt = Receipt {
                 receipt_id: "R-1".into(),
@@ -589,6 +655,7 @@ mod tests {
                 guid: "G-1".into(),
                 apply_no: apply_no.into(),
                 customs_code: "4403960ABC".into(),
+                ebp_code: ebp_code.into(),
                 return_status: -900_004,
                 return_time: "20250312101531123".into(),
                 return_info: "签名验证失败".into(),
@@ -600,9 +667,15 @@ mod tests {
 
     #[test]
     fn foreign_roots_are_refused() {
-        let other =
-            Element::new("ceb:CEB303Message").attr("xmlns:ceb", "http://www.chinaport.gov.cn/ceb");
+        let other = Element::new("x:OWH101Message").attr("xmlns:x", "urn:other");
         assert!(matches!(message_root(&other), Err(MessageError::Namespace)));
+        let unknown = Element::new("ceb:CEB311Message").attr("xmlns:ceb", CEB_NAMESPACE);
+        assert!(matches!(message_root(&unknown), Err(MessageError::Root(_))));
+        let misplaced = Element::new("owh:CEB303Message").attr("xmlns:owh", NAMESPACE);
+        assert!(matches!(
+            message_root(&misplaced),
+            Err(MessageError::Namespace)
+        ));
         let wrong = Element::new("owh:OWH999Message").attr("xmlns:owh", NAMESPACE);
         assert!(matches!(message_root(&wrong), Err(MessageError::Root(_))));
     }

@@ -6,6 +6,7 @@ pub mod envelope;
 mod fuzz;
 pub mod keys;
 pub mod message;
+pub mod order;
 #[cfg(test)]
 mod samples;
 pub mod sandbox;

@@ -16,14 +16,15 @@
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 
-/// Longest document read. A real OWH message is a few KiB; the largest possible one (every
-/// field of a warehouse at its length limit, 20 proof documents) stays under 100 KiB.
-pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
+/// Longest document read. A real OWH message is a few KiB (every field of a warehouse at its
+/// length limit, 20 proof documents: under 100 KiB); the largest are 订仓单 (CEB303), about
+/// 500 bytes a line and up to 10,000 lines (`owf_shared::booking::MAX_LINES`).
+pub const MAX_DOCUMENT_BYTES: usize = 8 << 20;
 /// Deepest nesting of elements read. Real OWH messages nest fewer than 10 levels.
 pub const MAX_DEPTH: usize = 64;
-/// Most nodes (elements, attributes and texts) in a document read. A real message has a few
-/// hundred.
-pub const MAX_NODES: usize = 10_000;
+/// Most nodes (elements, attributes and texts) in a document read. A filing message has a few
+/// hundred; a 订仓单 line 25 (12 elements and their texts), so 10,000 lines about 250,000.
+pub const MAX_NODES: usize = 300_000;
 /// Most attributes of one element read (each is checked against the others, so many would be
 /// slow). Real OWH messages have at most 3.
 pub const MAX_ATTRIBUTES: usize = 16;
@@ -391,7 +392,7 @@ mod tests {
         let large = format!("<a>{}</a>", "x".repeat(MAX_DOCUMENT_BYTES));
         assert_eq!(
             Element::parse(&large).unwrap_err().to_string(),
-            "XML 报文超过 1024 KiB 上限"
+            "XML 报文超过 8192 KiB 上限"
         );
         let wide = format!("<a>{}</a>", "<b/>".repeat(MAX_NODES));
         assert!(matches!(Element::parse(&wide), Err(XmlError::TooManyNodes)));

@@ -1,6 +1,8 @@
-//! 订仓单 drafts: `/api/booking-orders` — create (暂存 of a new draft), list, read, update
-//! (暂存), delete (drafts), the preview of an imported line file and the template to fill in.
-//! Validation is the shared one at 暂存 level; 电商企业 is the session's enterprise.
+//! 订仓单: `/api/booking-orders` — create (暂存 of a new draft), list, read, update (暂存, also
+//! of a 发送海关失败 or 退单 order, which makes it a draft again), delete (drafts), the preview
+//! of an imported line file and the template to fill in; its declarations (申报, 变更, 删除) are
+//! in `booking_declarations`. Validation is the shared one at 暂存 level; 电商企业 is
+//! the session's enterprise.
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
@@ -25,10 +27,12 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use super::attachments::attachment_disposition;
-use super::filings::{check, FilingId, VersionQuery};
+use super::filings::{check, history_entry, FilingId, VersionQuery};
 use super::{AppError, AppJson, AppQuery, AppState, CurrentUser};
-use crate::clock::display_time;
+use crate::clock::{display_receipt_time, display_time};
 use crate::store::booking_orders::{BookingRecord, BookingSave, Saved};
+use crate::store::filings::TimelineStep;
+use crate::store::history::Transition;
 use crate::store::StoreError;
 
 /// Largest 订仓单 body: 10,000 lines of a few hundred bytes of JSON each.
@@ -40,7 +44,7 @@ const MULTIPART_FRAMING: usize = 64 << 10;
 /// The multipart field that carries the imported file.
 const FILE_FIELD: &str = "file";
 
-const TAG: &str = "海外仓订仓单";
+pub(super) const TAG: &str = "海外仓订仓单";
 
 /// The routes of `/api/booking-orders`.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -51,8 +55,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(template))
 }
 
-/// The detail of `record` with `form`.
-fn detail(record: BookingRecord, form: BookingForm) -> BookingDetail {
+/// The detail of `record` with `form` and its timeline.
+fn detail(record: BookingRecord, form: BookingForm, history: Vec<TimelineStep>) -> BookingDetail {
     BookingDetail {
         id: record.id,
         ebc_code: record.ebc_code,
@@ -63,6 +67,11 @@ fn detail(record: BookingRecord, form: BookingForm) -> BookingDetail {
         version: record.version,
         created_at: display_time(record.created_at),
         updated_at: display_time(record.updated_at),
+        app_type: record.app_type,
+        decl_time: record.decl_time.map(display_time),
+        last_return_time: record.last_return_time.as_deref().map(display_receipt_time),
+        last_return_info: record.last_return_info,
+        history: history.into_iter().map(history_entry).collect(),
         form,
     }
 }
@@ -82,7 +91,7 @@ fn row(record: BookingRecord) -> BookingRow {
 }
 
 /// The order `id` of the enterprise with its lines, or 404.
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     enterprise_id: i64,
     id: i64,
@@ -94,18 +103,22 @@ async fn load(
         .ok_or(AppError::NotFound)
 }
 
-/// The order as read after a write.
-async fn read_back(
+/// The order as read after a write, with its timeline.
+pub(super) async fn read_back(
     state: &AppState,
     enterprise_id: i64,
     id: i64,
 ) -> Result<BookingDetail, AppError> {
-    let (record, form) = load(state, enterprise_id, id).await?;
-    Ok(detail(record, form))
+    let (order, history) = tokio::join!(
+        load(state, enterprise_id, id),
+        state.store.booking_history(enterprise_id, id)
+    );
+    let (record, form) = order?;
+    Ok(detail(record, form, history?))
 }
 
 /// `form` checked at 暂存 level, ready to store for the session's enterprise.
-fn draft(user: &CurrentUser, form: BookingForm) -> Result<BookingSave, AppError> {
+pub(super) fn draft(user: &CurrentUser, form: BookingForm) -> Result<BookingSave, AppError> {
     check(validate_booking(
         &form,
         Level::Draft,
@@ -133,16 +146,16 @@ fn written(saved: Result<Saved, StoreError>) -> Result<Option<i64>, AppError> {
     }
 }
 
-fn stale(record: &BookingRecord) -> AppError {
+pub(super) fn stale(record: &BookingRecord) -> AppError {
     AppError::Conflict(format!(
         "该订仓单已被修改（当前状态“{}”），请刷新后再操作",
         record.status.label()
     ))
 }
 
-/// 409 unless a draft: only 暂存 orders may be saved or deleted in this step.
-fn editable(record: &BookingRecord, action: Action) -> Result<(), AppError> {
-    if record.status == Status::Draft {
+/// 409 unless the order's status allows `action` (the filings' status machine).
+fn allowed(record: &BookingRecord, action: Action) -> Result<(), AppError> {
+    if record.status.allows(action) {
         return Ok(());
     }
     Err(AppError::Conflict(
@@ -244,12 +257,21 @@ async fn update(
     let version =
         version.ok_or_else(|| AppError::BadRequest("修改时必须带上订仓单的 version".into()))?;
     let (record, _) = load(&state, enterprise_id, id).await?;
-    editable(&record, Action::Save)?;
+    allowed(&record, Action::Save)?;
     if record.version != version {
         return Err(stale(&record));
     }
     let save = draft(&user, form)?;
-    if written(state.store.save_booking(id, version, save).await)?.is_none() {
+    let transition = Transition {
+        id,
+        version,
+        from: record.status,
+        to: Status::Draft,
+        actor: user.session.card_no.clone(),
+        note: "修改后暂存".into(),
+        detail: String::new(),
+    };
+    if written(state.store.save_booking(transition, save).await)?.is_none() {
         let (now, _) = load(&state, enterprise_id, id).await?;
         return Err(stale(&now));
     }
@@ -273,7 +295,7 @@ async fn delete(
 ) -> Result<StatusCode, AppError> {
     let enterprise_id = user.session.enterprise.id;
     let (record, _) = load(&state, enterprise_id, id).await?;
-    editable(&record, Action::Delete)?;
+    allowed(&record, Action::Delete)?;
     if record.version != version
         || !state
             .store

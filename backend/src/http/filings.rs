@@ -14,8 +14,9 @@ use owf_shared::api::{
 use owf_shared::codes::{Code, CodeTables, DocType};
 use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::FilingKind;
+use owf_shared::form::WarehouseForm;
 use owf_shared::status::{warehouse_declare_refusal, Action, ActionRefused, Status};
-use owf_shared::validate::{Context, FieldErrors, Level, FORM_KEY};
+use owf_shared::validate::{describe, Context, FieldErrors, Level, FORM_KEY};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
@@ -413,6 +414,23 @@ pub(super) fn detail<F: FilingForm>(
     Ok(compose::<F>(enterprise, form, parts))
 }
 
+/// A step of a timeline as the API answers it.
+pub(super) fn history_entry(step: TimelineStep) -> HistoryEntry {
+    let TimelineStep {
+        entry: h,
+        actor_name,
+    } = step;
+    HistoryEntry {
+        at: display_time(h.at),
+        actor: h.actor,
+        actor_name,
+        from: h.from,
+        to: h.to,
+        note: h.note,
+        detail: h.detail,
+    }
+}
+
 /// The detail of a filing from its parts: read by [`load_parts`], or known already after a
 /// write.
 fn compose<F: FilingForm>(enterprise: &EnterpriseInfo, form: F, parts: FilingParts) -> F::Detail {
@@ -430,23 +448,7 @@ fn compose<F: FilingForm>(enterprise: &EnterpriseInfo, form: F, parts: FilingPar
         last_return_info: record.last_return_info.clone(),
         created_at: display_time(record.created_at),
         updated_at: display_time(record.updated_at),
-        history: history
-            .into_iter()
-            .map(
-                |TimelineStep {
-                     entry: h,
-                     actor_name,
-                 }| HistoryEntry {
-                    at: display_time(h.at),
-                    actor: h.actor,
-                    actor_name,
-                    from: h.from,
-                    to: h.to,
-                    note: h.note,
-                    detail: h.detail,
-                },
-            )
-            .collect(),
+        history: history.into_iter().map(history_entry).collect(),
         send_attempts: outbox
             .as_ref()
             .map_or(0, |o| u32::try_from(o.attempts).unwrap_or(u32::MAX)),
@@ -720,6 +722,46 @@ async fn declare_checks<F: FilingForm>(
         Level::Declare,
         &context(enterprise, registration),
     ))
+}
+
+/// Why the enterprise's warehouse record `id` may not be named by a declared 订仓单: it is
+/// none of the enterprise's records, it is cancelled, or — short of customs' approval — it
+/// fails the checks its own 申报 would make (since 公告2024年第167号 the filing itself is not
+/// required, a complete record is).
+pub(super) async fn warehouse_refusal(
+    state: &AppState,
+    enterprise: &EnterpriseInfo,
+    id: i64,
+) -> Result<Option<String>, AppError> {
+    let parts = match load_parts::<WarehouseForm>(state, enterprise, id).await {
+        Err(AppError::NotFound) => None,
+        parts => Some(parts?).filter(|parts| parts.record.amends_id.is_none()),
+    };
+    let Some(parts) = parts else {
+        return Ok(Some("所选海外仓不是本企业的海外仓资料，请重新选择".into()));
+    };
+    let record = &parts.record;
+    match record.status {
+        Status::Approved => return Ok(None),
+        Status::Cancelled => return Ok(Some("所选海外仓资料已注销，请选择其他海外仓".into())),
+        _ => {}
+    }
+    let form: WarehouseForm = stored_form(record)?;
+    let checked = match registration_for::<WarehouseForm>(state, enterprise).await {
+        Ok(registration) => {
+            declare_checks(state, enterprise, &parts, &form, registration.as_ref()).await
+        }
+        Err(e) => Err(e),
+    };
+    match checked {
+        Ok(()) => Ok(None),
+        Err(AppError::Validation(errors)) => Ok(Some(format!(
+            "所选海外仓资料“{}”尚不完整，补全后才能用于申报订仓单：{}",
+            form.wh_name,
+            describe(&errors)
+        ))),
+        Err(e) => Err(e),
+    }
 }
 
 /// The signed message that declares `form` of `record` with `app_type`, for the outbox.

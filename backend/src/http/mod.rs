@@ -4,6 +4,7 @@
 mod amendments;
 mod assets;
 mod attachments;
+mod booking_declarations;
 mod booking_orders;
 mod codes;
 mod current_user;
@@ -88,7 +89,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(session::refresh))
         .nest("/registrations", registrations::routes())
         .nest("/warehouses", warehouses)
-        .nest("/booking-orders", booking_orders::routes())
+        .nest(
+            "/booking-orders",
+            booking_orders::routes().merge(booking_declarations::routes()),
+        )
         .routes(routes!(query::filings))
         .routes(routes!(codes::serve))
         .routes(routes!(openapi::serve))

@@ -19,7 +19,9 @@ use super::filings::{
     app_type_from, declare_in, kind_code, record_by_id_in, write_error, write_form_in, Created,
     Declared, FilingRecord, IndexColumns, OutboxMessage, CURRENT_DOCUMENTS,
 };
-use super::history::{append_history, transition_in, HistoryRecord, Transition, CUSTOMS_ACTOR};
+use super::history::{
+    append_history, transition_in, HistoryRecord, Ledger, Transition, CUSTOMS_ACTOR,
+};
 use super::{Store, StoreError};
 use crate::clock::now_ms;
 
@@ -76,7 +78,7 @@ impl Store {
                     note: "变更暂存".into(),
                     detail: String::new(),
                 };
-                append_history(conn, id, &entry).await?;
+                append_history(conn, Ledger::Filings, id, &entry).await?;
                 let record = record_by_id_in(conn, id).await?;
                 Ok(Some(Created { record, entry }))
             })
@@ -256,9 +258,9 @@ pub(super) async fn on_approved_in(
     };
     if record.app_type == AppType::Change {
         adopt_content_in(conn, &record, &root).await?;
-        append_history(conn, root_id, &t.entry(now)).await?;
+        append_history(conn, Ledger::Filings, root_id, &t.entry(now)).await?;
     }
-    if !transition_in(conn, root.enterprise_id, &t, now).await? {
+    if !transition_in(conn, Ledger::Filings, root.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);
     }
     Ok(())

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use owf_shared::amendment::AppType;
 use owf_shared::booking::api::BookingQuery;
 use owf_shared::booking::{BookingForm, BookingLine};
 use owf_shared::status::Status;
@@ -12,6 +13,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::filings::{bind_all, status_from, ListArg};
+use super::history::{append_history, transition_in, HistoryRecord, Ledger, Transition};
 use super::{Store, StoreError};
 use crate::clock::{beijing_day_ms, now_ms};
 
@@ -45,6 +47,13 @@ pub struct BookingRecord {
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// What the latest declaration asked customs (or the next will).
+    pub app_type: AppType,
+    /// 申报时间 of the latest declaration.
+    pub decl_time: Option<i64>,
+    /// 回执时间 (C17) and 回执信息 of the latest receipt applied.
+    pub last_return_time: Option<String>,
+    pub last_return_info: Option<String>,
     /// 电商企业: the enterprise's 海关编码 and name.
     pub ebc_code: String,
     pub ebc_name: String,
@@ -82,13 +91,14 @@ pub enum Saved {
     Done(i64),
     /// The 海外仓 is no warehouse record of the enterprise; nothing written.
     NoWarehouse,
-    /// The order is no longer a draft at the version saved over; nothing written.
+    /// The order is no longer at the version saved over; nothing written.
     Stale,
 }
 
 const RECORD_COLUMNS: &str = "b.id, b.order_no, b.warehouse_id, w.wh_name, b.ebp_code, \
      b.ebp_name, b.currency, b.freight, b.note, b.goods_value, b.line_count, b.status, \
-     b.version, b.created_at, b.updated_at, e.customs_code AS ebc_code, e.name AS ebc_name";
+     b.version, b.created_at, b.updated_at, b.app_type, b.decl_time, b.last_return_time, \
+     b.last_return_info, e.customs_code AS ebc_code, e.name AS ebc_name";
 
 const RECORD_FROM: &str = "booking_orders b JOIN enterprises e ON e.id = b.enterprise_id \
      LEFT JOIN filings w ON w.id = b.warehouse_id";
@@ -122,6 +132,13 @@ fn record_from_row(row: &AnyRow) -> Result<BookingRecord, sqlx::Error> {
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        app_type: u8::try_from(row.try_get::<i64, _>("app_type")?)
+            .ok()
+            .and_then(AppType::from_code)
+            .ok_or_else(|| sqlx::Error::Decode("unknown appType".into()))?,
+        decl_time: row.try_get("decl_time")?,
+        last_return_time: row.try_get("last_return_time")?,
+        last_return_info: row.try_get("last_return_info")?,
         ebc_code: row.try_get("ebc_code")?,
         ebc_name: row.try_get("ebc_name")?,
     })
@@ -228,6 +245,41 @@ fn line_count(form: &BookingForm) -> i64 {
     i64::try_from(form.lines.len()).unwrap_or(i64::MAX)
 }
 
+/// Writes `save` as the header and lines of order `id` (status and version are the caller's).
+pub(super) async fn write_content_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    save: &BookingSave,
+) -> Result<(), StoreError> {
+    let form = &save.form;
+    sqlx::query(
+        "UPDATE booking_orders SET order_no = $1, warehouse_id = $2, ebp_code = $3, \
+         ebp_name = $4, currency = $5, freight = $6, note = $7, goods_value = $8, \
+         line_count = $9, operator_card_no = $10 WHERE id = $11 AND enterprise_id = $12",
+    )
+    .bind(&form.order_no)
+    .bind(form.warehouse_id)
+    .bind(&form.ebp_code)
+    .bind(&form.ebp_name)
+    .bind(&form.currency)
+    .bind(&form.freight)
+    .bind(&form.note)
+    .bind(save.goods_value.as_deref())
+    .bind(line_count(form))
+    .bind(&save.operator_card_no)
+    .bind(id)
+    .bind(save.enterprise_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| write_error(e, &form.order_no))?;
+    sqlx::query("DELETE FROM booking_order_lines WHERE order_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    insert_lines_in(conn, id, &form.lines).await?;
+    Ok(())
+}
+
 impl Store {
     /// 暂存 of a new 订仓单 with its lines, in one transaction.
     pub async fn create_booking(&self, save: BookingSave) -> Result<Saved, StoreError> {
@@ -263,63 +315,42 @@ impl Store {
                 .await
                 .map_err(|e| write_error(e, &form.order_no))?;
                 insert_lines_in(conn, id, &form.lines).await?;
+                let created = HistoryRecord {
+                    at: now,
+                    actor: save.operator_card_no.clone(),
+                    from: None,
+                    to: Status::Draft,
+                    note: "新增暂存".into(),
+                    detail: String::new(),
+                };
+                append_history(conn, Ledger::BookingOrders, id, &created).await?;
                 Ok(Saved::Done(id))
             })
         })
         .await
     }
 
-    /// 暂存 of the draft `id` saved over `version`: the header and every line replaced, the
-    /// version raised by one.
+    /// 暂存 of order `t.id` per `t` (to 暂存, from the status and version it was decided on):
+    /// the header and every line replaced, the version raised by one, the timeline told when
+    /// the status changes (a 退单 or 发送海关失败 edited).
     pub async fn save_booking(
         &self,
-        id: i64,
-        version: i64,
+        t: Transition,
         save: BookingSave,
     ) -> Result<Saved, StoreError> {
         let now = now_ms();
-        let save = Arc::new(save);
+        let (t, save) = (Arc::new(t), Arc::new(save));
         self.write(move |conn| {
-            let save = save.clone();
+            let (t, save) = (t.clone(), save.clone());
             Box::pin(async move {
-                let form = &save.form;
-                if !own_warehouse_in(conn, save.enterprise_id, form.warehouse_id).await? {
+                if !own_warehouse_in(conn, save.enterprise_id, save.form.warehouse_id).await? {
                     return Ok(Saved::NoWarehouse);
                 }
-                let done = sqlx::query(
-                    "UPDATE booking_orders SET order_no = $1, warehouse_id = $2, ebp_code = $3, \
-                     ebp_name = $4, currency = $5, freight = $6, note = $7, goods_value = $8, \
-                     line_count = $9, operator_card_no = $10, version = version + 1, \
-                     updated_at = $11 WHERE id = $12 AND enterprise_id = $13 AND version = $14 \
-                     AND status = $15",
-                )
-                .bind(&form.order_no)
-                .bind(form.warehouse_id)
-                .bind(&form.ebp_code)
-                .bind(&form.ebp_name)
-                .bind(&form.currency)
-                .bind(&form.freight)
-                .bind(&form.note)
-                .bind(save.goods_value.as_deref())
-                .bind(line_count(form))
-                .bind(&save.operator_card_no)
-                .bind(now)
-                .bind(id)
-                .bind(save.enterprise_id)
-                .bind(version)
-                .bind(i64::from(Status::Draft.code()))
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| write_error(e, &form.order_no))?;
-                if done.rows_affected() == 0 {
+                if !transition_in(conn, Ledger::BookingOrders, save.enterprise_id, &t, now).await? {
                     return Ok(Saved::Stale);
                 }
-                sqlx::query("DELETE FROM booking_order_lines WHERE order_id = $1")
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await?;
-                insert_lines_in(conn, id, &form.lines).await?;
-                Ok(Saved::Done(id))
+                write_content_in(conn, t.id, &save).await?;
+                Ok(Saved::Done(t.id))
             })
         })
         .await

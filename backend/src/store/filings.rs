@@ -14,7 +14,7 @@ use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row};
 
-use super::history::{append_history, transition_in, HistoryRecord, Transition};
+use super::history::{append_history, transition_in, HistoryRecord, Ledger, Transition};
 use super::outbox::{announce_outbox_in, OutboxState};
 use super::{Dialect, Store, StoreError};
 use crate::clock::{beijing_compact_date, beijing_day_ms, beijing_today, now_ms};
@@ -709,7 +709,7 @@ pub(super) async fn declare_in(
     message: OutboxMessage,
     now: i64,
 ) -> Result<Option<Declared>, StoreError> {
-    if !transition_in(conn, record.enterprise_id, &t, now).await? {
+    if !transition_in(conn, Ledger::Filings, record.enterprise_id, &t, now).await? {
         return Ok(None);
     }
     sqlx::query(
@@ -850,7 +850,7 @@ impl Store {
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(write_error)?;
-                append_history(conn, record.id, &entry).await?;
+                append_history(conn, Ledger::Filings, record.id, &entry).await?;
                 Ok(Created { record, entry })
             })
         })
@@ -949,7 +949,7 @@ impl Store {
         self.write(move |conn| {
             let (t, form_json, index) = (t.clone(), form_json.clone(), index.clone());
             Box::pin(async move {
-                if !transition_in(conn, enterprise_id, &t, now).await? {
+                if !transition_in(conn, Ledger::Filings, enterprise_id, &t, now).await? {
                     return Ok(false);
                 }
                 write_form_in(conn, t.id, &t.actor, &form_json, &index).await?;

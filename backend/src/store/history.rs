@@ -1,9 +1,37 @@
-//! Status changes of filings with their timeline (filing_history): the one way a filing's status
-//! moves, for requests, the relay and receipts alike — guarded by the version it was decided on,
-//! with a history entry whenever the status changes.
+//! Status changes of filings and 订仓单 with their timelines (filing_history,
+//! booking_order_history): the one way a status moves, for requests, the relay and receipts
+//! alike — guarded by the version it was decided on, with a history entry whenever the status
+//! changes.
 
 use owf_shared::status::Status;
 use sqlx::AnyConnection;
+
+/// Where a status and its timeline are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ledger {
+    /// filings and filing_history
+    Filings,
+    /// booking_orders and booking_order_history
+    BookingOrders,
+}
+
+impl Ledger {
+    /// The table of the records.
+    pub(super) fn table(self) -> &'static str {
+        match self {
+            Self::Filings => "filings",
+            Self::BookingOrders => "booking_orders",
+        }
+    }
+
+    /// The timeline's table and its column naming the record.
+    pub(super) fn history(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Filings => ("filing_history", "filing_id"),
+            Self::BookingOrders => ("booking_order_history", "order_id"),
+        }
+    }
+}
 
 /// Actor of the relay's history entries.
 pub const SYSTEM_ACTOR: &str = "系统";
@@ -49,17 +77,19 @@ impl Transition {
     }
 }
 
-/// Appends `entry` to the filing's timeline.
+/// Appends `entry` to the timeline of record `id` in `ledger`.
 pub(super) async fn append_history(
     conn: &mut AnyConnection,
-    filing_id: i64,
+    ledger: Ledger,
+    id: i64,
     entry: &HistoryRecord,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO filing_history (filing_id, at, actor, from_status, to_status, note, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(filing_id)
+    let (table, column) = ledger.history();
+    sqlx::query(&format!(
+        "INSERT INTO {table} ({column}, at, actor, from_status, to_status, note, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    ))
+    .bind(id)
     .bind(entry.at)
     .bind(&entry.actor)
     .bind(entry.from.map(|s| i64::from(s.code())))
@@ -71,18 +101,20 @@ pub(super) async fn append_history(
     Ok(())
 }
 
-/// Changes status and version of a filing if it is still at `t.version`, appending the
-/// history entry. `false` when someone else changed it first.
+/// Changes status and version of record `t.id` in `ledger` if it is still at `t.version`,
+/// appending the history entry. `false` when someone else changed it first.
 pub(super) async fn transition_in(
     conn: &mut AnyConnection,
+    ledger: Ledger,
     enterprise_id: i64,
     t: &Transition,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE filings SET status = $1, version = version + 1, updated_at = $2 \
+    let done = sqlx::query(&format!(
+        "UPDATE {} SET status = $1, version = version + 1, updated_at = $2 \
          WHERE id = $3 AND enterprise_id = $4 AND version = $5",
-    )
+        ledger.table()
+    ))
     .bind(i64::from(t.to.code()))
     .bind(now)
     .bind(t.id)
@@ -94,7 +126,7 @@ pub(super) async fn transition_in(
         return Ok(false);
     }
     if t.from != t.to {
-        append_history(conn, t.id, &t.entry(now)).await?;
+        append_history(conn, ledger, t.id, &t.entry(now)).await?;
     }
     Ok(true)
 }

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod amendments;
 pub mod attachments;
+pub mod booking_declarations;
 pub mod booking_orders;
 pub mod filings;
 pub mod history;

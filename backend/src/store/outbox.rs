@@ -20,13 +20,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use owf_shared::amendment::AppType;
 use owf_shared::receipt::ReceiptText;
-use owf_shared::status::{apply_receipt, apply_relay, ReceiptStatus, RelayOutcome, Status};
+use owf_shared::status::{
+    apply_receipt, apply_relay, ReceiptStatus, RelayOutcome, Status, Subject,
+};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::amendments::on_approved_in;
 use super::attachments::FrozenAttachment;
-use super::history::{transition_in, Transition, CUSTOMS_ACTOR, SYSTEM_ACTOR};
+use super::history::{transition_in, Ledger, Transition, CUSTOMS_ACTOR, SYSTEM_ACTOR};
 use super::{Dialect, Store, StoreError};
 use crate::clock::now_ms;
 
@@ -34,11 +38,45 @@ const CURSOR: &str = "customs";
 /// The PostgreSQL channel a declaration notifies when it writes an outbox message.
 pub const OUTBOX_CHANNEL: &str = "owf_outbox";
 
+/// The record an outbox message declares: a filing or a 订仓单.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    pub ledger: Ledger,
+    pub id: i64,
+}
+
+impl Owner {
+    /// The outbox column naming a record of this ledger.
+    fn outbox_column(ledger: Ledger) -> &'static str {
+        match ledger {
+            Ledger::Filings => "filing_id",
+            Ledger::BookingOrders => "booking_order_id",
+        }
+    }
+
+    /// The owner named by an outbox row's `filing_id` and `booking_order_id`.
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let filing: Option<i64> = row.try_get("filing_id")?;
+        let order: Option<i64> = row.try_get("booking_order_id")?;
+        match (filing, order) {
+            (Some(id), _) => Ok(Self {
+                ledger: Ledger::Filings,
+                id,
+            }),
+            (None, Some(id)) => Ok(Self {
+                ledger: Ledger::BookingOrders,
+                id,
+            }),
+            (None, None) => Err(sqlx::Error::Decode("an outbox row without owner".into())),
+        }
+    }
+}
+
 /// A message claimed for sending, with what its envelope needs; `attempt` is its fencing token.
 #[derive(Debug, Clone)]
 pub struct ClaimedMessage {
     pub id: i64,
-    pub filing_id: i64,
+    pub owner: Owner,
     pub guid: String,
     pub message_type: String,
     pub payload: String,
@@ -51,7 +89,7 @@ pub struct ClaimedMessage {
 #[derive(Debug, Clone)]
 pub struct Claim {
     pub id: i64,
-    pub filing_id: i64,
+    pub owner: Owner,
     pub guid: String,
     pub attempt: i64,
 }
@@ -60,7 +98,7 @@ impl ClaimedMessage {
     pub fn claim(&self) -> Claim {
         Claim {
             id: self.id,
-            filing_id: self.filing_id,
+            owner: self.owner,
             guid: self.guid.clone(),
             attempt: self.attempt,
         }
@@ -158,28 +196,44 @@ pub fn claim_sql(dialect: Dialect) -> String {
         "UPDATE outbox SET attempts = attempts + 1, lease_owner = $1, lease_until = $2 \
          WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $3 \
          AND (lease_until IS NULL OR lease_until <= $3) ORDER BY next_attempt_at, id LIMIT $4{skip_locked}) \
-         RETURNING id, filing_id, guid, message_type, payload, attempts"
+         RETURNING id, filing_id, booking_order_id, guid, message_type, payload, attempts"
     )
 }
 
-/// The filing's owner, status, version and last applied receipt time, after locking its row.
-struct FilingState {
+/// A declared record's enterprise, status, version, last applied receipt time and what its
+/// declaration asks customs, after locking its row.
+struct RecordState {
     enterprise_id: i64,
     status: Status,
     version: i64,
     last_return_time: Option<String>,
+    app_type: i64,
 }
 
-async fn lock_filing(conn: &mut AnyConnection, filing_id: i64) -> Result<FilingState, StoreError> {
-    let row = sqlx::query(
-        "UPDATE filings SET updated_at = updated_at WHERE id = $1 \
-         RETURNING enterprise_id, status, version, last_return_time",
-    )
-    .bind(filing_id)
+impl RecordState {
+    /// What customs' receipts do to the record of `ledger` (see [`Subject`]).
+    fn subject(&self, ledger: Ledger) -> Subject {
+        match ledger {
+            Ledger::Filings => Subject::Filing,
+            Ledger::BookingOrders if self.app_type == i64::from(AppType::Cancel.code()) => {
+                Subject::BookingDeletion
+            }
+            Ledger::BookingOrders => Subject::BookingOrder,
+        }
+    }
+}
+
+async fn lock_record(conn: &mut AnyConnection, owner: Owner) -> Result<RecordState, StoreError> {
+    let row = sqlx::query(&format!(
+        "UPDATE {} SET updated_at = updated_at WHERE id = $1 \
+         RETURNING enterprise_id, status, version, last_return_time, app_type",
+        owner.ledger.table()
+    ))
+    .bind(owner.id)
     .fetch_one(conn)
     .await?;
     let code: i64 = row.try_get("status")?;
-    Ok(FilingState {
+    Ok(RecordState {
         enterprise_id: row.try_get("enterprise_id")?,
         status: i32::try_from(code)
             .ok()
@@ -187,35 +241,36 @@ async fn lock_filing(conn: &mut AnyConnection, filing_id: i64) -> Result<FilingS
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code}").into()))?,
         version: row.try_get("version")?,
         last_return_time: row.try_get("last_return_time")?,
+        app_type: row.try_get("app_type")?,
     })
 }
 
-/// Moves the filing per the relay's report; a filing no longer 申报中 is left alone.
+/// Moves the record per the relay's report; a record no longer 申报中 is left alone.
 async fn report_delivery(
     conn: &mut AnyConnection,
-    filing: &mut FilingState,
-    filing_id: i64,
+    record: &mut RecordState,
+    owner: Owner,
     outcome: RelayOutcome,
     (note, detail): (String, String),
     now: i64,
 ) -> Result<(), StoreError> {
-    let Ok(to) = apply_relay(filing.status, outcome) else {
+    let Ok(to) = apply_relay(record.status, outcome) else {
         return Ok(());
     };
     let t = Transition {
-        id: filing_id,
-        version: filing.version,
-        from: filing.status,
+        id: owner.id,
+        version: record.version,
+        from: record.status,
         to,
         actor: SYSTEM_ACTOR.to_owned(),
         note,
         detail,
     };
-    if !transition_in(conn, filing.enterprise_id, &t, now).await? {
+    if !transition_in(conn, owner.ledger, record.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);
     }
-    filing.status = to;
-    filing.version += 1;
+    record.status = to;
+    record.version += 1;
     Ok(())
 }
 
@@ -245,7 +300,7 @@ impl Store {
                         .map(|r| -> Result<_, sqlx::Error> {
                             Ok(ClaimedMessage {
                                 id: r.try_get("id")?,
-                                filing_id: r.try_get("filing_id")?,
+                                owner: Owner::from_row(r)?,
                                 guid: r.try_get("guid")?,
                                 message_type: r.try_get("message_type")?,
                                 payload: r.try_get("payload")?,
@@ -465,8 +520,8 @@ async fn record_delivery_in(
         Delivery::Retry { .. } => None,
     };
     if let Some((outcome, note)) = report {
-        let mut filing = lock_filing(conn, message.filing_id).await?;
-        report_delivery(conn, &mut filing, message.filing_id, outcome, note, now).await?;
+        let mut record = lock_record(conn, message.owner).await?;
+        report_delivery(conn, &mut record, message.owner, outcome, note, now).await?;
     }
     Ok(true)
 }
@@ -532,7 +587,7 @@ async fn apply_receipt_in(
     if inserted.is_none() {
         return Ok(ReceiptApplied::Duplicate);
     }
-    let outcome = apply_to_filing(conn, receipt, now).await?;
+    let outcome = apply_to_record(conn, receipt, now).await?;
     let (applied, note) = match &outcome {
         ReceiptApplied::Applied(_) => (1_i64, ""),
         ReceiptApplied::Ignored(why) => (0, why.as_str()),
@@ -547,33 +602,39 @@ async fn apply_receipt_in(
     Ok(outcome)
 }
 
-/// Applies a recorded receipt to its filing, if it answers the filing's latest declaration and
-/// follows the status machine.
-async fn apply_to_filing(
+/// Applies a recorded receipt to the filing or 订仓单 it answers, if it answers its latest
+/// declaration and follows the status machine.
+async fn apply_to_record(
     conn: &mut AnyConnection,
     receipt: &IncomingReceipt,
     now: i64,
 ) -> Result<ReceiptApplied, StoreError> {
-    let Some(row) = sqlx::query("SELECT id, filing_id, state FROM outbox WHERE guid = $1")
-        .bind(&receipt.guid)
-        .fetch_optional(&mut *conn)
-        .await?
+    let Some(row) =
+        sqlx::query("SELECT id, filing_id, booking_order_id, state FROM outbox WHERE guid = $1")
+            .bind(&receipt.guid)
+            .fetch_optional(&mut *conn)
+            .await?
     else {
         return Ok(ReceiptApplied::Ignored("没有此报文编号的申报".into()));
     };
     let outbox_id: i64 = row.try_get("id")?;
-    let filing_id: i64 = row.try_get("filing_id")?;
+    let owner = Owner::from_row(&row)?;
     let state: String = row.try_get("state")?;
-    sqlx::query("UPDATE relay_receipts SET filing_id = $1 WHERE receipt_id = $2")
-        .bind(filing_id)
-        .bind(&receipt.receipt_id)
-        .execute(&mut *conn)
-        .await?;
-    let mut filing = lock_filing(conn, filing_id).await?;
-    let latest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE filing_id = $1")
-        .bind(filing_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    if owner.ledger == Ledger::Filings {
+        sqlx::query("UPDATE relay_receipts SET filing_id = $1 WHERE receipt_id = $2")
+            .bind(owner.id)
+            .bind(&receipt.receipt_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let mut record = lock_record(conn, owner).await?;
+    let latest: i64 = sqlx::query_scalar(&format!(
+        "SELECT MAX(id) FROM outbox WHERE {} = $1",
+        Owner::outbox_column(owner.ledger)
+    ))
+    .bind(owner.id)
+    .fetch_one(&mut *conn)
+    .await?;
     if latest != outbox_id {
         return Ok(ReceiptApplied::Ignored(
             "回执所属的申报已被重新申报取代".into(),
@@ -593,19 +654,12 @@ async fn apply_to_filing(
             "海关回执证实报文已送达".to_owned(),
             guid_detail(&receipt.guid),
         );
-        report_delivery(
-            conn,
-            &mut filing,
-            filing_id,
-            RelayOutcome::Delivered,
-            note,
-            now,
-        )
-        .await?;
+        report_delivery(conn, &mut record, owner, RelayOutcome::Delivered, note, now).await?;
     }
     let to = match apply_receipt(
-        filing.status,
-        filing.last_return_time.as_deref(),
+        record.subject(owner.ledger),
+        record.status,
+        record.last_return_time.as_deref(),
         status,
         &receipt.return_time,
     ) {
@@ -613,9 +667,9 @@ async fn apply_to_filing(
         Err(refusal) => return Ok(ReceiptApplied::Ignored(refusal.to_string())),
     };
     let t = Transition {
-        id: filing_id,
-        version: filing.version,
-        from: filing.status,
+        id: owner.id,
+        version: record.version,
+        from: record.status,
         to,
         actor: CUSTOMS_ACTOR.to_owned(),
         note: ReceiptText::of(&receipt.return_info).plain,
@@ -626,17 +680,20 @@ async fn apply_to_filing(
             receipt.return_info
         ),
     };
-    if !transition_in(conn, filing.enterprise_id, &t, now).await? {
+    if !transition_in(conn, owner.ledger, record.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);
     }
-    sqlx::query("UPDATE filings SET last_return_time = $1, last_return_info = $2 WHERE id = $3")
-        .bind(&receipt.return_time)
-        .bind(&receipt.return_info)
-        .bind(filing_id)
-        .execute(&mut *conn)
-        .await?;
-    if to == Status::Approved {
-        on_approved_in(conn, filing_id, &receipt.return_info, now).await?;
+    sqlx::query(&format!(
+        "UPDATE {} SET last_return_time = $1, last_return_info = $2 WHERE id = $3",
+        owner.ledger.table()
+    ))
+    .bind(&receipt.return_time)
+    .bind(&receipt.return_info)
+    .bind(owner.id)
+    .execute(&mut *conn)
+    .await?;
+    if to == Status::Approved && owner.ledger == Ledger::Filings {
+        on_approved_in(conn, owner.id, &receipt.return_info, now).await?;
     }
     if let ReceiptStatus::GatewayError(_) = status {
         sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE id = $2")

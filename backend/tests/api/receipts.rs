@@ -43,6 +43,7 @@ fn receipt(receipt_id: &str, guid: &str, return_status: i32, info: &str) -> Stri
         guid: guid.into(),
         apply_no: "E20261201000000001".into(),
         customs_code: "4403000001".into(),
+        ebp_code: String::new(),
         return_status,
         return_time: "20261201101531123".into(),
         return_info: info.into(),

@@ -140,7 +140,7 @@ async fn every_route_is_described_and_every_described_route_is_served() {
         unserved.is_empty(),
         "described but not served: {unserved:?}"
     );
-    assert_eq!(described.len(), 38);
+    assert_eq!(described.len(), 41);
 }
 
 /// The value of the `/metrics` line that starts with `series` (name and labels).

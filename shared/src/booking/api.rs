@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::BookingForm;
+use crate::amendment::AppType;
+use crate::api::HistoryEntry;
 use crate::ids::Date;
 use crate::status::Status;
 use crate::validate::FieldErrors;
@@ -29,6 +31,15 @@ pub struct BookingDetail {
     /// 录入时间 and 修改时间, `YYYY-MM-DD HH:MM:SS` (Beijing).
     pub created_at: String,
     pub updated_at: String,
+    /// What the latest declaration asked customs (新增, 变更 or 删除), or the next one will.
+    pub app_type: AppType,
+    /// 申报时间 of the latest declaration, `YYYY-MM-DD HH:MM:SS`; `None` until declared.
+    pub decl_time: Option<String>,
+    /// 回执时间 and 回执信息 (`returnInfo`) of the latest receipt applied.
+    pub last_return_time: Option<String>,
+    pub last_return_info: Option<String>,
+    /// The status timeline, oldest first.
+    pub history: Vec<HistoryEntry>,
     pub form: BookingForm,
 }
 

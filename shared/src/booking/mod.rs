@@ -1,15 +1,17 @@
 //! 订仓单 (warehouse booking order): the data an exporter transmits for every 9810 export, sent
 //! to customs as CEB303 with `orderType` W (domain.md §8).
 //!
+//! * [`amendment`]: when a declared order may be changed (变更) or deleted (删除).
 //! * [`api`]: what `/api/booking-orders` takes and answers.
 //! * [`field`]: the header and line fields with key, Chinese label, limit and what they hold.
-//! * [`validate`]: draft (暂存) and declare (申报) validation, and the totals.
+//! * [`validate`]: draft (暂存) and declare (申报) validation, the totals, and the form as declared.
 //! * [`template`]: the column names of a line file, and the template clerks download.
 //! * [`import`] (feature `import`, the server's): lines read from a CSV or `.xlsx` file.
 //!
 //! The form travels as text, like the filing forms, so a half-filled draft round-trips. A line's
 //! 序号 (`gnum`) is its position in [`BookingForm::lines`], from 1: contiguous by construction.
 
+pub mod amendment;
 pub mod api;
 pub mod field;
 #[cfg(feature = "import")]
@@ -20,7 +22,7 @@ pub mod validate;
 use serde::{Deserialize, Serialize};
 
 pub use field::{HeaderField, LineField};
-pub use validate::{check_line, goods_value, validate_booking, LineCheck};
+pub use validate::{check_line, declared, goods_value, validate_booking, LineCheck};
 
 /// Most lines one 订仓单 holds: a container of small goods can carry a few thousand SKUs, and
 /// 10,000 lines keep one CEB303 message under about 5 MB. Validation and import refuse more.

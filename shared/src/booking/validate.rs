@@ -143,6 +143,33 @@ pub fn check_line(line: &BookingLine, level: Level, tables: &CodeTables) -> Line
     LineCheck { errors, total }
 }
 
+/// The form as it is declared (CEB303), once [`validate_booking`] found nothing at 申报 level:
+/// codes and numbers half-width without surrounding blanks, 电商平台代码 upper-case, and 总价 =
+/// 数量 × 单价 to 2 places. Numbers keep the digits the clerk entered (`25.5` stays `25.5`).
+pub fn declared(form: &BookingForm) -> BookingForm {
+    let plain = |raw: &str| text::to_half_width(raw).trim().to_owned();
+    BookingForm {
+        order_no: form.order_no.trim().to_owned(),
+        warehouse_id: form.warehouse_id,
+        ebp_code: text::code_input(form.ebp_code.trim(), true),
+        ebp_name: form.ebp_name.trim().to_owned(),
+        currency: plain(&form.currency),
+        freight: plain(&form.freight),
+        note: form.note.clone(),
+        lines: form
+            .lines
+            .iter()
+            .map(|line| BookingLine {
+                unit: plain(&line.unit),
+                qty: plain(&line.qty),
+                price: plain(&line.price),
+                total_price: line_total(line).map_or_else(String::new, |t| t.with_places(2)),
+                ..line.clone()
+            })
+            .collect(),
+    }
+}
+
 /// 商品总价 (`goodsValue`): the sum of the lines' 总价, once every line has 数量 and 单价.
 pub fn goods_value(lines: &[BookingLine]) -> Option<Decimal> {
     lines.iter().map(line_total).sum()
@@ -249,6 +276,29 @@ mod tests {
 
     fn errors(form: &BookingForm, level: Level) -> FieldErrors {
         validate_booking(form, level, &tables())
+    }
+
+    #[test]
+    fn the_declared_form_keeps_the_digits_and_computes_the_totals() {
+        let mut entered = form(vec![line("１００", " 25.5 "), line("2", "0.125")]);
+        entered.ebp_code = "91440300ma5g8k2p04".into();
+        entered.lines[1].total_price = "0.25".into();
+        let sent = declared(&entered);
+        assert_eq!(errors(&sent, Level::Declare), FieldErrors::new());
+        assert_eq!(sent.ebp_code, "91440300MA5G8K2P04");
+        let numbers: Vec<_> = sent
+            .lines
+            .iter()
+            .map(|l| (l.qty.as_str(), l.price.as_str(), l.total_price.as_str()))
+            .collect();
+        assert_eq!(
+            numbers,
+            [("100", "25.5", "2550.00"), ("2", "0.125", "0.25")]
+        );
+        assert_eq!(
+            (sent.freight.as_str(), sent.warehouse_id),
+            ("120.50", Some(7))
+        );
     }
 
     #[test]

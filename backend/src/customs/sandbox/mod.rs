@@ -7,7 +7,8 @@
 //!   read is refused with 400.
 //! * `GET /receipts?after=N&limit=M` — receipts issued after sequence number N: 120 海关入库
 //!   after `received_delay`, the verdict (399 审核通过 / 100 退单) after `verdict_delay`, or at
-//!   once an OWH900 format-error receipt with a negative code.
+//!   once an OWH900 format-error receipt with a negative code. A 订仓单 (CEB303) is answered
+//!   once, in CEB304: 120 海关入库 or 100 退单 after `received_delay`, a negative code at once.
 //! * `GET|PUT /admin/faults` — the fault knobs; values out of range are refused with 422.
 //!
 //! Every route answers only a caller presenting the shared secret (`Authorization: Bearer …`,
@@ -15,6 +16,7 @@
 //! Message bodies being received at once are bounded ([`INTAKE_BUDGET_BYTES`]); beyond that a
 //! message is answered 503 and the relay sends it again later.
 
+pub mod order_review;
 pub mod review;
 pub mod store;
 
@@ -50,11 +52,11 @@ const fn base64_len(bytes: usize) -> usize {
 }
 
 /// The largest signed XML message (its proof documents travel beside it, not inside).
-const MAX_XML_BYTES: usize = 1 << 20;
+const MAX_XML_BYTES: usize = super::xml::MAX_DOCUMENT_BYTES;
 /// The rest of an envelope: its head, the JSON syntax, each document's name and type.
 const ENVELOPE_OVERHEAD_BYTES: usize = 64 << 10;
 /// Largest accepted envelope: the XML and the most proof documents of the largest size, each
-/// base64 in the JSON — 1,398,104 + 20 × 13,981,016 + 65,536 = 281,083,960 bytes (268 MiB).
+/// base64 in the JSON — 11,184,812 + 20 × 13,981,016 + 65,536 = 290,870,668 bytes (277 MiB).
 pub const MAX_ENVELOPE_BYTES: usize =
     base64_len(MAX_XML_BYTES) + MAX_FILES * base64_len(MAX_FILE_BYTES) + ENVELOPE_OVERHEAD_BYTES;
 /// Message bodies received and judged at once, in bytes: one envelope of the largest size, or
@@ -258,18 +260,25 @@ impl Sandbox {
         }
     }
 
-    /// The message's receipts: a format error at once; else 入库 and the verdict, each strictly
-    /// later than the one before so receipt times order them.
-    fn plan(&self, verdict: i32, info: &str, now: i64) -> Vec<PlannedReceipt> {
-        if verdict < 0 {
+    /// The message's receipts: a format error at once; a 订仓单's one answer after
+    /// `received_delay`; else 入库 and the verdict, each strictly later than the one before so
+    /// receipt times order them.
+    fn plan(
+        &self,
+        message_type: MessageType,
+        verdict: i32,
+        info: &str,
+        now: i64,
+    ) -> Vec<PlannedReceipt> {
+        let millis = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        let received = now + millis(self.config.received_delay);
+        if verdict < 0 || message_type == MessageType::Order {
             return vec![PlannedReceipt {
                 return_status: verdict,
                 return_info: info.to_owned(),
-                due_at: now,
+                due_at: if verdict < 0 { now } else { received },
             }];
         }
-        let millis = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-        let received = now + millis(self.config.received_delay);
         let decided = (now + millis(self.config.verdict_delay)).max(received + 1);
         vec![
             PlannedReceipt {
@@ -341,7 +350,12 @@ async fn receive(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response
         )));
     }
     let message_type = MessageType::from_code(&head.message_type)
-        .filter(|t| matches!(t, MessageType::Registration | MessageType::Warehouse))
+        .filter(|t| {
+            matches!(
+                t,
+                MessageType::Registration | MessageType::Warehouse | MessageType::Order
+            )
+        })
         .ok_or_else(|| SandboxError::Refused(format!("不支持的报文类型 {}", head.message_type)))?;
     let xml = envelope
         .xml()
@@ -350,14 +364,18 @@ async fn receive(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response
         sandbox.delay().await;
         return Ok(ack_response(ack));
     }
-    let judgement = review::judge(
-        &sandbox.store,
-        message_type,
-        &guid,
-        &xml,
-        &envelope.message.message_body.files,
-    )
-    .await?;
+    let judgement = if message_type == MessageType::Order {
+        order_review::judge(&sandbox.store, &guid, &xml).await?
+    } else {
+        review::judge(
+            &sandbox.store,
+            message_type,
+            &guid,
+            &xml,
+            &envelope.message.message_body.files,
+        )
+        .await?
+    };
     let now = now_ms();
     let ack = serde_json::to_string(&Ack {
         message_id: guid.clone(),
@@ -366,11 +384,12 @@ async fn receive(State(sandbox): State<Sandbox>, body: Bytes) -> Result<Response
     })
     .expect("an acknowledgement serialises");
     let message = AcceptedMessage {
-        receipts: sandbox.plan(judgement.verdict, &judgement.info, now),
+        receipts: sandbox.plan(message_type, judgement.verdict, &judgement.info, now),
         guid: guid.clone(),
         message_type,
         cop_code: judgement.cop_code,
         apply_no: judgement.apply_no,
+        ebp_code: judgement.ebp_code,
         app_type: judgement.app_type,
         trade_modes: judgement.trade_modes,
         verdict: judgement.verdict,

@@ -7,13 +7,10 @@
 use owf_shared::amendment::AppType;
 use owf_shared::codes::{Code, CodeTables, DocType};
 use owf_shared::enterprise::EnterpriseInfo;
-use owf_shared::field::Field;
-use owf_shared::validate::{
-    validate_registration, validate_warehouse, Context, FieldErrors, Level, FORM_KEY,
-};
+use owf_shared::validate::{describe, validate_registration, validate_warehouse, Context, Level};
 use sha2::{Digest, Sha256};
 
-use super::store::SandboxStore;
+use super::store::{MasterData, SandboxStore};
 use crate::clock::beijing_today;
 use crate::customs::envelope::FileData;
 use crate::customs::message::{Declaration, DeclaredForm, MessageType};
@@ -41,8 +38,10 @@ const MAX_INFO_CHARS: usize = 1000;
 pub struct Judgement {
     /// 海关编码 of the sender (BaseTransfer/copCode), empty when unreadable.
     pub cop_code: String,
-    /// 申请编号, empty when unreadable.
+    /// 申请编号 (订仓单编号 of a CEB303), empty when unreadable.
     pub apply_no: String,
+    /// 电商平台代码 of a CEB303; empty otherwise.
+    pub ebp_code: String,
     /// 新增 when unreadable.
     pub app_type: AppType,
     /// 监管方式 of a registration.
@@ -52,10 +51,11 @@ pub struct Judgement {
     pub info: String,
 }
 
-fn format_error(code: i32, info: String) -> Judgement {
+pub(super) fn format_error(code: i32, info: String) -> Judgement {
     Judgement {
         cop_code: String::new(),
         apply_no: String::new(),
+        ebp_code: String::new(),
         app_type: AppType::New,
         trade_modes: Vec::new(),
         verdict: code,
@@ -63,24 +63,12 @@ fn format_error(code: i32, info: String) -> Judgement {
     }
 }
 
-fn limit(info: String) -> String {
+pub(super) fn limit(info: String) -> String {
     if info.chars().count() <= MAX_INFO_CHARS {
         info
     } else {
         info.chars().take(MAX_INFO_CHARS).collect()
     }
-}
-
-/// Field errors as one line: `label：message；…`.
-fn describe(errors: &FieldErrors) -> String {
-    errors
-        .iter()
-        .map(|(key, message)| match Field::from_key(key) {
-            Some(field) if key != FORM_KEY => format!("{}：{message}", field.label()),
-            _ => message.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join("；")
 }
 
 /// Judges the message `xml` of type `message_type` and guid `guid` (from the envelope head),
@@ -107,42 +95,25 @@ pub async fn judge(
             ))
         }
     };
-    if declaration.message_type() != message_type
-        || declaration.guid != guid
-        || root.attribute("guid") != Some(guid)
+    if declaration.message_type() != message_type {
+        return Ok(format_error(STRUCTURE_ERROR, MISMATCHED_HEAD.into()));
+    }
+    let master = match signed_by(
+        store,
+        &root,
+        guid,
+        &declaration.guid,
+        [&declaration.cop_code, &declaration.customs_code],
+    )
+    .await?
     {
-        return Ok(format_error(
-            STRUCTURE_ERROR,
-            "报文结构错误：报文类型或报文编号（guid）与报文头不一致".into(),
-        ));
-    }
-    let cert_no = match sign::cert_no(&root) {
-        Ok(cert_no) => cert_no,
-        Err(e) => return Ok(format_error(BAD_SIGNATURE, format!("签名验证失败：{e}"))),
+        Ok(master) => master,
+        Err(refused) => return Ok(refused),
     };
-    let Some(master) = store.enterprise_by_cert(&cert_no).await? else {
-        return Ok(format_error(
-            UNKNOWN_CERT,
-            format!("签名证书 {cert_no} 未在海关备案"),
-        ));
-    };
-    if master.enterprise.customs_code != declaration.cop_code
-        || declaration.customs_code != declaration.cop_code
-    {
-        return Ok(format_error(
-            WRONG_SENDER,
-            format!(
-                "签名证书属于 {}，与报文中的企业 {} 不符",
-                master.enterprise.customs_code, declaration.cop_code
-            ),
-        ));
-    }
-    if let Err(e) = sign::verify(&root, &master.public_key) {
-        return Ok(format_error(BAD_SIGNATURE, format!("签名验证失败：{e}")));
-    }
     let mut judgement = Judgement {
         cop_code: declaration.cop_code.clone(),
         apply_no: declaration.apply_no.clone(),
+        ebp_code: String::new(),
         app_type: declaration.app_type,
         trade_modes: match &declaration.form {
             DeclaredForm::Registration(form) => form.trade_modes.clone(),
@@ -156,6 +127,53 @@ pub async fn judge(
         judgement.info = limit(format!("退单：{reason}"));
     }
     Ok(judgement)
+}
+
+const MISMATCHED_HEAD: &str = "报文结构错误：报文类型或报文编号（guid）与报文头不一致";
+
+/// The sender of the declaration `root` with `guid` in the envelope head and `head_guid` in
+/// its business head, once customs trusts it: both guids the root's, the certificate known to
+/// customs and held by the enterprise that every code in `named` names (BaseTransfer/copCode
+/// first), the signature valid. Else the format error to answer.
+pub(super) async fn signed_by(
+    store: &SandboxStore,
+    root: &Element,
+    guid: &str,
+    head_guid: &str,
+    named: [&str; 2],
+) -> Result<Result<MasterData, Judgement>, StoreError> {
+    if head_guid != guid || root.attribute("guid") != Some(guid) {
+        return Ok(Err(format_error(STRUCTURE_ERROR, MISMATCHED_HEAD.into())));
+    }
+    let cert_no = match sign::cert_no(root) {
+        Ok(cert_no) => cert_no,
+        Err(e) => {
+            return Ok(Err(format_error(
+                BAD_SIGNATURE,
+                format!("签名验证失败：{e}"),
+            )))
+        }
+    };
+    let Some(master) = store.enterprise_by_cert(&cert_no).await? else {
+        return Ok(Err(format_error(
+            UNKNOWN_CERT,
+            format!("签名证书 {cert_no} 未在海关备案"),
+        )));
+    };
+    let code = &master.enterprise.customs_code;
+    if named.iter().any(|named| named != code) {
+        return Ok(Err(format_error(
+            WRONG_SENDER,
+            format!("签名证书属于 {code}，与报文中的企业 {} 不符", named[0]),
+        )));
+    }
+    if let Err(e) = sign::verify(root, &master.public_key) {
+        return Ok(Err(format_error(
+            BAD_SIGNATURE,
+            format!("签名验证失败：{e}"),
+        )));
+    }
+    Ok(Ok(master))
 }
 
 /// Why customs rejects the declaration, or `None` to approve it.
@@ -253,15 +271,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn field_errors_read_as_one_line() {
-        let errors = FieldErrors::from([
-            ("uscc".to_owned(), "格式错误".to_owned()),
-            (FORM_KEY.to_owned(), "失信企业不能申报".to_owned()),
-        ]);
-        assert_eq!(
-            describe(&errors),
-            "失信企业不能申报；统一社会信用代码：格式错误"
-        );
+    fn return_info_is_limited_to_1000_characters() {
         assert_eq!(limit("退".repeat(1200)).chars().count(), 1000);
     }
 }

@@ -36,7 +36,10 @@ pub struct AcceptedMessage {
     pub guid: String,
     pub message_type: MessageType,
     pub cop_code: String,
+    /// 申请编号, or the 订仓单编号 of a CEB303.
     pub apply_no: String,
+    /// 电商平台代码 of a CEB303; empty for the OWH messages.
+    pub ebp_code: String,
     /// 新增, 变更 or 注销
     pub app_type: AppType,
     /// 监管方式 of a registration (what later warehouses may use).
@@ -45,6 +48,15 @@ pub struct AcceptedMessage {
     pub verdict: i32,
     pub verdict_info: String,
     pub receipts: Vec<PlannedReceipt>,
+}
+
+/// A 订仓单 the sandbox holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldOrder {
+    /// What its last accepted message asked: 新增, 变更, or 删除 (then it is deleted).
+    pub app_type: AppType,
+    /// Whether the 120 海关入库 of that message has been issued.
+    pub taken_in: bool,
 }
 
 /// How often one message was received and how many receipts it produced.
@@ -138,6 +150,39 @@ impl SandboxStore {
             .and_then(AppType::from_code))
     }
 
+    /// The 订仓单 `order_no` of enterprise `cop_code` as the sandbox holds it, if it ever
+    /// accepted one.
+    pub async fn held_order(
+        &self,
+        cop_code: &str,
+        order_no: &str,
+    ) -> Result<Option<HeldOrder>, StoreError> {
+        let row = sqlx::query(
+            "SELECT guid, app_type FROM sandbox_orders WHERE cop_code = $1 AND order_no = $2",
+        )
+        .bind(cop_code)
+        .bind(order_no)
+        .fetch_optional(self.store.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let guid: String = row.try_get("guid")?;
+        let code: i64 = row.try_get("app_type")?;
+        let issued: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sandbox_receipts WHERE guid = $1 AND seq IS NOT NULL \
+             AND return_status = 120",
+        )
+        .bind(&guid)
+        .fetch_one(self.store.pool())
+        .await?;
+        Ok(Some(HeldOrder {
+            app_type: u8::try_from(code)
+                .ok()
+                .and_then(AppType::from_code)
+                .unwrap_or(AppType::New),
+            taken_in: issued > 0,
+        }))
+    }
+
     /// A message seen before: counts the delivery and returns the acknowledgement it got.
     pub async fn repeat_delivery(&self, guid: &str) -> Result<Option<String>, StoreError> {
         let guid: Arc<str> = guid.into();
@@ -188,8 +233,9 @@ impl SandboxStore {
         limit: i64,
     ) -> Result<Vec<(i64, Receipt)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT seq, receipt_id, guid, message_type, apply_no, cop_code, return_status, \
-             return_info, return_time FROM sandbox_receipts WHERE seq > $1 ORDER BY seq LIMIT $2",
+            "SELECT seq, receipt_id, guid, message_type, apply_no, cop_code, ebp_code, \
+             return_status, return_info, return_time FROM sandbox_receipts WHERE seq > $1 \
+             ORDER BY seq LIMIT $2",
         )
         .bind(after)
         .bind(limit)
@@ -209,6 +255,7 @@ impl SandboxStore {
                         guid: r.try_get("guid")?,
                         apply_no: r.try_get("apply_no")?,
                         customs_code: r.try_get("cop_code")?,
+                        ebp_code: r.try_get("ebp_code")?,
                         return_status: i32::try_from(status).unwrap_or(i32::MIN),
                         return_time: r.try_get("return_time")?,
                         return_info: r.try_get("return_info")?,
@@ -272,21 +319,26 @@ async fn accept_in(
     if inserted.is_none() {
         return Ok(false);
     }
+    if message.message_type == MessageType::Order && message.verdict == ORDER_TAKEN_IN {
+        hold_order_in(conn, &message).await?;
+    }
     for receipt in &message.receipts {
-        let message_type = if receipt.return_status < 0 {
-            MessageType::FormatCheck
-        } else {
-            message.message_type.receipt()
-        };
         sqlx::query(
             "INSERT INTO sandbox_receipts (receipt_id, guid, message_type, apply_no, cop_code, \
-             return_status, return_info, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             ebp_code, return_status, return_info, due_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(uuid::Uuid::new_v4().to_string().to_uppercase())
         .bind(&message.guid)
-        .bind(message_type.code())
+        .bind(
+            message
+                .message_type
+                .receipt_with(receipt.return_status)
+                .code(),
+        )
         .bind(&message.apply_no)
         .bind(&message.cop_code)
+        .bind(&message.ebp_code)
         .bind(i64::from(receipt.return_status))
         .bind(&receipt.return_info)
         .bind(receipt.due_at)
@@ -294,6 +346,38 @@ async fn accept_in(
         .await?;
     }
     Ok(true)
+}
+
+/// The verdict of a 订仓单 customs takes in: 120 海关入库.
+const ORDER_TAKEN_IN: i32 = 120;
+
+/// An accepted 订仓单 message becomes the one the sandbox holds under its 订仓单编号: the
+/// receipts of the one it replaces (a 变更 or 删除 before 入库) that are not issued yet are
+/// withdrawn, so customs answers only the latest.
+async fn hold_order_in(
+    conn: &mut AnyConnection,
+    message: &AcceptedMessage,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM sandbox_receipts WHERE seq IS NULL AND guid IN \
+         (SELECT guid FROM sandbox_orders WHERE cop_code = $1 AND order_no = $2)",
+    )
+    .bind(&message.cop_code)
+    .bind(&message.apply_no)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO sandbox_orders (cop_code, order_no, guid, app_type) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (cop_code, order_no) DO UPDATE SET guid = excluded.guid, \
+         app_type = excluded.app_type",
+    )
+    .bind(&message.cop_code)
+    .bind(&message.apply_no)
+    .bind(&message.guid)
+    .bind(i64::from(message.app_type.code()))
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// [`SandboxStore::issue_due_receipts`] inside the store's write transaction.
