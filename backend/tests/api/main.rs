@@ -14,6 +14,7 @@ mod amendments;
 mod assets;
 mod attachments;
 mod booking_orders;
+mod booking_relay;
 mod bounded;
 mod demo;
 mod errors;

@@ -345,6 +345,48 @@ impl<'a> User<'a> {
             .await
     }
 
+    /// `POST …/{id}/{action}` of `order` with `body`: 申报 (`declare`), 变更 (`change`) or 删除
+    /// (`delete-request`).
+    async fn booking_action(
+        &self,
+        order: &BookingDetail,
+        action: &str,
+        body: Option<(&'static str, Vec<u8>)>,
+    ) -> Answer<BookingDetail> {
+        let path = format!("{BOOKINGS}/{}/{action}", order.id);
+        self.call(Method::POST, &path, body, StatusCode::OK).await
+    }
+
+    /// 申报 of the 订仓单 `order`, at the version it was read at.
+    pub async fn declare_booking(&self, order: &BookingDetail) -> Answer<BookingDetail> {
+        let version = VersionCheck {
+            version: order.version,
+        };
+        self.booking_action(order, "declare", json(&version)).await
+    }
+
+    /// 变更 of the declared 订仓单 `order` to `form`, at the version it was read at.
+    pub async fn change_booking(
+        &self,
+        order: &BookingDetail,
+        form: &BookingForm,
+    ) -> Answer<BookingDetail> {
+        let save = SaveRequest {
+            version: Some(order.version),
+            form,
+        };
+        self.booking_action(order, "change", json(&save)).await
+    }
+
+    /// 删除 of the declared 订仓单 `order` at customs, at the version it was read at.
+    pub async fn delete_booking_at_customs(&self, order: &BookingDetail) -> Answer<BookingDetail> {
+        let version = VersionCheck {
+            version: order.version,
+        };
+        self.booking_action(order, "delete-request", json(&version))
+            .await
+    }
+
     /// A page of 订仓单 by the URL `query`.
     pub async fn bookings(&self, query: &str) -> Answer<Page<BookingRow>> {
         self.page("booking-orders", query).await
