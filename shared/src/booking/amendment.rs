@@ -6,13 +6,19 @@
 use crate::amendment::AppType;
 use crate::status::Status;
 
+/// What a 订仓单 declaration with `app_type` asks, in the manual's words: 新增, 变更, 删除.
+pub fn label(app_type: AppType) -> &'static str {
+    match app_type {
+        AppType::New => "新增",
+        AppType::Change => "变更",
+        AppType::Cancel => "删除",
+    }
+}
+
 /// Why the order in `status`, whose latest declaration asked `declared`, may not be amended with
 /// `app_type` (变更 or 删除) now; `None` when it may.
 pub fn amendment_refusal(status: Status, declared: AppType, app_type: AppType) -> Option<String> {
-    let action = match app_type {
-        AppType::Cancel => "删除",
-        AppType::New | AppType::Change => "变更",
-    };
+    let action = label(app_type);
     match status {
         Status::Sent if declared == AppType::Cancel => Some(format!(
             "订仓单的删除申请已发送海关，等待海关回执，不能再{action}"

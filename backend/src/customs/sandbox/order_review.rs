@@ -5,6 +5,7 @@
 //! 120 海关入库, or 100 退单 naming the problem.
 
 use owf_shared::amendment::AppType;
+use owf_shared::booking::amendment::label;
 use owf_shared::booking::{goods_value, validate_booking, HeaderField};
 use owf_shared::codes::CodeTables;
 use owf_shared::decimal::{self, Decimal};
@@ -74,11 +75,7 @@ pub async fn judge(store: &SandboxStore, guid: &str, xml: &str) -> Result<Judgem
             TAKEN_IN,
             format!(
                 "[Code:1800;Desc:逻辑校验通过] 订仓单{}成功，海关入库",
-                match order.app_type {
-                    AppType::New => "新增",
-                    AppType::Change => "变更",
-                    AppType::Cancel => "删除",
-                }
+                label(order.app_type)
             ),
         ),
     };
@@ -110,13 +107,13 @@ async fn refusal(
         (AppType::Change | AppType::Cancel, None) => {
             return Ok(Some(format!(
                 "海关没有本企业订仓单编号为 {order_no} 的订仓单，不能{}",
-                action(order.app_type)
+                label(order.app_type)
             )))
         }
         (AppType::Change | AppType::Cancel, Some(held)) if held.taken_in => {
             return Ok(Some(format!(
                 "订仓单 {order_no} 已海关入库，不能{}",
-                action(order.app_type)
+                label(order.app_type)
             )))
         }
         _ => {}
@@ -139,13 +136,6 @@ async fn refusal(
         )));
     }
     Ok(None)
-}
-
-fn action(app_type: AppType) -> &'static str {
-    match app_type {
-        AppType::Cancel => "删除",
-        AppType::New | AppType::Change => "变更",
-    }
 }
 
 #[cfg(test)]
