@@ -64,3 +64,66 @@ async fn the_migrations_define_the_same_tables_and_columns(postgres: TestApp) {
 }
 
 postgres_only!(the_migrations_define_the_same_tables_and_columns);
+
+/// Upgrading a SQLite database to 0016, which rebuilds the outbox so that a message may belong
+/// to a 订仓单: a message waiting at the upgrade still belongs to its filing and is sent with
+/// the proof documents frozen with it.
+#[tokio::test]
+async fn the_outbox_rebuild_keeps_waiting_messages_and_their_frozen_documents() {
+    use crate::common::database::TempDir;
+
+    let dir = TempDir(std::env::temp_dir().join(format!("owf_upgrade_{}", std::process::id())));
+    let old = dir.0.join("migrations");
+    std::fs::create_dir_all(&old).unwrap();
+    for entry in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap()
+    {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if name.as_str() < "0016" {
+            std::fs::copy(&path, old.join(name)).unwrap();
+        }
+    }
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}/owf.db?mode=rwc", dir.0.display());
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap();
+    sqlx::migrate::Migrator::new(old.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    for statement in [
+        "INSERT INTO enterprises (id, customs_code, uscc, name, customs_district, in_zone, \
+         credit_level, created_at) VALUES (1, '4403000001', 'x', '甲', '5300', 0, '2', 0)",
+        "INSERT INTO filings (id, enterprise_id, kind, apply_no, operator_card_no, form_json, \
+         trade_modes, status, version, created_at, updated_at) \
+         VALUES (5, 1, 'warehouse', 'W1', 'c', '{}', '', 2, 1, 0, 0)",
+        "INSERT INTO attachments (id, filing_id, enterprise_id, doc_type, file_name, \
+         content_type, size, sha256, content, created_at) \
+         VALUES (3, 5, 1, '02', 'l.pdf', 'application/pdf', 2, 'ab', X'2550', 0)",
+        "INSERT INTO outbox (id, filing_id, guid, message_type, payload, state, \
+         next_attempt_at, created_at) VALUES (7, 5, 'G', 'OWH201', '<x/>', 'pending', 0, 0)",
+        "INSERT INTO outbox_attachments (outbox_id, attachment_id, sha256, size) \
+         VALUES (7, 3, 'ab', 2)",
+    ] {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    let store =
+        crate::common::database::connect(&format!("sqlite:{}/owf.db", dir.0.display())).await;
+    let claimed = store.claim_outbox("test", i64::MAX, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!((claimed[0].id, claimed[0].owner.id), (7, 5));
+    let documents: Vec<_> = claimed[0]
+        .documents
+        .iter()
+        .map(|d| (d.attachment_id, d.sha256.as_str(), d.size))
+        .collect();
+    assert_eq!(documents, [(3, "ab", 2)]);
+}
