@@ -80,24 +80,11 @@ for (const name of files) {
 const folder = `${NAME}-${hash.digest("hex").slice(0, 16)}`;
 cpSync(out, join(staging, folder), { recursive: true });
 
-// The start-up script. The main module's fetch begins beside its JS, and the splitter's loader
-// (which that JS imports) is fetched beside both, not after them. On any page but the login the
-// screens' module is needed at once, so its fetch begins too, as the loader's own fetch will ask
-// for it: the browser's cache then answers the loader (a `<link rel=preload>` asks differently,
-// and missed the cached module on a second visit).
+// The start-up script: the main module's fetch begins beside its JS, not after it.
 const base = `${publicUrl.replace(/\/?$/, "/")}${folder}/`;
-const login = `${publicUrl.replace(/\/?$/, "/")}login`;
-const screens = files.filter((name) => name.startsWith("split_") && name.endsWith(".wasm"));
 writeFileSync(
   join(work, "start.js"),
-  'document.head.append(Object.assign(document.createElement("link"), ' +
-    `{ rel: "modulepreload", href: "${base}__wasm_split.js" }));\n` +
-    `if (location.pathname !== "${login}") {\n` +
-    screens
-      .map((name) => `  fetch("${base}${name}").then((r) => r.blob()).catch(() => {});\n`)
-      .join("") +
-    "}\n" +
-    `const wasm = fetch("${base}${NAME}_bg.wasm");\n` +
+  `const wasm = fetch("${base}${NAME}_bg.wasm");\n` +
     `const { default: init } = await import("${base}${NAME}.js");\n` +
     "await init({ module_or_path: wasm });\n",
 );
