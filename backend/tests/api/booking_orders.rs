@@ -13,7 +13,7 @@ use crate::setup::approved_registration;
 use crate::user::User;
 
 /// A line of `qty` × `price`.
-fn line(item_no: &str, qty: &str, price: &str) -> BookingLine {
+pub fn line(item_no: &str, qty: &str, price: &str) -> BookingLine {
     BookingLine {
         item_no: item_no.into(),
         item_name: "蓝牙耳机".into(),
@@ -25,7 +25,7 @@ fn line(item_no: &str, qty: &str, price: &str) -> BookingLine {
 }
 
 /// A complete 订仓单 `order_no` for `warehouse` with `lines`.
-fn order(order_no: &str, warehouse: &WarehouseDetail, lines: Vec<BookingLine>) -> BookingForm {
+pub fn order(order_no: &str, warehouse: &WarehouseDetail, lines: Vec<BookingLine>) -> BookingForm {
     BookingForm {
         order_no: order_no.into(),
         warehouse_id: Some(warehouse.id),

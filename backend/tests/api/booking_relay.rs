@@ -17,36 +17,16 @@ use owf_shared::booking::{BookingForm, BookingLine};
 use owf_shared::fixtures::{leased_warehouse, Account, PLAIN, ZONE};
 use owf_shared::status::Status;
 
+use crate::booking_orders::order;
 use crate::common::wait::eventually;
 use crate::customs::{customs, fast_relay, instant_customs, relay, step};
 use crate::helpers::{both_databases, TestApp};
 use crate::setup::{approved_registration, warehouse_with_lease};
 use crate::user::User;
 
-/// A line of `qty` × `price`, 总价 left to the system.
+/// Line `n` of `qty` × `price`, 总价 left to the system.
 fn line(n: usize, qty: &str, price: &str) -> BookingLine {
-    BookingLine {
-        item_no: format!("SKU-{n:04}"),
-        item_name: "蓝牙耳机".into(),
-        unit: "007".into(),
-        qty: qty.into(),
-        price: price.into(),
-        ..BookingLine::default()
-    }
-}
-
-/// A complete 订仓单 `order_no` for `warehouse` with `lines`.
-fn order(order_no: &str, warehouse: &WarehouseDetail, lines: Vec<BookingLine>) -> BookingForm {
-    BookingForm {
-        order_no: order_no.into(),
-        warehouse_id: Some(warehouse.id),
-        ebp_code: "无".into(),
-        ebp_name: "Amazon".into(),
-        currency: "502".into(),
-        freight: "120.50".into(),
-        note: String::new(),
-        lines,
-    }
+    crate::booking_orders::line(&format!("SKU-{n:04}"), qty, price)
 }
 
 /// The enterprise of `user` with an approved registration and a complete warehouse record
