@@ -381,9 +381,60 @@ pub struct ListQuery {
     pub desc: bool,
 }
 
+/// Rows per page of a list when the request names none.
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+/// Most rows per page of a list.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// The page a list shows for the `page` asked for: at least 1.
+pub fn page_number(page: Option<u32>) -> u32 {
+    page.unwrap_or(1).max(1)
+}
+
+/// Rows per page for the `page_size` asked for: [`DEFAULT_PAGE_SIZE`] without one, between 1
+/// and [`MAX_PAGE_SIZE`].
+pub fn rows_per_page(page_size: Option<u32>) -> u32 {
+    page_size
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE)
+}
+
+/// Rows a list skips for the `page` and `page_size` asked for.
+pub fn offset(page: Option<u32>, page_size: Option<u32>) -> u64 {
+    u64::from(page_number(page) - 1) * u64::from(rows_per_page(page_size))
+}
+
+/// Checks a list's date-range condition `label` (e.g. 申报日期) given under two keys: each date
+/// that is there must be one, and the end must not come before the start.
+pub fn check_date_range(
+    errors: &mut FieldErrors,
+    label: &str,
+    (from_key, from): (&str, &Option<String>),
+    (to_key, to): (&str, &Option<String>),
+) {
+    let mut date = |key: &str, value: &Option<String>| {
+        let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        match Date::parse(value) {
+            Ok(date) => Some(date),
+            Err(e) => {
+                errors.insert(key.to_owned(), format!("{label}{e}"));
+                None
+            }
+        }
+    };
+    let from = date(from_key, from);
+    let to = date(to_key, to);
+    if let (Some(from), Some(to)) = (from, to) {
+        if to < from {
+            errors.insert(
+                to_key.to_owned(),
+                format!("{label}止不能早于{label}起 {from}"),
+            );
+        }
+    }
+}
+
 impl ListQuery {
-    pub const DEFAULT_PAGE_SIZE: u32 = 20;
-    pub const MAX_PAGE_SIZE: u32 = 100;
     /// The columns a list may be sorted by.
     pub const SORTABLE: &'static [Field] = &[
         Field::EntApplyNo,
@@ -400,19 +451,17 @@ impl ListQuery {
 
     /// The page to show, at least 1.
     pub fn page(&self) -> u32 {
-        self.page.unwrap_or(1).max(1)
+        page_number(self.page)
     }
 
     /// Rows per page: 20 by default, between 1 and 100.
     pub fn page_size(&self) -> u32 {
-        self.page_size
-            .unwrap_or(Self::DEFAULT_PAGE_SIZE)
-            .clamp(1, Self::MAX_PAGE_SIZE)
+        rows_per_page(self.page_size)
     }
 
     /// Rows to skip for [`ListQuery::page`].
     pub fn offset(&self) -> u64 {
-        u64::from(self.page() - 1) * u64::from(self.page_size())
+        offset(self.page, self.page_size)
     }
 
     /// The sort column if it is one of [`ListQuery::SORTABLE`].
@@ -424,26 +473,12 @@ impl ListQuery {
     /// Errors of the conditions that have a format: the dates, their order, the sort key.
     pub fn validate(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
-        let mut date = |key: &str, value: &Option<String>| {
-            let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
-            match Date::parse(value) {
-                Ok(date) => Some(date),
-                Err(e) => {
-                    errors.insert(key.to_owned(), format!("申报日期{e}"));
-                    None
-                }
-            }
-        };
-        let from = date("decl_from", &self.decl_from);
-        let to = date("decl_to", &self.decl_to);
-        if let (Some(from), Some(to)) = (from, to) {
-            if to < from {
-                errors.insert(
-                    "decl_to".to_owned(),
-                    format!("申报日期止不能早于申报日期起 {from}"),
-                );
-            }
-        }
+        check_date_range(
+            &mut errors,
+            "申报日期",
+            ("decl_from", &self.decl_from),
+            ("decl_to", &self.decl_to),
+        );
         if self.sort.is_some() && self.sort_field().is_none() {
             errors.insert("sort".to_owned(), "不支持按该列排序".to_owned());
         }

@@ -98,7 +98,7 @@ async fn fetch_all(fetch: &Fetch, query: ListQuery) -> Result<Vec<Row>, Failure>
     loop {
         let result = fetch(ListQuery {
             page: Some(page),
-            page_size: Some(ListQuery::MAX_PAGE_SIZE),
+            page_size: Some(owf_shared::api::MAX_PAGE_SIZE),
             ..query.clone()
         })
         .await?;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::BookingForm;
 use crate::amendment::AppType;
-use crate::api::HistoryEntry;
+use crate::api::{check_date_range, offset, page_number, rows_per_page, HistoryEntry};
 use crate::ids::Date;
 use crate::status::Status;
 use crate::validate::FieldErrors;
@@ -106,17 +106,17 @@ impl BookingQuery {
 
     /// The page to show, at least 1.
     pub fn page(&self) -> u32 {
-        self.page.unwrap_or(1).max(1)
+        page_number(self.page)
     }
 
     /// Rows per page: 20 by default, between 1 and 100.
     pub fn page_size(&self) -> u32 {
-        self.page_size.unwrap_or(20).clamp(1, 100)
+        rows_per_page(self.page_size)
     }
 
     /// Rows to skip for [`BookingQuery::page`].
     pub fn offset(&self) -> u64 {
-        u64::from(self.page() - 1) * u64::from(self.page_size())
+        offset(self.page, self.page_size)
     }
 
     /// The 订仓单编号 condition, trimmed; `None` when empty.
@@ -136,23 +136,12 @@ impl BookingQuery {
     /// Errors of the conditions that have a format: the dates, their order, the sort key.
     pub fn validate(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
-        for (key, value) in [
+        check_date_range(
+            &mut errors,
+            "录入日期",
             ("created_from", &self.created_from),
             ("created_to", &self.created_to),
-        ] {
-            let value = value.as_deref().map(str::trim).unwrap_or_default();
-            if let Err(e) = (!value.is_empty()).then(|| Date::parse(value)).transpose() {
-                errors.insert(key.to_owned(), format!("录入日期{e}"));
-            }
-        }
-        if let (Some(from), Some(to)) = self.created_range() {
-            if to < from {
-                errors.insert(
-                    "created_to".to_owned(),
-                    format!("录入日期止不能早于录入日期起 {from}"),
-                );
-            }
-        }
+        );
         if self
             .sort
             .as_deref()
