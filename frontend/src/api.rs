@@ -14,9 +14,11 @@ use owf_shared::api::{
     ApiError, AttachmentInfo, CancelRequest, FilingRow, ListQuery, LoginRequest, Page, SessionInfo,
     VersionCheck, WarehouseEligibility,
 };
+use owf_shared::booking::api::{BookingQuery, BookingRow, ImportPreview};
 use owf_shared::codes::CodeTables;
 use owf_shared::lease::LeaseFilter;
 use owf_shared::status::Status;
+use owf_shared::validate::FieldErrors;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::Closure;
@@ -95,33 +97,26 @@ pub fn url(path: &str) -> String {
     format!("{base}/api{path}")
 }
 
-/// A list query as a URL query string (absent conditions omitted), `application/x-www-form-urlencoded`
-/// in the order of the query's fields.
-pub fn encode_query(query: &ListQuery) -> String {
+/// The conditions, paging and sorting of a list as they travel in a URL query string (the app's
+/// address and the API's): `page`, `page_size`, `sort` and `desc` the same for every list.
+pub trait UrlQuery: Clone + Default + PartialEq + Send + Sync + 'static {
+    /// The query as `application/x-www-form-urlencoded`, absent conditions omitted.
+    fn encode(&self) -> String;
+    /// A URL query string as a query; an unreadable value gives the empty query.
+    fn decode(search: &str) -> Self;
+    /// Errors of the conditions that have a format (dates, their order, the sort key).
+    fn validate(&self) -> FieldErrors;
+    /// The page (from 1) and rows per page.
+    fn paging(&mut self) -> (&mut Option<u32>, &mut Option<u32>);
+    /// The key of the sort column and whether descending.
+    fn sorting(&mut self) -> (&mut Option<String>, &mut bool);
+}
+
+/// `pairs` as a URL query string, absent values omitted, in their order.
+fn encode_pairs(pairs: &[(&str, Option<String>)]) -> String {
     let Ok(params) = UrlSearchParams::new() else {
         return String::new();
     };
-    let status = query.status.map(|s| s.code().to_string());
-    let page = query.page.map(|n| n.to_string());
-    let page_size = query.page_size.map(|n| n.to_string());
-    let desc = query.desc.then(|| "true".to_owned());
-    let lease = query.lease.map(|l| l.code().to_owned());
-    let pairs = [
-        ("apply_no", &query.apply_no),
-        ("customs_code", &query.customs_code),
-        ("ent_name", &query.ent_name),
-        ("wh_name", &query.wh_name),
-        ("country_code", &query.country_code),
-        ("trade_mode", &query.trade_mode),
-        ("status", &status),
-        ("decl_from", &query.decl_from),
-        ("decl_to", &query.decl_to),
-        ("lease", &lease),
-        ("page", &page),
-        ("page_size", &page_size),
-        ("sort", &query.sort),
-        ("desc", &desc),
-    ];
     for (key, value) in pairs {
         if let Some(value) = value {
             params.append(key, value);
@@ -130,46 +125,155 @@ pub fn encode_query(query: &ListQuery) -> String {
     params.to_string().into()
 }
 
-/// A URL query string as a list query; an unreadable value gives the empty query.
-pub fn decode_query(search: &str) -> ListQuery {
-    let Ok(params) = UrlSearchParams::new_with_str(search) else {
-        return ListQuery::default();
-    };
-    read_query(&params).unwrap_or_default()
+/// The paging and sorting pairs of a URL query string.
+fn paging_pairs(
+    page: Option<u32>,
+    page_size: Option<u32>,
+    sort: &Option<String>,
+    desc: bool,
+) -> [(&'static str, Option<String>); 4] {
+    [
+        ("page", page.map(|n| n.to_string())),
+        ("page_size", page_size.map(|n| n.to_string())),
+        ("sort", sort.clone()),
+        ("desc", desc.then(|| "true".to_owned())),
+    ]
 }
 
-fn read_query(params: &UrlSearchParams) -> Option<ListQuery> {
-    let get = |key: &str| params.get(key);
-    let number = |key: &str| match get(key) {
-        None => Some(None),
-        Some(value) => value.parse::<u32>().ok().map(Some),
-    };
-    Some(ListQuery {
-        apply_no: get("apply_no"),
-        customs_code: get("customs_code"),
-        ent_name: get("ent_name"),
-        wh_name: get("wh_name"),
-        country_code: get("country_code"),
-        trade_mode: get("trade_mode"),
-        status: match get("status") {
-            None => None,
-            Some(code) => Some(code.parse().ok().and_then(Status::from_code)?),
-        },
-        decl_from: get("decl_from"),
-        decl_to: get("decl_to"),
-        lease: match get("lease") {
-            None => None,
-            Some(code) => Some(LeaseFilter::from_code(&code)?),
-        },
-        page: number("page")?,
-        page_size: number("page_size")?,
-        sort: get("sort"),
-        desc: match get("desc").as_deref() {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(_) => return None,
-        },
-    })
+/// Reads the values of a URL query string; `None` from a reader means an unreadable value.
+struct Params(UrlSearchParams);
+
+impl Params {
+    fn new(search: &str) -> Option<Self> {
+        UrlSearchParams::new_with_str(search).ok().map(Self)
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.get(key)
+    }
+
+    fn number(&self, key: &str) -> Option<Option<u32>> {
+        match self.get(key) {
+            None => Some(None),
+            Some(value) => value.parse::<u32>().ok().map(Some),
+        }
+    }
+
+    fn status(&self) -> Option<Option<Status>> {
+        match self.get("status") {
+            None => Some(None),
+            Some(code) => Some(Some(code.parse().ok().and_then(Status::from_code)?)),
+        }
+    }
+
+    fn desc(&self) -> Option<bool> {
+        match self.get("desc").as_deref() {
+            None | Some("false") => Some(false),
+            Some("true") => Some(true),
+            Some(_) => None,
+        }
+    }
+}
+
+impl UrlQuery for ListQuery {
+    fn encode(&self) -> String {
+        let status = self.status.map(|s| s.code().to_string());
+        let lease = self.lease.map(|l| l.code().to_owned());
+        let conditions = [
+            ("apply_no", self.apply_no.clone()),
+            ("customs_code", self.customs_code.clone()),
+            ("ent_name", self.ent_name.clone()),
+            ("wh_name", self.wh_name.clone()),
+            ("country_code", self.country_code.clone()),
+            ("trade_mode", self.trade_mode.clone()),
+            ("status", status),
+            ("decl_from", self.decl_from.clone()),
+            ("decl_to", self.decl_to.clone()),
+            ("lease", lease),
+        ];
+        let paging = paging_pairs(self.page, self.page_size, &self.sort, self.desc);
+        encode_pairs(&[&conditions[..], &paging[..]].concat())
+    }
+
+    fn decode(search: &str) -> Self {
+        let read = || {
+            let params = Params::new(search)?;
+            Some(ListQuery {
+                apply_no: params.get("apply_no"),
+                customs_code: params.get("customs_code"),
+                ent_name: params.get("ent_name"),
+                wh_name: params.get("wh_name"),
+                country_code: params.get("country_code"),
+                trade_mode: params.get("trade_mode"),
+                status: params.status()?,
+                decl_from: params.get("decl_from"),
+                decl_to: params.get("decl_to"),
+                lease: match params.get("lease") {
+                    None => None,
+                    Some(code) => Some(LeaseFilter::from_code(&code)?),
+                },
+                page: params.number("page")?,
+                page_size: params.number("page_size")?,
+                sort: params.get("sort"),
+                desc: params.desc()?,
+            })
+        };
+        read().unwrap_or_default()
+    }
+
+    fn validate(&self) -> FieldErrors {
+        ListQuery::validate(self)
+    }
+
+    fn paging(&mut self) -> (&mut Option<u32>, &mut Option<u32>) {
+        (&mut self.page, &mut self.page_size)
+    }
+
+    fn sorting(&mut self) -> (&mut Option<String>, &mut bool) {
+        (&mut self.sort, &mut self.desc)
+    }
+}
+
+impl UrlQuery for BookingQuery {
+    fn encode(&self) -> String {
+        let conditions = [
+            ("order_no", self.order_no.clone()),
+            ("status", self.status.map(|s| s.code().to_string())),
+            ("created_from", self.created_from.clone()),
+            ("created_to", self.created_to.clone()),
+        ];
+        let paging = paging_pairs(self.page, self.page_size, &self.sort, self.desc);
+        encode_pairs(&[&conditions[..], &paging[..]].concat())
+    }
+
+    fn decode(search: &str) -> Self {
+        let read = || {
+            let params = Params::new(search)?;
+            Some(BookingQuery {
+                order_no: params.get("order_no"),
+                status: params.status()?,
+                created_from: params.get("created_from"),
+                created_to: params.get("created_to"),
+                page: params.number("page")?,
+                page_size: params.number("page_size")?,
+                sort: params.get("sort"),
+                desc: params.desc()?,
+            })
+        };
+        read().unwrap_or_default()
+    }
+
+    fn validate(&self) -> FieldErrors {
+        BookingQuery::validate(self)
+    }
+
+    fn paging(&mut self) -> (&mut Option<u32>, &mut Option<u32>) {
+        (&mut self.page, &mut self.page_size)
+    }
+
+    fn sorting(&mut self) -> (&mut Option<String>, &mut bool) {
+        (&mut self.sort, &mut self.desc)
+    }
 }
 
 fn request(method: Method, path: &str) -> RequestBuilder {
@@ -267,8 +371,11 @@ pub async fn filings(query: ListQuery) -> Result<Page<FilingRow>, Failure> {
 }
 
 /// A page of the collection `api` (e.g. `/registrations`).
-pub async fn list<T: DeserializeOwned>(api: &str, query: ListQuery) -> Result<Page<T>, Failure> {
-    let path = format!("{api}?{}", encode_query(&query));
+pub async fn list<Q: UrlQuery, T: DeserializeOwned>(
+    api: &str,
+    query: Q,
+) -> Result<Page<T>, Failure> {
+    let path = format!("{api}?{}", query.encode());
     send(request(Method::GET, &path).build()).await
 }
 
@@ -391,4 +498,51 @@ pub async fn delete_attachment(id: i64, attachment: i64) -> Result<(), Failure> 
 /// Where the browser downloads a stored proof document.
 pub fn attachment_url(id: i64, attachment: i64) -> String {
     url(&format!("/warehouses/{id}/attachments/{attachment}"))
+}
+
+/// The API collection of the 订仓单.
+pub const BOOKING_ORDERS: &str = "/booking-orders";
+
+/// 海外仓订仓单查询.
+pub async fn booking_orders(query: BookingQuery) -> Result<Page<BookingRow>, Failure> {
+    list(BOOKING_ORDERS, query).await
+}
+
+/// 变更 of the declared 订仓单 `id`: `body` is the JSON of the save request with the new
+/// content, declared at once (appType 2); the answer is the order's JSON.
+pub async fn change_booking(id: i64, body: serde_json::Result<String>) -> Result<String, Failure> {
+    let builder = request(Method::POST, &format!("{BOOKING_ORDERS}/{id}/change"));
+    let request = body.map_err(gloo_net::Error::from).and_then(|body| {
+        builder
+            .header("Content-Type", "application/json")
+            .body(body)
+    });
+    exchange(request).await
+}
+
+/// 删除 of the declared 订仓单 `id`, asked of customs (appType 3); the answer is the order's JSON.
+pub async fn request_booking_deletion(id: i64, version: i64) -> Result<String, Failure> {
+    let builder = request(
+        Method::POST,
+        &format!("{BOOKING_ORDERS}/{id}/delete-request"),
+    );
+    exchange(with_body(builder, &VersionCheck { version })).await
+}
+
+/// The preview of the 订仓单 lines in `file` (CSV or `.xlsx`) named `file_name`; nothing is
+/// stored.
+pub async fn import_booking_lines(
+    file: &web_sys::Blob,
+    file_name: &str,
+) -> Result<ImportPreview, Failure> {
+    let form = web_sys::FormData::new().map_err(|_| Failure::network())?;
+    form.append_with_blob_and_filename("file", file, file_name)
+        .map_err(|_| Failure::network())?;
+    let path = format!("{BOOKING_ORDERS}/import");
+    send(request(Method::POST, &path).body(form)).await
+}
+
+/// Where the browser downloads the 订仓单 line template (模板下载).
+pub fn booking_template_url() -> String {
+    url(&format!("{BOOKING_ORDERS}/template.csv"))
 }

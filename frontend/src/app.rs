@@ -32,6 +32,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/warehouse/new") view=screen(|| load(screens::warehouse_entry)) />
                 <Route path=path!("/warehouse/:id") view=screen(|| load(screens::warehouse_detail)) />
                 <Route path=path!("/warehouse") view=screen(|| load(screens::warehouse_list)) />
+                <Route path=path!("/booking/new") view=screen(|| load(screens::booking_entry)) />
+                <Route path=path!("/booking/:id") view=screen(|| load(screens::booking_detail)) />
+                <Route path=path!("/booking") view=screen(|| load(screens::booking_list)) />
             </FlatRoutes>
         </Router>
     }

@@ -14,6 +14,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::components::feedback::Loading;
+use crate::pages::booking::{BookingDetailScreen, BookingEntry, BookingList};
 use crate::pages::query::FilingQuery;
 use crate::pages::registration::{RegistrationDetail, RegistrationEntry, RegistrationList};
 use crate::pages::warehouse::{WarehouseDetail, WarehouseEntry, WarehouseList};
@@ -88,6 +89,21 @@ pub fn warehouse_detail() -> Result<AnyView, SplitLoaderError> {
 #[wasm_split(screens, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn warehouse_list() -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <WarehouseList /> }.into_any())
+}
+
+#[wasm_split(screens, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn booking_entry() -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <BookingEntry /> }.into_any())
+}
+
+#[wasm_split(screens, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn booking_detail() -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <BookingDetailScreen /> }.into_any())
+}
+
+#[wasm_split(screens, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn booking_list() -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <BookingList /> }.into_any())
 }
 
 /// Once the browser is idle (`requestIdleCallback`: already while it waits for the first API

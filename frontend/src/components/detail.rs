@@ -164,7 +164,7 @@ fn detail_view(detail: DetailView) -> AnyView {
     let history = move || stored.with(|s| s.as_ref().map(|s| s.lifecycle.history.clone()));
     let number = Signal::derive(move || stored.with(|s| s.as_ref().map(|s| s.apply_no.clone())));
     view! {
-        {print_head(enterprise, apply_no, number)}
+        {print_head(enterprise, apply_no.label(), number)}
         <section class="screen detail">
             <div class="screen-head">
                 <h2>{title}</h2>

@@ -53,19 +53,7 @@ impl FieldEnv {
     }
 
     pub fn touch(self, key: &str) {
-        if !self.touched.with_untracked(|touched| touched.contains(key)) {
-            self.touched.update(|touched| {
-                touched.insert(key.to_owned());
-            });
-        }
-        if self
-            .server
-            .with_untracked(|server| server.contains_key(key))
-        {
-            self.server.update(|server| {
-                server.remove(key);
-            });
-        }
+        crate::components::editor::messages::touch(self.touched, self.server, key);
     }
 }
 

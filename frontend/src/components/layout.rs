@@ -10,13 +10,15 @@ use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{BusyBar, Loading, NoticeBar};
 use crate::components::session_warning::SessionWarning;
 
-/// The five screens of the manual, in its order.
-pub const MENU: [(&str, &str); 5] = [
+/// The five screens of the manual, in its order, then the 订仓单's two (issue 19).
+pub const MENU: [(&str, &str); 7] = [
     ("/query", "海外仓备案查询"),
     ("/enterprise/new", "海外仓企业登记录入"),
     ("/enterprise", "海外仓企业登记申报"),
     ("/warehouse/new", "海外仓资料信息报送"),
     ("/warehouse", "海外仓资料信息查询"),
+    ("/booking/new", "海外仓订仓单录入"),
+    ("/booking", "海外仓订仓单查询"),
 ];
 
 /// The menu entry of the screen at `path`: the entry itself, or for a record's detail
@@ -125,6 +127,8 @@ mod tests {
     fn a_detail_is_in_the_section_of_its_list() {
         assert_eq!(section("/enterprise/123"), Some("/enterprise"));
         assert_eq!(section("/warehouse/7"), Some("/warehouse"));
+        assert_eq!(section("/booking/9"), Some("/booking"));
+        assert_eq!(section("/booking/new"), Some("/booking/new"));
         assert_eq!(section("/enterprise/new"), Some("/enterprise/new"));
         assert_eq!(section("/query"), Some("/query"));
         assert_eq!(section("/login"), None);

@@ -2,21 +2,21 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use owf_shared::api::{ListQuery, Page};
+use owf_shared::api::Page;
 
-use crate::api::{decode_query, Failure};
+use crate::api::{Failure, UrlQuery};
 use crate::components::csv;
 use crate::components::feedback::{ErrorBanner, Loading};
-use crate::components::query_panel::{use_search, Condition, QueryPanel};
-use crate::components::result_table::{Fetch, ResultTable, Row, Table};
+use crate::components::query_panel::{query_panel, use_search, Conditions};
+use crate::components::result_table::{result_table, Fetch, Row, Table};
 
 #[component]
-pub fn ListScreen(
+pub fn ListScreen<Q: Conditions>(
     title: &'static str,
     intro: &'static str,
     path: &'static str,
-    conditions: &'static [Condition],
-    table: Table,
+    conditions: &'static [Q::Condition],
+    table: Table<Q>,
     /// File name of the CSV export; no export button without it.
     #[prop(optional)]
     export: Option<&'static str>,
@@ -42,7 +42,7 @@ pub fn ListScreen(
         let fetch = fetch.get_value();
         pending.set(true);
         spawn_local(async move {
-            let page = fetch(decode_query(&search)).await;
+            let page = fetch(Q::decode(&search)).await;
             if latest.get_value() == generation {
                 pending.set(false);
                 results.set(Some(Some(page)));
@@ -53,7 +53,7 @@ pub fn ListScreen(
     let export_button = export.map(|file_name| {
         let run = move |_| {
             spawn_local(async move {
-                match fetch_all(&fetch.get_value(), decode_query(&search.get_untracked())).await {
+                match fetch_all(&fetch.get_value(), Q::decode(&search.get_untracked())).await {
                     Ok(rows) => {
                         exporting.set(None);
                         csv::download(file_name, &headers.with_value(|h| csv::to_csv(h, &rows)));
@@ -74,7 +74,7 @@ pub fn ListScreen(
                 {export_button}
             </div>
             <p class="intro">{intro}</p>
-            <QueryPanel path conditions />
+            {query_panel::<Q>(path, conditions)}
             {move || exporting.get().map(|failure| view! { <ErrorBanner failure /> })}
             <div class="results-area" aria-live="polite" aria-busy=move || pending.get().to_string()>
                 {move || pending.get().then(|| view! { <Loading label="正在查询…" /> })}
@@ -83,7 +83,7 @@ pub fn ListScreen(
                         <p class="empty" id="no-query">"请输入查询条件并点击“查询”。"</p>
                     }
                     .into_any(),
-                    Some(Ok(page)) => view! { <ResultTable path page headers /> }.into_any(),
+                    Some(Ok(page)) => result_table::<Q>(path, page, headers).into_any(),
                     Some(Err(failure)) => view! { <ErrorBanner failure /> }.into_any(),
                 })}
             </div>
@@ -92,16 +92,14 @@ pub fn ListScreen(
 }
 
 /// Every row matching `query`, page by page at the largest page size.
-async fn fetch_all(fetch: &Fetch, query: ListQuery) -> Result<Vec<Row>, Failure> {
+async fn fetch_all<Q: UrlQuery>(fetch: &Fetch<Q>, query: Q) -> Result<Vec<Row>, Failure> {
     let mut rows = Vec::new();
     let mut page = 1;
     loop {
-        let result = fetch(ListQuery {
-            page: Some(page),
-            page_size: Some(owf_shared::api::MAX_PAGE_SIZE),
-            ..query.clone()
-        })
-        .await?;
+        let mut query = query.clone();
+        let (number, size) = query.paging();
+        (*number, *size) = (Some(page), Some(owf_shared::api::MAX_PAGE_SIZE));
+        let result = fetch(query).await?;
         let last = i64::from(page) >= result.pages();
         rows.extend(result.items);
         if last {

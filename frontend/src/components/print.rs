@@ -2,7 +2,6 @@
 //! page, in the page margins `style/print.css` sets (which also numbers the pages).
 
 use leptos::prelude::*;
-use owf_shared::field::Field;
 
 /// `text` as a CSS string literal.
 fn css_string(text: &str) -> String {
@@ -13,25 +12,26 @@ fn css_string(text: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-/// The `@page` rule that heads every printed page with `enterprise` and `apply_no`.
-fn page_head(enterprise: &str, apply_no_field: Field, apply_no: &str) -> String {
+/// The `@page` rule that heads every printed page with `enterprise` and `apply_no`, a number
+/// called `label`.
+fn page_head(enterprise: &str, label: &str, apply_no: &str) -> String {
     format!(
         "@page {{ @top-left {{ content: {}; }} @top-right {{ content: {}; }} }}",
         css_string(&format!("企业名称：{enterprise}")),
-        css_string(&format!("{}：{apply_no}", apply_no_field.label())),
+        css_string(&format!("{label}：{apply_no}")),
     )
 }
 
-/// The page header of the printout of the record numbered `apply_no` (a `apply_no_field`) of
-/// `enterprise`; nothing until the number is known.
+/// The page header of the printout of the record numbered `apply_no` (what `label` names:
+/// 申请编号, 订仓单编号) of `enterprise`; nothing until the number is known.
 pub fn print_head(
     enterprise: String,
-    apply_no_field: Field,
+    label: &'static str,
     apply_no: Signal<Option<String>>,
 ) -> impl IntoView {
     move || {
         apply_no.get().map(|number| {
-            view! { <style id="print-head">{page_head(&enterprise, apply_no_field, &number)}</style> }
+            view! { <style id="print-head">{page_head(&enterprise, label, &number)}</style> }
         })
     }
 }
@@ -43,7 +43,7 @@ mod tests {
     #[test]
     fn the_page_head_quotes_what_the_enterprise_typed() {
         assert_eq!(
-            page_head(r#"A"B\C"#, Field::EntApplyNo, "N1"),
+            page_head(r#"A"B\C"#, "企业申请编号", "N1"),
             r#"@page { @top-left { content: "企业名称：A\"B\\C"; } @top-right { content: "企业申请编号：N1"; } }"#
         );
     }

@@ -12,7 +12,7 @@ use owf_shared::lease::LeaseFilter;
 use owf_shared::status::Status;
 use owf_shared::validate::FieldErrors;
 
-use crate::api::{decode_query, encode_query};
+use crate::api::UrlQuery;
 use crate::components::code_tables::with_tables;
 use crate::components::date_picker::DatePicker;
 use crate::components::field::{choices, table_choices, Choice, Combobox};
@@ -34,13 +34,28 @@ pub enum Condition {
     DeclDates,
 }
 
-type Text = (
-    fn(&ListQuery) -> &Option<String>,
-    fn(&mut ListQuery) -> &mut Option<String>,
-);
+/// Where a condition typed as text lives in a query `Q`.
+pub type Text<Q> = (fn(&Q) -> &Option<String>, fn(&mut Q) -> &mut Option<String>);
 
-fn text_of(condition: Condition) -> Option<(Field, &'static str, Text)> {
-    let (field, key, access): (Field, _, Text) = match condition {
+/// A query whose conditions a [`QueryPanel`] shows: which conditions it has, and the input of
+/// each.
+pub trait Conditions: UrlQuery {
+    type Condition: Copy + Send + Sync + 'static;
+
+    /// The input of `condition` over the conditions as typed.
+    fn input(draft: Draft<Self>, condition: Self::Condition) -> AnyView;
+}
+
+impl Conditions for ListQuery {
+    type Condition = Condition;
+
+    fn input(draft: Draft<Self>, condition: Condition) -> AnyView {
+        condition_input(draft, condition)
+    }
+}
+
+fn text_of(condition: Condition) -> Option<(Field, &'static str, Text<ListQuery>)> {
+    let (field, key, access): (Field, _, Text<ListQuery>) = match condition {
         Condition::ApplyNo(field) => (field, "apply_no", (|q| &q.apply_no, |q| &mut q.apply_no)),
         Condition::CustomsCode => (
             Field::CustomsCode,
@@ -62,7 +77,8 @@ fn text_of(condition: Condition) -> Option<(Field, &'static str, Text)> {
     Some((field, key, access))
 }
 
-fn filled(value: String) -> Option<String> {
+/// A typed condition, trimmed; `None` when empty.
+pub fn filled(value: String) -> Option<String> {
     let value = value.trim().to_owned();
     (!value.is_empty()).then_some(value)
 }
@@ -74,20 +90,23 @@ pub fn use_search() -> Memo<String> {
 }
 
 /// The URL of `path` showing the results of `query`.
-pub fn results_url(path: &str, query: &ListQuery) -> String {
-    format!("{path}?{}", encode_query(query))
+pub fn results_url(path: &str, query: &impl UrlQuery) -> String {
+    format!("{path}?{}", query.encode())
 }
 
-#[component]
-pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl IntoView {
+/// The panel of the `conditions` of a query `Q`, over the list at `path`.
+pub fn query_panel<Q: Conditions>(
+    path: &'static str,
+    conditions: &'static [Q::Condition],
+) -> impl IntoView {
     let navigate = use_navigate();
     let search = use_search();
-    let query = RwSignal::new(ListQuery::default());
-    Effect::new(move |_| query.set(decode_query(&search.get())));
+    let query = RwSignal::new(Q::default());
+    Effect::new(move |_| query.set(Q::decode(&search.get())));
     let draft = Draft {
         query,
         tried: RwSignal::new(false),
-        errors: Memo::new(move |_| query.with(ListQuery::validate)),
+        errors: Memo::new(move |_| query.with(Q::validate)),
     };
     let submit = {
         let navigate = navigate.clone();
@@ -98,18 +117,18 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
                 return;
             }
             let mut query = query.get_untracked();
-            query.page = Some(1);
+            *query.paging().0 = Some(1);
             navigate(&results_url(path, &query), Default::default());
         }
     };
     let reset = move |_| {
         draft.tried.set(false);
-        query.set(ListQuery::default());
+        query.set(Q::default());
         navigate(path, Default::default());
     };
     let inputs = conditions
         .iter()
-        .map(|&condition| condition_input(draft, condition))
+        .map(|&condition| Q::input(draft, condition))
         .collect_view();
     view! {
         <form class="query-panel" role="search" aria-label="查询条件" on:submit=submit novalidate=true>
@@ -123,15 +142,22 @@ pub fn QueryPanel(path: &'static str, conditions: &'static [Condition]) -> impl 
 }
 
 /// The conditions as typed, not yet in the URL, and their validation.
-#[derive(Clone, Copy)]
-struct Draft {
-    query: RwSignal<ListQuery>,
+pub struct Draft<Q: Send + Sync + 'static> {
+    pub query: RwSignal<Q>,
     /// Whether 查询 was pressed since the last 重置: only then are messages shown.
     tried: RwSignal<bool>,
     errors: Memo<FieldErrors>,
 }
 
-impl Draft {
+impl<Q: Send + Sync + 'static> Clone for Draft<Q> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Q: Send + Sync + 'static> Copy for Draft<Q> {}
+
+impl<Q: Send + Sync + 'static> Draft<Q> {
     /// Whether the condition `key` is shown as invalid.
     fn invalid(self, key: &'static str) -> bool {
         self.tried.get() && self.errors.with(|e| e.contains_key(key))
@@ -149,8 +175,8 @@ impl Draft {
     }
 }
 
-/// The input of one condition.
-fn condition_input(draft: Draft, condition: Condition) -> AnyView {
+/// The input of one condition of the filings' lists.
+fn condition_input(draft: Draft<ListQuery>, condition: Condition) -> AnyView {
     if let Some((field, key, access)) = text_of(condition) {
         return text_input(draft.query, field.label(), key, access);
     }
@@ -175,16 +201,7 @@ fn condition_input(draft: Draft, condition: Condition) -> AnyView {
             |q| q.trade_mode.clone(),
             |q, code| q.trade_mode = filled(code),
         ),
-        Condition::Status => code_select(
-            Field::Status.key(),
-            Field::Status.label(),
-            Status::ALL
-                .map(|s| Choice::new(s.code().to_string(), s.label()))
-                .to_vec(),
-            query,
-            |q| q.status.map(|s| s.code().to_string()),
-            |q, code| q.status = code.parse().ok().and_then(Status::from_code),
-        ),
+        Condition::Status => status_select(query, |q| q.status, |q, s| q.status = s),
         Condition::Lease => code_select(
             "lease",
             "租期",
@@ -195,16 +212,26 @@ fn condition_input(draft: Draft, condition: Condition) -> AnyView {
             |q| q.lease.map(|l| l.code().to_owned()),
             |q, code| q.lease = LeaseFilter::from_code(&code),
         ),
-        _ => decl_dates(draft),
+        _ => date_range(
+            draft,
+            "申报日期",
+            (
+                "decl_from",
+                "申报日期起",
+                |q| &q.decl_from,
+                |q| &mut q.decl_from,
+            ),
+            ("decl_to", "申报日期止", |q| &q.decl_to, |q| &mut q.decl_to),
+        ),
     }
 }
 
-/// A condition typed as text (申请编号, 海关编码, 企业名称, 仓库名称).
-fn text_input(
-    query: RwSignal<ListQuery>,
+/// A condition typed as text (申请编号, 海关编码, 企业名称, 仓库名称, 订仓单编号).
+pub fn text_input<Q: Send + Sync + 'static>(
+    query: RwSignal<Q>,
     label: &'static str,
     key: &'static str,
-    (get, set): Text,
+    (get, set): Text<Q>,
 ) -> AnyView {
     view! {
         <div class="field">
@@ -217,39 +244,73 @@ fn text_input(
     .into_any()
 }
 
-/// 申报日期起–止.
-fn decl_dates(draft: Draft) -> AnyView {
+/// A date condition of a range: its key, its label and where it lives in the query.
+pub type DateBound<Q> = (
+    &'static str,
+    &'static str,
+    fn(&Q) -> &Option<String>,
+    fn(&mut Q) -> &mut Option<String>,
+);
+
+/// A date range `label` (申报日期, 录入日期) from the conditions `from` and `to`.
+pub fn date_range<Q: Send + Sync + 'static>(
+    draft: Draft<Q>,
+    label: &'static str,
+    from: DateBound<Q>,
+    to: DateBound<Q>,
+) -> AnyView {
     let query = draft.query;
+    let picker = move |(key, name, get, set): DateBound<Q>| {
+        view! {
+            <DatePicker id=format!("q-{key}") label=name
+                invalid=Signal::derive(move || draft.invalid(key))
+                value=Signal::derive(move || query.with(|q| get(q).clone().unwrap_or_default()))
+                set=Callback::new(move |date: String| query.update(|q| *set(q) = filled(date))) />
+        }
+    };
     view! {
         <div class="field dates">
-            <label for="q-decl_from">"申报日期"</label>
+            <label for=format!("q-{}", from.0)>{label}</label>
             <div class="range">
-                <DatePicker id="q-decl_from".to_owned() label="申报日期起"
-                    invalid=Signal::derive(move || draft.invalid("decl_from"))
-                    value=Signal::derive(move || query.with(|q| q.decl_from.clone().unwrap_or_default()))
-                    set=Callback::new(move |date: String| query.update(|q| q.decl_from = filled(date))) />
+                {picker(from)}
                 <span aria-hidden="true">"至"</span>
-                <DatePicker id="q-decl_to".to_owned() label="申报日期止"
-                    invalid=Signal::derive(move || draft.invalid("decl_to"))
-                    value=Signal::derive(move || query.with(|q| q.decl_to.clone().unwrap_or_default()))
-                    set=Callback::new(move |date: String| query.update(|q| q.decl_to = filled(date))) />
+                {picker(to)}
             </div>
-            {draft.error("decl_from")}
-            {draft.error("decl_to")}
+            {draft.error(from.0)}
+            {draft.error(to.0)}
         </div>
     }
     .into_any()
 }
 
+/// 状态, picked from every status; `get` and `set` reach it in the query.
+pub fn status_select<Q: Send + Sync + 'static>(
+    query: RwSignal<Q>,
+    get: fn(&Q) -> Option<Status>,
+    set: fn(&mut Q, Option<Status>),
+) -> AnyView {
+    let choices = Status::ALL
+        .map(|s| Choice::new(s.code().to_string(), s.label()))
+        .to_vec();
+    code_select(
+        Field::Status.key(),
+        Field::Status.label(),
+        choices,
+        query,
+        move |q| get(q).map(|s| s.code().to_string()),
+        move |q, code| set(q, code.parse().ok().and_then(Status::from_code)),
+    )
+}
+
 /// A condition picked from a list of codes (国家(地区), 监管方式, 状态, 租期): a [`Combobox`] of
 /// `options` with "全部" first, reading and writing the condition through `get` and `set`.
-fn code_select(
+fn code_select<Q: Send + Sync + 'static>(
     key: &'static str,
     label: &'static str,
     options: Vec<Choice>,
-    draft: RwSignal<ListQuery>,
-    get: fn(&ListQuery) -> Option<String>,
-    set: fn(&mut ListQuery, String),
+    draft: RwSignal<Q>,
+    get: impl Fn(&Q) -> Option<String> + Copy + Send + Sync + 'static,
+    set: impl Fn(&mut Q, String) + Copy + Send + Sync + 'static,
 ) -> AnyView {
     let with_all: Vec<Choice> = [Choice::named("", "全部")]
         .into_iter()

@@ -14,7 +14,7 @@ use owf_shared::api::{ListQuery, Page};
 use owf_shared::field::Field;
 use owf_shared::status::Status;
 
-use crate::api::{decode_query, Failure};
+use crate::api::{Failure, UrlQuery};
 use crate::codes;
 use crate::components::query_panel::{results_url, use_search};
 use crate::components::receipt::receipt_code;
@@ -33,8 +33,8 @@ pub enum Cell<T> {
 
 pub struct Column<T> {
     pub label: &'static str,
-    /// The field the server sorts by, if sortable.
-    pub sort: Option<Field>,
+    /// The key of the column the server sorts by, if sortable.
+    pub sort: Option<&'static str>,
     /// The value as text (also the CSV export).
     pub text: fn(&T) -> String,
     pub cell: Cell<T>,
@@ -46,7 +46,7 @@ impl<T> Column<T> {
     pub fn text(field: Field, text: fn(&T) -> String) -> Self {
         Self {
             label: field.label(),
-            sort: ListQuery::SORTABLE.contains(&field).then_some(field),
+            sort: ListQuery::SORTABLE.contains(&field).then_some(field.key()),
             text,
             cell: Cell::Text,
             card: false,
@@ -64,6 +64,14 @@ impl<T> Column<T> {
         }
     }
 
+    /// Sortable by the server's column `key`.
+    pub fn sorted_by(self, key: &'static str) -> Self {
+        Self {
+            sort: Some(key),
+            ..self
+        }
+    }
+
     pub fn with_cell(self, cell: Cell<T>) -> Self {
         Self { cell, ..self }
     }
@@ -74,11 +82,11 @@ impl<T> Column<T> {
     }
 }
 
-/// A column heading: its label, the field it sorts by, and whether a phone's card shows it.
+/// A column heading: its label, the key it sorts by, and whether a phone's card shows it.
 #[derive(Clone, Copy)]
 pub struct Header {
     pub label: &'static str,
-    pub sort: Option<Field>,
+    pub sort: Option<&'static str>,
     pub card: bool,
 }
 
@@ -103,18 +111,18 @@ pub type Row = Vec<ShownCell>;
 
 type Rows = Result<Page<Row>, Failure>;
 
-/// Fetches a page of shown rows.
-pub type Fetch = Rc<dyn Fn(ListQuery) -> Pin<Box<dyn Future<Output = Rows>>>>;
+/// Fetches a page of shown rows for a query `Q`.
+pub type Fetch<Q> = Rc<dyn Fn(Q) -> Pin<Box<dyn Future<Output = Rows>>>>;
 
 /// What a query screen shows: the column headings and how to fetch shown rows.
 #[derive(Clone)]
-pub struct Table {
+pub struct Table<Q> {
     pub headers: Vec<Header>,
-    pub fetch: Fetch,
+    pub fetch: Fetch<Q>,
 }
 
 /// The table of `columns` over the rows `fetch` returns.
-pub fn table<T: 'static, Fut>(columns: Vec<Column<T>>, fetch: fn(ListQuery) -> Fut) -> Table
+pub fn table<Q: 'static, T: 'static, Fut>(columns: Vec<Column<T>>, fetch: fn(Q) -> Fut) -> Table<Q>
 where
     Fut: Future<Output = Result<Page<T>, Failure>> + 'static,
 {
@@ -127,7 +135,7 @@ where
         })
         .collect();
     let columns = Rc::new(columns);
-    let fetch: Fetch = Rc::new(move |query| {
+    let fetch: Fetch<Q> = Rc::new(move |query| {
         let columns = Rc::clone(&columns);
         Box::pin(async move {
             let page = fetch(query).await?;
@@ -142,7 +150,7 @@ where
     Table { headers, fetch }
 }
 
-impl Table {
+impl<Q: 'static> Table<Q> {
     /// The same table for columns that name master-data codes (e.g. `321 匈牙利`): each fetch
     /// first waits for the code tables, which the rows are shown with.
     pub fn with_code_names(self) -> Self {
@@ -187,32 +195,36 @@ fn render_cell(cell: ShownCell) -> AnyView {
     }
 }
 
-#[component]
-pub fn ResultTable(
+/// The rows of `page` under the column `headers`, sorted and paged by the `Q` in the URL of the
+/// list at `path`.
+pub fn result_table<Q: UrlQuery>(
     path: &'static str,
     page: Page<Row>,
     headers: StoredValue<Vec<Header>>,
 ) -> impl IntoView {
     let navigate = use_navigate();
     let search = use_search();
-    let current = move || decode_query(&search.get_untracked());
-    let go = move |query: ListQuery| navigate(&results_url(path, &query), Default::default());
+    let current = move || Q::decode(&search.get_untracked());
+    let go = move |query: Q| navigate(&results_url(path, &query), Default::default());
     let sort_by = {
         let go = go.clone();
-        move |field: Field| {
+        move |key: &'static str| {
             let mut query = current();
-            query.desc = query.sort_field() == Some(field) && !query.desc;
-            query.sort = Some(field.key().to_owned());
-            query.page = Some(1);
+            let (sort, desc) = query.sorting();
+            *desc = sort.as_deref() == Some(key) && !*desc;
+            *sort = Some(key.to_owned());
+            *query.paging().0 = Some(1);
             go(query);
         }
     };
     let to_page = move |n: u32| {
         let mut query = current();
-        query.page = Some(n);
+        *query.paging().0 = Some(n);
         go(query);
     };
-    let query = current();
+    let mut query = current();
+    let (sort, desc) = query.sorting();
+    let sorted = (sort.clone(), *desc);
     let empty = page.items.is_empty();
     let (total, number, pages) = (page.total, page.page, page.pages());
     let rows = headers.with_value(|headers| {
@@ -224,7 +236,7 @@ pub fn ResultTable(
     let headers = headers.with_value(|headers| {
         headers
             .iter()
-            .map(|&header| header_cell(header, &query, sort_by.clone()))
+            .map(|&header| header_cell(header, &sorted, sort_by.clone()))
             .collect_view()
     });
 
@@ -244,21 +256,26 @@ pub fn ResultTable(
     }
 }
 
-/// A column heading; a sortable one is a button showing the order of the results of `query`.
-fn header_cell(header: Header, query: &ListQuery, sort_by: impl Fn(Field) + 'static) -> AnyView {
-    let Some(field) = header.sort else {
+/// A column heading; a sortable one is a button showing the order of the results, sorted by
+/// the key in `sorted` (descending when its flag is set).
+fn header_cell(
+    header: Header,
+    (sort, desc): &(Option<String>, bool),
+    sort_by: impl Fn(&'static str) + 'static,
+) -> AnyView {
+    let Some(key) = header.sort else {
         return view! { <th scope="col">{header.label}</th> }.into_any();
     };
-    let sorted = query.sort_field() == Some(field);
-    let (aria_sort, arrow) = match (sorted, query.desc) {
+    let sorted = sort.as_deref() == Some(key);
+    let (aria_sort, arrow) = match (sorted, *desc) {
         (false, _) => ("none", "↕"),
         (true, false) => ("ascending", "▲"),
         (true, true) => ("descending", "▼"),
     };
     view! {
         <th scope="col" aria-sort=aria_sort>
-            <button type="button" class="sort" data-sort=field.key()
-                on:click=move |_| sort_by(field)>
+            <button type="button" class="sort" data-sort=key
+                on:click=move |_| sort_by(key)>
                 {header.label}<span class="arrow" aria-hidden="true">{arrow}</span>
             </button>
         </th>

@@ -1,5 +1,6 @@
 //! The screens of the manual, each built from the components.
 
+pub mod booking;
 pub mod login;
 pub mod query;
 pub mod registration;

@@ -15,6 +15,8 @@ use crate::components::field::FieldEnv;
 pub struct Messages {
     draft: Memo<FieldErrors>,
     declare: Memo<FieldErrors>,
+    /// Fields the user has typed in or left.
+    touched: RwSignal<BTreeSet<String>>,
     /// The server's last refusal, until the field is edited.
     server: RwSignal<FieldErrors>,
     /// The level whose messages are all shown, after a 暂存 or 申报 attempt.
@@ -32,6 +34,21 @@ impl Messages {
         draft: Memo<FieldErrors>,
         declare: Memo<FieldErrors>,
     ) -> Self {
+        let messages = Self::new(draft, declare);
+        provide_context(FieldEnv {
+            kind,
+            editable,
+            locked,
+            shown: messages.shown,
+            touched: messages.touched,
+            server: messages.server,
+        });
+        messages
+    }
+
+    /// The messages of a form whose `draft` and `declare` level validation is given, for inputs
+    /// of its own (the 订仓单's).
+    pub fn new(draft: Memo<FieldErrors>, declare: Memo<FieldErrors>) -> Self {
         let touched = RwSignal::new(BTreeSet::new());
         let server = RwSignal::new(FieldErrors::new());
         let reveal = RwSignal::new(None::<Level>);
@@ -44,17 +61,10 @@ impl Messages {
                 reveal.get(),
             )
         });
-        provide_context(FieldEnv {
-            kind,
-            editable,
-            locked,
-            shown,
-            touched,
-            server,
-        });
         Self {
             draft,
             declare,
+            touched,
             server,
             reveal,
             shown,
@@ -71,9 +81,47 @@ impl Messages {
         if errors.with_untracked(FieldErrors::is_empty) {
             return true;
         }
+        self.reveal_all(level);
+        false
+    }
+
+    /// Shows every message of `level`, also of what the form's validation does not cover (the
+    /// 订仓单's lines), and focuses the first.
+    pub fn reveal_all(self, level: Level) {
         self.reveal.set(Some(level));
         focus_first_invalid();
-        false
+    }
+
+    /// The level whose messages are all shown, after a 暂存 or 申报 attempt.
+    pub fn revealed_level(self) -> Option<Level> {
+        self.reveal.get()
+    }
+
+    /// The message shown now at `key`.
+    pub fn error(self, key: &str) -> Option<String> {
+        self.shown.with(|errors| errors.get(key).cloned())
+    }
+
+    /// The server's message at `key`, until that value is edited.
+    pub fn server_error(self, key: &str) -> Option<String> {
+        self.server.with(|errors| errors.get(key).cloned())
+    }
+
+    /// Forgets the server's messages under `prefix` (`lines.`: the 订仓单's lines, once they
+    /// were renumbered).
+    pub fn forget_server_under(self, prefix: &str) {
+        if self
+            .server
+            .with_untracked(|server| server.keys().any(|key| key.starts_with(prefix)))
+        {
+            self.server
+                .update(|server| server.retain(|key, _| !key.starts_with(prefix)));
+        }
+    }
+
+    /// The value at `key` was typed in or left.
+    pub fn touch(self, key: &str) {
+        touch(self.touched, self.server, key);
     }
 
     /// Shows the messages of the server's refusal of the form (422).
@@ -120,6 +168,20 @@ fn shown_errors(
         }
     }
     shown
+}
+
+/// Marks `key` as visited in `touched` and forgets the server's message about it.
+pub fn touch(touched: RwSignal<BTreeSet<String>>, server: RwSignal<FieldErrors>, key: &str) {
+    if !touched.with_untracked(|touched| touched.contains(key)) {
+        touched.update(|touched| {
+            touched.insert(key.to_owned());
+        });
+    }
+    if server.with_untracked(|server| server.contains_key(key)) {
+        server.update(|server| {
+            server.remove(key);
+        });
+    }
 }
 
 /// Moves the keyboard focus to the first field with a message.

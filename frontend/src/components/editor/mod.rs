@@ -3,7 +3,7 @@
 
 mod amend;
 mod flows;
-mod messages;
+pub mod messages;
 mod summary;
 mod toolbar;
 
