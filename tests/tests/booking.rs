@@ -1,0 +1,146 @@
+//! 海外仓订仓单录入 and 查询 (issue 19): 200 lines imported from a GB18030 CSV, declared, and
+//! taken in by customs (海关入库) with the number ready to copy; a bad row named in the preview
+//! with nothing stored.
+
+use owf_e2e::*;
+use owf_shared::fixtures::{owned_warehouse, PDF, ZONE};
+
+const HEADER: &str = "序号,企业商品货号,商品名称,商品描述,条形码,计量单位,数量,单价,总价,备注";
+
+/// Line `n`: `n` pieces (007 个) at 1.25 each.
+fn line(n: usize) -> String {
+    format!("{n},SKU-{n:04},蓝牙耳机{n},白色无线,,007,{n},1.25,,")
+}
+
+/// The total of lines 1..=`count` in cents: 125 × (1 + … + count).
+fn total_cents(count: usize) -> usize {
+    125 * count * (count + 1) / 2
+}
+
+/// An approved warehouse record of the zone enterprise; its id.
+async fn approved_warehouse(b: &Browser, name: &str) -> i64 {
+    approved_registration(b).await;
+    let warehouse = b.create("/warehouses", &owned_warehouse(name)).await;
+    let id = warehouse["id"].as_i64().unwrap();
+    upload(b, id, "01", "产权证明.pdf", PDF).await;
+    approved(b, "/warehouses", id).await;
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_lines_from_a_gb18030_csv_are_declared_and_taken_in() {
+    let server = Server::start().await;
+    let mut b = Browser::start_sized("booking-declare", 1366, 900).await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
+    let warehouse = approved_warehouse(&b, "洛杉矶订仓一号仓").await;
+
+    b.click_link("海外仓订仓单录入").await;
+    b.wait_path("/booking/new").await;
+    b.click("#btn-new").await;
+    let rows: Vec<String> = (1..=200).map(line).collect();
+    let csv = format!("{HEADER}\r\n{}\r\n", rows.join("\r\n"));
+    let (bytes, _, lossy) = encoding_rs::GB18030.encode(&csv);
+    assert!(!lossy);
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the file is GB18030, not UTF-8"
+    );
+    b.choose_file("#import-file", &temp_file("商品明细.csv", &bytes))
+        .await;
+    b.wait_text("#import-summary", "共 200 行商品，0 处错误")
+        .await;
+    assert_eq!(
+        b.find("#line-count").await.text().await.unwrap(),
+        "共 0 行",
+        "nothing is in the form before 确认导入"
+    );
+    b.screenshot("preview").await;
+    b.click("#btn-import-confirm").await;
+    b.wait_text("#line-count", "共 200 行").await;
+    b.wait_gone("#import-preview").await;
+    // 总价 and 商品总价 computed in the browser, exactly.
+    b.wait_text("#lines-3-total_price", "3.75").await;
+    let name = b
+        .find("#lines-2-item_name")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        name.as_deref(),
+        Some("蓝牙耳机2"),
+        "the Chinese read as GB18030"
+    );
+    let cents = total_cents(200);
+    let expected = format!("{}.{:02}", cents / 100, cents % 100);
+    b.wait_text("#goods_value", &expected).await;
+
+    b.type_into("#order_no", "WO-E2E-0001").await;
+    b.type_over("#warehouse_id", "洛杉矶").await;
+    b.click(&format!("#warehouse_id-opt-{warehouse}")).await;
+    b.wait_text("#warehouse-facts", "1234 E Francis St").await;
+    b.type_into("#ebp_code", "无").await;
+    b.type_into("#ebp_name", "Amazon").await;
+    b.select("#currency", "502").await;
+    b.type_into("#freight", "120.50").await;
+    b.screenshot("filled").await;
+    b.click("#btn-declare").await;
+    b.click("#dialog-confirm").await;
+
+    b.wait_text("#notice", "已申报，订仓单编号：WO-E2E-0001")
+        .await;
+    b.wait_text("#status", "海关入库").await;
+    b.wait_text(".timeline", "海关入库").await;
+    assert_eq!(
+        b.find("#order-no").await.text().await.unwrap(),
+        "WO-E2E-0001"
+    );
+    assert!(b.exists("#btn-copy-order-no").await);
+    b.wait_text("#order-no-note", "10000004").await;
+    assert!(
+        !b.exists("#btn-edit").await && !b.exists("#btn-delete").await,
+        "a declared order is read-only"
+    );
+    b.screenshot("taken-in").await;
+
+    // The list finds it with its 200 lines.
+    b.click_link("海外仓订仓单查询").await;
+    b.type_into("#q-order_no", "WO-E2E").await;
+    b.click("#btn-query").await;
+    b.wait_text("table.results", "WO-E2E-0001").await;
+    b.wait_text("table.results", "200").await;
+    b.wait_text("table.results", "海关入库").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_row_is_named_in_the_preview_and_nothing_is_stored() {
+    let server = Server::start().await;
+    let mut b = Browser::start("booking-bad-row").await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
+    b.goto(&server.url("/booking/new")).await;
+    b.click("#btn-new").await;
+    let csv = format!(
+        "{HEADER}\n{}\n2,SKU-0002,蓝牙耳机,,,007,abc,1.25,,\n",
+        line(1)
+    );
+    b.choose_file("#import-file", &temp_file("商品.csv", csv.as_bytes()))
+        .await;
+    b.wait_text("#import-errors", "第 3 行「数量」").await;
+    b.wait_text("#import-summary", "共 2 行商品，1 处错误")
+        .await;
+    assert!(
+        !b.exists("#btn-import-confirm").await,
+        "no 确认导入 while a row is wrong"
+    );
+    b.screenshot("bad-row").await;
+    b.click("#btn-import-cancel").await;
+    b.wait_gone("#import-preview").await;
+    assert_eq!(b.find("#line-count").await.text().await.unwrap(), "共 0 行");
+    let stored = b.api("GET", "/booking-orders?page=1", None).await;
+    assert_eq!(stored["status"], 200);
+    assert_eq!(stored["body"]["total"], 0, "nothing stored: {stored}");
+    b.close().await;
+}
