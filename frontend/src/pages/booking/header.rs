@@ -36,6 +36,8 @@ fn value(order: OrderForm, field: HeaderField) -> String {
 fn HeaderFrame(
     field: HeaderField,
     order: OrderForm,
+    /// Whether the form is edited: only then is the hint shown.
+    editable: Signal<bool>,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] wide: bool,
     children: Children,
@@ -53,7 +55,7 @@ fn HeaderFrame(
         <div class=if wide { "field wide" } else { "field" }>
             <label for=key>{field.label()}{mark}</label>
             {children()}
-            {hint.map(|hint| view! { <p class="hint">{hint}</p> })}
+            {move || editable.get().then(|| hint.map(|hint| view! { <p class="hint">{hint}</p> }))}
             {message}
         </div>
     }
@@ -159,22 +161,22 @@ pub fn header_fields(
     };
     view! {
         <div class="form-grid">
-            <HeaderFrame field=HeaderField::OrderNo order hint="本企业内唯一，最多 60 个字符">
+            <HeaderFrame field=HeaderField::OrderNo order editable=numbered hint="本企业内唯一，最多 60 个字符">
                 {text_input(order, HeaderField::OrderNo, numbered, false)}
             </HeaderFrame>
             <WarehouseField order editable stored=stored_warehouse />
-            <HeaderFrame field=HeaderField::EbpCode order hint="18 位统一社会信用代码或 10 位海关编码；境外平台填写“无”">
+            <HeaderFrame field=HeaderField::EbpCode order editable hint="18 位统一社会信用代码或 10 位海关编码；境外平台填写“无”">
                 {text_input(order, HeaderField::EbpCode, editable, false)}
             </HeaderFrame>
-            <HeaderFrame field=HeaderField::EbpName order>
+            <HeaderFrame field=HeaderField::EbpName order editable>
                 {text_input(order, HeaderField::EbpName, editable, false)}
             </HeaderFrame>
             <div class="field system">
                 <label for="ebc">"电商企业"</label>
                 <output id="ebc" class="value">{ebc}</output>
             </div>
-            <HeaderFrame field=HeaderField::Currency order>{currency}</HeaderFrame>
-            <HeaderFrame field=HeaderField::Freight order hint="例如 120.50">
+            <HeaderFrame field=HeaderField::Currency order editable>{currency}</HeaderFrame>
+            <HeaderFrame field=HeaderField::Freight order editable hint="例如 120.50">
                 {text_input(order, HeaderField::Freight, editable, false)}
             </HeaderFrame>
             <div class="field system">
@@ -184,7 +186,7 @@ pub fn header_fields(
                     <p class="field-error" id="goods_value-error">{message}</p>
                 })}
             </div>
-            <HeaderFrame field=HeaderField::Note order wide=true>
+            <HeaderFrame field=HeaderField::Note order editable wide=true>
                 {text_input(order, HeaderField::Note, editable, true)}
             </HeaderFrame>
         </div>

@@ -88,7 +88,7 @@ impl OrderForm {
             }),
             tables: StoredValue::new(tables),
             next_key: StoredValue::new(0),
-            owner: StoredValue::new(Owner::current().unwrap_or_else(Owner::new)),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
         };
         order.load(form);
         order
