@@ -144,3 +144,77 @@ async fn a_bad_row_is_named_in_the_preview_and_nothing_is_stored() {
     assert_eq!(stored["body"]["total"], 0, "nothing stored: {stored}");
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_lines_stay_editable_and_are_saved_as_a_draft() {
+    let server = Server::start().await;
+    let mut b = Browser::start_sized("booking-thousand", 1366, 900).await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
+    b.goto(&server.url("/booking/new")).await;
+    b.click("#btn-new").await;
+    let rows: Vec<String> = (1..=1000).map(line).collect();
+    let csv = format!("\u{feff}{HEADER}\n{}\n", rows.join("\n"));
+    b.choose_file("#import-file", &temp_file("千行.csv", csv.as_bytes()))
+        .await;
+    b.wait_text("#import-summary", "共 1000 行商品，0 处错误")
+        .await;
+    let started = std::time::Instant::now();
+    b.click("#btn-import-confirm").await;
+    b.wait_text("#line-count", "共 1000 行").await;
+    b.find("#lines-1000-qty").await;
+    eprintln!("1,000 lines shown in {:?}", started.elapsed());
+
+    // Typing in the last line: its 总价 and 商品总价 follow at once.
+    let started = std::time::Instant::now();
+    b.type_into("#lines-1000-qty", "2000").await;
+    b.wait_text("#lines-1000-total_price", "2500.00").await;
+    let cents = total_cents(1000) + 125_000;
+    let expected = format!("{}.{:02}", cents / 100, cents % 100);
+    b.wait_text("#goods_value", &expected).await;
+    let typing = started.elapsed();
+    eprintln!("typing 4 characters in line 1,000 took {typing:?}");
+    assert!(
+        typing < std::time::Duration::from_secs(5),
+        "typing in a 1,000-line order took {typing:?}"
+    );
+
+    // The shared check at the line and column; removing a line renumbers the rest.
+    b.type_into("#lines-5-price", "1.2.5").await;
+    b.wait_text("#lines-5-price-error", "单价").await;
+    b.type_into("#lines-5-price", "1.25").await;
+    b.wait_gone("#lines-5-price-error").await;
+    b.click("#line-remove-1").await;
+    b.wait_text("#line-count", "共 999 行").await;
+    let first = b
+        .find("#lines-1-item_no")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(first.as_deref(), Some("SKU-0002"));
+
+    // 暂存 needs no warehouse yet; the draft opens read-only with 修改, 删除 and 申报.
+    b.type_into("#order_no", "WO-E2E-1000").await;
+    b.click("#btn-save").await;
+    b.wait_text("#notice", "已暂存，订仓单编号：WO-E2E-1000")
+        .await;
+    b.wait_text("#status", "暂存").await;
+    for button in ["#btn-edit", "#btn-delete", "#btn-declare"] {
+        assert!(b.exists(button).await, "a draft offers {button}");
+    }
+    let stored = b
+        .api("GET", "/booking-orders?order_no=WO-E2E-1000", None)
+        .await;
+    assert_eq!(stored["body"]["items"][0]["line_count"], 999, "{stored}");
+    // 申报 asks for what 申报 needs, at its field.
+    b.click("#btn-declare").await;
+    b.wait_text("#warehouse_id-error", "请选择海外仓").await;
+    b.screenshot("draft").await;
+
+    b.click("#btn-delete").await;
+    b.click("#dialog-confirm").await;
+    b.wait_path("/booking").await;
+    b.wait_text("#notice", "已删除订仓单 WO-E2E-1000").await;
+    b.close().await;
+}
