@@ -1,6 +1,6 @@
 //! 海外仓订仓单录入 and 查询 (issue 19): 200 lines imported from a GB18030 CSV, declared, and
-//! taken in by customs (海关入库) with the number ready to copy; a bad row named in the preview
-//! with nothing stored.
+//! taken in by customs (海关入库) with the number ready to copy; a bad row of a file or of pasted
+//! rows named in the preview with nothing stored; 1,000 lines edited and saved as a draft.
 
 use owf_e2e::*;
 use owf_shared::fixtures::{owned_warehouse, PDF, ZONE};
@@ -136,6 +136,17 @@ async fn a_bad_row_is_named_in_the_preview_and_nothing_is_stored() {
         "no 确认导入 while a row is wrong"
     );
     b.screenshot("bad-row").await;
+    b.click("#btn-import-cancel").await;
+    b.wait_gone("#import-preview").await;
+    // Rows pasted from a spreadsheet (tab-separated) are previewed the same way.
+    let pasted = format!(
+        "{}\n{}\n",
+        HEADER.replace(',', "\t"),
+        line(1).replace("007", "999").replace(',', "\t")
+    );
+    b.set_value("#import-paste", &pasted).await;
+    b.click("#btn-import-paste").await;
+    b.wait_text("#import-errors", "第 2 行「计量单位」").await;
     b.click("#btn-import-cancel").await;
     b.wait_gone("#import-preview").await;
     assert_eq!(b.find("#line-count").await.text().await.unwrap(), "共 0 行");
