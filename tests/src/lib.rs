@@ -74,15 +74,21 @@ impl Server {
 
     /// Starts with extra origins allowed to call the API (a frontend hosted elsewhere).
     pub async fn start_with(allowed_origins: Vec<String>) -> Self {
-        Self::launch(allowed_origins, dist()).await
+        Self::launch(allowed_origins, dist(), Duration::from_millis(300)).await
+    }
+
+    /// Starts with a customs sandbox that takes `received_delay` to answer 海关入库, so that a
+    /// test sees a message customs has but has not taken in (发送海关成功).
+    pub async fn start_with_slow_customs(received_delay: Duration) -> Self {
+        Self::launch(Vec::new(), dist(), received_delay).await
     }
 
     /// Starts serving the frontend from `dist` instead of the build's own folder.
     pub async fn start_serving(dist: PathBuf) -> Self {
-        Self::launch(Vec::new(), dist).await
+        Self::launch(Vec::new(), dist, Duration::from_millis(300)).await
     }
 
-    async fn launch(allowed_origins: Vec<String>, dist: PathBuf) -> Self {
+    async fn launch(allowed_origins: Vec<String>, dist: PathBuf, received_delay: Duration) -> Self {
         let dir = temp_dir("owf-e2e");
         let customs = SocketAddr::from(([127, 0, 0, 1], free_port()));
         let config = ServeConfig {
@@ -113,8 +119,8 @@ impl Server {
             sandbox: Some(OwnSandbox {
                 listen: customs,
                 config: SandboxConfig {
-                    received_delay: Duration::from_millis(300),
-                    verdict_delay: Duration::from_millis(800),
+                    received_delay,
+                    verdict_delay: received_delay + Duration::from_millis(500),
                     ..SandboxConfig::DEFAULT
                 },
             }),

@@ -3,6 +3,7 @@
 //! rows named in the preview with nothing stored; 1,000 lines edited and saved as a draft.
 
 use owf_e2e::*;
+use owf_shared::booking::{BookingForm, BookingLine};
 use owf_shared::fixtures::{owned_warehouse, PDF, ZONE};
 
 const HEADER: &str = "序号,企业商品货号,商品名称,商品描述,条形码,计量单位,数量,单价,总价,备注";
@@ -227,5 +228,82 @@ async fn a_thousand_lines_stay_editable_and_are_saved_as_a_draft() {
     b.click("#dialog-confirm").await;
     b.wait_path("/booking").await;
     b.wait_text("#notice", "已删除订仓单 WO-E2E-1000").await;
+    b.close().await;
+}
+
+/// A 订仓单 of 3 lines numbered `order_no`, stored through the API for `warehouse`; its id.
+async fn stored_order(b: &Browser, order_no: &str, warehouse: i64) -> i64 {
+    let form = BookingForm {
+        order_no: order_no.to_owned(),
+        warehouse_id: Some(warehouse),
+        ebp_code: "无".into(),
+        ebp_name: "Amazon".into(),
+        currency: "502".into(),
+        freight: "120.50".into(),
+        lines: (1..=3)
+            .map(|n| BookingLine {
+                item_no: format!("SKU-{n:04}"),
+                item_name: format!("蓝牙耳机{n}"),
+                unit: "007".into(),
+                qty: n.to_string(),
+                price: "1.25".into(),
+                ..BookingLine::default()
+            })
+            .collect(),
+        ..BookingForm::default()
+    };
+    b.create("/booking-orders", &form).await["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// Opens the order `id`, declares it and waits until customs has it (发送海关成功).
+async fn declared_and_sent(b: &Browser, server: &Server, id: i64) {
+    b.goto(&server.url(&format!("/booking/{id}"))).await;
+    b.click("#btn-declare").await;
+    b.click("#dialog-confirm").await;
+    b.wait_text("#status", "发送海关成功").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_customs_has_not_taken_in_is_changed_or_deleted() {
+    let server = Server::start_with_slow_customs(std::time::Duration::from_secs(8)).await;
+    let mut b = Browser::start_sized("booking-amend", 1366, 900).await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
+    let warehouse = approved_warehouse(&b, "汉堡订仓仓").await;
+
+    // 变更: the declared content opens for editing, the number stays; declared at once.
+    let changed = stored_order(&b, "WO-E2E-CHANGE", warehouse).await;
+    declared_and_sent(&b, &server, changed).await;
+    assert!(!b.exists("#btn-edit").await, "declared: read-only");
+    b.click("#btn-change").await;
+    assert_eq!(
+        b.find("output#order_no").await.text().await.unwrap(),
+        "WO-E2E-CHANGE",
+        "a 变更 keeps the number customs knows"
+    );
+    b.type_into("#lines-3-qty", "30").await;
+    b.wait_text("#lines-3-total_price", "37.50").await;
+    b.click("#btn-declare-change").await;
+    b.click("#dialog-confirm").await;
+    b.wait_text("#notice", "已申报变更，订仓单编号：WO-E2E-CHANGE")
+        .await;
+    b.wait_text("#app-type", "变更").await;
+    b.screenshot("changed").await;
+    b.wait_text("#status", "海关入库").await;
+    b.wait_text(".timeline", "变更申报").await;
+    assert!(!b.exists("#btn-change").await, "taken in: no more 变更");
+
+    // 删除 asked of customs: once taken in, the order has ended.
+    let deleted = stored_order(&b, "WO-E2E-DELETE", warehouse).await;
+    declared_and_sent(&b, &server, deleted).await;
+    b.click("#btn-delete-request").await;
+    b.click("#dialog-confirm").await;
+    b.wait_text("#notice", "已申报删除，订仓单编号：WO-E2E-DELETE")
+        .await;
+    b.wait_text("#app-type", "删除").await;
+    b.wait_text("#status", "已注销").await;
+    b.screenshot("deleted").await;
     b.close().await;
 }

@@ -7,12 +7,15 @@ use leptos::prelude::*;
 use crate::components::editor::Stored;
 use crate::components::feedback::Notice;
 use crate::components::status::status_text;
+use owf_shared::status::Status;
 
-/// The record, its status as shown, and whether that status awaited customs or the relay.
-type Seen = Option<(i64, String, bool)>;
+/// The record, its status as shown, whether that status awaited customs or the relay, and
+/// whether it is 申报中.
+type Seen = Option<(i64, String, bool, bool)>;
 
 /// Tells each status change of the record in `stored`, shown at `route`/`id`, that came while
-/// it awaited customs (not the user's own 暂存 or 申报, which tell themselves).
+/// it awaited customs (not the user's own 暂存 or 申报, which tell themselves: 申报中 is only
+/// ever the user's doing, also when a 订仓单 customs has is changed or deleted).
 pub fn tell_status_changes(stored: Memo<Option<Stored>>, route: &'static str) {
     let notice = Notice::use_notice();
     Effect::new(move |before: Option<Seen>| {
@@ -20,10 +23,13 @@ pub fn tell_status_changes(stored: Memo<Option<Stored>>, route: &'static str) {
             s.as_ref().map(|s| {
                 let lifecycle = &s.lifecycle;
                 let text = status_text(lifecycle.status, lifecycle.pending);
-                (s.id, text, lifecycle.awaiting_customs())
+                let declared = lifecycle.status == Status::Declared;
+                (s.id, text, lifecycle.awaiting_customs(), declared)
             })
         });
-        if let (Some(Some((id, text, true))), Some((now_id, now_text, _))) = (&before, &now) {
+        if let (Some(Some((id, text, true, _))), Some((now_id, now_text, _, false))) =
+            (&before, &now)
+        {
             if id == now_id && text != now_text {
                 notice.show(format!("状态已变为：{now_text}"), format!("{route}/{id}"));
             }
