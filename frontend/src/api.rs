@@ -546,3 +546,47 @@ pub async fn import_booking_lines(
 pub fn booking_template_url() -> String {
     url(&format!("{BOOKING_ORDERS}/template.csv"))
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use owf_shared::lease::LeaseFilter;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn queries_round_trip_through_the_url() {
+        let list = ListQuery {
+            apply_no: Some("W1".into()),
+            status: Some(Status::Draft),
+            lease: Some(LeaseFilter::ALL[0]),
+            page: Some(2),
+            sort: Some("decl_time".into()),
+            desc: true,
+            ..ListQuery::default()
+        };
+        let lease = LeaseFilter::ALL[0].code();
+        assert_eq!(
+            list.encode(),
+            format!("apply_no=W1&status=1&lease={lease}&page=2&sort=decl_time&desc=true")
+        );
+        assert_eq!(ListQuery::decode(&list.encode()), list);
+        let booking = BookingQuery {
+            order_no: Some("WO 1".into()),
+            status: Some(Status::Received),
+            created_from: Some("2026-12-01".into()),
+            page_size: Some(50),
+            ..BookingQuery::default()
+        };
+        assert_eq!(
+            booking.encode(),
+            "order_no=WO+1&status=120&created_from=2026-12-01&page_size=50"
+        );
+        assert_eq!(BookingQuery::decode(&booking.encode()), booking);
+        assert_eq!(
+            BookingQuery::decode("order_no=WO&status=7"),
+            BookingQuery::default(),
+            "an unreadable value gives the empty query"
+        );
+    }
+}
