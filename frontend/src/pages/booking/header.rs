@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use owf_shared::api::SessionInfo;
+use owf_shared::booking::field::Rule;
 use owf_shared::booking::{BookingForm, HeaderField};
 use owf_shared::text;
 
@@ -89,10 +90,7 @@ fn text_input(
         });
     };
     let maxlength = match field.rule() {
-        Some(
-            owf_shared::booking::field::Rule::Name(max)
-            | owf_shared::booking::field::Rule::Text(max),
-        ) => Some(max.to_string()),
+        Some(Rule::Name(max) | Rule::Text(max)) => Some(max.to_string()),
         _ => None,
     };
     move || {
