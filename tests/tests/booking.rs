@@ -139,6 +139,16 @@ async fn a_bad_row_is_named_in_the_preview_and_nothing_is_stored() {
     b.screenshot("bad-row").await;
     b.click("#btn-import-cancel").await;
     b.wait_gone("#import-preview").await;
+    // A file that cannot be read at all is said at the file input.
+    let html = b"<html><body><table><tr><td>SKU-0001</td></tr></table></body></html>";
+    b.choose_file("#import-file", &temp_file("导出.xlsx", html))
+        .await;
+    b.wait_text(
+        "#import-file-error",
+        "“导出.xlsx”无法导入：该文件实为网页（HTML）",
+    )
+    .await;
+    assert!(!b.exists("#import-preview").await);
     // Rows pasted from a spreadsheet (tab-separated) are previewed the same way.
     let pasted = format!(
         "{}\n{}\n",

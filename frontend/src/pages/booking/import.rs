@@ -13,6 +13,9 @@ use crate::api::{self, Failure};
 use crate::components::feedback::{ErrorBanner, Loading, Notice};
 use crate::pages::booking::state::OrderForm;
 
+/// The field of the import's refusal that says why a file cannot be read.
+const FILE_FIELD: &str = "file";
+
 /// Lines shown in the preview; the rest are counted.
 const SHOWN: usize = 50;
 
@@ -29,6 +32,8 @@ fn pasted_file(text: &str) -> Option<Blob> {
 pub fn import_panel(order: OrderForm) -> impl IntoView {
     let preview = RwSignal::new(None::<ImportPreview>);
     let failure = RwSignal::new(None::<Failure>);
+    // Why the file cannot be read at all (422 under `file`): said at the file input.
+    let unreadable = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let pasted = RwSignal::new(String::new());
     let empty_paste = RwSignal::new(false);
@@ -37,13 +42,17 @@ pub fn import_panel(order: OrderForm) -> impl IntoView {
     let read = move |file: Blob, name: String| {
         busy.set(true);
         failure.set(None);
+        unreadable.set(None);
         preview.set(None);
         spawn_local(async move {
             let result = api::import_booking_lines(&file, &name).await;
             busy.set(false);
             match result {
                 Ok(read) => preview.set(Some(read)),
-                Err(f) => failure.set(Some(f)),
+                Err(f) => match f.error.fields.get(FILE_FIELD) {
+                    Some(reason) => unreadable.set(Some(format!("“{name}”无法导入：{reason}"))),
+                    None => failure.set(Some(f)),
+                },
             }
         });
     };
@@ -94,6 +103,9 @@ pub fn import_panel(order: OrderForm) -> impl IntoView {
                     on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
                 <button type="button" id="btn-import-paste" on:click=on_paste
                     disabled=move || busy.get()>"预览粘贴内容"</button>
+                {move || unreadable.get().map(|reason| view! {
+                    <p class="field-error" id="import-file-error" role="alert">{reason}</p>
+                })}
                 {move || empty_paste.get().then(|| view! {
                     <p class="field-error" id="import-paste-error">"请先把表格中的商品行（含表头行）粘贴到输入框"</p>
                 })}

@@ -144,11 +144,16 @@ impl OrderForm {
         self.edited();
     }
 
-    /// A change of the header's `key`.
+    /// A change of the header's `key` (a picker also reports the value it kept when left: the
+    /// field is visited, the form unchanged).
     pub fn edit_header(self, key: &str, edit: impl FnOnce(&mut BookingForm)) {
-        self.header.update(edit);
+        let mut header = self.header.get_untracked();
+        edit(&mut header);
+        if self.header.with_untracked(|h| *h != header) {
+            self.header.set(header);
+            self.changed.set(true);
+        }
         self.messages.touch(key);
-        self.changed.set(true);
     }
 
     /// A change of `field` of the line `row`, whose 序号 is `gnum`.
