@@ -317,3 +317,45 @@ async fn an_order_customs_has_not_taken_in_is_changed_or_deleted() {
     b.screenshot("deleted").await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_being_entered_survives_an_expired_login() {
+    let server = Server::start().await;
+    let mut b = Browser::start("booking-expiry").await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
+    b.goto(&server.url("/booking/new")).await;
+    b.click("#btn-new").await;
+    b.type_into("#order_no", "WO-E2E-KEPT").await;
+    b.click("#btn-add-line").await;
+    b.type_into("#lines-1-item_no", "SKU-0001").await;
+    let key = format!("owf.unsaved.{}./booking/new", ZONE.card_no);
+    let kept = format!("return localStorage.getItem('{key}') !== null");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while b.client.execute(&kept, vec![]).await.unwrap() != true {
+        assert!(tokio::time::Instant::now() < deadline, "never kept");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    server.sessions_end_in(-1).await;
+    b.click("#btn-save").await;
+    b.wait_text("#expired-notice", "未保存的内容已保留").await;
+    b.login(ZONE.card_no, ZONE.password).await;
+    b.wait_path("/booking/new").await;
+    b.wait_text("#notice", "已恢复上次未保存的内容").await;
+    let number = b.find("#order_no").await.prop("value").await.unwrap();
+    assert_eq!(number.as_deref(), Some("WO-E2E-KEPT"));
+    let item = b
+        .find("#lines-1-item_no")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(item.as_deref(), Some("SKU-0001"));
+    b.click("#btn-save").await;
+    b.wait_text("#notice", "已暂存，订仓单编号：WO-E2E-KEPT")
+        .await;
+    let forgotten = format!("return localStorage.getItem('{key}') === null");
+    assert_eq!(b.client.execute(&forgotten, vec![]).await.unwrap(), true);
+    b.close().await;
+}

@@ -4,14 +4,16 @@
 //! (`owf_shared::booking::amendment`) — each with its busy note, its notice or its refusal.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use owf_shared::amendment::AppType;
 use owf_shared::api::SaveRequest;
 use owf_shared::booking::amendment::{amendment_refusal, label};
 use owf_shared::booking::api::BookingDetail;
+use owf_shared::booking::BookingForm;
 use owf_shared::codes::CodeTables;
 use owf_shared::status::{Action, Status};
 use owf_shared::validate::Level;
@@ -28,6 +30,7 @@ use crate::pages::booking::import::import_panel;
 use crate::pages::booking::lines::lines_table;
 use crate::pages::booking::order_no::OrderNumber;
 use crate::pages::booking::state::OrderForm;
+use crate::unsaved::Unsaved;
 
 /// The app's route of the 订仓单 screens.
 pub const ROUTE: &str = "/booking";
@@ -41,6 +44,11 @@ struct Flows {
     editing: RwSignal<bool>,
     /// A 变更 is entered: its content is declared at once, under the same 订仓单编号.
     changing: RwSignal<bool>,
+    /// The version a form restored from the browser was edited over, until the order is stored
+    /// again: 暂存 checks it, so that an order changed meanwhile is not silently overwritten.
+    edited_over: RwSignal<Option<i64>>,
+    /// Where the form is kept while it is edited and not stored.
+    unsaved: StoredValue<Unsaved>,
     /// What is under way, e.g. "正在暂存…".
     busy: RwSignal<Option<&'static str>>,
     failure: RwSignal<Option<Failure>>,
@@ -62,7 +70,7 @@ impl Flows {
     /// The JSON of a 暂存 (or 变更) of the form over the stored version.
     fn body(self) -> serde_json::Result<String> {
         serde_json::to_string(&SaveRequest {
-            version: self.version(),
+            version: self.edited_over.get_untracked().or(self.version()),
             form: self.order.form(),
         })
     }
@@ -70,6 +78,7 @@ impl Flows {
     /// Shows the order the server answered with.
     fn accept(self, json: &str) -> Result<BookingDetail, Failure> {
         let detail = api::json::<BookingDetail>(json)?;
+        self.edited_over.set(None);
         self.order.changed.set(false);
         self.order.messages.stored();
         self.record.set(Some(detail.clone()));
@@ -98,8 +107,14 @@ impl Flows {
         });
     }
 
+    /// Forgets the form kept in the browser.
+    fn forget(self) {
+        self.unsaved.with_value(Unsaved::forget);
+    }
+
     /// After an action: `message` on the order's screen, which a new order goes to.
     fn done(self, message: String, detail: &BookingDetail, was_new: bool) {
+        self.forget();
         let path = format!("{ROUTE}/{}", detail.id);
         self.notice.show(message, path.clone());
         if was_new {
@@ -197,6 +212,7 @@ impl Flows {
             self.busy.set(None);
             match result {
                 Ok(()) => {
+                    self.forget();
                     self.editing.set(false);
                     self.order.changed.set(false);
                     let message = format!("已删除订仓单 {}", detail.form.order_no);
@@ -371,6 +387,57 @@ fn summary(record: RwSignal<Option<BookingDetail>>) -> impl IntoView {
     }
 }
 
+/// How long the form waits after an edit before it is kept in the browser: a form of 1,000
+/// lines is not written out on every keystroke.
+const KEEP_AFTER: Duration = Duration::from_millis(800);
+
+/// Opens the form as it was kept when the last login ended (or the tab closed) while it was
+/// edited on this screen (`here`), if the order may still be saved.
+fn restore(flows: Flows, here: String) {
+    let savable = flows
+        .record
+        .with_untracked(|r| r.as_ref().is_none_or(|d| d.status.allows(Action::Save)));
+    let Some(kept) = savable
+        .then(|| {
+            flows
+                .unsaved
+                .with_value(Unsaved::kept::<SaveRequest<BookingForm>>)
+        })
+        .flatten()
+    else {
+        return;
+    };
+    flows.order.load(&kept.form);
+    flows.order.changed.set(true);
+    flows.edited_over.set(kept.version);
+    flows.editing.set(true);
+    flows
+        .notice
+        .show("已恢复上次未保存的内容，请核对后暂存".into(), here);
+}
+
+/// Keeps the form in the browser a moment after each edit while it is `dirty`, and forgets it
+/// once it is not (stored, or given up); the callback forgets it at once (the clerk left the
+/// form).
+fn keep_unsaved(flows: Flows, dirty: Signal<bool>) -> Callback<()> {
+    Effect::new(move |_| {
+        flows.order.revision.track();
+        if !dirty.get() {
+            flows.forget();
+            return;
+        }
+        let keep = move || {
+            if let Ok(body) = flows.body() {
+                flows.unsaved.with_value(|unsaved| unsaved.keep(&body));
+            }
+        };
+        if let Ok(handle) = set_timeout_with_handle(keep, KEEP_AFTER) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    Callback::new(move |()| flows.forget())
+}
+
 /// The editor of the order in `record` (`None` on 录入), with the code `tables`; `reload`
 /// fetches the order again (offered after a 409).
 pub fn booking_editor(
@@ -397,11 +464,14 @@ pub fn booking_editor(
         });
     });
     let navigate = use_navigate();
+    let here = use_location().pathname.get_untracked();
     let flows = Flows {
         order,
         record,
         editing: RwSignal::new(false),
         changing: RwSignal::new(false),
+        edited_over: RwSignal::new(None),
+        unsaved: StoredValue::new(Unsaved::of(&session.card_no, &here)),
         busy: RwSignal::new(None),
         failure: RwSignal::new(None),
         confirmer: Confirmer::use_confirmer(),
@@ -416,6 +486,8 @@ pub fn booking_editor(
             })
     });
     let dirty = Signal::derive(move || flows.editing.get() && order.changed.get());
+    restore(flows, here);
+    let forget = keep_unsaved(flows, dirty);
     let stored_warehouse =
         Signal::derive(move || record.with(|r| r.as_ref().and_then(|d| d.wh_name.clone())));
     let busy = flows.busy;
@@ -425,7 +497,7 @@ pub fn booking_editor(
             || order.messages.revealed_level().is_some() && order.lines_error().is_some()
     };
     view! {
-        <LeaveGuard dirty on_leave=Callback::new(|()| ()) />
+        <LeaveGuard dirty on_leave=forget />
         <div class="toolbar" role="toolbar" aria-label="操作">
             {move || buttons(flows)}
             {move || busy.get().map(|label| view! { <span class="busy" role="status">{label}</span> })}

@@ -50,6 +50,8 @@ pub struct OrderForm {
     pub lines: RwSignal<Vec<LineRow>>,
     /// Whether the form was edited since it was loaded or stored.
     pub changed: RwSignal<bool>,
+    /// Counts the edits, so that what keeps the form can wait for a pause in typing.
+    pub revision: RwSignal<u64>,
     /// The header's messages, and the server's for every field.
     pub messages: Messages,
     /// 商品总价: the sum of the lines' 总价, once every line has one.
@@ -82,6 +84,7 @@ impl OrderForm {
             header,
             lines,
             changed: RwSignal::new(false),
+            revision: RwSignal::new(0),
             messages: Messages::new(draft, declare),
             goods_value: Memo::new(move |_| {
                 lines.with(|rows| rows.iter().map(|row| row.total()).sum())
@@ -135,13 +138,13 @@ impl OrderForm {
                 present.extend(rows);
             }
         });
-        self.edited();
+        self.renumbered();
     }
 
     /// Removes the line `key`; the lines after it move up one 序号.
     pub fn remove_line(self, key: u64) {
         self.lines.update(|rows| rows.retain(|row| row.key != key));
-        self.edited();
+        self.renumbered();
     }
 
     /// A change of the header's `key` (a picker also reports the value it kept when left: the
@@ -151,7 +154,7 @@ impl OrderForm {
         edit(&mut header);
         if self.header.with_untracked(|h| *h != header) {
             self.header.set(header);
-            self.changed.set(true);
+            self.edited();
         }
         self.messages.touch(key);
     }
@@ -160,7 +163,7 @@ impl OrderForm {
     pub fn edit_line(self, row: LineRow, gnum: usize, field: LineField, value: String) {
         row.line.update(|line| *line.value_mut(field) = value);
         self.leave_line(row, gnum, field);
-        self.changed.set(true);
+        self.edited();
     }
 
     /// `field` of line `row` (序号 `gnum`) was typed in or left: its messages are shown.
@@ -172,10 +175,15 @@ impl OrderForm {
         self.messages.touch(&field.key_at(gnum));
     }
 
-    /// After lines were added or removed: 序号 moved, so the server's messages about lines no
-    /// longer name the right ones.
     fn edited(self) {
         self.changed.set(true);
+        self.revision.update(|n| *n += 1);
+    }
+
+    /// After lines were added or removed: 序号 moved, so the server's messages about lines no
+    /// longer name the right ones.
+    fn renumbered(self) {
+        self.edited();
         self.messages.forget_server_under("lines.");
     }
 
