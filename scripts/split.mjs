@@ -14,8 +14,8 @@
 //
 // The output goes into the staging dist as the folder `owf-frontend-<hash>/`, named by the hash
 // of its content, so the server caches it for a year (backend/src/http/assets.rs); its files
-// refer to each other relatively. The start-up script, which index.html inlines, is written to
-// target/split/start.js.
+// refer to each other relatively. The start-up (preloads and the script that starts the app),
+// which index.html inlines, is written to target/split/start.html.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -80,11 +80,21 @@ for (const name of files) {
 const folder = `${NAME}-${hash.digest("hex").slice(0, 16)}`;
 cpSync(out, join(staging, folder), { recursive: true });
 
-// The start-up script: the main module's fetch begins beside its JS, not after it.
+// The start-up: what index.html inlines at the top of its head. The main module and its two
+// scripts are preloaded, so that the browser asks for them while it reads the head: the script
+// that starts the app is a module script, which waits for the stylesheets, and the glue imports
+// the splitter's loader only once it has arrived itself. The script's fetch of the module is the
+// preload's (same URL, mode and credentials).
 const base = `${publicUrl.replace(/\/?$/, "/")}${folder}/`;
+const wasm = `${base}${NAME}_bg.wasm`;
 writeFileSync(
-  join(work, "start.js"),
-  `const wasm = fetch("${base}${NAME}_bg.wasm");\n` +
+  join(work, "start.html"),
+  `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin>\n` +
+    `<link rel="modulepreload" href="${base}${NAME}.js">\n` +
+    `<link rel="modulepreload" href="${base}__wasm_split.js">\n` +
+    "<script type=\"module\">\n" +
+    `const wasm = fetch("${wasm}");\n` +
     `const { default: init } = await import("${base}${NAME}.js");\n` +
-    "await init({ module_or_path: wasm });\n",
+    "await init({ module_or_path: wasm });\n" +
+    "</script>\n",
 );

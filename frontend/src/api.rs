@@ -5,9 +5,11 @@
 //! `withCredentials` for uploads), which a frontend on another origin of the same site needs.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::OnceLock;
 
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, Request, RequestBuilder};
 use leptos::prelude::*;
 use owf_shared::api::{
@@ -65,9 +67,21 @@ struct RuntimeConfig {
 
 static API_BASE: OnceLock<String> = OnceLock::new();
 
+/// An answer as it came: status and body, `None` when the server was not reached.
+type Reply = Option<(u16, String)>;
+
+/// A reply on its way, which more than one waiter can await.
+type SharedReply = Shared<LocalBoxFuture<'static, Reply>>;
+
+/// How long an answer asked ahead waits for its screen (ms).
+const AHEAD_KEPT_MS: f64 = 10_000.0;
+
 thread_local! {
     static ON_UNAUTHENTICATED: RefCell<Option<Box<dyn Fn()>>> = RefCell::new(None);
     static PENDING: RwSignal<u32> = RwSignal::new(0);
+    /// GETs sent ahead of the screen that will send them ([`ask_ahead`]), by URL, with when
+    /// they were sent (ms).
+    static AHEAD: RefCell<HashMap<String, (f64, SharedReply)>> = RefCell::new(HashMap::new());
 }
 
 /// Reads `/config.json`; without one (or an unreadable one) the API is on this origin.
@@ -325,12 +339,44 @@ pub fn json<T: DeserializeOwned>(body: &str) -> Result<T, Failure> {
 
 async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<String, Failure> {
     let request = request.map_err(|_| Failure::network())?;
-    let reply = counted(async {
-        let response = request.send().await.ok()?;
-        Some((response.status(), response.text().await.ok()?))
-    })
-    .await;
+    let reply = match taken_ahead(&request) {
+        Some(reply) => reply.await,
+        None => counted(reply(request)).await,
+    };
     answer(reply)
+}
+
+async fn reply(request: Request) -> Reply {
+    let response = request.send().await.ok()?;
+    Some((response.status(), response.text().await.ok()?))
+}
+
+/// Sends the GET of `path` now, while the screen that will ask for it is still on its way (its
+/// module arriving): the screen's own request for the same URL, if it comes within 10 s, takes
+/// this answer instead of asking again.
+pub fn ask_ahead(path: &str) {
+    let Ok(request) = request(Method::GET, path).build() else {
+        return;
+    };
+    let url = request.url();
+    let reply = counted(reply(request)).boxed_local().shared();
+    leptos::task::spawn_local(reply.clone().map(drop));
+    let now = js_sys::Date::now();
+    AHEAD.with(|ahead| {
+        let mut ahead = ahead.borrow_mut();
+        ahead.retain(|_, (sent, _)| now - *sent < AHEAD_KEPT_MS);
+        ahead.insert(url, (now, reply));
+    });
+}
+
+/// The answer asked ahead for `request`, if it is a GET of such a URL sent less than 10 s ago;
+/// it is taken once.
+fn taken_ahead(request: &Request) -> Option<SharedReply> {
+    if request.method() != Method::GET {
+        return None;
+    }
+    let (sent, reply) = AHEAD.with(|ahead| ahead.borrow_mut().remove(&request.url()))?;
+    (js_sys::Date::now() - sent < AHEAD_KEPT_MS).then_some(reply)
 }
 
 async fn send<T: DeserializeOwned>(
@@ -375,8 +421,12 @@ pub async fn list<Q: UrlQuery, T: DeserializeOwned>(
     api: &str,
     query: Q,
 ) -> Result<Page<T>, Failure> {
-    let path = format!("{api}?{}", query.encode());
-    send(request(Method::GET, &path).build()).await
+    send(request(Method::GET, &list_path(api, &query)).build()).await
+}
+
+/// The path of a page of the collection `api`.
+pub fn list_path(api: &str, query: &impl UrlQuery) -> String {
+    format!("{api}?{}", query.encode())
 }
 
 /// Record `id` of the collection `api`.

@@ -10,9 +10,11 @@ use std::future::Future;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use leptos_router::hooks::use_location;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use crate::api::{self, UrlQuery};
 use crate::components::feedback::Loading;
 use crate::pages::booking::{BookingDetailScreen, BookingEntry, BookingList};
 use crate::pages::query::FilingQuery;
@@ -27,6 +29,10 @@ pub fn load<F>(module: fn() -> F) -> AnyView
 where
     F: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
 {
+    // Nearly every screen shows master data: its request goes out beside the module's.
+    spawn_local(async {
+        let _ = crate::codes::tables().await;
+    });
     // A flag beside the screen rather than <Suspense>, which made the first module 3.5 KB gzip
     // larger.
     let loaded = RwSignal::new(false);
@@ -40,6 +46,22 @@ where
         {screen}
     }
     .into_any()
+}
+
+/// The list screen that `module` loads, whose first page — the conditions in the URL, a `Q`, as the
+/// screen will ask for them from the collection `api` — is asked for beside the module rather
+/// than after it.
+pub fn load_list<Q, F>(api: &str, module: fn() -> F) -> AnyView
+where
+    Q: UrlQuery,
+    F: Future<Output = Result<AnyView, SplitLoaderError>> + Send + 'static,
+{
+    let search = use_location().search.get_untracked();
+    let search = search.trim_start_matches('?');
+    if !search.is_empty() {
+        api::ask_ahead(&api::list_path(api, &Q::decode(search)));
+    }
+    load(module)
 }
 
 /// What shows instead of a screen whose module could not be loaded.

@@ -212,3 +212,56 @@ async fn the_login_comes_without_the_other_screens_which_follow_when_the_browser
         .await;
     b.close().await;
 }
+
+/// On a slow network the browser asks for the app's module while it reads the page's head,
+/// beside the stylesheets rather than after them, and only once: the script that starts the app
+/// takes the preloaded module. Nothing else is asked for (no `/favicon.ico`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_asks_for_its_module_beside_the_stylesheets() {
+    let server = Server::start().await;
+    let b = Browser::start("01-login-preload").await;
+    b.goto(&server.url("/healthz")).await;
+    b.cdp("Network.enable", serde_json::json!({})).await;
+    b.cdp(
+        "Network.emulateNetworkConditions",
+        serde_json::json!({
+            "offline": false,
+            "latency": 200,
+            "downloadThroughput": 125_000,
+            "uploadThroughput": 125_000,
+        }),
+    )
+    .await;
+    b.goto(&server.url("/login")).await;
+    b.find("#card_no").await;
+    let requests = b
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map((e) => ({
+                 path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let requests = requests.as_array().unwrap();
+    let path = |r: &serde_json::Value| r["path"].as_str().unwrap().to_owned();
+    let modules: Vec<_> = requests
+        .iter()
+        .filter(|r| path(r).ends_with("_bg.wasm"))
+        .collect();
+    assert_eq!(modules.len(), 1, "the module asked once: {requests:?}");
+    let stylesheets_in = requests
+        .iter()
+        .filter(|r| path(r).ends_with(".css"))
+        .map(|r| r["end"].as_f64().unwrap())
+        .fold(0.0, f64::max);
+    assert!(
+        modules[0]["start"].as_f64().unwrap() < stylesheets_in,
+        "the module asked before the stylesheets arrived: {requests:?}"
+    );
+    assert!(
+        requests.iter().all(|r| path(r) != "/favicon.ico"),
+        "{requests:?}"
+    );
+    b.close().await;
+}

@@ -97,3 +97,59 @@ async fn a_screen_opened_first_in_a_cold_browser_arrives_with_its_module() {
     b.wait_text("table.results tbody", "暂存").await;
     b.close().await;
 }
+
+/// On a slow network, a list opened with conditions in its URL asks for its rows and for the
+/// code tables while its module is still arriving, not after it, and for each only once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_asks_for_its_rows_and_the_code_tables_while_its_module_arrives() {
+    let server = Server::start().await;
+    let b = Browser::start("screens-ahead").await;
+    b.goto(&server.url("/healthz")).await;
+    let login = serde_json::json!({ "card_no": PLAIN.card_no, "password": PLAIN.password });
+    let answer = b.api("POST", "/session", Some(login)).await;
+    assert_eq!(answer["status"], 200, "login: {answer}");
+    b.create("/registrations", &PLAIN.registration()).await;
+    // 200 ms per request and 1 Mbit/s: the screens' module takes over a second to arrive.
+    b.cdp("Network.enable", serde_json::json!({})).await;
+    b.cdp(
+        "Network.emulateNetworkConditions",
+        serde_json::json!({
+            "offline": false,
+            "latency": 200,
+            "downloadThroughput": 125_000,
+            "uploadThroughput": 125_000,
+        }),
+    )
+    .await;
+    b.goto(&server.url("/query?page=1")).await;
+    b.wait_text("table.results tbody", "暂存").await;
+
+    let requests = b
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map((e) => ({
+                 path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let requests = requests.as_array().unwrap();
+    let of = |path: &str| -> Vec<&serde_json::Value> {
+        requests
+            .iter()
+            .filter(|r| r["path"].as_str().unwrap().ends_with(path))
+            .collect()
+    };
+    let module = of("/split_screens.wasm");
+    assert_eq!(module.len(), 1, "{requests:?}");
+    let arrived = module[0]["end"].as_f64().unwrap();
+    for path in ["/api/filings", "/api/codes"] {
+        let sent = of(path);
+        assert_eq!(sent.len(), 1, "{path} asked once: {requests:?}");
+        assert!(
+            sent[0]["start"].as_f64().unwrap() < arrived,
+            "{path} asked before the module arrived: {requests:?}"
+        );
+    }
+    b.close().await;
+}

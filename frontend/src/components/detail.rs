@@ -52,12 +52,13 @@ pub fn filing_detail<K: FilingFields>() -> impl IntoView {
         let session = session.clone();
         spawn_local(async move {
             let loaded = async {
-                if ctx.get_untracked().is_none() {
-                    let modes = K::registered_trade_modes().await?;
-                    let tables = codes::tables().await?;
-                    ctx.set(Some(context(&session, &modes, tables)));
+                if ctx.get_untracked().is_some() {
+                    return K::get(id).await;
                 }
-                K::get(id).await
+                let (modes, tables, record) =
+                    futures::try_join!(K::registered_trade_modes(), codes::tables(), K::get(id))?;
+                ctx.set(Some(context(&session, &modes, tables)));
+                Ok(record)
             }
             .await;
             match loaded {

@@ -152,15 +152,16 @@ where
 
 impl<Q: 'static> Table<Q> {
     /// The same table for columns that name master-data codes (e.g. `321 匈牙利`): each fetch
-    /// first waits for the code tables, which the rows are shown with.
+    /// also waits for the code tables, which the rows are shown with; both are asked at once.
     pub fn with_code_names(self) -> Self {
         let fetch = self.fetch;
         Self {
             fetch: Rc::new(move |query| {
                 let fetch = Rc::clone(&fetch);
                 Box::pin(async move {
-                    codes::tables().await?;
-                    fetch(query).await
+                    let (tables, page) = futures::join!(codes::tables(), fetch(query));
+                    tables?;
+                    page
                 })
             }),
             ..self
