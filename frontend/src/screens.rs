@@ -48,9 +48,9 @@ where
     .into_any()
 }
 
-/// The list screen that `module` loads, whose first page — the conditions in the URL, a `Q`, as the
-/// screen will ask for them from the collection `api` — is asked for beside the module rather
-/// than after it.
+/// The list screen that `module` loads, whose first page — the conditions in the URL (a `Q`),
+/// as the screen will ask for them from the collection `api` — is asked for beside the module
+/// rather than after it.
 pub fn load_list<Q, F>(api: &str, module: fn() -> F) -> AnyView
 where
     Q: UrlQuery,
