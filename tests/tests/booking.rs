@@ -321,7 +321,7 @@ async fn an_order_customs_has_not_taken_in_is_changed_or_deleted() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_being_entered_survives_an_expired_login() {
     let server = Server::start().await;
-    let mut b = Browser::start("booking-expiry").await;
+    let b = Browser::start("booking-expiry").await;
     b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
         .await;
     b.goto(&server.url("/booking/new")).await;
