@@ -35,6 +35,19 @@ async fn two_hundred_lines_from_a_gb18030_csv_are_declared_and_taken_in() {
     b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
         .await;
     let warehouse = approved_warehouse(&b, "洛杉矶订仓一号仓").await;
+    let complete = b
+        .create("/warehouses", &owned_warehouse("洛杉矶订仓二号仓"))
+        .await;
+    upload(
+        &b,
+        complete["id"].as_i64().unwrap(),
+        "01",
+        "产权证明.pdf",
+        PDF,
+    )
+    .await;
+    b.create("/warehouses", &owned_warehouse("洛杉矶订仓三号仓"))
+        .await;
 
     b.click_link("海外仓订仓单录入").await;
     b.wait_path("/booking/new").await;
@@ -78,7 +91,19 @@ async fn two_hundred_lines_from_a_gb18030_csv_are_declared_and_taken_in() {
     b.wait_text("#goods_value", &expected).await;
 
     b.type_into("#order_no", "WO-E2E-0001").await;
+    // Approved records first, then complete ones not filed; an incomplete one is not offered.
     b.type_over("#warehouse_id", "洛杉矶").await;
+    let offered = b
+        .wait_text(
+            "#warehouse_id-listbox",
+            "二号仓（502 美国，资料完整，未备案）",
+        )
+        .await;
+    assert!(
+        offered.find("一号仓（502 美国，已备案）") < offered.find("二号仓"),
+        "{offered}"
+    );
+    assert!(!offered.contains("三号仓"), "{offered}");
     b.click(&format!("#warehouse_id-opt-{warehouse}")).await;
     b.wait_text("#warehouse-facts", "1234 E Francis St").await;
     b.type_into("#ebp_code", "无").await;

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use owf_shared::api::{ListQuery, SessionInfo, WarehouseDetail, WarehouseRow, MAX_PAGE_SIZE};
+use owf_shared::api::{ListQuery, SessionInfo, WarehouseDetail, MAX_PAGE_SIZE};
 use owf_shared::booking::HeaderField;
 use owf_shared::codes::TableKind;
 use owf_shared::status::Status;
@@ -59,34 +59,36 @@ impl Candidate {
     }
 }
 
-/// The warehouse records the enterprise may name: approved first, then complete ones; neither
-/// a 变更 or 注销 under way nor an ended (已注销) record.
+/// The warehouse records the enterprise may name: approved first, then complete ones; not an
+/// ended (已注销) record, nor the record of a 变更 or 注销 under way. The records are read at once.
 async fn candidates(session: Option<SessionInfo>) -> Result<Vec<Candidate>, Failure> {
     let query = ListQuery {
         page_size: Some(MAX_PAGE_SIZE),
         ..ListQuery::default()
     };
-    let rows = Warehouse::list(query).await?.items;
-    let tables = codes::tables().await?;
-    let modes = Warehouse::registered_trade_modes()
-        .await
-        .unwrap_or_default();
+    // Without the registration's 监管方式 no unfiled record passes the checks; approved ones
+    // need none.
+    let modes = async {
+        Ok(Warehouse::registered_trade_modes()
+            .await
+            .unwrap_or_default())
+    };
+    let (page, tables, modes) = futures::try_join!(Warehouse::list(query), codes::tables(), modes)?;
     let ctx = session.map(|session| context(&session, &modes, tables));
+    let records = page
+        .items
+        .into_iter()
+        .filter(|row| row.status != Status::Cancelled)
+        .map(|row| Warehouse::get(row.id));
+    let details = futures::future::try_join_all(records).await?;
     let (mut approved, mut complete) = (Vec::new(), Vec::new());
-    for WarehouseRow { id, status, .. } in rows {
-        if status == Status::Cancelled {
-            continue;
-        }
-        let detail = Warehouse::get(id).await?;
-        if detail.lifecycle.amendment.is_some() {
-            continue;
-        }
-        if status == Status::Approved {
-            approved.push(Candidate::of(&detail));
+    for detail in details.iter().filter(|d| d.lifecycle.amendment.is_none()) {
+        if detail.lifecycle.status == Status::Approved {
+            approved.push(Candidate::of(detail));
         } else if ctx.as_ref().is_some_and(|ctx| {
-            Warehouse::validate(&detail.form, Some(&detail), Level::Declare, ctx).is_empty()
+            Warehouse::validate(&detail.form, Some(detail), Level::Declare, ctx).is_empty()
         }) {
-            complete.push(Candidate::of(&detail));
+            complete.push(Candidate::of(detail));
         }
     }
     approved.extend(complete);
