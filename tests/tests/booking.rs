@@ -122,7 +122,8 @@ async fn two_hundred_lines_from_a_gb18030_csv_are_declared_and_taken_in() {
         b.find("#order-no").await.text().await.unwrap(),
         "WO-E2E-0001"
     );
-    assert!(b.exists("#btn-copy-order-no").await);
+    b.click("#btn-copy-order-no").await;
+    b.wait_text("#copy-status", "已复制").await;
     b.wait_text("#order-no-note", "10000004").await;
     assert!(
         !b.exists("#btn-edit").await && !b.exists("#btn-delete").await,

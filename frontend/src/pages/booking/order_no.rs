@@ -4,12 +4,20 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-/// Copies `text` to the clipboard; whether it worked.
+/// Copies `text` to the clipboard; whether it worked. Browsers offer the clipboard only on
+/// HTTPS and on this machine (`navigator.clipboard` is undefined elsewhere, and calling it would
+/// stop the app).
 async fn copy(text: &str) -> bool {
-    let promise = window().navigator().clipboard().write_text(text);
-    JsFuture::from(promise).await.is_ok()
+    let navigator = window().navigator();
+    let offered = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
+        .is_ok_and(|clipboard| !clipboard.is_undefined());
+    offered
+        && JsFuture::from(navigator.clipboard().write_text(text))
+            .await
+            .is_ok()
 }
 
 /// The 订仓单编号 `number` with 复制 and the note on where it is quoted.
