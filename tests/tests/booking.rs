@@ -138,6 +138,36 @@ async fn two_hundred_lines_from_a_gb18030_csv_are_declared_and_taken_in() {
     b.wait_text("table.results", "WO-E2E-0001").await;
     b.wait_text("table.results", "200").await;
     b.wait_text("table.results", "海关入库").await;
+    // 导出CSV: every row of the conditions, as the file the browser saves (caught here).
+    let catch = "HTMLAnchorElement.prototype.click = function () { \
+        window.exported = [this.download, decodeURIComponent(this.href.split(',')[1])]; };";
+    b.client.execute(catch, vec![]).await.unwrap();
+    b.click("#btn-export").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let exported = loop {
+        let exported = b
+            .client
+            .execute("return window.exported", vec![])
+            .await
+            .unwrap();
+        if !exported.is_null() {
+            break exported;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "nothing exported");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(exported[0], "海外仓订仓单查询.csv");
+    let csv = exported[1].as_str().unwrap();
+    assert!(
+        csv.starts_with("\u{feff}订仓单编号,海外仓,币制,商品总价,商品行数,状态,录入时间"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            "WO-E2E-0001,洛杉矶订仓一号仓,502 美元,{expected},200,海关入库,"
+        )),
+        "{csv}"
+    );
     b.close().await;
 }
 
