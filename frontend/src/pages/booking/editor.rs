@@ -503,6 +503,9 @@ pub fn booking_editor(
             {move || busy.get().map(|label| view! { <span class="busy" role="status">{label}</span> })}
         </div>
         {move || failure.get().map(|f| view! { <ErrorBanner failure=f reload /> })}
+        {move || order.messages.form_error().map(|message| view! {
+            <div class="error-banner" role="alert" id="form-error">{message}</div>
+        })}
         {move || revealed().then(|| view! {
             <div class="error-banner" role="alert" id="fix-errors">"请按提示修改标红的内容"</div>
         })}
