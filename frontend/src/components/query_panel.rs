@@ -37,7 +37,7 @@ pub enum Condition {
 /// Where a condition typed as text lives in a query `Q`.
 pub type Text<Q> = (fn(&Q) -> &Option<String>, fn(&mut Q) -> &mut Option<String>);
 
-/// A query whose conditions a [`QueryPanel`] shows: which conditions it has, and the input of
+/// A query whose conditions a [`query_panel`] shows: which conditions it has, and the input of
 /// each.
 pub trait Conditions: UrlQuery {
     type Condition: Copy + Send + Sync + 'static;
@@ -78,7 +78,7 @@ fn text_of(condition: Condition) -> Option<(Field, &'static str, Text<ListQuery>
 }
 
 /// A typed condition, trimmed; `None` when empty.
-pub fn filled(value: String) -> Option<String> {
+fn filled(value: String) -> Option<String> {
     let value = value.trim().to_owned();
     (!value.is_empty()).then_some(value)
 }
