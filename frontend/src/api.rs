@@ -394,6 +394,17 @@ fn with_body(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, 
     builder.json(body)
 }
 
+/// `body`, JSON already written (or the error writing it), as the body of a request.
+fn with_json(
+    builder: RequestBuilder,
+    body: serde_json::Result<String>,
+) -> Result<Request, gloo_net::Error> {
+    let body = body.map_err(gloo_net::Error::from)?;
+    builder
+        .header("Content-Type", "application/json")
+        .body(body)
+}
+
 pub async fn login(body: &LoginRequest) -> Result<SessionInfo, Failure> {
     send(with_body(request(Method::POST, "/session"), body)).await
 }
@@ -446,12 +457,7 @@ pub async fn save(
         None => request(Method::POST, api),
         Some(id) => request(Method::PUT, &format!("{api}/{id}")),
     };
-    let request = body.map_err(gloo_net::Error::from).and_then(|body| {
-        builder
-            .header("Content-Type", "application/json")
-            .body(body)
-    });
-    exchange(request).await
+    exchange(with_json(builder, body)).await
 }
 
 pub async fn delete(api: &str, id: i64, version: i64) -> Result<(), Failure> {
@@ -562,12 +568,7 @@ pub async fn booking_orders(query: BookingQuery) -> Result<Page<BookingRow>, Fai
 /// content, declared at once (appType 2); the answer is the order's JSON.
 pub async fn change_booking(id: i64, body: serde_json::Result<String>) -> Result<String, Failure> {
     let builder = request(Method::POST, &format!("{BOOKING_ORDERS}/{id}/change"));
-    let request = body.map_err(gloo_net::Error::from).and_then(|body| {
-        builder
-            .header("Content-Type", "application/json")
-            .body(body)
-    });
-    exchange(request).await
+    exchange(with_json(builder, body)).await
 }
 
 /// 删除 of the declared 订仓单 `id`, asked of customs (appType 3); the answer is the order's JSON.

@@ -253,6 +253,18 @@ pub enum Subject {
 }
 
 impl Subject {
+    /// Whether a record of this subject in `status` is with the relay or customs and its status
+    /// will still change by itself (a detail page keeps refreshing; 申报 again is answered with
+    /// the record as it is). A 订仓单's 120 is customs' last word.
+    pub fn in_flight(self, status: Status) -> bool {
+        match self {
+            Self::Filing => status.in_flight(),
+            Self::BookingOrder | Self::BookingDeletion => {
+                matches!(status, Status::Declared | Status::Sent)
+            }
+        }
+    }
+
     /// The status a receipt moves this subject to.
     fn receipt_target(self, receipt: ReceiptStatus) -> Status {
         match (self, receipt) {
@@ -702,6 +714,22 @@ mod tests {
             ),
             Err(ReceiptRefusal::BadTime("x".into()))
         );
+    }
+
+    #[test]
+    fn a_booking_order_is_in_flight_only_until_customs_answers() {
+        for subject in [Subject::BookingOrder, Subject::BookingDeletion] {
+            let flying: Vec<_> = Status::ALL
+                .into_iter()
+                .filter(|s| subject.in_flight(*s))
+                .collect();
+            assert_eq!(flying, [Status::Declared, Status::Sent], "{subject:?}");
+        }
+        let filing: Vec<_> = Status::ALL
+            .into_iter()
+            .filter(|s| Subject::Filing.in_flight(*s))
+            .collect();
+        assert!(filing.contains(&Status::Received));
     }
 
     #[test]

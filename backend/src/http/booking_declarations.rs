@@ -15,7 +15,7 @@ use owf_shared::booking::amendment::amendment_refusal;
 use owf_shared::booking::api::BookingDetail;
 use owf_shared::booking::{declared, validate_booking, BookingForm, HeaderField};
 use owf_shared::codes::CodeTables;
-use owf_shared::status::Status;
+use owf_shared::status::{Status, Subject};
 use owf_shared::validate::{FieldErrors, Level};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
@@ -136,7 +136,7 @@ async fn declare(
 ) -> Result<Json<BookingDetail>, AppError> {
     let enterprise_id = user.session.enterprise.id;
     let (record, form) = load(&state, enterprise_id, id).await?;
-    if record.status.in_flight() {
+    if Subject::BookingOrder.in_flight(record.status) {
         return Ok(Json(read_back(&state, enterprise_id, id).await?));
     }
     record

@@ -117,6 +117,8 @@ async fn a_declared_order_is_taken_in_with_its_timeline(app: TestApp) {
     // 海关入库 is customs' last word on an order: nothing is declared or saved over it.
     let refusal = zone.save_booking(&taken, &taken.form).await.unwrap_err();
     assert_eq!(refusal.status, StatusCode::CONFLICT);
+    let refusal = zone.declare_booking(&taken).await.unwrap_err();
+    assert_eq!(refusal.status, StatusCode::CONFLICT, "{refusal:?}");
     assert_eq!(app.count("outbox").await, 1);
 }
 

@@ -26,7 +26,7 @@ use leptos_router::hooks::use_params_map;
 use owf_shared::api::{ApiError, Lifecycle};
 use owf_shared::booking::api::BookingDetail;
 use owf_shared::codes::CodeTables;
-use owf_shared::status::Status;
+use owf_shared::status::Subject;
 
 use crate::api::{self, Failure, BOOKING_ORDERS};
 use crate::auth::use_auth;
@@ -61,7 +61,7 @@ pub fn BookingEntry() -> impl IntoView {
 /// Whether the order waits for the relay or customs: 申报中 or 发送海关成功. A 订仓单 is answered
 /// once (120 海关入库 or 100 退单), so 海关入库 is final for it.
 fn awaiting(detail: &BookingDetail) -> bool {
-    matches!(detail.status, Status::Declared | Status::Sent)
+    Subject::BookingOrder.in_flight(detail.status)
 }
 
 /// The order as the status notices know a stored record.
