@@ -272,6 +272,16 @@ async fn a_thousand_lines_stay_editable_and_are_saved_as_a_draft() {
         .unwrap();
     assert_eq!(first.as_deref(), Some("SKU-0002"));
 
+    // A number the enterprise already uses is said at its field, and nothing is stored.
+    let taken = BookingForm {
+        order_no: "WO-E2E-TAKEN".into(),
+        ..BookingForm::default()
+    };
+    b.create("/booking-orders", &taken).await;
+    b.type_into("#order_no", "WO-E2E-TAKEN").await;
+    b.click("#btn-save").await;
+    b.wait_text("#order_no-error", "订仓单编号不能重复").await;
+
     // 暂存 needs no warehouse yet; the draft opens read-only with 修改, 删除 and 申报.
     b.type_into("#order_no", "WO-E2E-1000").await;
     b.click("#btn-save").await;

@@ -141,7 +141,11 @@ fn written(saved: Result<Saved, StoreError>) -> Result<Option<i64>, AppError> {
             HeaderField::Warehouse.key().to_owned(),
             "所选海外仓不是本企业的海外仓资料，请重新选择".to_owned(),
         )]))),
-        Err(e @ StoreError::OrderNoTaken(_)) => Err(AppError::Conflict(e.to_string())),
+        // Told at the field, as the shared checks tell theirs.
+        Err(e @ StoreError::OrderNoTaken(_)) => Err(AppError::Validation(FieldErrors::from([(
+            HeaderField::OrderNo.key().to_owned(),
+            e.to_string(),
+        )]))),
         Err(e) => Err(e.into()),
     }
 }

@@ -179,9 +179,10 @@ async fn an_order_number_is_unique_per_enterprise(app: TestApp) {
         .create_booking(&order("WO-1", &wh, Vec::new()))
         .await
         .unwrap_err();
-    assert_eq!(refusal.status, StatusCode::CONFLICT);
+    // Said at the field, as a check of the form.
+    assert_eq!(refusal.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        refusal.error.message,
+        refusal.error.fields["order_no"],
         "本企业已有订仓单编号为 WO-1 的订仓单，订仓单编号不能重复"
     );
     // Saving another order under the number is refused the same way.
@@ -193,7 +194,8 @@ async fn an_order_number_is_unique_per_enterprise(app: TestApp) {
         .save_booking(&second, &order("WO-1", &wh, Vec::new()))
         .await
         .unwrap_err();
-    assert_eq!(refusal.status, StatusCode::CONFLICT);
+    assert_eq!(refusal.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refusal.error.fields.contains_key("order_no"), "{refusal:?}");
     assert_eq!(app.count("booking_orders").await, 2);
     // Another enterprise has numbers of its own.
     let plain_wh = warehouse(&app, &plain, &PLAIN).await;
