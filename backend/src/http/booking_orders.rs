@@ -41,6 +41,10 @@ pub const MAX_ORDER_BYTES: usize = 16 << 20;
 /// Room for the multipart framing around an imported file of [`MAX_FILE_BYTES`].
 const MULTIPART_FRAMING: usize = 64 << 10;
 
+/// Imported files read at once, each held in memory whole while it arrives and is read (at most
+/// [`MAX_FILE_BYTES`], and the rows read from it): one more is refused (429), not queued.
+pub const IMPORTS_AT_ONCE: usize = 2;
+
 /// The multipart field that carries the imported file.
 const FILE_FIELD: &str = "file";
 
@@ -343,9 +347,16 @@ impl ToSchema for ImportUpload {}
     responses((status = OK, description = "商品行与各行的问题", body = ImportPreview))
 )]
 async fn import(
+    State(state): State<AppState>,
     _user: CurrentUser,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<ImportPreview>, AppError> {
+    // Taken before the file is read: it holds the file until the preview is answered.
+    let _slot = state
+        .imports
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| AppError::TooManyImports)?;
     let multipart = multipart.map_err(|rejection| {
         AppError::BadRequest(format!(
             "请以 multipart/form-data 上传文件（字段 {FILE_FIELD}）：{}",

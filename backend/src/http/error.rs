@@ -18,6 +18,10 @@ use crate::store::readiness::Unwritable;
 use crate::store::StoreError;
 use owf_shared::api::lockout_rule;
 
+/// When to try an import again after [`AppError::TooManyImports`] (s): a file takes well under a
+/// second to read.
+const IMPORT_RETRY_SECS: u64 = 1;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("请求格式错误：{0}")]
@@ -29,6 +33,8 @@ pub enum AppError {
     BadCredentials,
     #[error("登录请求过多，请 {} 秒后再试", retry_after_secs(*.retry_after))]
     TooManyLogins { retry_after: Duration },
+    #[error("正在读取其他导入的文件，请 {IMPORT_RETRY_SECS} 秒后再试")]
+    TooManyImports,
     #[error("请求来源不被允许")]
     ForbiddenOrigin,
     #[error("记录不存在或无权查看")]
@@ -63,7 +69,9 @@ impl AppError {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             Self::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
-            Self::TooManyLogins { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            Self::TooManyLogins { .. } | Self::TooManyImports => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+            }
             Self::ForbiddenOrigin => (StatusCode::FORBIDDEN, "forbidden_origin"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
@@ -89,6 +97,7 @@ impl IntoResponse for AppError {
         };
         let retry_after = match &self {
             Self::TooManyLogins { retry_after } => Some(retry_after_secs(*retry_after)),
+            Self::TooManyImports => Some(IMPORT_RETRY_SECS),
             _ => None,
         };
         let fields = match self {

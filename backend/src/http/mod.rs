@@ -24,10 +24,12 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::{middleware, Router};
+use tokio::sync::Semaphore;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
+pub use booking_orders::IMPORTS_AT_ONCE;
 pub use current_user::CurrentUser;
 pub use error::{AppError, AppJson, AppQuery};
 pub use session::{LOCK_MINUTES, MAX_FAILED_LOGINS};
@@ -60,6 +62,8 @@ pub struct AppState {
     pub config: Arc<HttpConfig>,
     /// What bounds login ([`HttpConfig::login_attempts_per_minute`]).
     login_limits: session::LoginLimits,
+    /// The slots of the 订仓单 line files read at once ([`booking_orders::IMPORTS_AT_ONCE`]).
+    imports: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -67,6 +71,7 @@ impl AppState {
         Self {
             keys: SigningKeys::new(store.clone()),
             login_limits: session::LoginLimits::new(&config),
+            imports: Arc::new(Semaphore::new(booking_orders::IMPORTS_AT_ONCE)),
             store,
             config: Arc::new(config),
         }

@@ -2,11 +2,16 @@
 //! enterprise, the warehouse record it names, another enterprise's orders out of reach, and the
 //! line import's preview and template.
 
-use axum::http::{header, StatusCode};
+use axum::body::{Body, Bytes};
+use axum::http::{header, Request, StatusCode};
+use futures_util::StreamExt;
+use http_body_util::BodyExt;
+use owf_backend::http::IMPORTS_AT_ONCE;
 use owf_shared::api::WarehouseDetail;
 use owf_shared::booking::{BookingForm, BookingLine};
 use owf_shared::fixtures::{leased_warehouse, xlsx, PLAIN, ZONE};
 use owf_shared::status::Status;
+use tower::ServiceExt;
 
 use crate::helpers::{both_databases, TestApp};
 use crate::setup::approved_registration;
@@ -397,7 +402,57 @@ async fn malformed_uploads_are_refused_as_the_clients(app: TestApp) {
     assert!(String::from_utf8_lossy(&body).contains("请选择要导入的文件"));
 }
 
+/// Uploads whose files stop arriving halfway hold every slot: one upload more is refused with
+/// when to retry, not queued; once they are gone the next import is read.
+async fn imports_beyond_the_slots_answer_429(app: TestApp) {
+    let app = app.with_demo().await;
+    let zone = app.login(&ZONE).await;
+    let mut uploads: Vec<_> = (0..=IMPORTS_AT_ONCE)
+        .map(|_| {
+            let head = "--b\r\nContent-Disposition: form-data; name=\"file\"; \
+                        filename=\"a.csv\"\r\n\r\n序号,企业商品货号\r\n";
+            let body = futures_util::stream::once(async move {
+                Ok::<_, std::io::Error>(Bytes::from_static(head.as_bytes()))
+            })
+            .chain(futures_util::stream::pending());
+            let request = Request::post("/api/booking-orders/import")
+                .header(header::COOKIE, format!("owf_session={}", zone.token))
+                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b")
+                .body(Body::from_stream(body))
+                .unwrap();
+            tokio::spawn(app.router.clone().oneshot(request))
+        })
+        .collect();
+    // The one beyond the slots is answered; the others wait for the rest of their files.
+    let refused = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            if let Some(at) = uploads.iter().position(|u| u.is_finished()) {
+                return uploads.remove(at).await.unwrap().unwrap();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("an upload beyond the slots is answered");
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.headers()[header::RETRY_AFTER], "1");
+    let body = refused.into_body().collect().await.unwrap().to_bytes();
+    let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(error["message"], "正在读取其他导入的文件，请 1 秒后再试");
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert!(uploads.iter().all(|u| !u.is_finished()), "the others wait");
+
+    for upload in uploads {
+        upload.abort();
+        let _ = upload.await;
+    }
+    let csv = "企业商品货号,商品名称,计量单位,数量,单价\r\nSKU-1,蓝牙耳机,个,1,1\r\n";
+    let read = zone.import_lines("商品.csv", csv.as_bytes()).await.unwrap();
+    assert_eq!(read.lines.len(), 1);
+}
+
 both_databases!(
+    imports_beyond_the_slots_answer_429,
     drafts_are_saved_read_listed_and_deleted,
     draft_errors_are_keyed_by_field_and_line,
     a_stale_version_is_refused_and_changes_nothing,

@@ -67,7 +67,8 @@ pub struct TestApp {
     /// The database's URL.
     pub url: String,
     pub store: Store,
-    router: Router,
+    /// The app; cloned to send a request whose answer is not awaited.
+    pub router: Router,
     _dir: Option<TempDir>,
 }
 
