@@ -85,11 +85,24 @@ cpSync(out, join(staging, folder), { recursive: true });
 // that starts the app is a module script, which waits for the stylesheets, and the glue imports
 // the splitter's loader only once it has arrived itself. The script's fetch of the module is the
 // preload's (same URL, mode and credentials).
+// A browser that holds a login (the script-readable hint cookie the server sets beside the
+// session's, backend/src/auth/session.rs) and opens a screen after login also asks for the
+// screens' modules at once: they would otherwise be asked for only once the first module runs.
 const base = `${publicUrl.replace(/\/?$/, "/")}${folder}/`;
 const wasm = `${base}${NAME}_bg.wasm`;
+const screens = files.filter((name) => name.startsWith("split_") && name.endsWith(".wasm"));
+const preloadScreens =
+  `if (/(^|; )owf_signed_in=1(;|$)/.test(document.cookie) && location.pathname !== "${publicUrl.replace(/\/?$/, "/")}login") {\n` +
+  `  for (const name of ${JSON.stringify(screens)}) {\n` +
+  '    const link = Object.assign(document.createElement("link"), { rel: "preload", as: "fetch", crossOrigin: "" });\n' +
+  `    link.href = "${base}" + name;\n` +
+  "    document.head.append(link);\n" +
+  "  }\n" +
+  "}\n";
 writeFileSync(
   join(work, "start.html"),
-  `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin>\n` +
+  `<script>\n${preloadScreens}</script>\n` +
+    `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin>\n` +
     `<link rel="modulepreload" href="${base}${NAME}.js">\n` +
     `<link rel="modulepreload" href="${base}__wasm_split.js">\n` +
     "<script type=\"module\">\n" +

@@ -98,8 +98,9 @@ async fn a_screen_opened_first_in_a_cold_browser_arrives_with_its_module() {
     b.close().await;
 }
 
-/// On a slow network, a list opened with conditions in its URL asks for its rows and for the
-/// code tables while its module is still arriving, not after it, and for each only once.
+/// On a slow network, a browser that holds a login asks for the screens' module beside the
+/// first one, and a list opened with conditions in its URL asks for its rows and for the code
+/// tables while that module is still arriving, not after it, and for each only once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_asks_for_its_rows_and_the_code_tables_while_its_module_arrives() {
     let server = Server::start().await;
@@ -142,6 +143,12 @@ async fn a_list_asks_for_its_rows_and_the_code_tables_while_its_module_arrives()
     };
     let module = of("/split_screens.wasm");
     assert_eq!(module.len(), 1, "{requests:?}");
+    // The browser holds a login: the screens' module is asked for beside the first one.
+    let first = of("_bg.wasm");
+    assert!(
+        module[0]["start"].as_f64().unwrap() < first[0]["end"].as_f64().unwrap(),
+        "the screens' module asked for before the first module arrived: {requests:?}"
+    );
     let arrived = module[0]["end"].as_f64().unwrap();
     for path in ["/api/filings", "/api/codes"] {
         let sent = of(path);

@@ -8,6 +8,11 @@ use sha2::{Digest, Sha256};
 
 pub const COOKIE_NAME: &str = "owf_session";
 
+/// A cookie scripts may read, beside the session's, which they cannot: that this browser holds a
+/// login. `index.html`'s start-up then fetches the screens after login beside the first module
+/// rather than after it. It carries nothing secret; stale, it costs one module fetched in vain.
+pub const SIGNED_IN_HINT: &str = "owf_signed_in";
+
 /// A new random token (hex of 32 bytes).
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -34,9 +39,21 @@ pub fn set_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
     .expect("hex token is a valid header value")
 }
 
-/// The `Set-Cookie` value that removes the session cookie.
-pub fn clear_cookie(secure: bool) -> (HeaderName, HeaderValue) {
-    (SET_COOKIE, set_cookie("", 0, secure))
+/// The `Set-Cookie` value of [`SIGNED_IN_HINT`] for a login of `max_age_secs`.
+pub fn hint_cookie(max_age_secs: i64, secure: bool) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{SIGNED_IN_HINT}=1; Path=/; SameSite=Strict; Max-Age={max_age_secs}{}",
+        secure_attribute(secure)
+    ))
+    .expect("a valid header value")
+}
+
+/// The `Set-Cookie` values that remove the session cookie and its hint.
+pub fn clear_cookies(secure: bool) -> [(HeaderName, HeaderValue); 2] {
+    [
+        (SET_COOKIE, set_cookie("", 0, secure)),
+        (SET_COOKIE, hint_cookie(0, secure)),
+    ]
 }
 
 fn secure_attribute(secure: bool) -> &'static str {
@@ -83,10 +100,18 @@ mod tests {
             .to_str()
             .unwrap()
             .ends_with("; Max-Age=60; Secure"));
-        let (_, cleared) = clear_cookie(true);
+        let [(_, cleared), (_, hint)] = clear_cookies(true);
         assert_eq!(
             cleared,
             "owf_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+        );
+        assert_eq!(
+            hint,
+            "owf_signed_in=1; Path=/; SameSite=Strict; Max-Age=0; Secure"
+        );
+        assert_eq!(
+            hint_cookie(60, false),
+            "owf_signed_in=1; Path=/; SameSite=Strict; Max-Age=60"
         );
     }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
-use axum::response::IntoResponse;
+use axum::response::{AppendHeaders, IntoResponse};
 use axum::{Extension, Json};
 use owf_shared::api::{LoginRequest, SessionInfo};
 
@@ -112,8 +112,12 @@ async fn signed_in(state: &AppState, token: &str) -> Result<impl IntoResponse, A
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let max_age = (info.expires_at - now_ms()) / 1000;
-    let cookie = session::set_cookie(token, max_age, state.config.secure_cookies);
-    Ok(([(SET_COOKIE, cookie)], Json(info)))
+    let secure = state.config.secure_cookies;
+    let cookies = [
+        (SET_COOKIE, session::set_cookie(token, max_age, secure)),
+        (SET_COOKIE, session::hint_cookie(max_age, secure)),
+    ];
+    Ok((AppendHeaders(cookies), Json(info)))
 }
 
 /// 当前用户与企业
@@ -171,7 +175,7 @@ pub async fn logout(
 ) -> Result<impl IntoResponse, AppError> {
     state.store.delete_session(&user.token_hash).await?;
     Ok((
-        [session::clear_cookie(state.config.secure_cookies)],
+        AppendHeaders(session::clear_cookies(state.config.secure_cookies)),
         Json(serde_json::json!({})),
     ))
 }
