@@ -86,14 +86,18 @@ cpSync(out, join(staging, folder), { recursive: true });
 // the splitter's loader only once it has arrived itself. The script's fetch of the module is the
 // preload's (same URL, mode and credentials).
 // A browser that holds a login (the script-readable hint cookie the server sets beside the
-// session's, backend/src/auth/session.rs) and opens a screen after login also asks for the
-// screens' modules at once: they would otherwise be asked for only once the first module runs.
-const base = `${publicUrl.replace(/\/?$/, "/")}${folder}/`;
+// session's, backend/src/auth/session.rs) and opens a screen after login also asks at once for
+// what that screen needs — the chunks the screens' modules share and its own module (the
+// 订仓单's under /booking, the filings' elsewhere; frontend/src/screens.rs) — which would
+// otherwise be asked for only once the first module runs.
+const root = publicUrl.replace(/\/?$/, "/");
+const base = `${root}${folder}/`;
 const wasm = `${base}${NAME}_bg.wasm`;
-const screens = files.filter((name) => name.startsWith("split_") && name.endsWith(".wasm"));
+const chunks = files.filter((name) => name.startsWith("chunk_") && name.endsWith(".wasm"));
 const preloadScreens =
-  `if (/(^|; )owf_signed_in=1(;|$)/.test(document.cookie) && location.pathname !== "${publicUrl.replace(/\/?$/, "/")}login") {\n` +
-  `  for (const name of ${JSON.stringify(screens)}) {\n` +
+  `if (/(^|; )owf_signed_in=1(;|$)/.test(document.cookie) && location.pathname !== "${root}login") {\n` +
+  `  const own = location.pathname.startsWith("${root}booking") ? "split_booking.wasm" : "split_screens.wasm";\n` +
+  `  for (const name of [...${JSON.stringify(chunks)}, own]) {\n` +
   '    const link = Object.assign(document.createElement("link"), { rel: "preload", as: "fetch", crossOrigin: "" });\n' +
   `    link.href = "${base}" + name;\n` +
   "    document.head.append(link);\n" +

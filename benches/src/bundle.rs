@@ -1,9 +1,10 @@
 //! Bundle: the release frontend's files, raw / gzip -9 / brotli 11, and what a first visit of the
 //! login screen downloads (every file of `dist/` and its folder of modules: index.html,
 //! config.json, the js, the first wasm module, the css; not the precompressed `NAME.br` /
-//! `NAME.gz` copies the build writes beside them). The module of the other screens
-//! (`split_screens.wasm`, from `scripts/split.mjs`) comes after the login screen, when the
-//! browser is idle: it is counted on its own line, outside the first visit.
+//! `NAME.gz` copies the build writes beside them). The modules of the other screens
+//! (`split_*.wasm` and the chunks they share, `chunk_*.wasm`, from `scripts/split.mjs`) come
+//! after the login screen, when the browser is idle: they are counted on their own line,
+//! outside the first visit.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -56,7 +57,7 @@ pub fn measure(dist: &Path) -> Vec<Sizes> {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        let screen = name.starts_with("split_");
+        let screen = name.starts_with("split_") || name.starts_with("chunk_");
         let kind = match path.extension().and_then(|e| e.to_str()) {
             Some("br" | "gz") => continue,
             Some("wasm") if screen => 4,

@@ -171,9 +171,11 @@ async fn the_login_arrives_compressed_and_a_second_visit_transfers_almost_nothin
     b.close().await;
 }
 
-/// Whether `url` is the module of the screens after login (split off by `scripts/split.mjs`).
+/// Whether `url` is a module of the screens after login, or a chunk they share (split off by
+/// `scripts/split.mjs`).
 fn is_screen_module(url: &str) -> bool {
-    url.rsplit('/').next().unwrap_or_default() == "split_screens.wasm"
+    let name = url.rsplit('/').next().unwrap_or_default();
+    (name.starts_with("split_") || name.starts_with("chunk_")) && name.ends_with(".wasm")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
