@@ -772,6 +772,22 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     }
 }
 
+/// A request of a page: its path, and when it started and its answer ended (ms from the
+/// navigation).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Fetched {
+    pub path: String,
+    pub start: f64,
+    pub end: f64,
+}
+
+impl Fetched {
+    /// The file name: the path's last segment.
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or_default()
+    }
+}
+
 impl Browser {
     /// Runs the DevTools command `method` with `params` on the page (e.g.
     /// `Network.emulateNetworkConditions`); returns its answer.
@@ -780,6 +796,35 @@ impl Browser {
             .issue_cmd(Cdp { method, params })
             .await
             .unwrap_or_else(|e| panic!("DevTools {method}: {e}"))
+    }
+
+    /// Slows this browser's network through DevTools: `latency_ms` added to each request and
+    /// `bytes_per_sec` each way; it holds across navigations.
+    pub async fn slow_network(&self, latency_ms: u32, bytes_per_sec: u32) {
+        self.cdp("Network.enable", json!({})).await;
+        let conditions = json!({
+            "offline": false,
+            "latency": latency_ms,
+            "downloadThroughput": bytes_per_sec,
+            "uploadThroughput": bytes_per_sec,
+        });
+        self.cdp("Network.emulateNetworkConditions", conditions)
+            .await;
+    }
+
+    /// Every request of the current page but the page itself, from the Performance API, in the
+    /// order they started.
+    pub async fn requests(&self) -> Vec<Fetched> {
+        let entries = self
+            .client
+            .execute(
+                "return performance.getEntriesByType('resource').map((e) => ({
+                     path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd }));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(entries).unwrap()
     }
 
     /// Prints the page to PDF as the browser would on paper — the page's own `@page` size and

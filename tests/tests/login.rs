@@ -223,46 +223,26 @@ async fn the_login_asks_for_its_module_beside_the_stylesheets() {
     let server = Server::start().await;
     let b = Browser::start("01-login-preload").await;
     b.goto(&server.url("/healthz")).await;
-    b.cdp("Network.enable", serde_json::json!({})).await;
-    b.cdp(
-        "Network.emulateNetworkConditions",
-        serde_json::json!({
-            "offline": false,
-            "latency": 200,
-            "downloadThroughput": 125_000,
-            "uploadThroughput": 125_000,
-        }),
-    )
-    .await;
+    b.slow_network(200, 125_000).await;
     b.goto(&server.url("/login")).await;
     b.find("#card_no").await;
-    let requests = b
-        .client
-        .execute(
-            "return performance.getEntriesByType('resource').map((e) => ({
-                 path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd }));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let requests = requests.as_array().unwrap();
-    let path = |r: &serde_json::Value| r["path"].as_str().unwrap().to_owned();
+    let requests = b.requests().await;
     let modules: Vec<_> = requests
         .iter()
-        .filter(|r| path(r).ends_with("_bg.wasm"))
+        .filter(|r| r.name().ends_with("_bg.wasm"))
         .collect();
     assert_eq!(modules.len(), 1, "the module asked once: {requests:?}");
     let stylesheets_in = requests
         .iter()
-        .filter(|r| path(r).ends_with(".css"))
-        .map(|r| r["end"].as_f64().unwrap())
+        .filter(|r| r.name().ends_with(".css"))
+        .map(|r| r.end)
         .fold(0.0, f64::max);
     assert!(
-        modules[0]["start"].as_f64().unwrap() < stylesheets_in,
+        modules[0].start < stylesheets_in,
         "the module asked before the stylesheets arrived: {requests:?}"
     );
     assert!(
-        requests.iter().all(|r| path(r) != "/favicon.ico"),
+        requests.iter().all(|r| r.path != "/favicon.ico"),
         "{requests:?}"
     );
     b.close().await;

@@ -113,45 +113,21 @@ async fn a_list_asks_for_its_rows_and_the_code_tables_while_its_module_arrives()
     b.create("/registrations", &PLAIN.registration()).await;
     forget_the_login_hint(&b).await;
     // 200 ms per request and 1 Mbit/s: the screens' module takes over a second to arrive.
-    b.cdp("Network.enable", serde_json::json!({})).await;
-    b.cdp(
-        "Network.emulateNetworkConditions",
-        serde_json::json!({
-            "offline": false,
-            "latency": 200,
-            "downloadThroughput": 125_000,
-            "uploadThroughput": 125_000,
-        }),
-    )
-    .await;
+    b.slow_network(200, 125_000).await;
     b.goto(&server.url("/query?page=1")).await;
     b.wait_text("table.results tbody", "暂存").await;
 
-    let requests = b
-        .client
-        .execute(
-            "return performance.getEntriesByType('resource').map((e) => ({
-                 path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd }));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let requests = requests.as_array().unwrap();
-    let of = |path: &str| -> Vec<&serde_json::Value> {
-        requests
-            .iter()
-            .filter(|r| r["path"].as_str().unwrap().ends_with(path))
-            .collect()
-    };
-    let module = of("/split_screens.wasm");
+    let requests = b.requests().await;
+    let of =
+        |name: &str| -> Vec<&Fetched> { requests.iter().filter(|r| r.name() == name).collect() };
+    let module = of("split_screens.wasm");
     assert_eq!(module.len(), 1, "{requests:?}");
-    let arrived = module[0]["end"].as_f64().unwrap();
-    for path in ["/api/filings", "/api/codes"] {
+    for path in ["filings", "codes"] {
         let sent = of(path);
-        assert_eq!(sent.len(), 1, "{path} asked once: {requests:?}");
+        assert_eq!(sent.len(), 1, "/api/{path} asked once: {requests:?}");
         assert!(
-            sent[0]["start"].as_f64().unwrap() < arrived,
-            "{path} asked before the module arrived: {requests:?}"
+            sent[0].start < module[0].end,
+            "/api/{path} asked before the module arrived: {requests:?}"
         );
     }
     b.close().await;
@@ -180,40 +156,26 @@ async fn a_browser_that_holds_a_login_asks_for_the_screens_beside_the_first_modu
     assert_eq!(answer["status"], 200, "login: {answer}");
     b.goto(&server.url("/query")).await;
     b.wait_text("#no-query", "请输入查询条件").await;
-    let requests = b
-        .client
-        .execute(
-            "return performance.getEntriesByType('resource').map((e) => ({
-                 name: new URL(e.name).pathname.split('/').pop(), start: e.startTime,
-                 end: e.responseEnd }));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let requests = requests.as_array().unwrap();
+    let requests = b.requests().await;
     let first = requests
         .iter()
-        .find(|r| r["name"].as_str().unwrap().ends_with("_bg.wasm"))
+        .find(|r| r.name().ends_with("_bg.wasm"))
         .expect("the first module");
     let asked: Vec<_> = requests
         .iter()
-        .filter(|r| {
-            let name = r["name"].as_str().unwrap();
-            name == "split_screens.wasm" || name.starts_with("chunk_")
-        })
+        .filter(|r| r.name() == "split_screens.wasm" || r.name().starts_with("chunk_"))
         .collect();
     assert!(asked.len() >= 2, "module and chunk: {requests:?}");
     for r in asked {
         assert!(
-            r["start"].as_f64().unwrap() < first["end"].as_f64().unwrap(),
+            r.start < first.end,
             "asked for before the first module arrived: {requests:?}"
         );
     }
     assert!(
         requests
             .iter()
-            .all(|r| r["name"].as_str().unwrap() != "split_booking.wasm"
-                || r["start"].as_f64().unwrap() > first["end"].as_f64().unwrap()),
+            .all(|r| r.name() != "split_booking.wasm" || r.start > first.end),
         "the 订仓单's module only when the browser is idle: {requests:?}"
     );
     b.close().await;
