@@ -118,8 +118,12 @@ pub fn BookingDetailScreen() -> impl IntoView {
         };
         spawn_local(async move {
             let loaded = async {
-                tables.set(Some(codes::tables().await?));
-                api::get::<BookingDetail>(BOOKING_ORDERS, id).await
+                let (loaded_tables, detail) = futures::try_join!(
+                    codes::tables(),
+                    api::get::<BookingDetail>(BOOKING_ORDERS, id)
+                )?;
+                tables.set(Some(loaded_tables));
+                Ok(detail)
             }
             .await;
             match loaded {
