@@ -101,7 +101,8 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
-    pub fn config(&self) -> ServeConfig {
+    /// The settings, with the customs sandbox on `sandbox` if this process runs one.
+    pub fn config(&self, sandbox: Option<tokio::net::TcpListener>) -> ServeConfig {
         ServeConfig {
             database_url: self.db.database_url.clone(),
             dist: self.dist.clone(),
@@ -115,8 +116,8 @@ impl ServeArgs {
             relay: (!self.relay.no_relay).then(|| self.relay.config()),
             customs_url: self.relay.customs_url.clone(),
             customs_secret: self.customs_secret.clone(),
-            sandbox: (!self.no_sandbox).then(|| OwnSandbox {
-                listen: self.sandbox_listen,
+            sandbox: sandbox.map(|listener| OwnSandbox {
+                listener,
                 config: self.sandbox.config(),
             }),
         }
@@ -477,9 +478,8 @@ pub async fn run_admin(args: AdminArgs) -> Result<String, String> {
 
 /// `owf serve`: migrate, optionally seed the demo, listen, serve until Ctrl-C / SIGTERM.
 pub async fn run_serve(args: ServeArgs) -> Result<(), String> {
-    let config = args.config();
     let key = key_encryption_key(args.demo)?;
-    let store = Store::connect(&config.database_url)
+    let store = Store::connect(&args.db.database_url)
         .await
         .map_err(|e| e.to_string())?
         .with_key_encryption(key);
@@ -505,11 +505,19 @@ pub async fn run_serve(args: ServeArgs) -> Result<(), String> {
             );
         }
     }
+    let sandbox = if args.no_sandbox {
+        None
+    } else {
+        let bound = tokio::net::TcpListener::bind(args.sandbox_listen).await;
+        let bound = bound.map_err(|e| format!("海关沙箱无法监听 {}：{e}", args.sandbox_listen))?;
+        println!("海关沙箱：{}", listening_at(&bound)?);
+        Some(bound)
+    };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("无法监听 {}：{e}", args.listen))?;
-    println!("owf 已启动：http://{}", args.listen);
-    crate::serve(config, store, listener, shutdown_signal())
+    println!("owf 已启动：{}", listening_at(&listener)?);
+    crate::serve(args.config(sandbox), store, listener, shutdown_signal())
         .await
         .map_err(|e| e.to_string())
 }
@@ -544,7 +552,7 @@ pub async fn run_sandbox(args: SandboxServeArgs) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("无法监听 {}：{e}", args.listen))?;
-    println!("海关沙箱已启动：http://{}", args.listen);
+    println!("海关沙箱已启动：{}", listening_at(&listener)?);
     let sandbox = Sandbox::new(store, args.sandbox.config(), &args.customs_secret);
     crate::listener::serve(
         listener,
@@ -554,6 +562,12 @@ pub async fn run_sandbox(args: SandboxServeArgs) -> Result<(), String> {
     )
     .await;
     Ok(())
+}
+
+/// The base URL of a bound listener: its real port, also when asked for port 0.
+fn listening_at(listener: &tokio::net::TcpListener) -> Result<String, String> {
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    Ok(crate::local_url(addr))
 }
 
 async fn shutdown_signal() {
@@ -598,7 +612,7 @@ mod tests {
     fn secure_cookies_and_the_login_limit_reach_the_http_settings() {
         let http = serve(&["--secure-cookies", "--login-attempts-per-minute", "30"])
             .unwrap()
-            .config()
+            .config(None)
             .http;
         assert!(http.secure_cookies);
         assert_eq!(http.login_attempts_per_minute, 30);

@@ -26,15 +26,15 @@ use crate::relay::{Relay, RelayConfig};
 use crate::store::Store;
 
 /// The customs sandbox `owf serve` runs in its own process, on a listener of its own.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct OwnSandbox {
-    /// Where it listens: loopback by default, never on the app's listener.
-    pub listen: SocketAddr,
+    /// Its listener, bound by the caller: loopback by default, never the app's listener.
+    pub listener: TcpListener,
     pub config: SandboxConfig,
 }
 
 /// Everything `owf serve` needs, whether from the command line or a test.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ServeConfig {
     pub database_url: String,
     pub dist: PathBuf,
@@ -82,15 +82,12 @@ pub async fn serve(
         .customs_secret
         .clone()
         .or_else(|| config.sandbox.is_some().then(random_secret));
-    let sandbox = match (&config.sandbox, &secret) {
+    let sandbox = match (config.sandbox, &secret) {
         (Some(own), Some(secret)) => {
-            let bound = TcpListener::bind(own.listen).await.map_err(|e| {
-                std::io::Error::new(e.kind(), format!("海关沙箱无法监听 {}：{e}", own.listen))
-            })?;
-            let url = local_url(bound.local_addr()?);
+            let url = local_url(own.listener.local_addr()?);
             tracing::info!(%url, "customs sandbox listening");
-            let sandbox = Sandbox::new(store.clone(), own.config.clone(), secret);
-            Some((bound, url, sandbox))
+            let sandbox = Sandbox::new(store.clone(), own.config, secret);
+            Some((own.listener, url, sandbox))
         }
         _ => None,
     };

@@ -90,7 +90,8 @@ impl Server {
 
     async fn launch(allowed_origins: Vec<String>, dist: PathBuf, received_delay: Duration) -> Self {
         let dir = temp_dir("owf-e2e");
-        let customs = SocketAddr::from(([127, 0, 0, 1], free_port()));
+        let sandbox = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let customs = sandbox.local_addr().unwrap();
         let config = ServeConfig {
             database_url: format!("sqlite:{}/owf.db", dir.display()),
             dist,
@@ -117,7 +118,7 @@ impl Server {
             customs_url: None,
             customs_secret: Some(CUSTOMS_SECRET.to_owned()),
             sandbox: Some(OwnSandbox {
-                listen: customs,
+                listener: sandbox,
                 config: SandboxConfig {
                     received_delay,
                     verdict_delay: received_delay + Duration::from_millis(500),

@@ -1,7 +1,7 @@
-//! The `owf` executable as a child process — `owf serve` or `owf customs-sandbox` on a free
-//! port, killed when dropped, and its memory — or any `owf` command run to its end.
+//! The `owf` executable as a child process — `owf serve` or `owf customs-sandbox` on a port the
+//! system picks, killed when dropped, and its memory — or any `owf` command run to its end.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -73,20 +73,47 @@ pub const ADD_ENTERPRISE: [&str; 10] = [
     ZONE.customs_district,
 ];
 
-/// A free TCP port on 127.0.0.1.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// A child `owf serve` or `owf customs-sandbox`, killed when dropped.
 pub struct Owf {
     child: Child,
     /// The app's (or the standalone sandbox's) listener.
     pub addr: SocketAddr,
+    /// The listener of the sandbox `owf serve` runs beside the app, if it runs one.
+    pub sandbox: Option<SocketAddr>,
+}
+
+/// Starts `command`, which listens on port 0, and reads from its output where it listens: the
+/// line starting `ready` names the listener, and a line starting `海关沙箱：` before it the
+/// sandbox's. Its further output is read and dropped.
+fn listening(mut command: Command, ready: &str) -> Owf {
+    let mut child = command.stdout(Stdio::piped()).spawn().expect("start owf");
+    let (lines, said) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let address = |line: &str, prefix: &str| -> Option<SocketAddr> {
+        let url = line.strip_prefix(prefix)?;
+        Some(url.trim().trim_start_matches("http://").parse().unwrap())
+    };
+    // Killed on drop should it never say where it listens.
+    let mut owf = Owf {
+        child,
+        addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+        sandbox: None,
+    };
+    loop {
+        let line = said
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("owf did not say `{ready}` within 20 s"));
+        owf.sandbox = owf.sandbox.or_else(|| address(&line, "海关沙箱："));
+        if let Some(addr) = address(&line, ready) {
+            owf.addr = addr;
+            return owf;
+        }
+    }
 }
 
 impl Owf {
@@ -124,21 +151,18 @@ impl Drop for Owf {
     }
 }
 
-/// Starts `owf serve --database-url <database_url> <args>` on a free port, serving no frontend,
-/// and waits until it answers `/healthz`.
+/// Starts `owf serve --database-url <database_url> <args>` on a port the system picks, serving
+/// no frontend, and waits until it answers `/healthz`.
 pub async fn owf_serve(database_url: &str, args: &[&str]) -> Owf {
-    let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
-    let child = Command::new(env!("CARGO_BIN_EXE_owf"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_owf"));
+    command
         .args(["serve", "--database-url", database_url])
-        .args(["--listen", &addr.to_string(), "--dist", "/nonexistent-dist"])
+        .args(["--listen", "127.0.0.1:0", "--dist", "/nonexistent-dist"])
         .args(args)
         .env("OWF_LOG", "warn")
-        .env(key_encryption::ENV_VAR, key_encryption::DEMO_KEY_HEX)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start owf serve");
-    let server = Owf { child, addr };
-    let health = format!("http://{addr}/healthz");
+        .env(key_encryption::ENV_VAR, key_encryption::DEMO_KEY_HEX);
+    let server = listening(command, "owf 已启动：");
+    let health = format!("http://{}/healthz", server.addr);
     let client = reqwest::Client::new();
     eventually(Duration::from_secs(20), "owf serve to answer", || async {
         client
@@ -152,19 +176,16 @@ pub async fn owf_serve(database_url: &str, args: &[&str]) -> Owf {
     server
 }
 
-/// Starts `owf customs-sandbox --database-url <database_url> --customs-secret <secret>` on a free
-/// port and waits until it answers (with the secret).
+/// Starts `owf customs-sandbox --database-url <database_url> --customs-secret <secret>` on a port
+/// the system picks and waits until it answers (with the secret).
 pub async fn owf_customs_sandbox(database_url: &str, secret: &str) -> Owf {
-    let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
-    let child = Command::new(env!("CARGO_BIN_EXE_owf"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_owf"));
+    command
         .args(["customs-sandbox", "--database-url", database_url])
-        .args(["--listen", &addr.to_string(), "--customs-secret", secret])
-        .env("OWF_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start owf customs-sandbox");
-    let sandbox = Owf { child, addr };
-    let receipts = format!("http://{addr}/receipts?after=0&limit=1");
+        .args(["--listen", "127.0.0.1:0", "--customs-secret", secret])
+        .env("OWF_LOG", "warn");
+    let sandbox = listening(command, "海关沙箱已启动：");
+    let receipts = format!("http://{}/receipts?after=0&limit=1", sandbox.addr);
     let client = reqwest::Client::new();
     eventually(Duration::from_secs(20), "the sandbox to answer", || async {
         client

@@ -13,13 +13,13 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::child::{free_port, owf_serve, Owf};
+use crate::child::{owf_serve, Owf};
 use crate::common::database::TempDir;
 use crate::common::wait::eventually;
 
 const SECRET: &str = "listener-test-secret-0123456789";
 
-/// `owf serve` with `args`, its sandbox on a free port, and the folder of its database.
+/// `owf serve` with `args`, its sandbox on a port the system picks, and the folder of its database.
 struct Running {
     owf: Owf,
     sandbox: SocketAddr,
@@ -30,17 +30,21 @@ async fn start(args: &[&str]) -> Running {
     let dir = TempDir(std::env::temp_dir().join(format!(
         "owf_listener_{}_{}",
         std::process::id(),
-        free_port()
+        &owf_backend::random_secret()[..12]
     )));
     std::fs::create_dir_all(&dir.0).unwrap();
     let url = dir.sqlite_url();
-    let sandbox: SocketAddr = ([127, 0, 0, 1], free_port()).into();
-    let listen = sandbox.to_string();
-    let mut all = vec!["--sandbox-listen", &listen, "--customs-secret", SECRET];
+    let mut all = vec![
+        "--sandbox-listen",
+        "127.0.0.1:0",
+        "--customs-secret",
+        SECRET,
+    ];
     all.extend_from_slice(args);
+    let owf = owf_serve(&url, &all).await;
     Running {
-        owf: owf_serve(&url, &all).await,
-        sandbox,
+        sandbox: owf.sandbox.expect("the sandbox's listener"),
+        owf,
         _dir: dir,
     }
 }
