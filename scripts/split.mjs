@@ -89,7 +89,8 @@ cpSync(out, join(staging, folder), { recursive: true });
 // session's, backend/src/auth/session.rs) and opens a screen after login also asks at once for
 // what that screen needs — the chunks the screens' modules share and its own module (the
 // 订仓单's under /booking, the filings' elsewhere; frontend/src/screens.rs) — which would
-// otherwise be asked for only once the first module runs.
+// otherwise be asked for only once the first module runs — and for the login and the code
+// tables, which the app asks for first and takes from `window.owfAhead` (frontend/src/api.rs).
 const root = publicUrl.replace(/\/?$/, "/");
 const base = `${root}${folder}/`;
 const wasm = `${base}${NAME}_bg.wasm`;
@@ -102,6 +103,10 @@ const preloadScreens =
   `    link.href = "${base}" + name;\n` +
   "    document.head.append(link);\n" +
   "  }\n" +
+  '  window.owfAhead = new Map(["/api/session", "/api/codes"].map((path) => {\n' +
+  "    const url = new URL(path, location.href).href;\n" +
+  '    return [url, fetch(url, { credentials: "include" })];\n' +
+  "  }));\n" +
   "}\n";
 writeFileSync(
   join(work, "start.html"),

@@ -24,7 +24,7 @@ use owf_shared::validate::FieldErrors;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ProgressEvent, RequestCredentials, UrlSearchParams, XmlHttpRequest};
 
@@ -75,6 +75,10 @@ type SharedReply = Shared<LocalBoxFuture<'static, Reply>>;
 
 /// How long an answer asked ahead waits for its screen (ms).
 const AHEAD_KEPT_MS: f64 = 10_000.0;
+
+/// What the page's head asked for before the app ran, when the browser holds a login
+/// (`scripts/split.mjs`): a `Map` on `window` from absolute URL to the `fetch`'s promise.
+const SENT_BY_PAGE: &str = "owfAhead";
 
 thread_local! {
     static ON_UNAUTHENTICATED: RefCell<Option<Box<dyn Fn()>>> = RefCell::new(None);
@@ -339,9 +343,12 @@ pub fn json<T: DeserializeOwned>(body: &str) -> Result<T, Failure> {
 
 async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<String, Failure> {
     let request = request.map_err(|_| Failure::network())?;
-    let reply = match taken_ahead(&request) {
-        Some(reply) => reply.await,
-        None => counted(reply(request)).await,
+    let reply = if let Some(reply) = taken_ahead(&request) {
+        reply.await
+    } else if let Some(sent) = sent_by_page(&request) {
+        counted(received(sent)).await
+    } else {
+        counted(reply(request)).await
     };
     answer(reply)
 }
@@ -377,6 +384,29 @@ fn taken_ahead(request: &Request) -> Option<SharedReply> {
     }
     let (sent, reply) = AHEAD.with(|ahead| ahead.borrow_mut().remove(&request.url()))?;
     (js_sys::Date::now() - sent < AHEAD_KEPT_MS).then_some(reply)
+}
+
+/// The answer the page's head asked for to `request` (see [`SENT_BY_PAGE`]), if it is a GET the
+/// head sent; it is taken once.
+fn sent_by_page(request: &Request) -> Option<js_sys::Promise> {
+    if request.method() != Method::GET {
+        return None;
+    }
+    let sent: js_sys::Map = js_sys::Reflect::get(&window(), &SENT_BY_PAGE.into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let url = JsValue::from_str(&request.url());
+    let promise = sent.get(&url).dyn_into().ok()?;
+    sent.delete(&url);
+    Some(promise)
+}
+
+/// The answer to a `fetch` the page's head sent.
+async fn received(sent: js_sys::Promise) -> Reply {
+    let response: web_sys::Response = JsFuture::from(sent).await.ok()?.dyn_into().ok()?;
+    let response = gloo_net::http::Response::from(response);
+    Some((response.status(), response.text().await.ok()?))
 }
 
 async fn send<T: DeserializeOwned>(

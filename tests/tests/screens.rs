@@ -144,8 +144,9 @@ async fn forget_the_login_hint(b: &Browser) {
         .unwrap();
 }
 
-/// A browser that holds a login and opens a screen after login asks for its module and the
-/// chunk it shares from the head, beside the first module; the 订仓单's module waits.
+/// A browser that holds a login and opens a screen after login asks from the head, beside the
+/// first module, for the screen's module and the chunk it shares, and for the login and the code
+/// tables the app will ask for first — each once; the 订仓单's module waits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_that_holds_a_login_asks_for_the_screens_beside_the_first_module() {
     let server = Server::start().await;
@@ -154,8 +155,12 @@ async fn a_browser_that_holds_a_login_asks_for_the_screens_beside_the_first_modu
     let login = serde_json::json!({ "card_no": PLAIN.card_no, "password": PLAIN.password });
     let answer = b.api("POST", "/session", Some(login)).await;
     assert_eq!(answer["status"], 200, "login: {answer}");
+    // 200 ms per request and 1 Mbit/s: the first module takes over a second to arrive.
+    b.slow_network(200, 125_000).await;
     b.goto(&server.url("/query")).await;
     b.wait_text("#no-query", "请输入查询条件").await;
+    b.wait_text("#enterprise-name", "杭州云帆跨境电子商务有限公司")
+        .await;
     let requests = b.requests().await;
     let first = requests
         .iter()
@@ -170,6 +175,14 @@ async fn a_browser_that_holds_a_login_asks_for_the_screens_beside_the_first_modu
         assert!(
             r.start < first.end,
             "asked for before the first module arrived: {requests:?}"
+        );
+    }
+    for path in ["/api/session", "/api/codes"] {
+        let sent: Vec<_> = requests.iter().filter(|r| r.path == path).collect();
+        assert_eq!(sent.len(), 1, "{path} asked once: {requests:?}");
+        assert!(
+            sent[0].start < first.end,
+            "{path} asked before the first module arrived: {requests:?}"
         );
     }
     assert!(

@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
-use axum::response::{AppendHeaders, IntoResponse};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::{Extension, Json};
 use owf_shared::api::{LoginRequest, SessionInfo};
 
@@ -127,8 +127,21 @@ async fn signed_in(state: &AppState, token: &str) -> Result<impl IntoResponse, A
     tag = "会话",
     responses((status = OK, description = "当前会话", body = SessionInfo))
 )]
-pub async fn whoami(user: CurrentUser) -> Json<SessionInfo> {
-    Json(user.session)
+pub async fn whoami(
+    State(state): State<AppState>,
+    user: Result<CurrentUser, AppError>,
+) -> Response {
+    match user {
+        Ok(user) => Json(user.session).into_response(),
+        // The browser holds no login (any more): its cookie and the login hint go, so that its
+        // next pages do not preload the screens after login.
+        Err(AppError::Unauthenticated) => (
+            AppendHeaders(session::clear_cookies(state.config.secure_cookies)),
+            AppError::Unauthenticated,
+        )
+            .into_response(),
+        Err(error) => error.into_response(),
+    }
 }
 
 /// 延长登录

@@ -130,6 +130,40 @@ async fn logout_revokes_the_session(app: TestApp) {
     );
 }
 
+/// A browser whose login has gone on the server (退出 elsewhere, or ended) is told so when the app
+/// asks who is logged in, and loses the login hint with the session cookie, so that its next
+/// pages stop preloading the screens after login.
+async fn a_gone_login_clears_the_hint_when_asked_for(app: TestApp) {
+    let app = app.with_demo().await;
+    let zone = app.login(&ZONE).await;
+    zone.logout().await.unwrap();
+    let (status, headers, _) = app
+        .answer(
+            Request::get("/api/session")
+                .header(
+                    header::COOKIE,
+                    format!("owf_session={}; owf_signed_in=1", zone.token),
+                )
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let cleared: Vec<_> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    for name in ["owf_session=;", "owf_signed_in="] {
+        assert!(
+            cleared
+                .iter()
+                .any(|c| c.starts_with(name) && c.contains("Max-Age=0")),
+            "{name} cleared: {cleared:?}"
+        );
+    }
+}
+
 /// Test setup: the session of `token` ends `ms_from_now` from now (negative: has ended).
 async fn session_ends_in(app: &TestApp, token: &str, ms_from_now: i64) {
     sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
@@ -440,6 +474,7 @@ both_databases!(
     wrong_card_or_password_gets_one_generic_message,
     api_without_session_gets_401_json,
     logout_revokes_the_session,
+    a_gone_login_clears_the_hint_when_asked_for,
     the_session_end_is_told_and_can_be_extended,
     five_failures_lock_the_account_until_unlocked,
     a_lock_that_ran_out_lets_the_right_password_in,
