@@ -15,7 +15,6 @@ Schemathesis also loads this file as its hooks file, for the `error_is_json_api_
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -58,10 +57,13 @@ def error_is_json_api_error(ctx, response, case):
     return None
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def listening_at(log_path):
+    """The base URL owf serve says it listens at (`owf 已启动：URL`), once it has said so."""
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            if line.startswith("owf 已启动："):
+                return line.split("：", 1)[1].strip()
+    return None
 
 
 def wait_until(what, check, seconds, server):
@@ -155,17 +157,17 @@ def main():
     schemathesis_bin = os.path.join(os.path.dirname(sys.executable), "schemathesis")
     with tempfile.TemporaryDirectory(prefix="owf-api-fuzz-") as work:
         os.mkdir(os.path.join(work, "dist"))
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        log = open(os.path.join(work, "server.log"), "w+")
+        log_path = os.path.join(work, "server.log")
+        log = open(log_path, "w+")
         database_url = os.environ.get("API_FUZZ_DATABASE_URL", f"sqlite:{work}/owf.db")
         server = subprocess.Popen(
             [owf, "serve", "--demo", "--database-url", database_url,
-             "--listen", f"127.0.0.1:{port}", "--sandbox-listen", "127.0.0.1:0",
+             "--listen", "127.0.0.1:0", "--sandbox-listen", "127.0.0.1:0",
              "--dist", os.path.join(work, "dist")],
             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "OWF_LOG": "warn"},
         )
         try:
+            base = wait_until("owf serve to say where it listens", lambda: listening_at(log_path), 30, server)
             status = fuzz(server, base, work, schemathesis_bin)
             if status != 0:
                 log.seek(0)
