@@ -28,10 +28,6 @@ MAX_EXAMPLES = os.environ.get("API_FUZZ_EXAMPLES", "40")
 # Seconds a single request may take before it counts as a hang.
 REQUEST_TIMEOUT = "10"
 
-ZONE_CARD = "8944030000001"
-ZONE_PASSWORD = "zone-demo-2026"
-
-
 @schemathesis.check
 def error_is_json_api_error(ctx, response, case):
     """Every error answer is the API's JSON error: `{code, message, fields}` (README, API)."""
@@ -57,12 +53,17 @@ def error_is_json_api_error(ctx, response, case):
     return None
 
 
-def listening_at(log_path):
-    """The base URL owf serve says it listens at (`owf 已启动：URL`), once it has said so."""
+def announced(log_path):
+    """What owf serve --demo says once it listens: the base URL (`owf 已启动：URL`) and the IC卡号
+    and password of the 区内企业's demo account (`IC卡号 N  密码 P  — 名称（区内企业，…）`)."""
+    zone = None
     with open(log_path, encoding="utf-8", errors="replace") as log:
         for line in log:
-            if line.startswith("owf 已启动："):
-                return line.split("：", 1)[1].strip()
+            words = line.split()
+            if "（区内企业" in line and words[:1] == ["IC卡号"] and words[2:3] == ["密码"]:
+                zone = (words[1], words[3])
+            if line.startswith("owf 已启动：") and zone:
+                return line.split("：", 1)[1].strip(), zone
     return None
 
 
@@ -167,8 +168,8 @@ def main():
             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "OWF_LOG": "warn"},
         )
         try:
-            base = wait_until("owf serve to say where it listens", lambda: listening_at(log_path), 30, server)
-            status = fuzz(server, base, work, schemathesis_bin)
+            base, zone = wait_until("owf serve to say where it listens", lambda: announced(log_path), 30, server)
+            status = fuzz(server, base, zone, work, schemathesis_bin)
             if status != 0:
                 log.seek(0)
                 print("--- owf serve log (last lines) ---", *log.readlines()[-50:], sep="", file=sys.stderr)
@@ -183,12 +184,13 @@ def main():
                 server.wait()
 
 
-def fuzz(server, base, work, schemathesis_bin):
+def fuzz(server, base, zone, work, schemathesis_bin):
     wait_until("owf serve to answer", lambda: requests.get(base + "/healthz", timeout=2).ok or None, 30, server)
     # State-changing requests must come from the server's own origin (backend/src/http/origin.rs).
     api = requests.Session()
     api.headers["Origin"] = base
-    login = api.post(base + "/api/session", json={"card_no": ZONE_CARD, "password": ZONE_PASSWORD}, timeout=10)
+    card_no, password = zone
+    login = api.post(base + "/api/session", json={"card_no": card_no, "password": password}, timeout=10)
     cookie = login.cookies.get("owf_session")
     if login.status_code != 200 or not cookie:
         sys.exit(f"api-fuzz: the demo login failed: {login.status_code} {login.text}")
