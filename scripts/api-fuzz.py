@@ -2,7 +2,7 @@
 
     tools/schemathesis/bin/python scripts/api-fuzz.py path/to/owf
 
-Starts `owf serve --demo` on a free port with a throwaway SQLite database (or the empty database
+Starts `owf serve --demo` on a port the system picks, with a throwaway SQLite database (or the empty database
 API_FUZZ_DATABASE_URL names), logs in as the demo 区内企业, makes one record of each kind (an
 approved 企业登记, a 海外仓资料 draft with a proof document, a 订仓单 draft) so the fuzzer reaches
 past 404, and runs schemathesis over the OpenAPI document (GET /api/openapi.json). Fails on a
