@@ -24,7 +24,7 @@ use owf_shared::validate::FieldErrors;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ProgressEvent, RequestCredentials, UrlSearchParams, XmlHttpRequest};
 
@@ -343,12 +343,9 @@ pub fn json<T: DeserializeOwned>(body: &str) -> Result<T, Failure> {
 
 async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<String, Failure> {
     let request = request.map_err(|_| Failure::network())?;
-    let reply = if let Some(reply) = taken_ahead(&request) {
-        reply.await
-    } else if let Some(sent) = sent_by_page(&request) {
-        counted(received(sent)).await
-    } else {
-        counted(reply(request)).await
+    let reply = match taken_ahead(&request) {
+        Some(reply) => reply.await,
+        None => counted(reply(request)).await,
     };
     answer(reply)
 }
@@ -362,18 +359,46 @@ async fn reply(request: Request) -> Reply {
 /// module arriving): the screen's own request for the same URL, if it comes within 10 s, takes
 /// this answer instead of asking again.
 pub fn ask_ahead(path: &str) {
-    let Ok(request) = request(Method::GET, path).build() else {
+    if let Ok(request) = request(Method::GET, path).build() {
+        keep_ahead(request.url(), reply(request));
+    }
+}
+
+/// Takes what the page's head asked for before the app ran (see [`SENT_BY_PAGE`]) as answers
+/// asked ahead, from now.
+pub fn take_over_page_requests() {
+    let Ok(sent) = js_sys::Reflect::get(&window(), &SENT_BY_PAGE.into()) else {
         return;
     };
-    let url = request.url();
-    let reply = counted(reply(request)).boxed_local().shared();
-    leptos::task::spawn_local(reply.clone().map(drop));
+    let Ok(sent) = sent.dyn_into::<js_sys::Map>() else {
+        return;
+    };
+    sent.for_each(&mut |promise, url| {
+        if let (Some(url), Ok(promise)) = (url.as_string(), promise.dyn_into()) {
+            keep_ahead(url, received(promise));
+        }
+    });
+    sent.clear();
+}
+
+/// Keeps the answer `reply` to a GET of `url` for the request that will ask for it.
+fn keep_ahead(url: String, reply: impl Future<Output = Reply> + 'static) {
+    let reply = counted(reply).boxed_local().shared();
+    // Not leptos' spawner: the page's requests are taken over before the app mounts it.
+    wasm_bindgen_futures::spawn_local(reply.clone().map(drop));
     let now = js_sys::Date::now();
     AHEAD.with(|ahead| {
         let mut ahead = ahead.borrow_mut();
         ahead.retain(|_, (sent, _)| now - *sent < AHEAD_KEPT_MS);
         ahead.insert(url, (now, reply));
     });
+}
+
+/// The answer to a `fetch` the page's head sent.
+async fn received(sent: js_sys::Promise) -> Reply {
+    let response: web_sys::Response = JsFuture::from(sent).await.ok()?.dyn_into().ok()?;
+    let response = gloo_net::http::Response::from(response);
+    Some((response.status(), response.text().await.ok()?))
 }
 
 /// The answer asked ahead for `request`, if it is a GET of such a URL sent less than 10 s ago;
@@ -384,29 +409,6 @@ fn taken_ahead(request: &Request) -> Option<SharedReply> {
     }
     let (sent, reply) = AHEAD.with(|ahead| ahead.borrow_mut().remove(&request.url()))?;
     (js_sys::Date::now() - sent < AHEAD_KEPT_MS).then_some(reply)
-}
-
-/// The answer the page's head asked for to `request` (see [`SENT_BY_PAGE`]), if it is a GET the
-/// head sent; it is taken once.
-fn sent_by_page(request: &Request) -> Option<js_sys::Promise> {
-    if request.method() != Method::GET {
-        return None;
-    }
-    let sent: js_sys::Map = js_sys::Reflect::get(&window(), &SENT_BY_PAGE.into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let url = JsValue::from_str(&request.url());
-    let promise = sent.get(&url).dyn_into().ok()?;
-    sent.delete(&url);
-    Some(promise)
-}
-
-/// The answer to a `fetch` the page's head sent.
-async fn received(sent: js_sys::Promise) -> Reply {
-    let response: web_sys::Response = JsFuture::from(sent).await.ok()?.dyn_into().ok()?;
-    let response = gloo_net::http::Response::from(response);
-    Some((response.status(), response.text().await.ok()?))
 }
 
 async fn send<T: DeserializeOwned>(

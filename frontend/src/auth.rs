@@ -54,6 +54,14 @@ pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }
 
+/// The login of a screen inside the logged-in layout, which shows its screen only with one.
+pub fn logged_in() -> SessionInfo {
+    use_auth()
+        .session
+        .get_untracked()
+        .expect("inside the logged-in layout")
+}
+
 /// A `next` target after login: only paths of this app, never another site.
 pub fn safe_next(next: Option<String>) -> String {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//"))

@@ -1,4 +1,5 @@
-//! owf browser app: reads the runtime config, then mounts the Leptos single-page application.
+//! owf browser app: takes over the requests the page sent ahead, reads the runtime config, then
+//! mounts the Leptos single-page application.
 
 mod api;
 mod app;
@@ -13,6 +14,7 @@ mod unsaved;
 
 fn main() {
     console_error_panic_hook::set_once();
+    api::take_over_page_requests();
     wasm_bindgen_futures::spawn_local(async {
         api::load_config().await;
         leptos::mount::mount_to_body(app::App);

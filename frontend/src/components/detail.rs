@@ -11,7 +11,7 @@ use owf_shared::field::Field;
 use owf_shared::validate::Context;
 
 use crate::api::Failure;
-use crate::auth::use_auth;
+use crate::auth::logged_in;
 use crate::codes;
 use crate::components::amendment::amendment_notice;
 use crate::components::editor::{filing_editor, Stored};
@@ -28,10 +28,7 @@ const POLL: Duration = Duration::from_secs(2);
 /// The detail screen of a `K` record, whose id is the route's `:id`.
 pub fn filing_detail<K: FilingFields>() -> impl IntoView {
     let params = use_params_map();
-    let session = use_auth()
-        .session
-        .get_untracked()
-        .expect("inside the logged-in layout");
+    let session = logged_in();
     let enterprise = session.enterprise.name.clone();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let detail = RwSignal::new(None::<K::Detail>);

@@ -16,7 +16,7 @@ use owf_shared::status::Action;
 use owf_shared::validate::{Context, FieldErrors, Level};
 
 use crate::api::{self, Failure};
-use crate::auth::use_auth;
+use crate::auth::logged_in;
 use crate::components::dialog::Confirmer;
 use crate::components::editor::flows::Flows;
 use crate::components::editor::messages::Messages;
@@ -35,10 +35,7 @@ pub fn filing_editor<K: FilingFields>(
     ctx: Context,
     reload: Option<Callback<()>>,
 ) -> AnyView {
-    let session = use_auth()
-        .session
-        .get_untracked()
-        .expect("inside the logged-in layout");
+    let session = logged_in();
     let new_form = K::new_form(&session);
     let baseline = Memo::new(move |_| {
         detail.with(|d| {

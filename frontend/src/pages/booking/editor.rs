@@ -19,7 +19,7 @@ use owf_shared::status::{Action, Status};
 use owf_shared::validate::Level;
 
 use crate::api::{self, Failure, BOOKING_ORDERS};
-use crate::auth::use_auth;
+use crate::auth::logged_in;
 use crate::components::dialog::{ConfirmRequest, Confirmer};
 use crate::components::feedback::{ErrorBanner, Notice};
 use crate::components::leave_guard::LeaveGuard;
@@ -445,10 +445,7 @@ pub fn booking_editor(
     tables: Arc<CodeTables>,
     reload: Option<Callback<()>>,
 ) -> AnyView {
-    let session = use_auth()
-        .session
-        .get_untracked()
-        .expect("inside the logged-in layout");
+    let session = logged_in();
     let form = record
         .with_untracked(|r| r.as_ref().map(|d| d.form.clone()))
         .unwrap_or_default();
