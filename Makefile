@@ -31,7 +31,7 @@ test: tools-build tools-test tools-fuzz
 	cargo check -p owf-shared --target wasm32-unknown-unknown
 	cargo test -p owf-frontend --target wasm32-unknown-unknown
 	$(MAKE) dist
-	scripts/with-postgres.sh cargo test --workspace -- --include-ignored
+	scripts/with-postgres.sh cargo test --workspace --no-fail-fast -- --include-ignored
 	tools/schemathesis/bin/python scripts/api-fuzz.py $(TARGET_DIR)/debug/owf
 
 ## Unit tests and backend integration tests on SQLite only: no browser, no PostgreSQL.
