@@ -1,4 +1,4 @@
-//! The server under test: the release `owf serve` as a child process on a free loopback port,
+//! The server under test: the release `owf serve` as a child process on a loopback port it picks,
 //! its memory read from `/proc/<pid>/status`, and an HTTP client holding a session.
 
 use std::path::{Path, PathBuf};
@@ -30,12 +30,9 @@ impl Owf {
     /// Starts `owf serve --demo` on `database_url` serving `dist`, with `extra` flags, and waits
     /// until it answers `/healthz`.
     pub async fn start(bin: &Path, database_url: &str, dist: &Path, extra: &[&str]) -> Self {
-        let listen = format!("127.0.0.1:{}", owf_e2e::free_port());
-        let customs = format!("127.0.0.1:{}", owf_e2e::free_port());
-        let child = Command::new(bin)
+        let mut child = Command::new(bin)
             .args(["serve", "--demo", "--database-url", database_url])
-            .args(["--listen", &listen])
-            .args(["--sandbox-listen", &customs])
+            .args(["--listen", "127.0.0.1:0", "--sandbox-listen", "127.0.0.1:0"])
             .args(["--customs-secret", CUSTOMS_SECRET])
             // Every load comes from 127.0.0.1: the per-client login limit would refuse the
             // cold loads' logins after the first ten.
@@ -44,13 +41,26 @@ impl Owf {
             .arg(dist)
             .args(extra)
             .env("OWF_LOG", "warn")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        // It says where its sandbox listens, then where it does.
+        let mut customs = None;
+        let said = owf_e2e::first_said(&mut child, Duration::from_secs(60), |line| {
+            if let Some(url) = line.strip_prefix("海关沙箱：") {
+                customs = Some(url.trim().to_owned());
+            }
+            line.strip_prefix("owf 已启动：")
+                .map(|url| url.trim().to_owned())
+        });
+        let (Some(base), Some(customs)) = (said, customs) else {
+            let _ = child.kill();
+            panic!("owf serve did not say where it and its sandbox listen");
+        };
         let server = Self {
             child,
-            base: format!("http://{listen}"),
-            customs: format!("http://{customs}"),
+            base,
+            customs,
         };
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);

@@ -2,11 +2,12 @@
 //! port, a fresh SQLite file, demo accounts seeded) serving the built `dist/`, and a headless
 //! Chromium driven through chromedriver. Screenshots go to `target/e2e-screenshots/`.
 
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -312,13 +313,30 @@ pub struct Browser {
     shots: u32,
 }
 
-/// A free TCP port on 127.0.0.1.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Reads the piped standard output of `child` until `pick` finds what it looks for in a line.
+/// Returns `None` if the output ends first, or if `within` passes first. A thread of its own
+/// reads the output, and keeps reading it afterwards so that the child never blocks on a full pipe.
+pub fn first_said<T>(
+    child: &mut Child,
+    within: Duration,
+    mut pick: impl FnMut(&str) -> Option<T>,
+) -> Option<T> {
+    let stdout = child.stdout.take().expect("the child's stdout is piped");
+    let (lines, said) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let deadline = Instant::now() + within;
+    loop {
+        let line = said
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .ok()?;
+        if let Some(found) = pick(&line) {
+            return Some(found);
+        }
+    }
 }
 
 impl Browser {
@@ -361,45 +379,43 @@ impl Browser {
         }
         let caps = json!({ "goog:chromeOptions": options });
         let caps = caps.as_object().unwrap().clone();
+        // Port 0: chromedriver listens where the system says, and says where.
+        let mut driver = Command::new("chromedriver")
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("chromedriver on PATH (make test installs chromium-driver)");
+        // A loaded machine may take a while to start it.
+        let port: u16 = first_said(&mut driver, Duration::from_secs(30), |line| {
+            let (_, port) = line.split_once("started successfully on port ")?;
+            port.trim_end_matches('.').parse().ok()
+        })
+        .expect("chromedriver did not say its port");
+        let url = format!("http://127.0.0.1:{port}");
         let mut last_error = String::new();
-        // A chromedriver that exits at once (its port taken meanwhile) is started again on
-        // another port; a slow one (a loaded machine) gets up to 30 s.
-        for _ in 0..3 {
-            let port = free_port();
-            let mut driver = Command::new("chromedriver")
-                .arg(format!("--port={port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .process_group(0)
-                .spawn()
-                .expect("chromedriver on PATH (make test installs chromium-driver)");
-            let url = format!("http://127.0.0.1:{port}");
-            for _ in 0..300 {
-                if let Ok(Some(exit)) = driver.try_wait() {
-                    last_error = format!("chromedriver exited: {exit}");
-                    break;
-                }
-                match ClientBuilder::native()
-                    .capabilities(caps.clone())
-                    .connect(&url)
-                    .await
-                {
-                    Ok(client) => {
-                        return Self {
-                            client,
-                            driver,
-                            profile,
-                            test,
-                            shots: 0,
-                        }
+        for _ in 0..300 {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Self {
+                        client,
+                        driver,
+                        profile,
+                        test,
+                        shots: 0,
                     }
-                    Err(e) => last_error = format!("{e:?}"),
                 }
-                tokio::time::sleep(Duration::from_millis(100)).await;
+                Err(e) => last_error = format!("{e:?}"),
             }
-            let _ = driver.kill();
-            let _ = driver.wait();
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let _ = driver.kill();
+        let _ = driver.wait();
         panic!("could not start a Chromium session: {last_error}");
     }
 
