@@ -19,7 +19,7 @@ use owf_backend::relay::RelayConfig;
 use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::Store;
 use owf_backend::{OwnSandbox, ServeConfig};
-use owf_shared::fixtures::{self, ZONE};
+use owf_shared::fixtures::ZONE;
 use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -504,8 +504,16 @@ impl Browser {
             .unwrap();
     }
 
-    /// Chooses the file at `path` in the file input matching `css`.
-    pub async fn choose_file(&self, css: &str, path: &Path) {
+    /// Chooses a file named `name` holding `bytes` in the file input matching `css`. The file is
+    /// written in the browser's profile folder, and goes with it.
+    pub async fn choose_file(&self, css: &str, name: &str, bytes: &[u8]) {
+        // A folder per file: a file chosen before may still be read under the same name.
+        let uploads = self.profile.join("uploads");
+        std::fs::create_dir_all(&uploads).unwrap();
+        let dir = uploads.join(std::fs::read_dir(&uploads).unwrap().count().to_string());
+        std::fs::create_dir(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
         self.find(css)
             .await
             .send_keys(path.to_str().unwrap())
@@ -740,18 +748,6 @@ pub async fn approved(b: &Browser, collection: &str, id: i64) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// `bytes` on disk as `name`, for the upload field.
-pub fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
-    let path = temp_dir("owf-upload").join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
-
-/// A small PDF on disk for the upload field.
-pub fn sample_pdf() -> PathBuf {
-    temp_file("ownership.pdf", fixtures::PDF)
 }
 
 /// A valid 1×1 PNG (one orange pixel).

@@ -51,8 +51,7 @@ async fn approved_leased_warehouse(server: &Server, b: &Browser, name: &'static 
     b.goto(&server.url(&root)).await;
     b.wait_text("#status", "暂存").await;
     b.select("#doc_type", "02").await;
-    b.choose_file("#doc_file", &temp_file("租赁协议.pdf", PDF))
-        .await;
+    b.choose_file("#doc_file", "租赁协议.pdf", PDF).await;
     b.click("#btn-upload").await;
     b.wait_text(".attachment-list", "租赁协议.pdf").await;
     b.click("#btn-declare").await;
@@ -96,8 +95,7 @@ async fn change_area_and_lease(server: &Server, b: &mut Browser, filed: &Filed) 
     let lease = format!("租赁截止日期：{} → 2031-12-31", filed.lease_end);
     b.wait_text("#changes", &lease).await;
     b.select("#doc_type", "02").await;
-    b.choose_file("#doc_file", &temp_file("新租赁协议.pdf", PDF))
-        .await;
+    b.choose_file("#doc_file", "新租赁协议.pdf", PDF).await;
     b.click("#btn-upload").await;
     b.wait_text(".attachment-list", "新租赁协议.pdf").await;
     b.scroll_to("#amendment").await;

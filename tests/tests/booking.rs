@@ -60,8 +60,7 @@ async fn two_hundred_lines_from_a_gb18030_csv_are_declared_and_taken_in() {
         std::str::from_utf8(&bytes).is_err(),
         "the file is GB18030, not UTF-8"
     );
-    b.choose_file("#import-file", &temp_file("商品明细.csv", &bytes))
-        .await;
+    b.choose_file("#import-file", "商品明细.csv", &bytes).await;
     b.wait_text("#import-summary", "共 200 行商品，0 处错误")
         .await;
     assert_eq!(
@@ -183,7 +182,7 @@ async fn a_bad_row_is_named_in_the_preview_and_nothing_is_stored() {
         "{HEADER}\n{}\n2,SKU-0002,蓝牙耳机,,,007,abc,1.25,,\n",
         line(1)
     );
-    b.choose_file("#import-file", &temp_file("商品.csv", csv.as_bytes()))
+    b.choose_file("#import-file", "商品.csv", csv.as_bytes())
         .await;
     b.wait_text("#import-errors", "第 3 行「数量」").await;
     b.wait_text("#import-summary", "共 2 行商品，1 处错误")
@@ -197,8 +196,7 @@ async fn a_bad_row_is_named_in_the_preview_and_nothing_is_stored() {
     b.wait_gone("#import-preview").await;
     // A file that cannot be read at all is said at the file input.
     let html = b"<html><body><table><tr><td>SKU-0001</td></tr></table></body></html>";
-    b.choose_file("#import-file", &temp_file("导出.xlsx", html))
-        .await;
+    b.choose_file("#import-file", "导出.xlsx", html).await;
     b.wait_text(
         "#import-file-error",
         "“导出.xlsx”无法导入：该文件实为网页（HTML）",
@@ -233,7 +231,7 @@ async fn a_thousand_lines_stay_editable_and_are_saved_as_a_draft() {
     b.click("#btn-new").await;
     let rows: Vec<String> = (1..=1000).map(line).collect();
     let csv = format!("\u{feff}{HEADER}\n{}\n", rows.join("\n"));
-    b.choose_file("#import-file", &temp_file("千行.csv", csv.as_bytes()))
+    b.choose_file("#import-file", "千行.csv", csv.as_bytes())
         .await;
     b.wait_text("#import-summary", "共 1000 行商品，0 处错误")
         .await;

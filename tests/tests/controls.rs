@@ -87,7 +87,8 @@ async fn date_and_file_controls_are_chinese_in_an_english_browser() {
         .unwrap();
     assert_eq!(focusable, true, "the file input is in the tab order");
     b.screenshot("file-none").await;
-    b.choose_file("#doc_file", &sample_pdf()).await;
+    b.choose_file("#doc_file", "ownership.pdf", owf_shared::fixtures::PDF)
+        .await;
     b.wait_text("#doc_file-name", "ownership.pdf").await;
     b.screenshot("file-chosen").await;
 

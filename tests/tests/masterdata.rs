@@ -114,7 +114,8 @@ async fn warehouse_in_hungary_picked_by_keyboard_is_approved() {
         b.attr("#doc_type", "aria-expanded").await.as_deref(),
         Some("false")
     );
-    b.choose_file("#doc_file", &sample_pdf()).await;
+    b.choose_file("#doc_file", "ownership.pdf", owf_shared::fixtures::PDF)
+        .await;
     b.click("#btn-upload").await;
     let listed = b.wait_text(".attachment-list", "ownership.pdf").await;
     assert!(listed.contains("01 所有权文件"), "{listed}");

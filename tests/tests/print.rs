@@ -168,7 +168,8 @@ async fn a_warehouse_printout_lists_its_documents_with_sha256() {
     let id = draft["id"].as_i64().unwrap();
     b.goto(&server.url(&format!("/warehouse/{id}"))).await;
     b.click("#btn-edit").await;
-    b.choose_file("#doc_file", &sample_pdf()).await;
+    b.choose_file("#doc_file", "ownership.pdf", owf_shared::fixtures::PDF)
+        .await;
     b.click("#btn-upload").await;
     b.wait_text(".attachment-list", "ownership.pdf").await;
     b.click("#btn-declare").await;

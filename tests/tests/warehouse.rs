@@ -54,7 +54,8 @@ async fn new_warehouse_saved_with_proof_then_declared() {
     b.click("#btn-declare").await;
     b.wait_text("#attachments-error", "01 所有权文件").await;
     b.select("#doc_type", "01").await;
-    b.choose_file("#doc_file", &sample_pdf()).await;
+    b.choose_file("#doc_file", "ownership.pdf", owf_shared::fixtures::PDF)
+        .await;
     b.click("#btn-upload").await;
     b.wait_text(".attachment-list", "ownership.pdf").await;
     b.wait_gone("#attachments-error").await;
@@ -95,8 +96,8 @@ async fn leased_warehouse_with_lease_agreement_is_approved() {
     let id = url.path().rsplit('/').next().unwrap().to_owned();
 
     // A renamed executable is refused in the browser, by content, before anything is sent.
-    let elf = temp_file("租赁协议.pdf", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0");
-    b.choose_file("#doc_file", &elf).await;
+    let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0";
+    b.choose_file("#doc_file", "租赁协议.pdf", elf).await;
     let refused = "只接受 PDF、JPEG 或 PNG 文件（按文件内容识别，改扩展名无效）";
     b.wait_text("#attachments-error", refused).await;
     b.click("#btn-upload").await;
@@ -109,8 +110,7 @@ async fn leased_warehouse_with_lease_agreement_is_approved() {
     // Too large: refused before sending, with the size.
     let mut large = b"%PDF-1.4\n".to_vec();
     large.resize(11 * 1024 * 1024, b' ');
-    b.choose_file("#doc_file", &temp_file("扫描件.pdf", &large))
-        .await;
+    b.choose_file("#doc_file", "扫描件.pdf", &large).await;
     b.wait_text("#attachments-error", "文件大小 11.0 MB 超过 10 MB 上限")
         .await;
     // What only the server can refuse shows at the same place: a type not in the code table
@@ -125,7 +125,8 @@ async fn leased_warehouse_with_lease_agreement_is_approved() {
         )
         .await
         .unwrap();
-    b.choose_file("#doc_file", &sample_pdf()).await;
+    b.choose_file("#doc_file", "ownership.pdf", owf_shared::fixtures::PDF)
+        .await;
     b.wait_gone("#attachments-error").await;
     b.click("#btn-upload").await;
     b.wait_text("#attachments-error", "代码 07 不在证明材料类型代码表中")
@@ -136,8 +137,7 @@ async fn leased_warehouse_with_lease_agreement_is_approved() {
     // The lease agreement (02), listed with type, name, size and a download link.
     b.select("#doc_type", "02").await;
     let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
-    b.choose_file("#doc_file", &temp_file("租赁协议.pdf", pdf))
-        .await;
+    b.choose_file("#doc_file", "租赁协议.pdf", pdf).await;
     b.wait_gone("#attachments-error").await;
     assert!(!b.exists("#upload-preview").await, "no preview of a PDF");
     // A small local upload shows its progress bar only briefly: record what it showed.
@@ -173,8 +173,7 @@ async fn leased_warehouse_with_lease_agreement_is_approved() {
 
     // A photo (03) with a local preview before upload and a thumbnail after.
     b.select("#doc_type", "03").await;
-    b.choose_file("#doc_file", &temp_file("仓库照片.png", PNG_1X1))
-        .await;
+    b.choose_file("#doc_file", "仓库照片.png", PNG_1X1).await;
     b.find("#upload-preview").await;
     b.scroll_to("#attachments").await;
     b.screenshot("preview").await;
@@ -239,7 +238,8 @@ async fn list_opens_a_draft_that_is_modified_and_declared() {
     b.type_into("#wh_name", "洛杉矶二号仓").await;
     b.click("#btn-save").await;
     b.wait_text("#notice", "已暂存").await;
-    b.choose_file("#doc_file", &sample_pdf()).await;
+    b.choose_file("#doc_file", "ownership.pdf", owf_shared::fixtures::PDF)
+        .await;
     b.click("#btn-upload").await;
     b.wait_text(".attachment-list", "ownership.pdf").await;
     b.click("#btn-declare").await;
