@@ -10,7 +10,8 @@
 //! failed delivery leaves the approved version untouched and the amendment editable.
 //!
 //! One amendment at a time: a second is refused while one is in draft or with customs
-//! ([`may_open`]).
+//! ([`may_open`]). Withdrawn (删除) after it was declared, an amendment stays as 8 已撤回
+//! ([`removal`]) and no longer counts as under way.
 
 use std::fmt;
 
@@ -73,7 +74,8 @@ impl TryFrom<u8> for AppType {
     }
 }
 
-/// An amendment under way on an approved filing: a 变更 or 注销 that customs has not approved.
+/// An amendment under way on an approved filing: a 变更 or 注销 that customs has not approved and
+/// the clerk has not withdrawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pending {
@@ -81,7 +83,7 @@ pub struct Pending {
     pub id: i64,
     /// [`AppType::Change`] or [`AppType::Cancel`].
     pub app_type: AppType,
-    /// The amendment's own status; never 审核通过 (then it is no longer pending).
+    /// The amendment's own status; never 审核通过 or 已撤回 (then it is no longer pending).
     pub status: Status,
 }
 
@@ -251,6 +253,27 @@ pub fn withdrawable(app_type: AppType, status: Status) -> bool {
             Status::Draft | Status::Rejected | Status::SendFailed
         ),
         _ => status == Status::Draft,
+    }
+}
+
+/// What 删除 does to a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// The record goes with everything it holds: a draft no one outside owf has seen.
+    Deleted,
+    /// The record stays as 8 已撤回 with its timeline and the message that was sent: an
+    /// amendment that was declared before, which the relay or customs has seen.
+    Withdrawn,
+}
+
+/// What 删除 of a record does ([`Removal`]), given what it is (`amendment`: `None` for a filing of
+/// its own) and whether it was ever declared. The approved filing's timeline keeps showing a
+/// withdrawn amendment's steps, and the amendment no longer counts as the one under way.
+pub fn removal(amendment: Option<AppType>, declared_before: bool) -> Removal {
+    if amendment.is_some() && declared_before {
+        Removal::Withdrawn
+    } else {
+        Removal::Deleted
     }
 }
 
@@ -615,6 +638,17 @@ mod tests {
         );
         assert!(record_actions(Some(AppType::Cancel), Status::Declared).is_empty());
         assert!(record_actions(None, Status::Cancelled).is_empty());
+        assert!(record_actions(Some(AppType::Cancel), Status::Withdrawn).is_empty());
+        assert!(record_actions(Some(AppType::Change), Status::Withdrawn).is_empty());
+    }
+
+    #[test]
+    fn an_amendment_declared_before_is_withdrawn_rather_than_deleted() {
+        assert_eq!(removal(None, false), Removal::Deleted);
+        assert_eq!(removal(None, true), Removal::Deleted, "a filing's draft");
+        assert_eq!(removal(Some(AppType::Change), false), Removal::Deleted);
+        assert_eq!(removal(Some(AppType::Change), true), Removal::Withdrawn);
+        assert_eq!(removal(Some(AppType::Cancel), true), Removal::Withdrawn);
     }
 
     #[test]

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::amendment::{may_open, reason_error, record_actions, AppType, Pending};
+use crate::amendment::{
+    may_open, reason_error, record_actions, removal, AppType, Pending, Removal,
+};
 use crate::codes::{Code, DocType};
 use crate::enterprise::{CreditLevel, EnterpriseInfo};
 use crate::field::{Field, FilingKind};
@@ -155,6 +157,14 @@ impl Lifecycle {
     /// The actions the record accepts now ([`record_actions`]).
     pub fn actions(&self) -> Vec<Action> {
         record_actions(self.amendment.as_ref().map(|a| a.app_type), self.status)
+    }
+
+    /// What 删除 of the record does ([`removal`]).
+    pub fn removal(&self) -> Removal {
+        removal(
+            self.amendment.as_ref().map(|a| a.app_type),
+            self.decl_time.is_some(),
+        )
     }
 
     /// Whether a 变更 or 注销 may be opened on it: an approved filing of its own ([`may_open`]).

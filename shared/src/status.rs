@@ -12,7 +12,8 @@
 //! ([`Subject::BookingDeletion`]) ends it in 9 已注销.
 //! After 399 审核通过 a filing changes through amendments (module `amendment`): a 变更 or 注销
 //! is a filing of its own that runs this same machine from 1 暂存; when customs approves a 注销,
-//! the approved filing ends in 9 已注销, which nothing leaves.
+//! the approved filing ends in 9 已注销, which nothing leaves. An amendment the clerk withdraws
+//! (删除) after it was declared ends in 8 已撤回 (module `amendment`, [`withdrawal`]).
 //!
 //! * User actions: [`Status::on_save`] (暂存), [`Status::on_declare`] (申报); 修改 (Edit) only opens
 //!   the form and 删除 (Delete) removes a draft — check them with [`Status::allows`].
@@ -22,8 +23,8 @@
 //!   [`apply_receipt`], which refuses stale and out-of-order receipts.
 //!
 //! `Status` serialises as its numeric CEB code (`1`, `2`, `3`, `4`, `120`, `300`, `399`, `100`),
-//! and 已注销 as owf's own `9` (domain.md §3.1 names it without a code; like 1–4 it is a state of
-//! the filing system, not a `returnStatus` customs sends).
+//! 已注销 as owf's own `9` and 已撤回 as `8` (domain.md §3.1 names the ended states without a
+//! code; like 1–4 they are states of the filing system, not a `returnStatus` customs sends).
 
 use std::fmt;
 
@@ -53,6 +54,9 @@ pub enum Status {
     Rejected,
     /// 9 已注销: customs approved the 注销 of this filing; final and read-only.
     Cancelled,
+    /// 8 已撤回: a 变更 or 注销 the clerk withdrew (删除) after it had been declared; kept,
+    /// read-only, with its timeline and the message that was sent.
+    Withdrawn,
 }
 
 /// A user action on a filing.
@@ -92,7 +96,8 @@ pub fn allowed_actions(status: Status) -> &'static [Action] {
         | Status::Received
         | Status::UnderReview
         | Status::Approved
-        | Status::Cancelled => &[],
+        | Status::Cancelled
+        | Status::Withdrawn => &[],
     }
 }
 
@@ -125,7 +130,7 @@ impl fmt::Display for UnknownStatus {
 }
 
 impl Status {
-    pub const ALL: [Status; 9] = [
+    pub const ALL: [Status; 10] = [
         Self::Draft,
         Self::Declared,
         Self::Sent,
@@ -135,6 +140,7 @@ impl Status {
         Self::Approved,
         Self::Rejected,
         Self::Cancelled,
+        Self::Withdrawn,
     ];
 
     /// The CEB `returnStatus` code.
@@ -149,6 +155,7 @@ impl Status {
             Self::Approved => 399,
             Self::Rejected => 100,
             Self::Cancelled => 9,
+            Self::Withdrawn => 8,
         }
     }
 
@@ -168,6 +175,7 @@ impl Status {
             Self::Approved => "审核通过",
             Self::Rejected => "退单",
             Self::Cancelled => "已注销",
+            Self::Withdrawn => "已撤回",
         }
     }
 
@@ -467,6 +475,24 @@ mod tests {
     const T2: &str = "20250312101531124";
 
     #[test]
+    fn a_withdrawn_amendment_takes_no_report_or_receipt_and_no_action() {
+        assert!(apply_relay(Status::Withdrawn, RelayOutcome::Delivered).is_err());
+        assert!(apply_relay(Status::Withdrawn, RelayOutcome::Failed).is_err());
+        for receipt in [
+            ReceiptStatus::Received,
+            ReceiptStatus::UnderReview,
+            ReceiptStatus::Approved,
+            ReceiptStatus::Rejected,
+            ReceiptStatus::GatewayError(-900001),
+        ] {
+            let applied = apply_receipt(Subject::Filing, Status::Withdrawn, None, receipt, T1);
+            assert!(applied.is_err(), "{receipt:?}");
+        }
+        assert!(allowed_actions(Status::Withdrawn).is_empty());
+        assert!(!Status::Withdrawn.in_flight());
+    }
+
+    #[test]
     fn codes_and_labels() {
         let table: Vec<_> = Status::ALL.iter().map(|s| (s.code(), s.label())).collect();
         assert_eq!(
@@ -480,7 +506,8 @@ mod tests {
                 (300, "人工审核"),
                 (399, "审核通过"),
                 (100, "退单"),
-                (9, "已注销")
+                (9, "已注销"),
+                (8, "已撤回")
             ]
         );
         for status in Status::ALL {

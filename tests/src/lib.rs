@@ -20,6 +20,7 @@ use owf_backend::store::key_encryption::KeyEncryptionKey;
 use owf_backend::store::Store;
 use owf_backend::{OwnSandbox, ServeConfig};
 use owf_shared::fixtures::ZONE;
+use owf_shared::status::Status;
 use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -165,6 +166,16 @@ impl Server {
     pub async fn sessions_end_in(&self, ms_from_now: i64) {
         sqlx::query("UPDATE sessions SET expires_at = $1")
             .bind(owf_backend::clock::now_ms() + ms_from_now)
+            .execute(self.store.write_pool())
+            .await
+            .unwrap();
+    }
+
+    /// Test setup: the filing `id` is in `status` in owf, whatever customs knows of it.
+    pub async fn force_status(&self, id: i64, status: Status) {
+        sqlx::query("UPDATE filings SET status = $1, version = version + 1 WHERE id = $2")
+            .bind(i64::from(status.code()))
+            .bind(id)
             .execute(self.store.write_pool())
             .await
             .unwrap();

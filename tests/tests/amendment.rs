@@ -7,6 +7,7 @@ use owf_backend::clock::beijing_today;
 use owf_e2e::*;
 use owf_shared::fixtures::{leased_warehouse, PDF, ZONE};
 use owf_shared::form::WarehouseForm;
+use owf_shared::status::Status;
 
 /// The id at the end of the browser's path (`/warehouse/{id}`).
 async fn shown_id(b: &Browser) -> String {
@@ -233,5 +234,50 @@ async fn a_registration_change_keeps_the_master_data_and_can_be_withdrawn() {
     assert!(!b.exists("#pending-notice").await);
     let contact = b.find("#contact_name").await.prop("value").await.unwrap();
     assert_eq!(contact.as_deref(), Some("林晓"));
+    b.close().await;
+}
+
+/// A 注销 customs refused (退单) is withdrawn (删除): the approved filing stays in force, the
+/// attempt stays on its timeline, and it may be cancelled again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_cancellation_is_withdrawn_and_stays_on_the_timeline() {
+    let server = Server::start().await;
+    let mut b = Browser::start("16-cancel-withdrawn").await;
+    b.login_at(&server.url(""), ZONE.card_no, ZONE.password)
+        .await;
+    let draft = b.create("/registrations", &ZONE.registration()).await;
+    let id = draft["id"].as_i64().unwrap();
+    // Approved in owf only: customs never approved it, and refuses its 注销.
+    server.force_status(id, Status::Approved).await;
+    let root = format!("/enterprise/{id}");
+    b.goto(&server.url(&root)).await;
+    b.wait_text("#status", "审核通过").await;
+    b.click("#btn-cancel").await;
+    b.type_into("#dialog-text", "停止海外仓业务").await;
+    b.click("#dialog-confirm").await;
+    b.wait_text("#status", "注销退单").await;
+
+    b.click("#pending-link").await;
+    b.wait_text("#status", "退单").await;
+    b.click("#btn-delete").await;
+    b.wait_text("#dialog-title", "撤回注销申请").await;
+    b.wait_text(
+        "#dialog-message",
+        "它的申报记录和海关回执仍保留在原备案的状态变更中",
+    )
+    .await;
+    b.screenshot("withdraw-dialog").await;
+    b.click("#dialog-confirm").await;
+    b.wait_path(&root).await;
+    b.wait_text("#notice", "已撤回注销申请，原备案保持不变")
+        .await;
+    b.wait_text("#status", "审核通过").await;
+    // Customs' answer and the withdrawal, as steps of the 注销.
+    let timeline = b.wait_text(".timeline", "撤回注销申请").await;
+    assert!(timeline.contains("退单 → 已撤回"), "{timeline}");
+    assert!(timeline.contains("不能注销"), "{timeline}");
+    assert!(!b.exists("#pending-notice").await);
+    b.find("#btn-cancel").await;
+    b.screenshot("withdrawn").await;
     b.close().await;
 }

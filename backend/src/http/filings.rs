@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use owf_shared::amendment::{AppType, FieldValues};
+use owf_shared::amendment::{removal, AppType, FieldValues, Removal};
 use owf_shared::api::{
     AmendmentInfo, AttachmentInfo, HistoryEntry, Lifecycle, ListQuery, Page, SaveRequest,
     VersionCheck,
@@ -463,7 +463,7 @@ fn compose<F: FilingForm>(enterprise: &EnterpriseInfo, form: F, parts: FilingPar
         amendment: record.amends_id.map(|amends_id| AmendmentInfo {
             app_type: record.app_type,
             amends_id,
-            version_no: record.amendment_version().unwrap_or_default(),
+            version_no: record.amend_version.unwrap_or_default(),
             reason: record.amend_reason.clone(),
         }),
     };
@@ -605,12 +605,31 @@ pub async fn delete<F: FilingForm>(
     if !record.allows(Action::Delete) {
         return Err(refused(&record, Action::Delete));
     }
-    if record.version != version
-        || !state
-            .store
-            .delete_draft(enterprise.id, F::KIND, id, version, record.status)
-            .await?
-    {
+    if record.version != version {
+        return Err(stale(&record));
+    }
+    let amendment = record.amends_id.map(|_| record.app_type);
+    let done = match removal(amendment, record.decl_time.is_some()) {
+        Removal::Deleted => {
+            state
+                .store
+                .delete_draft(enterprise.id, F::KIND, id, version, record.status)
+                .await?
+        }
+        Removal::Withdrawn => {
+            let t = Transition {
+                id,
+                version,
+                from: record.status,
+                to: Status::Withdrawn,
+                actor: user.session.card_no.clone(),
+                note: format!("撤回{}申请", record.app_type.label()),
+                detail: String::new(),
+            };
+            state.store.withdraw_amendment(enterprise.id, t).await?
+        }
+    };
+    if !done {
         return Err(stale(&record));
     }
     Ok(StatusCode::NO_CONTENT)

@@ -126,6 +126,35 @@ impl Store {
         Ok(self.announced(declared))
     }
 
+    /// 删除 of the enterprise's amendment `t.id` that was declared before
+    /// ([`owf_shared::amendment::Removal::Withdrawn`]): `t` moves it to 8 已撤回 with its timeline
+    /// and message kept, and it lets go of the names, numbers and addresses it reserved. `false`
+    /// when it is no longer at `t.version`.
+    pub async fn withdraw_amendment(
+        &self,
+        enterprise_id: i64,
+        t: Transition,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        self.write(move |conn| {
+            let t = t.clone();
+            Box::pin(async move {
+                if !transition_in(conn, Ledger::Filings, enterprise_id, &t, now).await? {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "UPDATE filings SET wh_name_key = NULL, wh_code = NULL, address_key = NULL \
+                     WHERE id = $1",
+                )
+                .bind(t.id)
+                .execute(&mut *conn)
+                .await?;
+                Ok(true)
+            })
+        })
+        .await
+    }
+
     /// The approved versions of the enterprise's filing `filing_id`, oldest first.
     pub async fn versions(
         &self,
@@ -204,16 +233,21 @@ async fn insert_amendment(
     .bind(root.id)
     .fetch_one(&mut *conn)
     .await?;
+    let numbers: Vec<String> =
+        sqlx::query_scalar("SELECT apply_no FROM filings WHERE amends_id = $1")
+            .bind(root.id)
+            .fetch_all(&mut *conn)
+            .await?;
     // The guarded columns start empty: the amendment changes nothing yet (see `SAVE_SQL`).
     let id = sqlx::query_scalar(
         "INSERT INTO filings (enterprise_id, kind, apply_no, registration_id, operator_card_no, \
          form_json, trade_modes, wh_name, country_code, ownership, lease_end, status, version, \
-         created_at, updated_at, amends_id, app_type, amend_reason) \
+         created_at, updated_at, amends_id, app_type, amend_reason, amend_version) \
          SELECT enterprise_id, kind, $1, registration_id, $2, form_json, trade_modes, wh_name, \
-         country_code, ownership, lease_end, $3, 1, $4, $4, id, $5, $6 FROM filings \
+         country_code, ownership, lease_end, $3, 1, $4, $4, id, $5, $6, $9 FROM filings \
          WHERE id = $7 AND kind = $8 RETURNING id",
     )
-    .bind(format!("{}-{next}", root.apply_no))
+    .bind(amendment_number(&root.apply_no, &numbers, next))
     .bind(actor)
     .bind(i64::from(Status::Draft.code()))
     .bind(now)
@@ -221,10 +255,23 @@ async fn insert_amendment(
     .bind(reason)
     .bind(root.id)
     .bind(kind_code(root.kind))
+    .bind(next)
     .fetch_one(&mut *conn)
     .await
     .map_err(write_error)?;
     Ok(Some(id))
+}
+
+/// The number of a new amendment of the filing `apply_no` that becomes version `version`:
+/// `{申请编号}-{version}`, or — when a withdrawn attempt at that version holds it — the number after
+/// the highest of the amendments numbered so far (`taken`).
+fn amendment_number(apply_no: &str, taken: &[String], version: i64) -> String {
+    let highest = taken
+        .iter()
+        .filter_map(|n| n.rsplit_once('-')?.1.parse::<i64>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{apply_no}-{}", version.max(highest + 1))
 }
 
 /// What customs' approval (审核通过) of the filing `id` keeps and changes, inside the receipt's
@@ -244,7 +291,7 @@ pub(super) async fn on_approved_in(
     let root = record_by_id_in(conn, root_id).await?;
     let to = on_amendment_approved(root.status, record.app_type)
         .map_err(|_| StoreError::ConcurrentChange)?;
-    let version_no = record.amendment_version().unwrap_or(1);
+    let version_no = record.amend_version.unwrap_or(1);
     insert_version(conn, root_id, version_no, &record, return_info, now).await?;
     let label = record.app_type.label();
     let t = Transition {
@@ -313,4 +360,21 @@ async fn adopt_content_in(
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::amendment_number;
+
+    #[test]
+    fn an_amendment_is_numbered_by_its_version_unless_a_withdrawn_one_holds_that_number() {
+        let taken = |numbers: &[&str]| numbers.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(amendment_number("W1", &[], 2), "W1-2");
+        assert_eq!(amendment_number("W1", &taken(&["W1-2"]), 3), "W1-3");
+        assert_eq!(
+            amendment_number("W1", &taken(&["W1-2", "W1-3"]), 3),
+            "W1-4",
+            "W1-3 was withdrawn"
+        );
+    }
 }

@@ -128,7 +128,7 @@ pub enum Duplicate {
 }
 
 /// Each guard with the unique index of `filings` that enforces it (`0002_filings.sql` of both
-/// databases, `filings_one_pending` of 0013), and that index's columns as SQLite names them.
+/// databases, `filings_one_pending` of 0013 and 0017), and that index's columns as SQLite names them.
 const GUARDS: [(Duplicate, &str, &str); 5] = [
     (
         Duplicate::Registration,
@@ -217,6 +217,8 @@ pub struct FilingRecord {
     pub amends_id: Option<i64>,
     /// 注销原因 of a cancellation.
     pub amend_reason: Option<String>,
+    /// The version an amendment becomes once approved (`None` for a 新增).
+    pub amend_version: Option<i64>,
     /// The amendment under way on an approved filing, if any.
     pub pending: Option<Pending>,
 }
@@ -230,16 +232,9 @@ impl FilingRecord {
     }
 
     /// The 申请编号 customs knows the filing by: an amendment's row is numbered
-    /// `{申请编号}-{version}` after the approved filing's.
+    /// `{申请编号}-{n}` after the approved filing's.
     pub fn customs_apply_no(&self) -> &str {
         self.apply_no.split('-').next().unwrap_or_default()
-    }
-
-    /// The version an amendment becomes once approved (`None` for a 新增).
-    pub fn amendment_version(&self) -> Option<i64> {
-        self.apply_no
-            .split_once('-')
-            .and_then(|(_, n)| n.parse().ok())
     }
 }
 
@@ -248,8 +243,9 @@ const RECORD_COLUMNS: &str = "f.id, f.enterprise_id, f.kind, f.apply_no, \
      f.operator_card_no, f.form_json, f.trade_modes, f.status, f.version, f.decl_time, \
      f.last_return_time, f.last_return_info, f.created_at, f.updated_at, e.name AS ent_name, \
      e.customs_code, f.wh_name, f.country_code, f.ownership, f.lease_end, f.app_type, \
-     f.amends_id, f.amend_reason, (SELECT a.id || ',' || a.app_type || ',' || a.status FROM filings a \
-     WHERE a.amends_id = f.id AND a.status <> 399) AS pending";
+     f.amends_id, f.amend_reason, f.amend_version, \
+     (SELECT a.id || ',' || a.app_type || ',' || a.status FROM filings a \
+     WHERE a.amends_id = f.id AND a.status NOT IN (399, 8)) AS pending";
 
 /// The amendment under way as [`RECORD_COLUMNS`] reads it: `id,app_type,status`.
 fn pending_from(text: Option<String>) -> Result<Option<Pending>, sqlx::Error> {
@@ -289,7 +285,7 @@ const PARTS_SQLITE: &str = "\
     (SELECT json_group_array(json_object('at', h.at, 'actor', h.actor, \
        'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note, \
        'detail', h.detail, 'actor_name', u.name, \
-       'amendment', a.apply_no, 'app_type', a.app_type) ORDER BY h.id) \
+       'amend_version', a.amend_version, 'app_type', a.app_type) ORDER BY h.id) \
      FROM filing_history h LEFT JOIN filings a ON a.id = h.filing_id AND a.amends_id = f.id \
      LEFT JOIN users u ON u.card_no = h.actor AND u.enterprise_id = f.enterprise_id \
      WHERE h.filing_id = f.id OR a.id IS NOT NULL) AS history_json, \
@@ -306,7 +302,7 @@ const PARTS_POSTGRES: &str = "\
     (SELECT COALESCE(json_agg(json_build_object('at', h.at, 'actor', h.actor, \
        'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note, \
        'detail', h.detail, 'actor_name', u.name, \
-       'amendment', a.apply_no, 'app_type', a.app_type) ORDER BY h.id), '[]')::text \
+       'amend_version', a.amend_version, 'app_type', a.app_type) ORDER BY h.id), '[]')::text \
      FROM filing_history h LEFT JOIN filings a ON a.id = h.filing_id AND a.amends_id = f.id \
      LEFT JOIN users u ON u.card_no = h.actor AND u.enterprise_id = f.enterprise_id \
      WHERE h.filing_id = f.id OR a.id IS NOT NULL) AS history_json, \
@@ -354,18 +350,17 @@ struct HistoryJson {
     detail: String,
     /// The operator's name when the actor is a user's IC卡号.
     actor_name: Option<String>,
-    /// The amendment's own number (`{申请编号}-{version}`) when the step is one of an amendment.
-    amendment: Option<String>,
+    /// The version the amendment becomes once approved, when the step is one of an amendment.
+    amend_version: Option<i64>,
     app_type: Option<i64>,
 }
 
 impl HistoryJson {
     /// The step's note, naming the amendment it belongs to: "变更（版本 2）：…".
     fn note(&self) -> Result<String, sqlx::Error> {
-        let (Some(apply_no), Some(app_type)) = (&self.amendment, self.app_type) else {
+        let (Some(version), Some(app_type)) = (self.amend_version, self.app_type) else {
             return Ok(self.note.clone());
         };
-        let version = apply_no.split_once('-').map_or("", |(_, n)| n);
         let label = app_type_from(app_type)?.label();
         Ok(format!("{label}（版本 {version}）：{}", self.note))
     }
@@ -407,6 +402,7 @@ fn record_from_row(row: &AnyRow) -> Result<FilingRecord, sqlx::Error> {
         app_type: app_type_from(row.try_get("app_type")?)?,
         amends_id: row.try_get("amends_id")?,
         amend_reason: row.try_get("amend_reason")?,
+        amend_version: row.try_get("amend_version")?,
         pending: pending_from(row.try_get("pending")?)?,
     })
 }
@@ -809,6 +805,7 @@ impl Store {
             app_type: AppType::New,
             amends_id: None,
             amend_reason: None,
+            amend_version: None,
             pending: None,
         };
         let entry = HistoryRecord {

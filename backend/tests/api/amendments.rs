@@ -3,11 +3,12 @@
 //! frees its warehouse, one amendment at a time, and another enterprise reaches none of it.
 
 use axum::http::{Method, StatusCode};
+use owf_backend::customs::sandbox::Faults;
 use owf_shared::amendment::AppType;
 use owf_shared::api::{RegistrationDetail, WarehouseDetail};
 use owf_shared::fixtures::{leased_warehouse, PDF, PLAIN, ZONE};
 use owf_shared::form::{RegistrationForm, WarehouseForm};
-use owf_shared::status::Status;
+use owf_shared::status::{Action, Status};
 use serde_json::json;
 
 use crate::customs::{customs, drive_until, fast_relay, instant_customs, relay, Customs};
@@ -18,7 +19,7 @@ use crate::user::{Filing, User};
 struct Desk<'a> {
     app: &'a TestApp,
     clerk: User<'a>,
-    _customs: Customs,
+    customs: Customs,
     relay: owf_backend::relay::Relay,
 }
 
@@ -30,7 +31,7 @@ impl<'a> Desk<'a> {
         Desk {
             app,
             clerk,
-            _customs: customs,
+            customs,
             relay,
         }
     }
@@ -162,11 +163,12 @@ async fn a_rejected_change_leaves_the_approved_version_and_can_be_withdrawn(app:
         1,
         "the lease agreement comes along"
     );
-    let larger = WarehouseForm {
+    let renamed = WarehouseForm {
         area_sqm: "6000".into(),
+        wh_name: "DC North".into(),
         ..change.form.clone()
     };
-    let saved = clerk.save(&change, &larger).await.unwrap();
+    let saved = clerk.save(&change, &renamed).await.unwrap();
     clerk.declare(&saved).await.unwrap();
     app.force_status(change.id, Status::Rejected).await;
 
@@ -174,16 +176,118 @@ async fn a_rejected_change_leaves_the_approved_version_and_can_be_withdrawn(app:
     assert_eq!(root.form.area_sqm, "5200");
     assert_eq!(root.lifecycle.pending.unwrap().mark(), "变更退单");
     let rejected = clerk.reload(&change).await.unwrap();
-    let draft = clerk.save(&rejected, &larger).await.unwrap();
+    let draft = clerk.save(&rejected, &renamed).await.unwrap();
     assert_eq!(draft.lifecycle.status, Status::Draft);
+    let taken = clerk
+        .create(&leased_warehouse("DC North"))
+        .await
+        .unwrap_err();
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY, "reserved");
     clerk.delete(&draft).await.unwrap();
+
+    // Declared before, the change stays on record, withdrawn and read-only.
+    let withdrawn = clerk.reload(&change).await.expect("kept");
+    assert_eq!(withdrawn.lifecycle.status, Status::Withdrawn);
+    assert!(withdrawn.lifecycle.actions().is_empty());
+    assert_eq!(withdrawn.form.area_sqm, "6000", "as it was");
+    assert_eq!(withdrawn.attachments.len(), 1);
+    let again = clerk.delete(&withdrawn).await.unwrap_err();
+    assert_eq!(again.status, StatusCode::CONFLICT);
     let root = clerk.reload(&approved).await.unwrap();
     assert_eq!(root.lifecycle.pending, None);
+    assert_eq!(root.form.area_sqm, "5200");
     assert_eq!(root.attachments.len(), 1, "the approved documents stay");
+    let notes: Vec<_> = root.lifecycle.history.iter().map(|h| &h.note).collect();
+    assert_eq!(
+        notes.last().map(|n| n.as_str()),
+        Some("变更（版本 2）：撤回变更申请"),
+        "{notes:?}"
+    );
+    clerk
+        .create(&leased_warehouse("DC North"))
+        .await
+        .expect("the withdrawn change no longer holds the name");
+
+    // The next attempt at version 2 is a record of its own, under the same 申请编号.
+    let next = clerk.change(&root).await.unwrap();
+    assert_ne!(next.id, change.id);
+    assert_eq!(next.wh_apply_no, approved.wh_apply_no);
+    assert_eq!(next.lifecycle.amendment.unwrap().version_no, 2);
     clerk
         .change(&registration)
         .await
         .expect("another filing is amended freely");
+}
+
+async fn a_cancellation_that_failed_to_reach_customs_is_withdrawn_and_cancelled_again(
+    app: TestApp,
+) {
+    let app = app.with_demo().await;
+    let desk = Desk::open(&app).await;
+    let clerk = &desk.clerk;
+    desk.approved_registration().await;
+    let warehouse = desk.approved_warehouse("DC").await;
+
+    desk.customs.sandbox.set_faults(Faults {
+        down: true,
+        ..Faults::default()
+    });
+    let root = clerk.cancel(&warehouse, "租约到期").await.unwrap();
+    let first = root.lifecycle.pending.unwrap().id;
+    drive_until(&app.store, &desk.relay, &[first], Status::SendFailed).await;
+    let failed: WarehouseDetail = clerk.open(first).await.unwrap();
+    assert_eq!(
+        failed.lifecycle.actions(),
+        [Action::Delete, Action::Declare]
+    );
+    clerk.delete(&failed).await.unwrap();
+
+    let withdrawn: WarehouseDetail = clerk.open(first).await.expect("kept");
+    assert_eq!(withdrawn.lifecycle.status, Status::Withdrawn);
+    let amendment = withdrawn.lifecycle.amendment.unwrap();
+    assert_eq!(amendment.reason.as_deref(), Some("租约到期"));
+    assert_eq!(
+        app.store.outbox_count(first).await.unwrap(),
+        1,
+        "the message that was sent stays"
+    );
+    let root = clerk.reload(&warehouse).await.unwrap();
+    assert_eq!(root.lifecycle.status, Status::Approved);
+    assert_eq!(root.lifecycle.pending, None);
+    let steps: Vec<_> = root
+        .lifecycle
+        .history
+        .iter()
+        .filter(|h| h.note.starts_with("注销（版本 2）"))
+        .map(|h| h.to)
+        .collect();
+    assert_eq!(
+        steps,
+        [Status::Declared, Status::SendFailed, Status::Withdrawn],
+        "the attempt stays on the filing's timeline"
+    );
+
+    desk.customs.sandbox.set_faults(Faults::default());
+    let root = clerk.cancel(&root, "租约到期，仓库关闭").await.unwrap();
+    let second = root.lifecycle.pending.unwrap().id;
+    assert_ne!(second, first);
+    let cancellation: WarehouseDetail = clerk.open(second).await.unwrap();
+    assert_eq!(cancellation.lifecycle.amendment.unwrap().version_no, 2);
+    drive_until(&app.store, &desk.relay, &[second], Status::Approved).await;
+    let root = clerk.reload(&warehouse).await.unwrap();
+    assert_eq!(root.lifecycle.status, Status::Cancelled);
+    let versions = clerk.versions(&warehouse).await.unwrap();
+    let summary: Vec<_> = versions
+        .iter()
+        .map(|v| (v.version_no, v.app_type))
+        .collect();
+    assert_eq!(summary, [(1, AppType::New), (2, AppType::Cancel)]);
+    let withdrawn: WarehouseDetail = clerk.open(first).await.unwrap();
+    assert_eq!(
+        withdrawn.lifecycle.status,
+        Status::Withdrawn,
+        "stays withdrawn"
+    );
 }
 
 async fn a_rejected_change_is_fixed_and_approved(app: TestApp) {
@@ -423,6 +527,7 @@ async fn another_enterprise_cannot_amend(app: TestApp) {
 both_databases!(
     a_change_becomes_the_next_version_when_customs_approves_it,
     a_rejected_change_leaves_the_approved_version_and_can_be_withdrawn,
+    a_cancellation_that_failed_to_reach_customs_is_withdrawn_and_cancelled_again,
     a_rejected_change_is_fixed_and_approved,
     an_approved_change_brings_its_documents,
     a_cancelled_warehouse_frees_its_address,

@@ -65,14 +65,16 @@ async fn the_migrations_define_the_same_tables_and_columns(postgres: TestApp) {
 
 postgres_only!(the_migrations_define_the_same_tables_and_columns);
 
-/// Upgrading a SQLite database to 0016, which rebuilds the outbox so that a message may belong
-/// to a 订仓单: a message waiting at the upgrade still belongs to its filing and is sent with
-/// the proof documents frozen with it.
-#[tokio::test]
-async fn the_outbox_rebuild_keeps_waiting_messages_and_their_frozen_documents() {
+/// A SQLite database migrated up to (not including) migration `upgrade`, holding the rows of
+/// `statements`, then opened as `owf` opens it (migrating the rest): its folder and store.
+async fn upgraded_at(
+    upgrade: &str,
+    statements: &[&str],
+) -> (crate::common::database::TempDir, Store) {
     use crate::common::database::TempDir;
 
-    let dir = TempDir(std::env::temp_dir().join(format!("owf_upgrade_{}", std::process::id())));
+    let dir =
+        TempDir(std::env::temp_dir().join(format!("owf_upgrade_{upgrade}_{}", std::process::id())));
     let old = dir.0.join("migrations");
     std::fs::create_dir_all(&old).unwrap();
     for entry in
@@ -80,7 +82,7 @@ async fn the_outbox_rebuild_keeps_waiting_messages_and_their_frozen_documents() 
     {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_owned();
-        if name.as_str() < "0016" {
+        if name.as_str() < upgrade {
             std::fs::copy(&path, old.join(name)).unwrap();
         }
     }
@@ -97,26 +99,41 @@ async fn the_outbox_rebuild_keeps_waiting_messages_and_their_frozen_documents() 
         .run(&pool)
         .await
         .unwrap();
-    for statement in [
-        "INSERT INTO enterprises (id, customs_code, uscc, name, customs_district, in_zone, \
-         credit_level, created_at) VALUES (1, '4403000001', 'x', '甲', '5300', 0, '2', 0)",
-        "INSERT INTO filings (id, enterprise_id, kind, apply_no, operator_card_no, form_json, \
-         trade_modes, status, version, created_at, updated_at) \
-         VALUES (5, 1, 'warehouse', 'W1', 'c', '{}', '', 2, 1, 0, 0)",
-        "INSERT INTO attachments (id, filing_id, enterprise_id, doc_type, file_name, \
-         content_type, size, sha256, content, created_at) \
-         VALUES (3, 5, 1, '02', 'l.pdf', 'application/pdf', 2, 'ab', X'2550', 0)",
-        "INSERT INTO outbox (id, filing_id, guid, message_type, payload, state, \
-         next_attempt_at, created_at) VALUES (7, 5, 'G', 'OWH201', '<x/>', 'pending', 0, 0)",
-        "INSERT INTO outbox_attachments (outbox_id, attachment_id, sha256, size) \
-         VALUES (7, 3, 'ab', 2)",
-    ] {
+    for statement in statements {
         sqlx::query(statement).execute(&pool).await.unwrap();
     }
     pool.close().await;
-
     let store =
         crate::common::database::connect(&format!("sqlite:{}/owf.db", dir.0.display())).await;
+    (dir, store)
+}
+
+const AN_ENTERPRISE: &str = "INSERT INTO enterprises (id, customs_code, uscc, name, \
+     customs_district, in_zone, credit_level, created_at) \
+     VALUES (1, '4403000001', 'x', '甲', '5300', 0, '2', 0)";
+
+/// Upgrading a SQLite database to 0016, which rebuilds the outbox so that a message may belong
+/// to a 订仓单: a message waiting at the upgrade still belongs to its filing and is sent with
+/// the proof documents frozen with it.
+#[tokio::test]
+async fn the_outbox_rebuild_keeps_waiting_messages_and_their_frozen_documents() {
+    let (_dir, store) = upgraded_at(
+        "0016",
+        &[
+            AN_ENTERPRISE,
+            "INSERT INTO filings (id, enterprise_id, kind, apply_no, operator_card_no, form_json, \
+             trade_modes, status, version, created_at, updated_at) \
+             VALUES (5, 1, 'warehouse', 'W1', 'c', '{}', '', 2, 1, 0, 0)",
+            "INSERT INTO attachments (id, filing_id, enterprise_id, doc_type, file_name, \
+             content_type, size, sha256, content, created_at) \
+             VALUES (3, 5, 1, '02', 'l.pdf', 'application/pdf', 2, 'ab', X'2550', 0)",
+            "INSERT INTO outbox (id, filing_id, guid, message_type, payload, state, \
+             next_attempt_at, created_at) VALUES (7, 5, 'G', 'OWH201', '<x/>', 'pending', 0, 0)",
+            "INSERT INTO outbox_attachments (outbox_id, attachment_id, sha256, size) \
+             VALUES (7, 3, 'ab', 2)",
+        ],
+    )
+    .await;
     let claimed = store.claim_outbox("test", i64::MAX, 10).await.unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!((claimed[0].id, claimed[0].owner.id), (7, 5));
@@ -126,4 +143,38 @@ async fn the_outbox_rebuild_keeps_waiting_messages_and_their_frozen_documents() 
         .map(|d| (d.attachment_id, d.sha256.as_str(), d.size))
         .collect();
     assert_eq!(documents, [(3, "ab", 2)]);
+}
+
+/// Upgrading a SQLite database to 0017, where an amendment's version becomes a column of its own:
+/// the amendments there keep the version their number said, and the one under way still counts
+/// as the one at a time.
+#[tokio::test]
+async fn the_amendments_keep_their_versions_through_the_upgrade() {
+    let filing = |id: i64, apply_no: &str, status: i64, amends: &str| {
+        format!(
+            "INSERT INTO filings (id, enterprise_id, kind, apply_no, operator_card_no, form_json, \
+             trade_modes, status, version, created_at, updated_at, amends_id, app_type) \
+             VALUES ({id}, 1, 'registration', '{apply_no}', 'c', '{{}}', '', {status}, 1, 0, 0, \
+             {amends}, {})",
+            if amends == "NULL" { 1 } else { 2 }
+        )
+    };
+    let rows = [
+        AN_ENTERPRISE.to_owned(),
+        filing(5, "E1", 399, "NULL"),
+        filing(6, "E1-2", 399, "5"),
+        filing(7, "E1-3", 1, "5"),
+    ];
+    let statements: Vec<_> = rows.iter().map(String::as_str).collect();
+    let (_dir, store) = upgraded_at("0017", &statements).await;
+    let versions: Vec<Option<i64>> =
+        sqlx::query_scalar("SELECT amend_version FROM filings ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(versions, [None, Some(2), Some(3)]);
+    let second_pending = sqlx::query(&filing(8, "E1-4", 1, "5"))
+        .execute(store.write_pool())
+        .await;
+    assert!(second_pending.is_err(), "one amendment at a time");
 }

@@ -283,15 +283,18 @@ pub fn date_range<Q: Send + Sync + 'static>(
     .into_any()
 }
 
-/// 状态, picked from every status; `get` and `set` reach it in the query.
+/// 状态, picked from every status a listed record can have (a withdrawn amendment is no row of
+/// the lists); `get` and `set` reach it in the query.
 pub fn status_select<Q: Send + Sync + 'static>(
     query: RwSignal<Q>,
     get: fn(&Q) -> Option<Status>,
     set: fn(&mut Q, Option<Status>),
 ) -> AnyView {
     let choices = Status::ALL
+        .into_iter()
+        .filter(|s| *s != Status::Withdrawn)
         .map(|s| Choice::new(s.code().to_string(), s.label()))
-        .to_vec();
+        .collect();
     code_select(
         Field::Status.key(),
         Field::Status.label(),

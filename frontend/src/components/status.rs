@@ -43,7 +43,7 @@ pub fn StatusBadge(status: Status, pending: Option<Pending>) -> impl IntoView {
         Status::Draft => "draft",
         Status::Approved => "ok",
         Status::SendFailed | Status::Rejected => "bad",
-        Status::Cancelled => "ended",
+        Status::Cancelled | Status::Withdrawn => "ended",
         _ => "busy",
     };
     let mark = pending.map(|pending| {

@@ -5,6 +5,7 @@ use std::future::Future;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use owf_shared::amendment::Removal;
 use owf_shared::field::{Field, FilingKind};
 use owf_shared::validate::Level;
 
@@ -85,19 +86,47 @@ impl Flows {
         });
     }
 
-    /// 删除 of the stored record after confirmation.
+    /// 删除 of the stored record after confirmation: a draft goes; an amendment declared before
+    /// is withdrawn and stays on record ([`Removal`]).
     pub fn delete(self) {
         let Some(record) = self.stored.get_untracked() else {
             return;
         };
-        let (id, version, apply_no) = (record.id, record.lifecycle.version, record.apply_no);
+        let (id, version) = (record.id, record.lifecycle.version);
+        let withdrawn = (record.lifecycle.removal() == Removal::Withdrawn)
+            .then_some(record.lifecycle.amendment.as_ref())
+            .flatten();
+        // The question, its button, and once done the notice and where it shows.
+        let (title, message, confirm_label, done, path) = match withdrawn {
+            Some(amendment) => {
+                let label = amendment.app_type.label();
+                (
+                    format!("撤回{label}申请"),
+                    format!(
+                        "这项{label}已经申报过。撤回后不能再申报，原备案保持不变；它的申报记录和海关回执仍保留在原备案的状态变更中。确定撤回吗？"
+                    ),
+                    "撤回",
+                    format!("已撤回{label}申请，原备案保持不变"),
+                    format!("{}/{}", self.route, amendment.amends_id),
+                )
+            }
+            None => (
+                format!("删除{}", self.kind.label()),
+                "删除后不能恢复。确定删除这条暂存数据吗？".to_owned(),
+                "删除",
+                format!("已删除{} {}", self.kind.label(), record.apply_no),
+                self.route.to_owned(),
+            ),
+        };
         self.confirmer.ask(ConfirmRequest {
-            title: format!("删除{}", self.kind.label()),
-            message: "删除后不能恢复。确定删除这条暂存数据吗？".into(),
-            confirm_label: "删除",
+            title,
+            message,
+            confirm_label,
             danger: true,
             text: None,
-            on_confirm: Callback::new(move |_| self.delete_confirmed(id, version, &apply_no)),
+            on_confirm: Callback::new(move |_| {
+                self.delete_confirmed(id, version, done.clone(), path.clone())
+            }),
         });
     }
 
@@ -137,8 +166,8 @@ impl Flows {
         self.accept.run((json, true))
     }
 
-    fn delete_confirmed(self, id: i64, version: i64, apply_no: &str) {
-        let apply_no = apply_no.to_owned();
+    /// 删除 of record `id` at `version`; once done, the notice `done` on the screen at `path`.
+    fn delete_confirmed(self, id: i64, version: i64, done: String, path: String) {
         self.busy.set(Some("正在删除…"));
         self.failure.set(None);
         spawn_local(async move {
@@ -147,10 +176,9 @@ impl Flows {
             match result {
                 Ok(()) => {
                     self.forget.run(());
-                    let message = format!("已删除{} {apply_no}", self.kind.label());
-                    self.notice.show(message, self.route.to_owned());
+                    self.notice.show(done, path.clone());
                     self.editing.set(false);
-                    self.navigate.run(self.route.to_owned());
+                    self.navigate.run(path);
                 }
                 Err(f) => self.refused(f),
             }
