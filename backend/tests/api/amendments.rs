@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use owf_backend::customs::sandbox::Faults;
 use owf_shared::amendment::AppType;
-use owf_shared::api::{RegistrationDetail, WarehouseDetail};
+use owf_shared::api::{Lifecycle, RegistrationDetail, WarehouseDetail};
 use owf_shared::fixtures::{leased_warehouse, PDF, PLAIN, ZONE};
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 use owf_shared::status::{Action, Status};
@@ -14,6 +14,16 @@ use serde_json::json;
 use crate::customs::{customs, drive_until, fast_relay, instant_customs, relay, Customs};
 use crate::helpers::{both_databases, TestApp};
 use crate::user::{Filing, User};
+
+/// Where the steps of a timeline whose note starts with `prefix` led, oldest first.
+fn steps(lifecycle: &Lifecycle, prefix: &str) -> Vec<Status> {
+    lifecycle
+        .history
+        .iter()
+        .filter(|h| h.note.starts_with(prefix))
+        .map(|h| h.to)
+        .collect()
+}
 
 /// The zone enterprise's clerk, with customs and the relay running against the app's store.
 struct Desk<'a> {
@@ -126,13 +136,7 @@ async fn a_change_becomes_the_next_version_when_customs_approves_it(app: TestApp
         .history
         .iter()
         .any(|h| h.note.starts_with("变更审核通过，版本 2 生效")));
-    let change_steps: Vec<_> = root
-        .lifecycle
-        .history
-        .iter()
-        .filter(|h| h.note.starts_with("变更（版本 2）："))
-        .map(|h| h.to)
-        .collect();
+    let change_steps = steps(&root.lifecycle, "变更（版本 2）：");
     assert_eq!(
         change_steps.first(),
         Some(&Status::Draft),
@@ -254,15 +258,8 @@ async fn a_cancellation_that_failed_to_reach_customs_is_withdrawn_and_cancelled_
     let root = clerk.reload(&warehouse).await.unwrap();
     assert_eq!(root.lifecycle.status, Status::Approved);
     assert_eq!(root.lifecycle.pending, None);
-    let steps: Vec<_> = root
-        .lifecycle
-        .history
-        .iter()
-        .filter(|h| h.note.starts_with("注销（版本 2）"))
-        .map(|h| h.to)
-        .collect();
     assert_eq!(
-        steps,
+        steps(&root.lifecycle, "注销（版本 2）："),
         [Status::Declared, Status::SendFailed, Status::Withdrawn],
         "the attempt stays on the filing's timeline"
     );
