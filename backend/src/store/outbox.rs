@@ -30,7 +30,9 @@ use sqlx::{AnyConnection, Row};
 
 use super::amendments::on_approved_in;
 use super::attachments::FrozenAttachment;
-use super::history::{transition_in, Ledger, Transition, CUSTOMS_ACTOR, SYSTEM_ACTOR};
+use super::history::{
+    append_history, transition_in, HistoryRecord, Ledger, Transition, CUSTOMS_ACTOR, SYSTEM_ACTOR,
+};
 use super::{Dialect, Store, StoreError};
 use crate::clock::now_ms;
 
@@ -636,9 +638,8 @@ async fn apply_to_record(
     .fetch_one(&mut *conn)
     .await?;
     if latest != outbox_id {
-        return Ok(ReceiptApplied::Ignored(
-            "回执所属的申报已被重新申报取代".into(),
-        ));
+        let why = "回执所属的申报已被重新申报取代";
+        return unapplied(conn, owner, &record, receipt, why, now).await;
     }
     let status = receipt.return_status;
     if state == "pending" {
@@ -664,7 +665,9 @@ async fn apply_to_record(
         &receipt.return_time,
     ) {
         Ok(to) => to,
-        Err(refusal) => return Ok(ReceiptApplied::Ignored(refusal.to_string())),
+        Err(refusal) => {
+            return unapplied(conn, owner, &record, receipt, &refusal.to_string(), now).await
+        }
     };
     let t = Transition {
         id: owner.id,
@@ -673,12 +676,7 @@ async fn apply_to_record(
         to,
         actor: CUSTOMS_ACTOR.to_owned(),
         note: ReceiptText::of(&receipt.return_info).plain,
-        detail: format!(
-            "{}；回执状态 {}；回执原文：{}",
-            guid_detail(&receipt.guid),
-            status.code(),
-            receipt.return_info
-        ),
+        detail: receipt_detail(receipt),
     };
     if !transition_in(conn, owner.ledger, record.enterprise_id, &t, now).await? {
         return Err(StoreError::ConcurrentChange);
@@ -703,6 +701,42 @@ async fn apply_to_record(
             .await?;
     }
     Ok(ReceiptApplied::Applied(to))
+}
+
+/// A receipt that answers `record` but does not change it (`why`: it answers a declaration made
+/// again since, or the status machine refuses it): recorded as not applied, and still written on
+/// the record's timeline beside its unchanged status, so that every answer customs gave shows.
+async fn unapplied(
+    conn: &mut AnyConnection,
+    owner: Owner,
+    record: &RecordState,
+    receipt: &IncomingReceipt,
+    why: &str,
+    now: i64,
+) -> Result<ReceiptApplied, StoreError> {
+    let entry = HistoryRecord {
+        at: now,
+        actor: CUSTOMS_ACTOR.to_owned(),
+        from: Some(record.status),
+        to: record.status,
+        note: format!(
+            "{}（未改变状态：{why}）",
+            ReceiptText::of(&receipt.return_info).plain
+        ),
+        detail: receipt_detail(receipt),
+    };
+    append_history(conn, owner.ledger, owner.id, &entry).await?;
+    Ok(ReceiptApplied::Ignored(why.to_owned()))
+}
+
+/// The technical detail of a receipt on a timeline: its message, code and raw text.
+fn receipt_detail(receipt: &IncomingReceipt) -> String {
+    format!(
+        "{}；回执状态 {}；回执原文：{}",
+        guid_detail(&receipt.guid),
+        receipt.return_status.code(),
+        receipt.return_info
+    )
 }
 
 #[cfg(test)]

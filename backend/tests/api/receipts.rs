@@ -9,7 +9,7 @@ use owf_backend::store::Store;
 use owf_shared::status::Status;
 use serde_json::{json, Value};
 
-use crate::common::declared::{declared_registration, outbox_guids};
+use crate::common::declared::{declared_registration, history, outbox_guids};
 use crate::customs::{relay_at, statuses};
 use crate::helpers::{both_databases, TestApp};
 
@@ -37,6 +37,17 @@ async fn receipt_stream(items: Vec<Value>) -> (String, tokio::task::JoinHandle<(
 
 /// A receipt (OWH102) for the declaration `guid`, itself identified by `receipt_id`.
 fn receipt(receipt_id: &str, guid: &str, return_status: i32, info: &str) -> String {
+    receipt_at(receipt_id, guid, return_status, info, "20261201101531123")
+}
+
+/// [`receipt`] issued at `return_time`.
+fn receipt_at(
+    receipt_id: &str,
+    guid: &str,
+    return_status: i32,
+    info: &str,
+    return_time: &str,
+) -> String {
     Receipt {
         receipt_id: receipt_id.into(),
         message_type: MessageType::RegistrationReturn,
@@ -45,7 +56,7 @@ fn receipt(receipt_id: &str, guid: &str, return_status: i32, info: &str) -> Stri
         customs_code: "4403000001".into(),
         ebp_code: String::new(),
         return_status,
-        return_time: "20261201101531123".into(),
+        return_time: return_time.into(),
         return_info: info.into(),
     }
     .to_document()
@@ -134,7 +145,33 @@ async fn receipts_without_a_guid_are_unreadable(app: TestApp) {
     assert_eq!(app.count("relay_receipts").await, 1);
 }
 
+/// A receipt the declaration cannot take — here one issued before the receipt already applied —
+/// changes nothing, and still shows on the filing's timeline with why.
+async fn a_receipt_that_changes_nothing_still_shows_on_the_timeline(app: TestApp) {
+    let id = declared_registration(&app.store, 1).await;
+    let guid = outbox_guids(&app.store).await.remove(0);
+    let items = vec![
+        json!({ "seq": 1, "xml": receipt("R-1", &guid, 120, "海关入库") }),
+        json!({ "seq": 2, "xml": receipt_at("R-2", &guid, 100, "退单：资料不全", "20261201101530000") }),
+    ];
+    let (url, _server) = receipt_stream(items).await;
+    let relay = relay_at(&app.store, url);
+    assert_eq!(relay.pull_receipts().await.unwrap(), 2);
+    assert_eq!(statuses(&app.store, &[id]).await, [Status::Received]);
+    let (from, to, actor, note) = history(&app.store, id).await.pop().unwrap();
+    assert_eq!(
+        (from, to, actor.as_str()),
+        (Some(Status::Received), Status::Received, "海关")
+    );
+    assert!(
+        note.starts_with("退单：资料不全（未改变状态：旧回执"),
+        "{note}"
+    );
+    assert_eq!(app.metric("owf_relay_receipts_applied_total").await, 1);
+}
+
 both_databases!(
     unreadable_receipts_are_kept_as_dead_letters_and_passed,
     receipts_without_a_guid_are_unreadable,
+    a_receipt_that_changes_nothing_still_shows_on_the_timeline,
 );

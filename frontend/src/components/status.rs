@@ -65,9 +65,12 @@ pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
                 {history
                     .into_iter()
                     .map(|entry| {
+                        // The creation, or a receipt that changed nothing: the status alone.
                         let change = match entry.from {
-                            Some(from) => format!("{} → {}", from.label(), entry.to.label()),
-                            None => entry.to.label().to_owned(),
+                            Some(from) if from != entry.to => {
+                                format!("{} → {}", from.label(), entry.to.label())
+                            }
+                            _ => entry.to.label().to_owned(),
                         };
                         let actor = entry.actor_label();
                         let technical = (!entry.detail.is_empty()).then(|| {
