@@ -259,6 +259,7 @@ async fn a_refused_cancellation_is_withdrawn_and_stays_on_the_timeline() {
 
     b.click("#pending-link").await;
     b.wait_text("#status", "退单").await;
+    let cancellation = b.client.current_url().await.unwrap();
     b.click("#btn-delete").await;
     b.wait_text("#dialog-title", "撤回注销申请").await;
     b.wait_text(
@@ -279,5 +280,14 @@ async fn a_refused_cancellation_is_withdrawn_and_stays_on_the_timeline() {
     assert!(!b.exists("#pending-notice").await);
     b.find("#btn-cancel").await;
     b.screenshot("withdrawn").await;
+
+    // The withdrawn 注销 itself stays readable, and nothing more can be done with it.
+    b.goto(cancellation.as_str()).await;
+    b.wait_text("#status", "已撤回").await;
+    b.wait_text("#amendment", "注销原因：停止海外仓业务").await;
+    for button in ["#btn-delete", "#btn-declare", "#btn-edit"] {
+        assert!(!b.exists(button).await, "{button}");
+    }
+    b.screenshot("withdrawn-cancellation").await;
     b.close().await;
 }
