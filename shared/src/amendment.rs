@@ -206,6 +206,19 @@ pub fn registration_cancel_refusal(warehouses: &[WarehouseInForce]) -> Option<St
     })
 }
 
+/// Why a 企业登记 draft cannot be deleted: warehouse filings were entered under it (they can be
+/// only drafts, as none is declared before the registration is approved) — naming each; `None`
+/// when there is none.
+pub fn registration_delete_refusal(warehouses: &[WarehouseInForce]) -> Option<String> {
+    let named: Vec<String> = warehouses.iter().map(WarehouseInForce::named).collect();
+    (!named.is_empty()).then(|| {
+        format!(
+            "该企业登记下已录入海外仓资料：{}；请先删除这些海外仓资料，再删除企业登记",
+            named.join("、")
+        )
+    })
+}
+
 /// Why a 变更 of a 企业登记 from the modes `approved` to `changed` is refused: an approved (or
 /// in-flight) warehouse uses a 监管方式 the change drops — naming the warehouses.
 pub fn trade_modes_change_refusal(
@@ -575,6 +588,19 @@ mod tests {
         assert_eq!(
             registration_cancel_refusal(&[draft, approved, declared]).unwrap(),
             "以下海外仓资料已审核通过或正在办理，企业登记不能注销：W3（仓W3）、W4（仓W4）；请先注销这些海外仓资料"
+        );
+    }
+
+    #[test]
+    fn a_registration_draft_is_deleted_only_without_warehouses_entered_under_it() {
+        assert_eq!(registration_delete_refusal(&[]), None);
+        let drafts = [
+            warehouse_in_force("W1", "9810", Status::Draft),
+            warehouse_in_force("W2", "9810", Status::Draft),
+        ];
+        assert_eq!(
+            registration_delete_refusal(&drafts).unwrap(),
+            "该企业登记下已录入海外仓资料：W1（仓W1）、W2（仓W2）；请先删除这些海外仓资料，再删除企业登记"
         );
     }
 

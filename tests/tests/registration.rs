@@ -1,7 +1,7 @@
 //! Manual sections 03 (海外仓企业登记录入) and 04 (海外仓企业登记申报), and tenant isolation.
 
 use owf_e2e::*;
-use owf_shared::fixtures::{PLAIN, ZONE};
+use owf_shared::fixtures::{owned_warehouse, PLAIN, ZONE};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -161,6 +161,30 @@ async fn list_opens_a_draft_whose_detail_deletes_after_confirmation() {
     b.screenshot("confirm-delete").await;
     b.click("#dialog-cancel").await;
     b.wait_gone(".dialog").await;
+
+    // A warehouse entered under the registration keeps it, and the refusal names the warehouse.
+    let warehouse = b.create("/warehouses", &owned_warehouse("DC")).await;
+    let wh_apply_no = warehouse["wh_apply_no"].as_str().unwrap();
+    b.click("#btn-delete").await;
+    b.click("#dialog-confirm").await;
+    let refused = b
+        .wait_text("#form-error", "请先删除这些海外仓资料，再删除企业登记")
+        .await;
+    assert!(
+        refused.starts_with("该企业登记下已录入海外仓资料："),
+        "{refused}"
+    );
+    // The warehouse's number leads to it.
+    let link = b.attr("#form-error a", "href").await.unwrap_or_default();
+    assert!(link.starts_with("/warehouse"), "{link}");
+    assert!(refused.contains(wh_apply_no), "{refused}");
+    b.screenshot("delete-refused").await;
+    let path = format!(
+        "/warehouses/{}?version={}",
+        warehouse["id"], warehouse["lifecycle"]["version"]
+    );
+    assert_eq!(b.api("DELETE", &path, None).await["status"], 204);
+
     b.click("#btn-delete").await;
     b.click("#dialog-confirm").await;
     b.wait_path("/enterprise").await;

@@ -12,11 +12,10 @@ use owf_shared::amendment::{
 use owf_shared::api::{CancelRequest, VersionCheck, VersionEntry};
 use owf_shared::enterprise::EnterpriseInfo;
 use owf_shared::field::{Field, FilingKind};
-use owf_shared::validate::{FieldErrors, FORM_KEY};
 
 use super::filings::{
-    check, declared_message, detail, duplicate_error, load, load_parts, stale, stored_form,
-    FilingForm, FilingId,
+    check, declared_message, detail, duplicate_error, form_error, load, load_parts, stale,
+    stored_form, FilingForm, FilingId,
 };
 use super::{AppError, AppJson, AppState, CurrentUser};
 use crate::clock::display_time;
@@ -150,9 +149,9 @@ pub async fn amendment_errors<F: FilingForm>(
     check(errors)
 }
 
-/// The warehouse filings of the enterprise's registration `registration_id`, as its amendments'
-/// rules see them.
-async fn warehouses_in_force(
+/// The warehouse filings of the enterprise's registration `registration_id`, as the rules of its
+/// amendments and its 删除 see them.
+pub(super) async fn warehouses_in_force(
     state: &AppState,
     enterprise: &EnterpriseInfo,
     registration_id: i64,
@@ -171,8 +170,4 @@ async fn warehouses_in_force(
             pending: w.pending,
         })
         .collect())
-}
-
-fn form_error(message: String) -> AppError {
-    AppError::Validation(FieldErrors::from([(FORM_KEY.to_owned(), message)]))
 }

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use owf_shared::amendment::{removal, AppType, FieldValues, Removal};
+use owf_shared::amendment::{registration_delete_refusal, removal, AppType, FieldValues, Removal};
 use owf_shared::api::{
     AmendmentInfo, AttachmentInfo, HistoryEntry, Lifecycle, ListQuery, Page, SaveRequest,
     VersionCheck,
@@ -23,7 +23,7 @@ use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::Required;
 use utoipa::{IntoParams, PartialSchema};
 
-use super::amendments::amendment_errors;
+use super::amendments::{amendment_errors, warehouses_in_force};
 use super::{AppError, AppJson, AppQuery, AppState, CurrentUser};
 use crate::clock::{beijing_today, display_receipt_time, display_time};
 use crate::customs::message::{self, DeclarationInput, DeclaredForm};
@@ -311,7 +311,12 @@ async fn registration_for<F: FilingForm>(
     eligibility(state, enterprise)
         .await?
         .map(Some)
-        .map_err(|reason| AppError::Validation(FieldErrors::from([(FORM_KEY.to_owned(), reason)])))
+        .map_err(form_error)
+}
+
+/// A refusal of the whole form (`_form`), shown above it.
+pub(super) fn form_error(message: String) -> AppError {
+    AppError::Validation(FieldErrors::from([(FORM_KEY.to_owned(), message)]))
 }
 
 /// The enterprise's registration, or why there is none.
@@ -609,6 +614,12 @@ pub async fn delete<F: FilingForm>(
         return Err(stale(&record));
     }
     let amendment = record.amends_id.map(|_| record.app_type);
+    if F::KIND == FilingKind::Registration && amendment.is_none() {
+        let warehouses = warehouses_in_force(&state, enterprise, id).await?;
+        if let Some(refusal) = registration_delete_refusal(&warehouses) {
+            return Err(form_error(refusal));
+        }
+    }
     let done = match removal(amendment, record.decl_time.is_some()) {
         Removal::Deleted => {
             state
@@ -725,10 +736,7 @@ async fn declare_checks<F: FilingForm>(
     if let Some(reason) =
         registration.and_then(|r| warehouse_declare_refusal(r.status, &r.apply_no))
     {
-        return Err(AppError::Validation(FieldErrors::from([(
-            FORM_KEY.to_owned(),
-            reason,
-        )])));
+        return Err(form_error(reason));
     }
     amendment_errors(state, enterprise, &parts.record, form, true).await?;
     let attachments: Vec<DocType> = parts

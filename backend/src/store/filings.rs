@@ -985,8 +985,9 @@ impl Store {
         declared
     }
 
-    /// Deletes a draft — or a withdrawn amendment ([`owf_shared::amendment::withdrawable`]) — in
-    /// `status` at `version`; `false` when it is no longer in that status at that version.
+    /// Deletes a draft — or an amendment never declared ([`owf_shared::amendment::removal`]) — in
+    /// `status` at `version`; `false` when it is no longer in that status at that version, or when
+    /// a warehouse filing was entered under it meanwhile (a registration's).
     pub async fn delete_draft(
         &self,
         enterprise_id: i64,
@@ -999,7 +1000,8 @@ impl Store {
             Box::pin(async move {
                 let done = sqlx::query(
                     "DELETE FROM filings WHERE id = $1 AND enterprise_id = $2 AND kind = $3 \
-                     AND version = $4 AND status = $5",
+                     AND version = $4 AND status = $5 \
+                     AND NOT EXISTS (SELECT 1 FROM filings w WHERE w.registration_id = $1)",
                 )
                 .bind(id)
                 .bind(enterprise_id)

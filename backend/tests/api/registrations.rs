@@ -2,7 +2,7 @@
 
 use axum::http::{Method, StatusCode};
 use owf_shared::api::RegistrationDetail;
-use owf_shared::fixtures::{PLAIN, ZONE};
+use owf_shared::fixtures::{owned_warehouse, PLAIN, ZONE};
 use owf_shared::form::RegistrationForm;
 use owf_shared::status::Status;
 use serde_json::json;
@@ -240,5 +240,25 @@ both_databases!(
     concurrent_declares_write_exactly_one_message,
     a_discredited_enterprise_cannot_declare,
     delete_removes_only_drafts,
+    a_registration_draft_with_warehouses_entered_under_it_is_not_deleted,
     rejected_filings_are_editable_and_declarable_again,
 );
+
+async fn a_registration_draft_with_warehouses_entered_under_it_is_not_deleted(app: TestApp) {
+    let app = app.with_demo().await;
+    let zone = app.login(&ZONE).await;
+    let registration = zone.create(&ZONE.registration()).await.unwrap();
+    let warehouse = zone.create(&owned_warehouse("DC")).await.unwrap();
+    let refused = zone.delete(&registration).await.unwrap_err();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.error.fields["_form"],
+        format!(
+            "该企业登记下已录入海外仓资料：{}（DC）；请先删除这些海外仓资料，再删除企业登记",
+            warehouse.wh_apply_no
+        )
+    );
+    zone.reload(&registration).await.expect("still there");
+    zone.delete(&warehouse).await.unwrap();
+    zone.delete(&registration).await.unwrap();
+}
