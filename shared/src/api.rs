@@ -98,7 +98,7 @@ pub struct HistoryEntry {
     /// The operator's name when `actor` is an IC卡号.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_name: Option<String>,
-    /// Status before; `None` for the creation.
+    /// Status before; `None` for the creation, and `to` itself for a receipt that changed nothing.
     pub from: Option<Status>,
     pub to: Status,
     /// What happened in plain words, e.g. the receipt's text without its code tag.
