@@ -174,6 +174,10 @@ async fn list_opens_a_draft_whose_detail_deletes_after_confirmation() {
         refused.starts_with("该企业登记下已录入海外仓资料："),
         "{refused}"
     );
+    assert!(
+        !b.exists(".error-banner:not(#form-error)").await,
+        "said once"
+    );
     // The warehouse's number leads to it.
     let link = b.attr("#form-error a", "href").await.unwrap_or_default();
     assert!(link.starts_with("/warehouse"), "{link}");

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use owf_shared::amendment::Removal;
 use owf_shared::field::{Field, FilingKind};
-use owf_shared::validate::Level;
+use owf_shared::validate::{Level, FORM_KEY};
 
 use crate::api::{self, Failure};
 use crate::components::dialog::{ConfirmRequest, Confirmer};
@@ -208,9 +208,15 @@ impl Flows {
         }
     }
 
+    /// A refused action: its field errors beside their fields, and the banner of the failure.
     pub(super) fn refused(self, f: Failure) {
         if f.status == 422 {
             self.messages.refused(f.error.fields.clone());
+            // A refusal of the whole form says it all above the form: no second banner.
+            if f.error.fields.keys().all(|key| key == FORM_KEY) && !f.error.fields.is_empty() {
+                self.failure.set(None);
+                return;
+            }
         }
         self.failure.set(Some(f));
     }
