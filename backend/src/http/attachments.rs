@@ -45,6 +45,9 @@ fn refused(refusal: Refused, verb: &str) -> AppError {
     match refusal {
         Refused::NotFound => AppError::NotFound,
         Refused::NotEditable(status) => not_editable(status, verb),
+        Refused::Cancellation => {
+            AppError::Conflict(format!("注销申请不附证明材料，不能{verb}证明材料"))
+        }
         Refused::TooMany => field_error(UploadError::TooMany.to_string()),
         Refused::OverQuota { used, size } => {
             AppError::PayloadTooLarge(UploadError::OverQuota { used, size }.to_string())

@@ -10,12 +10,14 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
+use owf_shared::amendment::AppType;
 use owf_shared::api::AttachmentInfo;
 use owf_shared::proof::{MAX_ENTERPRISE_BYTES, MAX_FILES};
 use owf_shared::status::{Action, Status};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::filings::app_type_from;
 use super::{Store, StoreError};
 use crate::clock::now_ms;
 
@@ -63,6 +65,8 @@ pub enum Refused {
     NotFound,
     /// The filing's status allows no changes (申报中, 审核通过, …).
     NotEditable(Status),
+    /// The record is a 注销, which carries no documents.
+    Cancellation,
     /// The filing has [`MAX_FILES`] documents already.
     TooMany,
     /// `size` more bytes would take the enterprise's documents past [`MAX_ENTERPRISE_BYTES`];
@@ -70,14 +74,20 @@ pub enum Refused {
     OverQuota { used: u64, size: u64 },
 }
 
-/// Filing statuses in which documents may be added or removed (those that allow 暂存).
-fn editable_statuses() -> String {
-    Status::ALL
+/// The condition on a row of `filings` under which its documents may be added or removed: a
+/// status that allows 暂存, and no 注销 (whose record has no form to save:
+/// [`owf_shared::amendment::record_actions`]).
+fn editable() -> String {
+    let statuses = Status::ALL
         .into_iter()
         .filter(|s| s.allows(Action::Save))
         .map(|s| s.code().to_string())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    format!(
+        "status IN ({statuses}) AND app_type <> {}",
+        AppType::Cancel.code()
+    )
 }
 
 fn size_of(bytes: i64) -> u64 {
@@ -97,26 +107,50 @@ pub(super) fn attachment_info(row: &AnyRow) -> Result<AttachmentInfo, sqlx::Erro
     })
 }
 
-/// The status of a warehouse filing of the enterprise; `None` when there is none.
-async fn warehouse_status(
+/// A warehouse filing as the document rules see it.
+struct DocumentHolder {
+    status: Status,
+    app_type: AppType,
+}
+
+impl DocumentHolder {
+    /// Why its documents may not change now; `None` when they may.
+    fn refusal(&self) -> Option<Refused> {
+        if self.app_type == AppType::Cancel {
+            Some(Refused::Cancellation)
+        } else if !self.status.allows(Action::Save) {
+            Some(Refused::NotEditable(self.status))
+        } else {
+            None
+        }
+    }
+}
+
+/// A warehouse filing of the enterprise; `None` when there is none.
+async fn document_holder(
     conn: &mut AnyConnection,
     enterprise_id: i64,
     filing_id: i64,
-) -> Result<Option<Status>, StoreError> {
-    let code: Option<i64> = sqlx::query_scalar(
-        "SELECT status FROM filings WHERE id = $1 AND enterprise_id = $2 AND kind = 'warehouse'",
+) -> Result<Option<DocumentHolder>, StoreError> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT status, app_type FROM filings \
+         WHERE id = $1 AND enterprise_id = $2 AND kind = 'warehouse'",
     )
     .bind(filing_id)
     .bind(enterprise_id)
     .fetch_optional(conn)
     .await?;
-    code.map(|code| {
-        i32::try_from(code)
-            .ok()
-            .and_then(Status::from_code)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code}").into()).into())
-    })
-    .transpose()
+    let Some((status, app_type)) = row else {
+        return Ok(None);
+    };
+    let status = i32::try_from(status)
+        .ok()
+        .and_then(Status::from_code)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {status}").into()))?;
+    Ok(Some(DocumentHolder {
+        status,
+        app_type: app_type_from(app_type)?,
+    }))
 }
 
 /// The query of how many bytes of documents the enterprise (bound at `enterprise`) stores:
@@ -135,11 +169,11 @@ async fn refusal(
     filing_id: i64,
     size: i64,
 ) -> Result<Refused, StoreError> {
-    let Some(status) = warehouse_status(conn, enterprise_id, filing_id).await? else {
+    let Some(record) = document_holder(conn, enterprise_id, filing_id).await? else {
         return Ok(Refused::NotFound);
     };
-    if !status.allows(Action::Save) {
-        return Ok(Refused::NotEditable(status));
+    if let Some(refused) = record.refusal() {
+        return Ok(refused);
     }
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE filing_id = $1")
         .bind(filing_id)
@@ -169,10 +203,10 @@ async fn add_in(
     let size = new.content.len() as i64;
     let raised = sqlx::query(&format!(
         "UPDATE filings SET version = version + 1, updated_at = $1 \
-         WHERE id = $2 AND enterprise_id = $3 AND kind = 'warehouse' AND status IN ({}) \
+         WHERE id = $2 AND enterprise_id = $3 AND kind = 'warehouse' AND {} \
          AND (SELECT COUNT(*) FROM attachments WHERE filing_id = $2) < $4 \
          AND ({}) + $5 <= $6",
-        editable_statuses(),
+        editable(),
         used_bytes("$3"),
     ))
     .bind(now)
@@ -222,9 +256,9 @@ async fn delete_in(
 ) -> Result<Result<(), Refused>, StoreError> {
     let raised = sqlx::query(&format!(
         "UPDATE filings SET version = version + 1, updated_at = $1 \
-         WHERE id = $2 AND enterprise_id = $3 AND kind = 'warehouse' AND status IN ({}) \
+         WHERE id = $2 AND enterprise_id = $3 AND kind = 'warehouse' AND {} \
          AND EXISTS (SELECT 1 FROM attachments WHERE id = $4 AND filing_id = $2)",
-        editable_statuses()
+        editable()
     ))
     .bind(now)
     .bind(filing_id)
@@ -233,12 +267,11 @@ async fn delete_in(
     .execute(&mut *conn)
     .await?;
     if raised.rows_affected() == 0 {
-        return Ok(Err(
-            match warehouse_status(conn, enterprise_id, filing_id).await? {
-                Some(status) if !status.allows(Action::Save) => Refused::NotEditable(status),
-                _ => Refused::NotFound,
-            },
-        ));
+        let refused = match document_holder(conn, enterprise_id, filing_id).await? {
+            Some(record) => record.refusal(),
+            None => None,
+        };
+        return Ok(Err(refused.unwrap_or(Refused::NotFound)));
     }
     sqlx::query("DELETE FROM attachments WHERE id = $1")
         .bind(attachment_id)

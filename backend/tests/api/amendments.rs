@@ -244,6 +244,18 @@ async fn a_cancellation_that_failed_to_reach_customs_is_withdrawn_and_cancelled_
         failed.lifecycle.actions(),
         [Action::Delete, Action::Declare]
     );
+    // A 注销 carries no documents: none can be added to it.
+    let upload = clerk
+        .upload(&failed, "02", "lease.pdf", PDF)
+        .await
+        .unwrap_err();
+    assert_eq!(upload.status, StatusCode::CONFLICT);
+    assert_eq!(
+        upload.error.message,
+        "注销申请不附证明材料，不能再添加证明材料"
+    );
+    let failed: WarehouseDetail = clerk.open(first).await.unwrap();
+    assert!(failed.attachments.is_empty());
     clerk.delete(&failed).await.unwrap();
 
     let withdrawn: WarehouseDetail = clerk.open(first).await.expect("kept");
