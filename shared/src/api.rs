@@ -106,6 +106,9 @@ pub struct HistoryEntry {
     /// The technical side for the curious: message guid, receipt code, raw `returnInfo`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub detail: String,
+    /// On an approved filing's timeline, the record of the 变更 or 注销 the step belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amendment_id: Option<i64>,
 }
 
 impl HistoryEntry {
@@ -677,6 +680,7 @@ mod tests {
             to: Status::Draft,
             note: String::new(),
             detail: String::new(),
+            amendment_id: None,
         };
         assert_eq!(
             step("8944030000001", Some("林晓")).actor_label(),
@@ -707,6 +711,7 @@ mod tests {
                 to: status,
                 note: "新增".into(),
                 detail: String::new(),
+                amendment_id: None,
             }],
             send_attempts: 0,
             next_attempt_at: None,

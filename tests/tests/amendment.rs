@@ -281,8 +281,27 @@ async fn a_refused_cancellation_is_withdrawn_and_stays_on_the_timeline() {
     b.find("#btn-cancel").await;
     b.screenshot("withdrawn").await;
 
-    // The withdrawn 注销 itself stays readable, and nothing more can be done with it.
-    b.goto(cancellation.as_str()).await;
+    // The withdrawn 注销 itself stays readable from the filing's timeline, and nothing more can
+    // be done with it.
+    let steps = b
+        .client
+        .find_all(fantoccini::Locator::Css(".timeline a.note"))
+        .await
+        .unwrap();
+    let mut leads = Vec::new();
+    for step in &steps {
+        leads.push(step.attr("href").await.unwrap().unwrap_or_default());
+    }
+    let own = format!(
+        "/enterprise/{}",
+        cancellation.path().rsplit('/').next().unwrap()
+    );
+    assert!(
+        !leads.is_empty() && leads.iter().all(|l| *l == own),
+        "{leads:?}"
+    );
+    steps.last().unwrap().click().await.unwrap();
+    b.wait_path(&own).await;
     b.wait_text("#status", "已撤回").await;
     b.wait_text("#amendment", "注销原因：停止海外仓业务").await;
     for button in ["#btn-delete", "#btn-declare", "#btn-edit"] {

@@ -424,6 +424,7 @@ pub(super) fn history_entry(step: TimelineStep) -> HistoryEntry {
     let TimelineStep {
         entry: h,
         actor_name,
+        amendment_id,
     } = step;
     HistoryEntry {
         at: display_time(h.at),
@@ -433,6 +434,7 @@ pub(super) fn history_entry(step: TimelineStep) -> HistoryEntry {
         to: h.to,
         note: h.note,
         detail: h.detail,
+        amendment_id,
     }
 }
 
@@ -531,6 +533,7 @@ pub async fn create<F: FilingForm>(
         history: vec![TimelineStep {
             entry: created.entry,
             actor_name: Some(user.session.user_name.clone()),
+            amendment_id: None,
         }],
         attachments: Vec::new(),
         outbox: None,
@@ -714,6 +717,7 @@ pub async fn declare<F: FilingForm>(
     history.push(TimelineStep {
         entry: declared.entry,
         actor_name: Some(user.session.user_name.clone()),
+        amendment_id: None,
     });
     let parts = FilingParts {
         record: declared.record,

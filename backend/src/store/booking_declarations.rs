@@ -114,6 +114,7 @@ impl Store {
                         detail: r.try_get("detail")?,
                     },
                     actor_name: r.try_get("actor_name")?,
+                    amendment_id: None,
                 })
             })
             .collect::<Result<_, _>>()

@@ -285,7 +285,7 @@ const PARTS_SQLITE: &str = "\
     (SELECT json_group_array(json_object('at', h.at, 'actor', h.actor, \
        'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note, \
        'detail', h.detail, 'actor_name', u.name, \
-       'amend_version', a.amend_version, 'app_type', a.app_type) ORDER BY h.id) \
+       'amendment_id', a.id, 'amend_version', a.amend_version, 'app_type', a.app_type) ORDER BY h.id) \
      FROM filing_history h LEFT JOIN filings a ON a.id = h.filing_id AND a.amends_id = f.id \
      LEFT JOIN users u ON u.card_no = h.actor AND u.enterprise_id = f.enterprise_id \
      WHERE h.filing_id = f.id OR a.id IS NOT NULL) AS history_json, \
@@ -302,7 +302,7 @@ const PARTS_POSTGRES: &str = "\
     (SELECT COALESCE(json_agg(json_build_object('at', h.at, 'actor', h.actor, \
        'from_status', h.from_status, 'to_status', h.to_status, 'note', h.note, \
        'detail', h.detail, 'actor_name', u.name, \
-       'amend_version', a.amend_version, 'app_type', a.app_type) ORDER BY h.id), '[]')::text \
+       'amendment_id', a.id, 'amend_version', a.amend_version, 'app_type', a.app_type) ORDER BY h.id), '[]')::text \
      FROM filing_history h LEFT JOIN filings a ON a.id = h.filing_id AND a.amends_id = f.id \
      LEFT JOIN users u ON u.card_no = h.actor AND u.enterprise_id = f.enterprise_id \
      WHERE h.filing_id = f.id OR a.id IS NOT NULL) AS history_json, \
@@ -350,6 +350,8 @@ struct HistoryJson {
     detail: String,
     /// The operator's name when the actor is a user's IC卡号.
     actor_name: Option<String>,
+    /// The amendment's own record, when the step is one of an amendment.
+    amendment_id: Option<i64>,
     /// The version the amendment becomes once approved, when the step is one of an amendment.
     amend_version: Option<i64>,
     app_type: Option<i64>,
@@ -484,6 +486,8 @@ pub struct TimelineStep {
     pub entry: HistoryRecord,
     /// `None` for 系统 and 海关.
     pub actor_name: Option<String>,
+    /// On an approved filing's timeline, the amendment the step belongs to.
+    pub amendment_id: Option<i64>,
 }
 
 /// A filing with everything its detail shows.
@@ -921,6 +925,7 @@ impl Store {
                             detail: h.detail,
                         },
                         actor_name: h.actor_name,
+                        amendment_id: h.amendment_id,
                     })
                 })
                 .collect::<Result<_, _>>()?,

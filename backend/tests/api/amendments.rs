@@ -275,6 +275,18 @@ async fn a_cancellation_that_failed_to_reach_customs_is_withdrawn_and_cancelled_
         [Status::Declared, Status::SendFailed, Status::Withdrawn],
         "the attempt stays on the filing's timeline"
     );
+    let leads: Vec<_> = root
+        .lifecycle
+        .history
+        .iter()
+        .map(|h| h.amendment_id)
+        .filter(Option::is_some)
+        .collect();
+    assert_eq!(
+        leads,
+        [Some(first); 3],
+        "each step leads to the 注销's record"
+    );
 
     desk.customs.sandbox.set_faults(Faults::default());
     let root = clerk.cancel(&root, "租约到期，仓库关闭").await.unwrap();

@@ -173,7 +173,7 @@ fn detail_view(detail: DetailView) -> AnyView {
             {notice}
             {move || shown_id.get().map(|_| editor())}
             {version_list}
-            {move || history().map(|history| view! { <Timeline history /> })}
+            {move || history().map(|history| view! { <Timeline history route /> })}
         </section>
     }
     .into_any()

@@ -55,9 +55,13 @@ pub fn StatusBadge(status: Status, pending: Option<Pending>) -> impl IntoView {
     }
 }
 
-/// 状态变更及回执, oldest first.
+/// 状态变更及回执, oldest first. On an approved filing's timeline (its records at `route`), the
+/// steps of its 变更 and 注销 lead to their own records.
 #[component]
-pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
+pub fn Timeline(
+    history: Vec<HistoryEntry>,
+    #[prop(optional)] route: Option<&'static str>,
+) -> impl IntoView {
     view! {
         <section class="timeline" aria-labelledby="timeline-title">
             <h3 id="timeline-title">"状态变更及回执"</h3>
@@ -86,7 +90,13 @@ pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
                                 <time datetime=entry.at.clone()>{local_time(&entry.at)}</time>
                                 <span class="change">{change}</span>
                                 <span class="actor">{actor}</span>
-                                <span class="note">{entry.note}</span>
+                                {match (route, entry.amendment_id) {
+                                    (Some(route), Some(id)) => view! {
+                                        <a class="note" href=format!("{route}/{id}")>{entry.note}</a>
+                                    }
+                                    .into_any(),
+                                    _ => view! { <span class="note">{entry.note}</span> }.into_any(),
+                                }}
                                 {technical}
                             </li>
                         }
