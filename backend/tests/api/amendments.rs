@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use owf_backend::customs::sandbox::Faults;
 use owf_shared::amendment::AppType;
-use owf_shared::api::{Lifecycle, RegistrationDetail, WarehouseDetail};
+use owf_shared::api::{Lifecycle, RegistrationDetail, VersionEntry, WarehouseDetail};
 use owf_shared::fixtures::{leased_warehouse, PDF, PLAIN, ZONE};
 use owf_shared::form::{RegistrationForm, WarehouseForm};
 use owf_shared::status::{Action, Status};
@@ -14,6 +14,14 @@ use serde_json::json;
 use crate::customs::{customs, drive_until, fast_relay, instant_customs, relay, Customs};
 use crate::helpers::{both_databases, TestApp};
 use crate::user::{Filing, User};
+
+/// `(版本, appType)` of each approved version, oldest first.
+fn summary<F>(versions: &[VersionEntry<F>]) -> Vec<(i64, AppType)> {
+    versions
+        .iter()
+        .map(|v| (v.version_no, v.app_type))
+        .collect()
+}
 
 /// Where the steps of a timeline whose note starts with `prefix` led, oldest first.
 fn steps(lifecycle: &Lifecycle, prefix: &str) -> Vec<Status> {
@@ -144,11 +152,10 @@ async fn a_change_becomes_the_next_version_when_customs_approves_it(app: TestApp
     );
     assert_eq!(change_steps.last(), Some(&Status::Approved));
     let versions = clerk.versions(&approved).await.unwrap();
-    let summary: Vec<_> = versions
-        .iter()
-        .map(|v| (v.version_no, v.app_type))
-        .collect();
-    assert_eq!(summary, [(1, AppType::New), (2, AppType::Change)]);
+    assert_eq!(
+        summary(&versions),
+        [(1, AppType::New), (2, AppType::Change)]
+    );
     assert_eq!(versions[0].form, approved.form);
     assert_eq!(versions[1].form, more_modes);
     let page = clerk.registrations("").await.unwrap();
@@ -298,11 +305,10 @@ async fn a_cancellation_that_failed_to_reach_customs_is_withdrawn_and_cancelled_
     let root = clerk.reload(&warehouse).await.unwrap();
     assert_eq!(root.lifecycle.status, Status::Cancelled);
     let versions = clerk.versions(&warehouse).await.unwrap();
-    let summary: Vec<_> = versions
-        .iter()
-        .map(|v| (v.version_no, v.app_type))
-        .collect();
-    assert_eq!(summary, [(1, AppType::New), (2, AppType::Cancel)]);
+    assert_eq!(
+        summary(&versions),
+        [(1, AppType::New), (2, AppType::Cancel)]
+    );
     let withdrawn: WarehouseDetail = clerk.open(first).await.unwrap();
     assert_eq!(
         withdrawn.lifecycle.status,
