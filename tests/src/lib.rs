@@ -446,7 +446,12 @@ impl Browser {
 
     /// Waits until the element matching `css` shows text containing `text`; returns its text.
     pub async fn wait_text(&self, css: &str, text: &str) -> String {
-        let deadline = tokio::time::Instant::now() + WAIT;
+        self.wait_text_within(WAIT, css, text).await
+    }
+
+    /// [`Browser::wait_text`] for a step that may take longer than [`WAIT`] on a loaded machine.
+    pub async fn wait_text_within(&self, within: Duration, css: &str, text: &str) -> String {
+        let deadline = tokio::time::Instant::now() + within;
         let mut last = String::new();
         while tokio::time::Instant::now() < deadline {
             if let Ok(el) = self.client.find(Locator::Css(css)).await {
