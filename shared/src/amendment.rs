@@ -311,6 +311,13 @@ pub fn record_actions(amendment: Option<AppType>, status: Status) -> Vec<Action>
     }
 }
 
+/// Whether the proof documents of a record (`amendment`: what it is, as for [`record_actions`])
+/// may be added or removed in `status`: while it accepts 暂存 — so never on a 注销, which has no
+/// form and carries no documents.
+pub fn documents_editable(amendment: Option<AppType>, status: Status) -> bool {
+    record_actions(amendment, status).contains(&Action::Save)
+}
+
 /// The fields customs holds as master data of the enterprise: a 变更 shows them read-only and
 /// cannot alter them (统一社会信用代码, 企业名称, 主管海关; 海关编码 is not part of the form).
 pub fn locked_on_change(kind: FilingKind) -> &'static [Field] {
@@ -666,6 +673,22 @@ mod tests {
         assert!(record_actions(None, Status::Cancelled).is_empty());
         assert!(record_actions(Some(AppType::Cancel), Status::Withdrawn).is_empty());
         assert!(record_actions(Some(AppType::Change), Status::Withdrawn).is_empty());
+    }
+
+    #[test]
+    fn documents_change_while_the_record_accepts_a_save_and_never_on_a_cancellation() {
+        for status in Status::ALL {
+            assert_eq!(
+                documents_editable(None, status),
+                status.allows(Action::Save),
+                "{status:?}"
+            );
+            assert!(
+                !documents_editable(Some(AppType::Cancel), status),
+                "{status:?}"
+            );
+        }
+        assert!(documents_editable(Some(AppType::Change), Status::Rejected));
     }
 
     #[test]

@@ -179,6 +179,12 @@ impl Status {
         }
     }
 
+    /// Whether a row of the lists can be in this status: all but 8 已撤回, which only an
+    /// amendment reaches, and the lists show no amendments.
+    pub fn listed(self) -> bool {
+        self != Self::Withdrawn
+    }
+
     /// Whether `action` is allowed now (see [`allowed_actions`]).
     pub fn allows(self, action: Action) -> bool {
         allowed_actions(self).contains(&action)

@@ -616,7 +616,7 @@ pub async fn delete<F: FilingForm>(
     if record.version != version {
         return Err(stale(&record));
     }
-    let amendment = record.amends_id.map(|_| record.app_type);
+    let amendment = record.amendment();
     if F::KIND == FilingKind::Registration && amendment.is_none() {
         let warehouses = warehouses_in_force(&state, enterprise, id).await?;
         if let Some(refusal) = registration_delete_refusal(&warehouses) {

@@ -10,14 +10,14 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use owf_shared::amendment::AppType;
+use owf_shared::amendment::{documents_editable, AppType};
 use owf_shared::api::AttachmentInfo;
 use owf_shared::proof::{MAX_ENTERPRISE_BYTES, MAX_FILES};
-use owf_shared::status::{Action, Status};
+use owf_shared::status::Status;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::filings::app_type_from;
+use super::filings::{app_type_from, status_from};
 use super::{Store, StoreError};
 use crate::clock::now_ms;
 
@@ -74,20 +74,34 @@ pub enum Refused {
     OverQuota { used: u64, size: u64 },
 }
 
-/// The condition on a row of `filings` under which its documents may be added or removed: a
-/// status that allows 暂存, and no 注销 (whose record has no form to save:
-/// [`owf_shared::amendment::record_actions`]).
+/// What a row of `filings` with `app_type` is, as the shared rules take it: `None` for a filing
+/// of its own (新增), else the amendment.
+fn amendment_of(app_type: AppType) -> Option<AppType> {
+    (app_type != AppType::New).then_some(app_type)
+}
+
+/// The condition on a row of `filings` under which its documents may be added or removed: the
+/// pairs of appType and status [`documents_editable`] allows (appType 1 is a filing of its own).
 fn editable() -> String {
-    let statuses = Status::ALL
+    let pairs: Vec<String> = AppType::ALL
         .into_iter()
-        .filter(|s| s.allows(Action::Save))
-        .map(|s| s.code().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!(
-        "status IN ({statuses}) AND app_type <> {}",
-        AppType::Cancel.code()
-    )
+        .filter_map(|app_type| {
+            let amendment = amendment_of(app_type);
+            let statuses: Vec<String> = Status::ALL
+                .into_iter()
+                .filter(|s| documents_editable(amendment, *s))
+                .map(|s| s.code().to_string())
+                .collect();
+            (!statuses.is_empty()).then(|| {
+                format!(
+                    "(app_type = {} AND status IN ({}))",
+                    app_type.code(),
+                    statuses.join(", ")
+                )
+            })
+        })
+        .collect();
+    format!("({})", pairs.join(" OR "))
 }
 
 fn size_of(bytes: i64) -> u64 {
@@ -114,14 +128,15 @@ struct DocumentHolder {
 }
 
 impl DocumentHolder {
-    /// Why its documents may not change now; `None` when they may.
+    /// Why its documents may not change now ([`documents_editable`]); `None` when they may.
     fn refusal(&self) -> Option<Refused> {
-        if self.app_type == AppType::Cancel {
-            Some(Refused::Cancellation)
-        } else if !self.status.allows(Action::Save) {
-            Some(Refused::NotEditable(self.status))
-        } else {
+        let amendment = amendment_of(self.app_type);
+        if documents_editable(amendment, self.status) {
             None
+        } else if self.app_type == AppType::Cancel {
+            Some(Refused::Cancellation)
+        } else {
+            Some(Refused::NotEditable(self.status))
         }
     }
 }
@@ -143,12 +158,8 @@ async fn document_holder(
     let Some((status, app_type)) = row else {
         return Ok(None);
     };
-    let status = i32::try_from(status)
-        .ok()
-        .and_then(Status::from_code)
-        .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {status}").into()))?;
     Ok(Some(DocumentHolder {
-        status,
+        status: status_from(status)?,
         app_type: app_type_from(app_type)?,
     }))
 }

@@ -227,8 +227,13 @@ impl FilingRecord {
     /// Whether this record accepts `action` now: the shared rule for what it is and its status
     /// ([`owf_shared::amendment::record_actions`]), the same the browser shows buttons by.
     pub fn allows(&self, action: Action) -> bool {
-        let amendment = self.amends_id.map(|_| self.app_type);
-        record_actions(amendment, self.status).contains(&action)
+        record_actions(self.amendment(), self.status).contains(&action)
+    }
+
+    /// What the record is, as the shared rules take it: `None` for a filing of its own, else
+    /// 变更 or 注销.
+    pub fn amendment(&self) -> Option<AppType> {
+        self.amends_id.map(|_| self.app_type)
     }
 
     /// The 申请编号 customs knows the filing by: an amendment's row is numbered

@@ -283,8 +283,8 @@ pub fn date_range<Q: Send + Sync + 'static>(
     .into_any()
 }
 
-/// 状态, picked from every status a listed record can have (a withdrawn amendment is no row of
-/// the lists); `get` and `set` reach it in the query.
+/// 状态, picked from every status a row of the lists can have ([`Status::listed`]); `get` and
+/// `set` reach it in the query.
 pub fn status_select<Q: Send + Sync + 'static>(
     query: RwSignal<Q>,
     get: fn(&Q) -> Option<Status>,
@@ -292,7 +292,7 @@ pub fn status_select<Q: Send + Sync + 'static>(
 ) -> AnyView {
     let choices = Status::ALL
         .into_iter()
-        .filter(|s| *s != Status::Withdrawn)
+        .filter(|s| s.listed())
         .map(|s| Choice::new(s.code().to_string(), s.label()))
         .collect();
     code_select(
